@@ -1,0 +1,46 @@
+# Momentum Lab. Two commands matter (see README):
+#   make book   build the book into _build/html, executing every notebook
+#   make test   unit tests + strict nbval over every chapter + the book under -W
+# Each creates (or reuses) .venv and installs requirements.txt into it.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export TF_CPP_MIN_LOG_LEVEL := 3
+export CUDA_VISIBLE_DEVICES :=
+export PYTHONHASHSEED := 0
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -path '*/.ipynb_checkpoints/*' | sort)
+# Two workers on CI's two cores; loadscope keeps each notebook in one kernel.
+NBVAL_WORKERS ?= 2
+
+.PHONY: book test unit nbval book-strict clean bench student
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --path-output . -W -n --keep-going
+
+# The test command: everything CI checks.
+test: unit nbval book-strict
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -q -n $(NBVAL_WORKERS)
+
+nbval: $(STAMP)
+	$(PY) -m pytest --nbval --nbval-sanitize-with .nbval-sanitize.cfg --nbval-current-env \
+		-p no:cacheprovider -n $(NBVAL_WORKERS) --dist loadscope -q $(NOTEBOOKS)
+
+book-strict: book
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf _build

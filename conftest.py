@@ -1,0 +1,23 @@
+"""pytest configuration shared by the unit tests and by nbval over the chapter notebooks."""
+
+import os
+
+# Kernels started by nbval inherit this environment: quiet TensorFlow, no GPU probing, fixed hashing,
+# a non-interactive matplotlib backend in plain Python.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+collect_ignore_glob = ["_build/*", ".venv/*", "student/*"]
+
+
+def pytest_collectstart(collector):
+    """Strict nbval, minus stderr.
+
+    TensorFlow's C++ log lines reach a notebook's stored stderr when it runs in Jupyter but not under
+    pytest, so stderr cannot be compared. Every other text output (stdout, results, errors) is.
+    """
+    if getattr(collector, "path", None) is not None and collector.path.suffix == ".ipynb":
+        if hasattr(collector, "skip_compare"):
+            collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)

@@ -1,0 +1,64 @@
+"""Argument checks shared by the library. Messages name the argument, the constraint and the value."""
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(value, name, *, ndim=None, allow_empty=False):
+    """Return ``value`` as a float64 array, or raise TypeError/ValueError naming ``name``."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be array-like of numbers; got {name}={value!r}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be array-like of numbers; got {type(value).__name__}") from exc
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s); got shape {array.shape}")
+    if not allow_empty and array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers; got {array!r}")
+    return array
+
+
+def real_number(value, name):
+    """Return ``value`` as a Python float, or raise TypeError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {name}={value!r} ({type(value).__name__})")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {name}={value!r}")
+    return value
+
+
+def positive(value, name):
+    value = real_number(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0; got {name}={value!r}")
+    return value
+
+
+def non_negative(value, name):
+    value = real_number(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0; got {name}={value!r}")
+    return value
+
+
+def in_unit_interval(value, name, *, closed_right=False):
+    """Check ``0 <= value < 1`` (or ``<= 1`` with ``closed_right``)."""
+    value = real_number(value, name)
+    upper_ok = value <= 1 if closed_right else value < 1
+    if value < 0 or not upper_ok:
+        bracket = "]" if closed_right else ")"
+        raise ValueError(f"{name} must be in [0, 1{bracket}; got {name}={value!r}")
+    return value
+
+
+def positive_int(value, name, *, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {name}={value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {name}={value!r}")
+    return int(value)

@@ -1,0 +1,78 @@
+"""Checkers for chapter 1, "Gradient descent on a loss landscape"."""
+
+import numpy as np
+
+from momentum_lab.check._core import Feedback, Mistake, compare_function
+from momentum_lab.optim import gradient_descent_step
+
+_GD_MISTAKES = (
+    Mistake(
+        "wrong sign",
+        lambda x, g, lr: x + lr * g,
+        "Your step goes uphill: it moves along the gradient. The gradient points to where the loss "
+        "grows fastest; which way should the step go?",
+    ),
+    Mistake(
+        "forgot learning rate",
+        lambda x, g, lr: x - g,
+        "Your step ignores the learning rate: it has the same size whatever `lr` is. "
+        "Where should `lr` enter?",
+    ),
+    Mistake(
+        "forgot learning rate and wrong sign",
+        lambda x, g, lr: x + g,
+        "Your step ignores the learning rate and also moves uphill, along the gradient.",
+    ),
+    Mistake(
+        "returned the update only",
+        lambda x, g, lr: -lr * g,
+        "You return only the change of the parameters. The function should return the new "
+        "parameters: where does the old point go?",
+    ),
+    Mistake(
+        "divided by the learning rate",
+        lambda x, g, lr: x - g / lr,
+        "A larger learning rate should mean a larger step; in yours it makes the step smaller.",
+    ),
+)
+
+
+def _gd_cases(seed=0):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for shape, lr in (((2,), 0.1), ((5,), 0.37), ((3, 4), 0.05), ((1,), 2.5)):
+        cases.append((rng.standard_normal(shape), rng.standard_normal(shape), lr))
+    return cases
+
+
+def check_gd_step(step):
+    """Check a learner's ``step(x, grad, lr)`` that returns the parameters after one descent step.
+
+    Recognises: a step uphill (wrong sign), a forgotten learning rate, returning only the update,
+    dividing by the learning rate, a wrong shape (e.g. a sum or a transpose), and changing ``x`` in
+    place.
+    """
+    return compare_function(step, gradient_descent_step, _gd_cases(), _GD_MISTAKES,
+                            what="your step function")
+
+
+def check_step_size_answer(answer, L):
+    """Check the learner's answer to "beyond which step size does gradient descent diverge on a
+    quadratic whose largest curvature is ``L``?" (a number)."""
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
+    right = 2.0 / L
+    if np.isclose(value, right, rtol=1e-6):
+        return Feedback(True, "Right: any step size above this makes the steepest direction blow up.")
+    if np.isclose(value, 1.0 / L, rtol=1e-6):
+        return Feedback(False, "That step size is the best one for the steepest direction alone, not "
+                        "the largest that still converges. What is |1 − ηL| at your value, and when "
+                        "does it reach 1?", "best step instead of largest")
+    if np.isclose(value, 2.0 / (L * L), rtol=1e-6) or np.isclose(value, 2.0 * L, rtol=1e-6):
+        return Feedback(False, "Check the units: a step size times a curvature is a pure number.",
+                        "units")
+    return Feedback(False, "Not quite. Write the error after one step along the steepest eigen-"
+                    "direction as a multiple of the error before, and ask when that multiple "
+                    "exceeds 1 in size.", "other")

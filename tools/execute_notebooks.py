@@ -1,0 +1,58 @@
+"""Execute chapter notebooks in place, the way CI and the book build will run them.
+
+    python tools/execute_notebooks.py book/01_gradient_descent.ipynb [...]
+    python tools/execute_notebooks.py --all
+
+Each notebook runs top to bottom in a fresh kernel in its own folder, with the environment that nbval
+and the build use, and is saved with its outputs and widget state (so the published page shows each
+widget's first state). Commit the result: strict nbval compares against these stored outputs.
+"""
+
+import argparse
+import os
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
+
+
+def chapter_notebooks():
+    return sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def execute(path, timeout=1200):
+    path = pathlib.Path(path).resolve()
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    for cell in nb.cells:  # keep diffs small: no per-cell execution timestamps
+        cell.get("metadata", {}).pop("execution", None)
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*")
+    parser.add_argument("--all", action="store_true", help="every notebook under book/")
+    args = parser.parse_args(argv)
+    os.environ.update(ENV)
+    paths = chapter_notebooks() if args.all else [pathlib.Path(p) for p in args.notebooks]
+    if not paths:
+        parser.error("name notebooks or pass --all")
+    for path in paths:
+        seconds = execute(path)
+        print(f"{path}: executed in {seconds:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
