@@ -28,7 +28,7 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --path-output . -W -n --keep-going
 
 # The test command: everything CI checks.
-test: unit nbval book-strict
+test: book-strict unit nbval
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -q -n $(NBVAL_WORKERS)
