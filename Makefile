@@ -7,6 +7,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
 export CUDA_VISIBLE_DEVICES :=
 export PYTHONHASHSEED := 0
 STAMP  := $(VENV)/.installed
@@ -14,7 +15,7 @@ NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -pat
 # Two workers on CI's two cores; loadscope keeps each notebook in one kernel.
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit nbval book-strict clean bench student
+.PHONY: book test unit nbval book-strict clean bench student notebooks
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +39,10 @@ nbval: $(STAMP)
 		-p no:cacheprovider -n $(NBVAL_WORKERS) --dist loadscope -q $(NOTEBOOKS)
 
 book-strict: book
+
+# Re-execute every chapter notebook in place (commit the result).
+notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py --all
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -2,12 +2,11 @@
 
 import os
 
-# Kernels started by nbval inherit this environment: quiet TensorFlow, no GPU probing, fixed hashing,
-# a non-interactive matplotlib backend in plain Python.
+# Kernels started by nbval inherit this environment: quiet TensorFlow, no GPU probing, fixed hashing.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 os.environ.setdefault("PYTHONHASHSEED", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 collect_ignore_glob = ["_build/*", ".venv/*", "student/*"]
 

@@ -1,0 +1,260 @@
+"""Probabilistic losses: binary and categorical cross-entropy, its sparse form, and KL divergence.
+
+Conventions shared by the functions here:
+
+* Argument order ``(y_true, y_pred)`` as in Keras (PyTorch's functional losses take ``(input, target)``).
+* The class axis is the **last** axis (PyTorch's ``cross_entropy`` uses axis 1).
+* ``from_logits=False`` (default): ``y_pred`` holds probabilities, checked to lie in [0, 1] and clipped
+  to ``[EPSILON, 1 − EPSILON]`` with ``EPSILON = 1e-7`` before the logarithm, so a saturated
+  prediction costs at most ``−log(1e-7) ≈ 16.12`` per term (Keras clips the same way; PyTorch's
+  ``binary_cross_entropy`` instead clamps each log at −100, so saturated probabilities give different
+  numbers in the two frameworks).
+* ``from_logits=True``: ``y_pred`` holds logits (any finite reals) and the loss is computed in a form
+  that never overflows, so logits of ±1e4 give finite losses and finite gradients.
+* ``label_smoothing = s`` in [0, 1] replaces the targets by ``y(1 − s) + s/K``, with K = 2 for binary
+  cross-entropy (Keras' ``s/2``) and K = number of classes for the categorical losses (Keras and PyTorch).
+* ``reduction="none"`` returns the losses the formula defines before any mean: per element for
+  binary cross-entropy, per sample (the class axis summed away) for the categorical losses and KL.
+"""
+
+import numpy as np
+
+from momentum_lab.losses._backend import (
+    EPSILON,
+    first_bad,
+    check_distribution,
+    check_flag,
+    check_label_smoothing,
+    check_reduction,
+    check_unit_interval,
+    namespace,
+    operand,
+    prepare_pair,
+    reduce,
+    values_of,
+)
+
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "kl_divergence",
+]
+
+
+def _check_probabilities(pred_values, from_logits):
+    if not from_logits:
+        check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1] (from_logits=False)")
+
+
+def _class_axis(pred_values, name="y_pred"):
+    if pred_values.ndim == 0:
+        raise ValueError(f"{name} must have a class axis last; got a scalar {name}={pred_values.item()!r}")
+    return pred_values.shape[-1]
+
+
+def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, reduction="mean"):
+    """Binary cross-entropy (log loss) between targets in [0, 1] and predicted probabilities or logits.
+
+    Formula:
+        targets after smoothing: ``y = y_true(1 − s) + s/2``.
+
+        * ``from_logits=True`` (``x = y_pred``):
+          ``loss_i = softplus(x) − x·y = max(x, 0) − x·y + log1p(e^{−|x|})``, which equals
+          ``−[y log σ(x) + (1 − y) log(1 − σ(x))]`` without ever forming σ(x).
+        * ``from_logits=False`` (``p = clip(y_pred, 1e-7, 1 − 1e-7)``):
+          ``loss_i = −[y log p + (1 − y) log(1 − p)]``.
+
+        then ``reduction`` over every element.
+
+    Args:
+        y_true: targets in [0, 1] (hard 0/1 labels or soft targets).
+        y_pred: probabilities in [0, 1], or logits if ``from_logits=True``; same shape as ``y_true``.
+        from_logits: whether ``y_pred`` holds logits (default False).
+        label_smoothing: ``s`` in [0, 1] (default 0).
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Returns:
+        A scalar, or an array shaped like the inputs for ``reduction="none"``.
+
+    Example:
+        >>> round(float(binary_crossentropy([1.0, 0.0], [0.8, 0.4])), 6)  # −(log 0.8 + log 0.6) / 2
+        0.366985
+        >>> float(binary_crossentropy([1.0], [-1e4], from_logits=True))  # softplus(1e4) ≈ 1e4
+        10000.0
+
+    Reference:
+        Keras ``keras.losses.binary_crossentropy`` (which averages over the last axis first);
+        PyTorch ``binary_cross_entropy`` / ``binary_cross_entropy_with_logits``.
+    """
+    from_logits = check_flag(from_logits, "from_logits")
+    s = check_label_smoothing(label_smoothing)
+    xp, y, x, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
+    check_unit_interval(true_values, "y_true", "targets in [0, 1]")
+    _check_probabilities(pred_values, from_logits)
+    if s:
+        y = y * (1.0 - s) + 0.5 * s
+    if from_logits:
+        losses = xp.softplus(x) - x * y
+    else:
+        p = xp.clip(x, EPSILON, 1.0 - EPSILON)
+        losses = -(y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p))
+    return reduce(xp, losses, reduction)
+
+
+def _cross_entropy(xp, y, x, from_logits):
+    """Per-sample −Σ_j y_j log q_j along the last axis (q = softmax(x) or the clipped probabilities)."""
+    if from_logits:
+        log_q = x - xp.logsumexp(x, axis=-1, keepdims=True)
+    else:
+        log_q = xp.log(xp.clip(x, EPSILON, 1.0 - EPSILON))
+    return -xp.sum(y * log_q, axis=-1)
+
+
+def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, reduction="mean"):
+    """Categorical cross-entropy between target distributions and predicted probabilities or logits.
+
+    Formula:
+        class axis last, C classes, targets after smoothing ``y = y_true(1 − s) + s/C``.
+
+        * ``from_logits=True`` (``x = y_pred``): ``loss = −Σ_j y_j (x_j − logsumexp(x))``, with
+          ``logsumexp(x) = m + log Σ_j e^{x_j − m}``, ``m = max_j x_j`` (never overflows).
+        * ``from_logits=False``: ``loss = −Σ_j y_j log clip(y_pred_j, 1e-7, 1 − 1e-7)``. The predicted
+          probabilities are used as given (Keras first divides them by their sum; the two agree when the
+          rows sum to 1).
+
+        then ``reduction`` over the samples.
+
+    Args:
+        y_true: target distributions, shape ``(..., C)``: entries in [0, 1], each row summing to 1
+            (within 1e-6); one-hot labels are the usual case.
+        y_pred: probabilities in [0, 1] or logits, same shape as ``y_true``.
+        from_logits: whether ``y_pred`` holds logits (default False).
+        label_smoothing: ``s`` in [0, 1] (default 0).
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-sample losses.
+
+    Returns:
+        A scalar, or an array of shape ``y_pred.shape[:-1]`` for ``reduction="none"``.
+
+    Example:
+        >>> round(float(categorical_crossentropy([[0, 1, 0]], [[0.2, 0.7, 0.1]])), 6)  # −log 0.7
+        0.356675
+        >>> float(categorical_crossentropy([[1, 0]], [[-1e4, 1e4]], from_logits=True))  # 1e4 − (−1e4)
+        20000.0
+
+    Reference:
+        Keras ``keras.losses.categorical_crossentropy``; PyTorch ``cross_entropy`` with probability
+        targets (class axis 1).
+    """
+    from_logits = check_flag(from_logits, "from_logits")
+    s = check_label_smoothing(label_smoothing)
+    xp, y, x, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
+    num_classes = _class_axis(pred_values)
+    check_distribution(true_values, "y_true")
+    _check_probabilities(pred_values, from_logits)
+    if s:
+        y = y * (1.0 - s) + s / num_classes
+    return reduce(xp, _cross_entropy(xp, y, x, from_logits), reduction)
+
+
+def _class_indices(y_true, num_classes):
+    labels = values_of(y_true, "y_true")
+    bad = labels != np.round(labels)
+    if np.any(bad):
+        raise ValueError(f"y_true must hold integer class indices; got y_true{first_bad(labels, bad)}")
+    bad = (labels < 0) | (labels >= num_classes)
+    if np.any(bad):
+        raise ValueError(
+            f"y_true must hold class indices in [0, {num_classes - 1}] (y_pred has {num_classes} classes); "
+            f"got y_true{first_bad(labels, bad)}"
+        )
+    return labels.astype(np.int64)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, reduction="mean"):
+    """Categorical cross-entropy with integer class labels instead of one-hot rows.
+
+    Formula:
+        ``sparse_categorical_crossentropy(k, y_pred) = categorical_crossentropy(one_hot(k, C), y_pred)``
+        with the same ``from_logits``, ``label_smoothing`` and clipping; without smoothing this is
+        ``logsumexp(x) − x_k`` for logits and ``−log clip(p_k, 1e-7, 1 − 1e-7)`` for probabilities.
+
+    Args:
+        y_true: class indices in {0, …, C − 1}, shape ``y_pred.shape[:-1]`` (integers, or floats with
+            integer values; no trailing axis of length 1).
+        y_pred: probabilities in [0, 1] or logits, shape ``(..., C)``.
+        from_logits: whether ``y_pred`` holds logits (default False).
+        label_smoothing: ``s`` in [0, 1] (default 0), applied to the one-hot rows as ``y(1 − s) + s/C``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-sample losses.
+
+    Returns:
+        A scalar, or an array of shape ``y_true.shape`` for ``reduction="none"``.
+
+    Example:
+        >>> round(float(sparse_categorical_crossentropy([1], [[0.2, 0.7, 0.1]])), 6)  # −log 0.7
+        0.356675
+
+    Reference:
+        Keras ``keras.losses.sparse_categorical_crossentropy``; PyTorch ``cross_entropy`` with integer
+        targets (which also skips targets equal to ``ignore_index=-100``; this function has no ignored
+        class).
+    """
+    from_logits = check_flag(from_logits, "from_logits")
+    s = check_label_smoothing(label_smoothing)
+    check_reduction(reduction)
+    xp = namespace(y_pred)
+    pred_values = values_of(y_pred, "y_pred")
+    num_classes = _class_axis(pred_values)
+    labels = _class_indices(y_true, num_classes)
+    if labels.shape != pred_values.shape[:-1]:
+        raise ValueError(
+            "y_true must have shape y_pred.shape[:-1] (one class index per sample); "
+            f"got y_true.shape={labels.shape} and y_pred.shape={pred_values.shape}"
+        )
+    _check_probabilities(pred_values, from_logits)
+    one_hot = (labels[..., None] == np.arange(num_classes)).astype(np.float64)
+    y = xp.const(one_hot * (1.0 - s) + s / num_classes)
+    x = operand(xp, y_pred, pred_values)
+    return reduce(xp, _cross_entropy(xp, y, x, from_logits), reduction)
+
+
+def kl_divergence(y_true, y_pred, *, from_logits=False, reduction="mean"):
+    """Kullback–Leibler divergence KL(P ‖ Q) of the predicted distribution Q from the target P.
+
+    Formula:
+        class axis last, ``p = y_true``;
+        ``log q = x − logsumexp(x)`` if ``from_logits`` else ``log clip(y_pred, 1e-7, 1)``;
+        ``loss = Σ_j p_j (log p_j − log q_j)``, where a term with ``p_j = 0`` is 0 (the limit of
+        p log p); then ``reduction`` over the samples.
+
+    Args:
+        y_true: target distributions P, shape ``(..., C)``, entries in [0, 1], rows summing to 1.
+        y_pred: probabilities Q in [0, 1] or logits, same shape.
+        from_logits: whether ``y_pred`` holds logits (default False).
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-sample divergences.
+
+    Returns:
+        A scalar, or an array of shape ``y_pred.shape[:-1]`` for ``reduction="none"``.
+
+    Example:
+        >>> round(float(kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])), 6)  # ½ log 2 + ½ log(2/3)
+        0.143841
+
+    Reference:
+        Kullback and Leibler, Ann. Math. Statist. 1951. Keras ``keras.losses.kl_divergence`` clips P to
+        [1e-7, 1] too, so zero targets add about 1e-7·log(1e-7/q) each. PyTorch ``kl_div(log q, p)``
+        equals this mean only with ``reduction="batchmean"``; its ``"mean"`` also divides by C.
+    """
+    from_logits = check_flag(from_logits, "from_logits")
+    xp, p, x, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
+    _class_axis(pred_values)
+    check_distribution(true_values, "y_true")
+    _check_probabilities(pred_values, from_logits)
+    if from_logits:
+        log_q = x - xp.logsumexp(x, axis=-1, keepdims=True)
+    else:
+        log_q = xp.log(xp.clip(x, EPSILON, 1.0))
+    positive = true_values > 0
+    # log p where p > 0 and log 1 = 0 elsewhere, so a zero target contributes 0 · (0 − log q) = 0.
+    log_p = xp.log(xp.where(positive, p, xp.const(np.ones_like(true_values))))
+    return reduce(xp, xp.sum(p * (log_p - log_q), axis=-1), reduction)

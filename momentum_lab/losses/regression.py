@@ -1,0 +1,139 @@
+"""Regression losses: squared, absolute, Huber and log-cosh error.
+
+Conventions shared by the four functions:
+
+* ``y_true`` (targets) and ``y_pred`` (predictions) are real arrays of the same shape; nothing is
+  broadcast. The error is ``e = y_pred − y_true``.
+* The losses are elementwise, so ``reduction="none"`` returns one loss per element, with the shape of
+  the inputs (Keras instead first averages over the last axis; the means agree, the sums differ by the
+  length of that axis). ``"mean"`` averages over every element (Keras' default and torch's ``"mean"``),
+  ``"sum"`` adds them up (torch's ``"sum"``).
+* Arrays give NumPy results; tensors of ``momentum_lab.autodiff`` give tensors on the tape.
+"""
+
+import math
+
+import numpy as np
+
+from momentum_lab._validate import positive
+from momentum_lab.losses._backend import prepare_pair, reduce
+
+__all__ = ["mean_squared_error", "mean_absolute_error", "huber", "log_cosh"]
+
+_LOG2 = math.log(2.0)
+
+
+def mean_squared_error(y_true, y_pred, *, reduction="mean"):
+    """Mean squared error.
+
+    Formula:
+        ``loss_i = (y_pred_i − y_true_i)²``, then ``reduction`` over every element.
+
+    Args:
+        y_true: targets, real array-like.
+        y_pred: predictions, same shape as ``y_true``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Returns:
+        A scalar, or an array shaped like the inputs for ``reduction="none"``.
+
+    Example:
+        >>> float(mean_squared_error([0.0, 1.0], [0.5, 3.0]))  # (0.5² + 2²) / 2
+        2.125
+
+    Reference:
+        Keras ``keras.losses.mean_squared_error``; PyTorch ``torch.nn.functional.mse_loss``.
+    """
+    xp, y_true, y_pred, _, _ = prepare_pair(y_true, y_pred, reduction)
+    return reduce(xp, xp.square(y_pred - y_true), reduction)
+
+
+def mean_absolute_error(y_true, y_pred, *, reduction="mean"):
+    """Mean absolute error.
+
+    Formula:
+        ``loss_i = |y_pred_i − y_true_i|`` (its gradient at a zero error is taken as 0, like PyTorch),
+        then ``reduction`` over every element.
+
+    Args:
+        y_true: targets, real array-like.
+        y_pred: predictions, same shape as ``y_true``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Returns:
+        A scalar, or an array shaped like the inputs for ``reduction="none"``.
+
+    Example:
+        >>> float(mean_absolute_error([0.0, 1.0], [0.5, 3.0]))  # (0.5 + 2) / 2
+        1.25
+
+    Reference:
+        Keras ``keras.losses.mean_absolute_error``; PyTorch ``torch.nn.functional.l1_loss``.
+    """
+    xp, y_true, y_pred, _, _ = prepare_pair(y_true, y_pred, reduction)
+    return reduce(xp, xp.abs(y_pred - y_true), reduction)
+
+
+def huber(y_true, y_pred, delta=1.0, *, reduction="mean"):
+    """Huber loss: quadratic for small errors, linear (slope ``delta``) for large ones.
+
+    Formula:
+        with ``e = y_pred − y_true``,
+        ``loss_i = ½ e²`` if ``|e| ≤ delta`` else ``delta·|e| − ½ delta²``,
+        then ``reduction`` over every element. Value and slope are continuous at ``|e| = delta``.
+
+    Args:
+        y_true: targets, real array-like.
+        y_pred: predictions, same shape as ``y_true``.
+        delta: the switch point, > 0 (default 1.0).
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Returns:
+        A scalar, or an array shaped like the inputs for ``reduction="none"``.
+
+    Example:
+        >>> float(huber([0.0, 0.0], [0.5, 3.0]))  # (½·0.5² + (1·3 − ½)) / 2 = (0.125 + 2.5) / 2
+        1.3125
+
+    Reference:
+        Huber, "Robust estimation of a location parameter", Ann. Math. Statist. 1964. Keras
+        ``keras.losses.huber``; PyTorch ``torch.nn.functional.huber_loss`` (not ``smooth_l1_loss``,
+        which divides by ``beta``).
+    """
+    delta = positive(delta, "delta")
+    xp, y_true, y_pred, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
+    error = y_pred - y_true
+    quadratic = 0.5 * xp.square(error)
+    linear = delta * xp.abs(error) - 0.5 * delta**2
+    small = np.abs(pred_values - true_values) <= delta
+    return reduce(xp, xp.where(small, quadratic, linear), reduction)
+
+
+def log_cosh(y_true, y_pred, *, reduction="mean"):
+    """Log-cosh error: about ½e² for small errors and |e| − log 2 for large ones.
+
+    Formula:
+        with ``e = y_pred − y_true``, ``loss_i = log cosh(e)``, computed in the overflow-free form
+        ``e + softplus(−2e) − log 2`` (``softplus(x) = max(x, 0) + log1p(e^{−|x|})``), then
+        ``reduction`` over every element.
+
+    Args:
+        y_true: targets, real array-like.
+        y_pred: predictions, same shape as ``y_true``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Returns:
+        A scalar, or an array shaped like the inputs for ``reduction="none"``.
+
+    Example:
+        >>> round(float(log_cosh([0.0], [1.0])), 6)  # log((e + 1/e) / 2)
+        0.433781
+        >>> float(log_cosh([0.0], [1000.0]))  # 1000 − log 2; cosh(1000) itself overflows
+        999.3068528194401
+
+    Reference:
+        Keras ``keras.losses.log_cosh`` (PyTorch has no built-in).
+    """
+    xp, y_true, y_pred, _, _ = prepare_pair(y_true, y_pred, reduction)
+    error = y_pred - y_true
+    return reduce(xp, error + xp.softplus(-2.0 * error) - _LOG2, reduction)

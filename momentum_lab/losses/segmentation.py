@@ -1,0 +1,223 @@
+"""Overlap losses for segmentation: soft Dice, Jaccard (IoU), Tversky and focal Tversky.
+
+Conventions shared by the four functions:
+
+* ``y_true`` = g, the mask (0/1, or soft labels in [0, 1]); ``y_pred`` = p, predicted probabilities in
+  [0, 1] (apply the sigmoid or softmax first), same shape.
+* ``axis`` names the axes the overlap sums run over. ``axis=None`` sums over every axis and gives one
+  score for the whole input (Keras' default); for images shaped ``(batch, H, W, classes)``,
+  ``axis=(1, 2)`` gives one score per sample and class. ``reduction`` then acts on those scores:
+  ``"none"`` returns them (shape: the input's with the ``axis`` axes removed), ``"mean"`` averages them,
+  ``"sum"`` adds them.
+* The soft counts are ``TP = Σ p·g``, ``FP = Σ p·(1 − g)``, ``FN = Σ (1 − p)·g`` over ``axis``.
+* ``smooth = s ≥ 0`` is added to the numerator and the denominator of every score. With ``s > 0`` an
+  empty prediction on an empty mask scores 1 (loss 0). With ``s = 0`` that case is 0/0; it is defined
+  as a score of 1 (loss 0, gradient 0), the limit as ``s → 0``, so no NaN ever comes out.
+"""
+
+import numpy as np
+
+from momentum_lab._validate import non_negative, positive
+from momentum_lab.losses._backend import check_unit_interval, is_tensor, prepare_pair, reduce
+
+__all__ = ["dice", "jaccard", "tversky", "focal_tversky"]
+
+
+def _axes(axis, ndim):
+    """``axis`` (None, an int or a sequence of ints) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    items = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
+            raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
+        if not -ndim <= item < ndim:
+            raise ValueError(f"axis entries must be in [-{ndim}, {ndim - 1}] for {ndim}-d inputs; got axis={axis!r}")
+        axes.append(int(item) % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"axis must not repeat an axis; got axis={axis!r}")
+    return tuple(sorted(axes))
+
+
+def _sum_over(xp, x, axes):
+    for a in reversed(axes):  # highest axis first, so the lower indices stay valid
+        x = xp.sum(x, axis=a)
+    return x
+
+
+def _prepare(y_true, y_pred, axis, smooth, reduction):
+    smooth = non_negative(smooth, "smooth")
+    xp, g, p, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
+    check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
+    check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
+    return xp, g, p, _axes(axis, pred_values.ndim), smooth
+
+
+def _score(xp, numerator, denominator):
+    """numerator / denominator, and 1 where the denominator is 0 (only for smooth = 0 on empty inputs)."""
+    den_values = np.asarray(denominator.numpy() if is_tensor(denominator) else denominator)
+    defined = den_values > 0
+    ones = xp.const(np.ones(den_values.shape))
+    safe = xp.where(defined, denominator, ones)
+    return xp.where(defined, numerator / safe, ones)
+
+
+def dice(y_true, y_pred, axis=None, smooth=1.0, squared=False, *, reduction="mean"):
+    """Soft Dice loss, one minus the soft Dice coefficient (F1 score) of prediction and mask.
+
+    Formula:
+        sums over ``axis``;
+        ``loss = 1 − (2·Σ p·g + s) / (Σ p + Σ g + s)``, or with ``squared=True`` (V-Net)
+        ``loss = 1 − (2·Σ p·g + s) / (Σ p² + Σ g² + s)``; then ``reduction`` over the scores. Note
+        ``Σ p + Σ g = 2·TP + FP + FN``.
+
+    Args:
+        y_true: mask g in [0, 1].
+        y_pred: probabilities p in [0, 1], same shape.
+        axis: axes summed over (default None: all of them, one score).
+        smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
+        squared: use the V-Net denominator ``Σ p² + Σ g²`` (default False).
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Returns:
+        A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
+
+    Example:
+        >>> float(dice([1, 1, 0, 0], [1.0, 0.5, 0.5, 0.0], smooth=0.0))  # 1 − 2·1.5 / (2 + 2)
+        0.25
+        >>> float(dice([0, 0], [0.0, 0.0]))  # empty mask, empty prediction: 1 − (0 + 1)/(0 + 1)
+        0.0
+
+    Reference:
+        Dice, Ecology 1945; Milletari, Navab and Ahmadi, "V-Net", 3DV 2016 (squared denominator).
+        Keras ``keras.losses.dice`` is ``s = 0`` with 1e-7 added to the denominator only.
+    """
+    squared = bool(squared)
+    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
+    intersection = _sum_over(xp, p * g, axes)
+    if squared:
+        total = _sum_over(xp, xp.square(p), axes) + _sum_over(xp, xp.square(g), axes)
+    else:
+        total = _sum_over(xp, p, axes) + _sum_over(xp, g, axes)
+    return reduce(xp, 1.0 - _score(xp, 2.0 * intersection + s, total + s), reduction)
+
+
+def jaccard(y_true, y_pred, axis=None, smooth=1.0, *, reduction="mean"):
+    """Soft Jaccard loss, one minus the soft intersection over union.
+
+    Formula:
+        sums over ``axis``, ``TP = Σ p·g``;
+        ``loss = 1 − (TP + s) / (Σ p + Σ g − TP + s)`` (the denominator is ``TP + FP + FN``), then
+        ``reduction`` over the scores.
+
+    Args:
+        y_true: mask g in [0, 1].
+        y_pred: probabilities p in [0, 1], same shape.
+        axis: axes summed over (default None: all of them, one score).
+        smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Returns:
+        A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
+
+    Example:
+        >>> float(jaccard([1, 1, 0, 0], [1.0, 0.5, 0.5, 0.0], smooth=0.0))  # 1 − 1.5 / (2 + 2 − 1.5)
+        0.4
+
+    Reference:
+        Jaccard, Bull. Soc. Vaud. Sci. Nat. 1901; Rahman and Wang, "Optimizing intersection-over-union
+        in deep neural networks for image segmentation", ISVC 2016.
+    """
+    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
+    intersection = _sum_over(xp, p * g, axes)
+    union = _sum_over(xp, p, axes) + _sum_over(xp, g, axes) - intersection
+    return reduce(xp, 1.0 - _score(xp, intersection + s, union + s), reduction)
+
+
+def _tversky_index(xp, g, p, axes, alpha, beta, s):
+    tp = _sum_over(xp, p * g, axes)
+    fp = _sum_over(xp, p * (1.0 - g), axes)
+    fn = _sum_over(xp, (1.0 - p) * g, axes)
+    return _score(xp, tp + s, tp + alpha * fp + beta * fn + s)
+
+
+def tversky(y_true, y_pred, alpha=0.3, beta=0.7, axis=None, smooth=1.0, *, reduction="mean"):
+    """Tversky loss: Dice with separate weights on false positives (α) and false negatives (β).
+
+    Formula:
+        sums over ``axis``, ``TP = Σ p·g``, ``FP = Σ p·(1 − g)``, ``FN = Σ (1 − p)·g``;
+        ``TI = (TP + s) / (TP + α·FP + β·FN + s)``, ``loss = 1 − TI``, then ``reduction`` over the
+        scores. α = β = ½ gives Dice, α = β = 1 Jaccard; β > α favours recall.
+
+    Args:
+        y_true: mask g in [0, 1].
+        y_pred: probabilities p in [0, 1], same shape.
+        alpha: weight α ≥ 0 of the false positives (default 0.3).
+        beta: weight β ≥ 0 of the false negatives (default 0.7).
+        axis: axes summed over (default None: all of them, one score).
+        smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Returns:
+        A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
+
+    Example:
+        >>> # TP = 1.5, FP = 0.5, FN = 0.5: 1 − 1.5 / (1.5 + 0.3·0.5 + 0.7·0.5)
+        >>> float(tversky([1, 1, 0, 0], [1.0, 0.5, 0.5, 0.0], smooth=0.0))
+        0.25
+
+    Reference:
+        Salehi, Erdogmus and Gholipour, "Tversky loss function for image segmentation using 3D fully
+        convolutional deep networks", MLMI 2017 (α weights FP, β weights FN). Keras 3.15.1's
+        ``keras.losses.tversky`` swaps the two (its ``alpha`` multiplies FN) and uses ``s = 0`` with
+        1e-7 added to the denominator.
+    """
+    alpha = non_negative(alpha, "alpha")
+    beta = non_negative(beta, "beta")
+    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
+    return reduce(xp, 1.0 - _tversky_index(xp, g, p, axes, alpha, beta, s), reduction)
+
+
+def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0, *, reduction="mean"):
+    """Focal Tversky loss: the Tversky loss raised to 1/γ, to stress the poorly segmented scores.
+
+    Formula:
+        ``TI`` as in :func:`tversky`; ``loss = (1 − TI)^{1/γ}``, computed as ``exp(log(1 − TI)/γ)``
+        where ``1 − TI > 0`` and set to 0 (with gradient 0) where ``TI = 1``; then ``reduction`` over
+        the scores (``"sum"`` over per-class scores is the paper's ``Σ_c``). For γ > 1 the exact
+        derivative is unbounded as TI → 1; only the point TI = 1 itself is given gradient 0.
+
+    Args:
+        y_true: mask g in [0, 1].
+        y_pred: probabilities p in [0, 1], same shape.
+        alpha: weight α ≥ 0 of the false positives (default 0.3).
+        beta: weight β ≥ 0 of the false negatives (default 0.7).
+        gamma: γ > 0 (default 4/3, the paper's choice); γ = 1 gives :func:`tversky`.
+        axis: axes summed over (default None: all of them, one score).
+        smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Returns:
+        A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
+
+    Example:
+        >>> # TI = 0.75 as in the tversky example: 0.25^{3/4}
+        >>> round(float(focal_tversky([1, 1, 0, 0], [1.0, 0.5, 0.5, 0.0], smooth=0.0)), 6)
+        0.353553
+
+    Reference:
+        Abraham and Khan, "A novel focal Tversky loss function with improved attention U-Net for lesion
+        segmentation", ISBI 2019.
+    """
+    alpha = non_negative(alpha, "alpha")
+    beta = non_negative(beta, "beta")
+    gamma = positive(gamma, "gamma")
+    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
+    base = 1.0 - _tversky_index(xp, g, p, axes, alpha, beta, s)
+    base_values = np.asarray(base.numpy() if is_tensor(base) else base)
+    positive_base = base_values > 0
+    ones = xp.const(np.ones(base_values.shape))
+    safe = xp.where(positive_base, base, ones)
+    losses = xp.where(positive_base, xp.exp(xp.log(safe) / gamma), xp.const(np.zeros(base_values.shape)))
+    return reduce(xp, losses, reduction)

@@ -1,0 +1,125 @@
+"""Chapter 1's explorer: gradient descent on a landscape, with a step size, a landscape and a start point.
+
+``explore_gd`` computes everything a frame shows; ``gd_figure`` draws it; ``gd_widget`` wires sliders to
+both. Only ``gd_figure`` and ``gd_widget`` import matplotlib and ipywidgets.
+"""
+
+import warnings
+
+import numpy as np
+
+from momentum_lab import landscapes
+from momentum_lab.optim import DivergenceWarning, gradient_descent
+
+#: A step size that works on each landscape of the catalogue, the explorer's starting value.
+DEFAULT_LR = {"bowl": 0.5, "narrow bowl": 1.0, "valley": 0.05, "rosenbrock": 0.001, "saddle": 0.3}
+
+
+def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
+    """Run gradient descent and return what the explorer draws.
+
+    Returns a dict with the landscape object, the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
+    ``diverged`` and ``lr_limit``, the largest stable step size 2/L at the (first) minimum, from the
+    Hessian there. A diverging run's path and losses stop at the last iterate whose loss is finite and
+    below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
+    """
+    surface = landscapes.get(landscape) if isinstance(landscape, str) else landscape
+    x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DivergenceWarning)
+        iterates = gradient_descent(surface.grad, x0, lr, steps)
+    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
+    # A diverging run is cut where f has grown a billion-fold over its start (and before f overflows),
+    # so every loss the explorer plots is finite.
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = surface.value(iterates)
+    gap0 = losses[0] - surface.minimum
+    runaway = ~np.isfinite(losses) | (losses - surface.minimum > 1e9 * max(gap0, 1.0))
+    if runaway.any():
+        cut = int(np.argmax(runaway))
+        iterates, losses, diverged = iterates[:cut], losses[:cut], True
+    # Slow divergence (|1 − ηλ| a little above 1) never trips the cut: call a run that ends further
+    # from the minimum value than it started diverging too.
+    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
+    curvature = np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))
+    return {
+        "landscape": surface,
+        "path": iterates,
+        "losses": losses,
+        "diverged": diverged,
+        "lr_limit": float(2.0 / curvature[-1]),
+    }
+
+
+def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
+    """Contour plot with the path of each step size in ``lrs`` and, beside it, f(θ_k) − f* on a log scale."""
+    import matplotlib.pyplot as plt
+
+    from momentum_lab import plotting
+
+    if fig is None:
+        fig = plt.figure(figsize=(10, 4.2))
+    ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    surface = landscapes.get(landscape) if isinstance(landscape, str) else landscape
+    plotting.contour(ax_path, surface)
+    for i, lr in enumerate(lrs):
+        run = explore_gd(surface, lr, start, steps)
+        color = plotting.PALETTE[i % len(plotting.PALETTE)]
+        style = plotting.LINESTYLES[i % len(plotting.LINESTYLES)]
+        label = f"η = {lr:g}" + (" (diverges)" if run["diverged"] else "")
+        plotting.path(ax_path, run["path"], label=label, color=color, linestyle=style)
+        plotting.loss_curve(ax_loss, run["losses"], minimum=surface.minimum, label=label, color=color,
+                            linestyle=style)
+    ax_path.set_title(surface.name)
+    ax_loss.set_title(f"distance to the minimum value (2/L = {run['lr_limit']:.3g})")
+    ax_loss.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def gd_widget(steps=60):
+    """Sliders for the step size and start point and a landscape menu, redrawing :func:`gd_figure`."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    from momentum_lab.widgets._base import figure_image, figure_png, titled_box
+
+    names = list(landscapes.CATALOGUE)
+    menu = w.Dropdown(options=names, value="bowl", description="landscape")
+    lr = w.FloatLogSlider(value=0.5, base=10, min=-3, max=0.5, step=0.01, description="step size η",
+                          readout_format=".3f", continuous_update=False)
+    x0 = w.FloatSlider(value=-1.5, min=-2.0, max=2.0, step=0.05, description="start θ₁",
+                       continuous_update=False)
+    y0 = w.FloatSlider(value=1.5, min=-2.0, max=2.0, step=0.05, description="start θ₂",
+                       continuous_update=False)
+    status = w.HTML()
+    image = figure_image()
+
+    resetting = [False]  # while the menu resets the sliders, redraw once at the end, not per slider
+
+    def reset_start(change):
+        resetting[0] = True
+        surface = landscapes.get(change["new"])
+        (a, b), (c, d) = surface.bounds
+        x0.min, x0.max, y0.min, y0.max = min(a, -2.0), max(b, 2.0), min(c, -2.0), max(d, 2.0)
+        x0.value, y0.value = surface.default_start
+        lr.value = DEFAULT_LR.get(change["new"], lr.value)
+        resetting[0] = False
+
+    def redraw(_=None):
+        if resetting[0]:
+            return
+        run = explore_gd(menu.value, lr.value, (x0.value, y0.value), steps)
+        verdict = "diverges" if run["diverged"] else f"f − f* after {steps} steps: " \
+            f"{run['losses'][-1] - run['landscape'].minimum:.2e}"
+        status.value = f"η = {lr.value:.3g}, 2/L at the minimum = {run['lr_limit']:.3g}: {verdict}"
+        fig = gd_figure(menu.value, (lr.value,), (x0.value, y0.value), steps,
+                        fig=plt.figure(figsize=(10, 4.2)))
+        image.value = figure_png(fig)
+
+    menu.observe(reset_start, names="value")  # registered first, so it runs before redraw
+    for control in (menu, lr, x0, y0):
+        control.observe(redraw, names="value")
+    redraw()
+    controls = w.HBox([w.VBox([menu, lr]), w.VBox([x0, y0])])
+    return titled_box([controls, status, image], "Gradient-descent explorer")
