@@ -35,6 +35,7 @@ the GIL). The arithmetic itself is in each class's ``_update`` method and reads 
 """
 
 import functools
+import numbers
 import os
 import threading
 import warnings
@@ -270,6 +271,9 @@ def _as_pairs(params, grads):
         named = [("params", params, grads)]
         grad_names = ["grads"]
     elif isinstance(params, (list, tuple)):
+        if params and all(isinstance(p, numbers.Real) for p in params):
+            raise TypeError("params must be a NumPy array or a list of NumPy arrays (updated in place); "
+                            "got a list of numbers")
         if not isinstance(grads, (list, tuple)):
             raise TypeError(
                 f"grads must be a list with one gradient per parameter, like params; got {type(grads).__name__}"

@@ -62,18 +62,30 @@ class Primitive:
         return self.vjps[argnum] if argnum < len(self.vjps) else None
 
     def __call__(self, *args, **params):
-        like = next((a for a in args if isinstance(a, Tensor)), None)
-        inputs = tuple(a if isinstance(a, Tensor) else as_tensor(a, f"{self.name}: argument {i}", like)
-                       for i, a in enumerate(args))
-        out = self.impl(*[t.data for t in inputs], **params)
-        out = Tensor._wrap(out if out.__class__ is np.ndarray else np.asarray(out))
-        if active_tapes:  # the common case outside any tape costs one truth test
+        for a in args:  # the usual case: every input is already a Tensor
+            if not isinstance(a, Tensor):
+                args = self._convert(args)
+                break
+        out = self.impl(*[a.data for a in args], **params)
+        if out.__class__ is not np.ndarray:
+            out = np.asarray(out)  # NumPy returns scalars for 0-d results
+        result = _new_tensor(Tensor)
+        result.data = out
+        if active_tapes:  # outside any tape this costs one truth test
             for tape in active_tapes:
-                tape._record(self, out, inputs, params)
-        return out
+                tape._record(self, result, args, params)
+        return result
+
+    def _convert(self, args):
+        like = next((a for a in args if isinstance(a, Tensor)), None)
+        return tuple(a if isinstance(a, Tensor) else as_tensor(a, f"{self.name}: argument {i}", like)
+                     for i, a in enumerate(args))
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+_new_tensor = object.__new__
 
 
 def primitive(impl):

@@ -223,7 +223,7 @@ def backward(records, seeds, source_ids):
         g = cotangents.get(key) if key in keep else cotangents.pop(key, None)
         if g is None:
             continue
-        batch = g.shape[:g.ndim - out.ndim]
+        batch = g.data.shape[:g.data.ndim - out.data.ndim]
         for i, x in enumerate(inputs):
             k = id(x)
             if k not in needed:
@@ -234,7 +234,7 @@ def backward(records, seeds, source_ids):
             c = rule(g, out, *inputs, **params)
             if c is None:
                 continue
-            if c.shape != batch + x.shape:
+            if c.data.shape != batch + x.data.shape:
                 raise RuntimeError(f"the VJP of {prim.name} for input {i} returned shape {c.shape}; "
                                    f"expected {batch + x.shape} (a bug in that rule)")
             prev = cotangents.get(k)

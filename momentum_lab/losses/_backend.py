@@ -49,7 +49,7 @@ def values_of(value, name):
 
 def operand(xp, value, array):
     """What the formula computes with: a tensor stays a tensor (so the tape sees it); else a constant."""
-    return value if is_tensor(value) else xp.const(array)
+    return value if is_tensor(value) else xp.constant(array)
 
 
 def check_reduction(reduction):

@@ -28,7 +28,7 @@ matmul = np.matmul
 take_along_axis = np.take_along_axis
 
 
-def const(value):
+def constant(value):
     """A constant operand (labels, masks): a float64 array."""
     return np.asarray(value, dtype=np.float64)
 

@@ -38,7 +38,7 @@ __all__ = [
 def _margins(y_true, y_pred, reduction):
     xp, _, scores, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
     labels = signed_labels(true_values)
-    return xp, xp.const(labels) * scores, labels * pred_values
+    return xp, xp.constant(labels) * scores, labels * pred_values
 
 
 def zero_one_loss(y_true, y_pred, *, reduction="mean"):
@@ -62,7 +62,7 @@ def zero_one_loss(y_true, y_pred, *, reduction="mean"):
         0.5
     """
     xp, margins, margin_values = _margins(y_true, y_pred, reduction)
-    mistakes = xp.const((margin_values <= 0).astype(np.float64))
+    mistakes = xp.constant((margin_values <= 0).astype(np.float64))
     return reduce(xp, mistakes + 0.0 * margins, reduction)
 
 

@@ -20,7 +20,7 @@ __all__ = ["hinge", "squared_hinge", "categorical_hinge", "weston_watkins_hinge"
 
 def _margins(y_true, y_pred, reduction):
     xp, _, scores, true_values, _ = prepare_pair(y_true, y_pred, reduction)
-    labels = xp.const(signed_labels(true_values))
+    labels = xp.constant(signed_labels(true_values))
     return xp, labels * scores
 
 
@@ -84,7 +84,7 @@ def _multiclass(y_true, y_pred, reduction):
         )
     check_one_hot(true_values)
     is_true = true_values == 1
-    true_score = xp.sum(xp.const(true_values) * scores, axis=-1, keepdims=True)
+    true_score = xp.sum(xp.constant(true_values) * scores, axis=-1, keepdims=True)
     return xp, scores, is_true, true_score
 
 
@@ -117,7 +117,7 @@ def categorical_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
     """
     margin = positive(margin, "margin")
     xp, scores, is_true, true_score = _multiclass(y_true, y_pred, reduction)
-    wrong_scores = xp.where(is_true, xp.const(np.full(is_true.shape, -np.inf)), scores)
+    wrong_scores = xp.where(is_true, xp.constant(np.full(is_true.shape, -np.inf)), scores)
     best_wrong = xp.max(wrong_scores, axis=-1, keepdims=True)
     losses = xp.relu(margin + best_wrong - true_score)
     return reduce(xp, xp.sum(losses, axis=-1), reduction)
@@ -150,6 +150,6 @@ def weston_watkins_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
     """
     margin = positive(margin, "margin")
     xp, scores, is_true, true_score = _multiclass(y_true, y_pred, reduction)
-    wrong = xp.const((~is_true).astype(np.float64))
+    wrong = xp.constant((~is_true).astype(np.float64))
     losses = wrong * xp.relu(margin + scores - true_score)
     return reduce(xp, xp.sum(losses, axis=-1), reduction)

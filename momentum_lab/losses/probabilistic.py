@@ -213,7 +213,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_
         )
     _check_probabilities(pred_values, from_logits)
     one_hot = (labels[..., None] == np.arange(num_classes)).astype(np.float64)
-    y = xp.const(one_hot * (1.0 - s) + s / num_classes)
+    y = xp.constant(one_hot * (1.0 - s) + s / num_classes)
     x = operand(xp, y_pred, pred_values)
     return reduce(xp, _cross_entropy(xp, y, x, from_logits), reduction)
 
@@ -256,5 +256,5 @@ def kl_divergence(y_true, y_pred, *, from_logits=False, reduction="mean"):
         log_q = xp.log(xp.clip(x, EPSILON, 1.0))
     positive = true_values > 0
     # log p where p > 0 and log 1 = 0 elsewhere, so a zero target contributes 0 · (0 − log q) = 0.
-    log_p = xp.log(xp.where(positive, p, xp.const(np.ones_like(true_values))))
+    log_p = xp.log(xp.where(positive, p, xp.constant(np.ones_like(true_values))))
     return reduce(xp, xp.sum(p * (log_p - log_q), axis=-1), reduction)

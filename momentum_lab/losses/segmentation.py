@@ -27,7 +27,12 @@ def _axes(axis, ndim):
     """``axis`` (None, an int or a sequence of ints) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    items = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, (int, np.integer)):
+        items = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        items = tuple(axis)
+    else:
+        raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
     axes = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
@@ -58,7 +63,7 @@ def _score(xp, numerator, denominator):
     """numerator / denominator, and 1 where the denominator is 0 (only for smooth = 0 on empty inputs)."""
     den_values = np.asarray(denominator.numpy() if is_tensor(denominator) else denominator)
     defined = den_values > 0
-    ones = xp.const(np.ones(den_values.shape))
+    ones = xp.constant(np.ones(den_values.shape))
     safe = xp.where(defined, denominator, ones)
     return xp.where(defined, numerator / safe, ones)
 
@@ -217,7 +222,7 @@ def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, s
     base = 1.0 - _tversky_index(xp, g, p, axes, alpha, beta, s)
     base_values = np.asarray(base.numpy() if is_tensor(base) else base)
     positive_base = base_values > 0
-    ones = xp.const(np.ones(base_values.shape))
+    ones = xp.constant(np.ones(base_values.shape))
     safe = xp.where(positive_base, base, ones)
-    losses = xp.where(positive_base, xp.exp(xp.log(safe) / gamma), xp.const(np.zeros(base_values.shape)))
+    losses = xp.where(positive_base, xp.exp(xp.log(safe) / gamma), xp.constant(np.zeros(base_values.shape)))
     return reduce(xp, losses, reduction)

@@ -83,8 +83,11 @@ def _signed(y_true, true_values):
 
 
 def _softplus(x):
-    """max(x, 0) + log1p(e^{−|x|}): log(1 + e^x) without overflow (``F.softplus`` switches to x above 20)."""
-    return torch.clamp(x, min=0) + torch.log1p(torch.exp(-torch.abs(x)))
+    """log(1 + e^x) as ``logaddexp(0, x)`` = max(x, 0) + log1p(e^{−|x|}): no overflow, and autograd gives
+    the exact derivative σ(x) everywhere. (Writing ``clamp(x, min=0) + log1p(exp(−|x|))`` literally
+    gives the derivative 1 instead of ½ at x = 0, from the kinks' conventions; ``F.softplus`` returns x
+    itself above its threshold 20.)"""
+    return torch.logaddexp(torch.zeros_like(x), x)
 
 
 def _log_softmax(x):

@@ -78,47 +78,78 @@ def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
 
 
 def gd_widget(steps=60):
-    """Sliders for the step size and start point and a landscape menu, redrawing :func:`gd_figure`."""
+    """Sliders for the step size and start point and a landscape menu.
+
+    The contours are drawn once per landscape; a slider move recomputes the run and redraws only the
+    path and the loss curve (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    """
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    from momentum_lab.widgets._base import figure_image, figure_png, titled_box
+    from momentum_lab import plotting
+    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
 
     names = list(landscapes.CATALOGUE)
     menu = w.Dropdown(options=names, value="bowl", description="landscape")
-    lr = w.FloatLogSlider(value=0.5, base=10, min=-3, max=0.5, step=0.01, description="step size η",
-                          readout_format=".3f", continuous_update=False)
+    lr = w.FloatLogSlider(value=DEFAULT_LR["bowl"], base=10, min=-3, max=0.5, step=0.01,
+                          description="step size η", readout_format=".4f", continuous_update=False)
     x0 = w.FloatSlider(value=-1.5, min=-2.0, max=2.0, step=0.05, description="start θ₁",
                        continuous_update=False)
     y0 = w.FloatSlider(value=1.5, min=-2.0, max=2.0, step=0.05, description="start θ₂",
                        continuous_update=False)
     status = w.HTML()
     image = figure_image()
+    state = {"resetting": False}
 
-    resetting = [False]  # while the menu resets the sliders, redraw once at the end, not per slider
+    def build_background(name):
+        """The static part for one landscape: contours, axes, labels. Slow; runs on menu changes."""
+        if "fig" in state:
+            plt.close(state["fig"])
+        surface = landscapes.get(name)
+        fig = plt.figure(figsize=(10, 4.2), dpi=80)
+        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        plotting.contour(ax_path, surface)
+        ax_path.set_title(surface.name)
+        color = plotting.PALETTE[0]
+        (path_line,) = ax_path.plot([], [], marker="o", markersize=3, linewidth=1.4, color=color)
+        (start_dot,) = ax_path.plot([], [], marker="s", markersize=6, color=color, linestyle="none")
+        (loss_line,) = ax_loss.semilogy([], [], color=color)
+        top = float(np.max(surface.value(surface.grid(61))) - surface.minimum)
+        ax_loss.set_xlim(0, steps)
+        ax_loss.set_ylim(1e-12, 10 * top)
+        ax_loss.set_xlabel("step $k$")
+        ax_loss.set_ylabel("$f(\\theta_k) - f^\\star$")
+        ax_loss.set_title("distance to the minimum value")
+        fig.tight_layout()
+        state.update(surface=surface, fig=fig, path=path_line, start=start_dot, loss=loss_line,
+                     blit=BlitFigure(fig, [path_line, start_dot, loss_line]))
 
-    def reset_start(change):
-        resetting[0] = True
-        surface = landscapes.get(change["new"])
+    def redraw(_=None):
+        if state["resetting"]:
+            return
+        run = explore_gd(state["surface"], lr.value, (x0.value, y0.value), steps)
+        path, gap = run["path"], np.maximum(run["losses"] - state["surface"].minimum, 1e-16)
+        state["path"].set_data(path[:, 0], path[:, 1])
+        state["start"].set_data(path[:1, 0], path[:1, 1])
+        state["loss"].set_data(np.arange(len(gap)), gap)
+        image.value = state["blit"].image_bytes()
+        verdict = "diverges" if run["diverged"] else f"f − f* after {steps} steps: {gap[-1]:.2e}"
+        status.value = f"η = {lr.value:.4g}; 2/L at the minimum = {run['lr_limit']:.4g}: {verdict}"
+
+    def change_landscape(change):
+        state["resetting"] = True
+        build_background(change["new"])
+        surface = state["surface"]
         (a, b), (c, d) = surface.bounds
         x0.min, x0.max, y0.min, y0.max = min(a, -2.0), max(b, 2.0), min(c, -2.0), max(d, 2.0)
         x0.value, y0.value = surface.default_start
         lr.value = DEFAULT_LR.get(change["new"], lr.value)
-        resetting[0] = False
+        state["resetting"] = False
+        redraw()
 
-    def redraw(_=None):
-        if resetting[0]:
-            return
-        run = explore_gd(menu.value, lr.value, (x0.value, y0.value), steps)
-        verdict = "diverges" if run["diverged"] else f"f − f* after {steps} steps: " \
-            f"{run['losses'][-1] - run['landscape'].minimum:.2e}"
-        status.value = f"η = {lr.value:.3g}, 2/L at the minimum = {run['lr_limit']:.3g}: {verdict}"
-        fig = gd_figure(menu.value, (lr.value,), (x0.value, y0.value), steps,
-                        fig=plt.figure(figsize=(10, 4.2)))
-        image.value = figure_png(fig)
-
-    menu.observe(reset_start, names="value")  # registered first, so it runs before redraw
-    for control in (menu, lr, x0, y0):
+    build_background(menu.value)
+    menu.observe(change_landscape, names="value")
+    for control in (lr, x0, y0):
         control.observe(redraw, names="value")
     redraw()
     controls = w.HBox([w.VBox([menu, lr]), w.VBox([x0, y0])])

@@ -1,0 +1,375 @@
+"""How fast gradient descent and momentum converge on a quadratic (chapter 3).
+
+On ``f(x) = ½ xᵀAx − bᵀx`` the error ``e = x − x*`` evolves independently along each eigenvector of
+``A``. For an eigenvalue λ, learning rate α and momentum β:
+
+* gradient descent:  ``e_{k+1} = (1 − αλ) e_k``;
+* heavy ball:        ``e_{k+1} = (1 + β − αλ) e_k − β e_{k−1}``, i.e. ``(e_{k+1}, e_k) = M (e_k, e_{k−1})``
+  with ``M = [[1 + β − αλ, −β], [1, 0]]`` (:func:`heavy_ball_matrix`);
+* Nesterov:          ``e_{k+1} = (1 + β)(1 − αλ) e_k − β(1 − αλ) e_{k−1}`` (:func:`nesterov_matrix`).
+
+The heavy-ball recursion is the same for the classical, Keras and (constant-rate) torch forms of
+:mod:`momentum_lab.optim`; the Nesterov one holds for the look-ahead points that torch and Keras store.
+
+The **rate** of a method is the spectral radius ρ of its 2×2 matrix, maximised over the eigenvalues:
+the error shrinks like ρᵏ (times a factor growing like k when the two roots coincide). The eigenvalues
+of ``M`` are the roots of ``z² − Tz + D`` with ``T`` the trace and ``D`` the determinant; when they are
+complex, ``|z| = √D`` (for the heavy ball ``√β``, whatever α is).
+
+Main results (Polyak 1964; Goh, "Why Momentum Really Works", Distill 2017), with eigenvalues in
+``[μ, L]`` and κ = L/μ:
+
+* gradient descent converges iff ``0 < αλ < 2``; the best α is ``2/(μ + L)``, rate ``(κ − 1)/(κ + 1)``;
+* the heavy ball converges iff ``0 ≤ β < 1`` and ``0 < αλ < 2(1 + β)``;
+  the best pair is ``α* = 4/(√L + √μ)²``, ``β* = ((√κ − 1)/(√κ + 1))²``, rate ``(√κ − 1)/(√κ + 1)``;
+* Nesterov with ``α = 1/L``, ``β = (√κ − 1)/(√κ + 1)`` has rate ``1 − 1/√κ``.
+
+For κ = 100 that is 0.980198 (gradient descent) against 0.818182 (heavy ball): 691 against 69 steps to
+shrink the error a million times (:func:`iterations_to`).
+
+Every function accepts NumPy arrays for ``lr`` and ``momentum`` and broadcasts them against each other,
+so a whole grid of (α, β) is one call; the eigenvalues are a 1-d list that the rate is maximised over.
+"""
+
+import math
+
+import numpy as np
+
+from momentum_lab._validate import as_float_array, positive, real_number
+
+__all__ = [
+    "critical_momentum",
+    "gd_rate",
+    "heavy_ball_matrix",
+    "heavy_ball_rate",
+    "is_stable",
+    "iterations_to",
+    "nesterov_matrix",
+    "nesterov_parameters",
+    "nesterov_rate",
+    "optimal_gd",
+    "optimal_momentum",
+    "rate_map",
+    "stability_boundary",
+]
+
+_METHODS = ("gd", "heavy_ball", "nesterov")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Argument checks
+
+
+def _non_negative_array(value, name):
+    array = as_float_array(value, name, allow_empty=True)
+    if np.any(array < 0):
+        bad = float(array[array < 0].flat[0])
+        raise ValueError(f"{name} must be >= 0; got {name}={bad!r}" if array.ndim == 0 else
+                         f"{name} must be >= 0; got a value {bad!r} in {name}")
+    return array
+
+
+def _eigenvalues(value, name="eigenvalues"):
+    """A non-empty 1-d float array (a scalar counts as one eigenvalue). Any real λ is allowed."""
+    array = as_float_array(value, name)
+    if array.ndim > 1:
+        raise ValueError(f"{name} must be a number or a 1-d list; got shape {array.shape}")
+    return array.reshape(-1)
+
+
+def _mu_L(mu, L):
+    mu = positive(mu, "mu")
+    L = positive(L, "L")
+    if mu > L:
+        raise ValueError(f"mu must be <= L; got mu={mu!r}, L={L!r}")
+    return mu, L
+
+
+def _out(array):
+    """A Python scalar for 0-d results, the array otherwise."""
+    array = np.asarray(array)
+    return array.item() if array.ndim == 0 else array
+
+
+# ----------------------------------------------------------------------------------------------------
+# Spectral radius of a 2×2 companion matrix
+
+
+def _radius(trace, det):
+    """Largest |z| over the roots of z² − trace·z + det (elementwise, no complex arithmetic).
+
+    Real roots (discriminant ≥ 0): both have the sign of ``trace`` or opposite signs, and the larger
+    one in absolute value is (|trace| + √disc)/2 (no cancellation). Complex roots: |z|² = z z̄ = det.
+    """
+    disc = trace * trace - 4.0 * det
+    real = disc >= 0
+    with np.errstate(invalid="ignore"):
+        r_real = 0.5 * (np.abs(trace) + np.sqrt(np.where(real, disc, 0.0)))
+        r_complex = np.sqrt(np.where(real, 0.0, det))
+    return np.where(real, r_real, r_complex)
+
+
+def _extremes(eigenvalues):
+    """For gd and heavy ball only the smallest and largest eigenvalue matter: the radius grows with |T|,
+    and |T| = |1 + β − αλ| is convex in λ, so its maximum over an interval sits at an end."""
+    return np.unique([eigenvalues.min(), eigenvalues.max()])
+
+
+def _max_over(eigenvalues, radius_at):
+    rate = None
+    for lam in eigenvalues:
+        r = radius_at(lam)
+        rate = r if rate is None else np.maximum(rate, r)
+    return rate
+
+
+def _gd_radius(lr, momentum, lam):
+    return np.abs(1.0 - lr * lam) + 0.0 * momentum
+
+
+def _heavy_ball_radius(lr, momentum, lam):
+    return _radius(1.0 + momentum - lr * lam, momentum)
+
+
+def _nesterov_radius(lr, momentum, lam):
+    contraction = 1.0 - lr * lam
+    return _radius((1.0 + momentum) * contraction, momentum * contraction)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Public functions
+
+
+def gd_rate(lr, eigenvalues):
+    """Rate of gradient descent: ``max_λ |1 − lr·λ|``.
+
+    Args:
+        lr: learning rate α ≥ 0 (a number or an array; the result has its shape).
+        eigenvalues: the Hessian's eigenvalues (a number or a 1-d list).
+
+    Example: ``gd_rate(0.1, [1, 10])`` is ``max(|1 − 0.1|, |1 − 1|) = 0.9``.
+    """
+    lr = _non_negative_array(lr, "lr")
+    lams = _extremes(_eigenvalues(eigenvalues))
+    return _out(_max_over(lams, lambda lam: _gd_radius(lr, 0.0, lam)))
+
+
+def heavy_ball_matrix(lr, momentum, lam):
+    """The heavy ball's iteration matrix along an eigenvector with eigenvalue ``lam``.
+
+    ``(e_{k+1}, e_k) = M (e_k, e_{k−1})`` with::
+
+        M = [[1 + β − αλ, −β],
+             [1,           0]]
+
+    Args:
+        lr, momentum, lam: α ≥ 0, β ≥ 0 and λ (numbers or broadcastable arrays).
+
+    Returns:
+        An array of shape ``broadcast(lr, momentum, lam).shape + (2, 2)``.
+    """
+    lr = _non_negative_array(lr, "lr")
+    momentum = _non_negative_array(momentum, "momentum")
+    lam = as_float_array(lam, "lam")
+    trace = 1.0 + momentum - lr * lam
+    beta = np.broadcast_to(momentum, trace.shape)
+    matrix = np.empty(trace.shape + (2, 2))
+    matrix[..., 0, 0] = trace
+    matrix[..., 0, 1] = -beta
+    matrix[..., 1, 0] = 1.0
+    matrix[..., 1, 1] = 0.0
+    return matrix
+
+
+def nesterov_matrix(lr, momentum, lam):
+    """Nesterov's iteration matrix along an eigenvector with eigenvalue ``lam``::
+
+        M = [[(1 + β)(1 − αλ), −β(1 − αλ)],
+             [1,               0         ]]
+
+    (from ``x_{k+1} = y_k − α∇f(y_k)``, ``y_k = x_k + β(x_k − x_{k−1})``; the look-ahead points ``y``
+    follow the same recursion). Shapes as in :func:`heavy_ball_matrix`.
+    """
+    lr = _non_negative_array(lr, "lr")
+    momentum = _non_negative_array(momentum, "momentum")
+    lam = as_float_array(lam, "lam")
+    contraction = 1.0 - lr * lam
+    trace = (1.0 + momentum) * contraction
+    matrix = np.empty(trace.shape + (2, 2))
+    matrix[..., 0, 0] = trace
+    matrix[..., 0, 1] = -momentum * contraction
+    matrix[..., 1, 0] = 1.0
+    matrix[..., 1, 1] = 0.0
+    return matrix
+
+
+def heavy_ball_rate(lr, momentum, eigenvalues):
+    """Rate of the heavy ball: the largest spectral radius of :func:`heavy_ball_matrix` over the eigenvalues.
+
+    Per eigenvalue the radius is the largest root modulus of ``z² − (1 + β − αλ) z + β``:
+    ``(|T| + √(T² − 4β))/2`` for real roots, ``√β`` for complex ones. With β = 0 it is :func:`gd_rate`.
+    It is always ≥ √β (the roots multiply to β).
+
+    Args:
+        lr: α ≥ 0; momentum: β ≥ 0 (numbers or arrays, broadcast against each other).
+        eigenvalues: a number or a 1-d list.
+
+    Returns:
+        A float, or an array of shape ``broadcast(lr, momentum).shape``.
+    """
+    lr = _non_negative_array(lr, "lr")
+    momentum = _non_negative_array(momentum, "momentum")
+    lams = _extremes(_eigenvalues(eigenvalues))
+    return _out(_max_over(lams, lambda lam: _heavy_ball_radius(lr, momentum, lam)))
+
+
+def nesterov_rate(lr, momentum, eigenvalues):
+    """Rate of Nesterov's method: the largest spectral radius of :func:`nesterov_matrix` over the eigenvalues.
+
+    Per eigenvalue: the largest root modulus of ``z² − (1 + β)(1 − αλ) z + β(1 − αλ)``. Shapes as in
+    :func:`heavy_ball_rate`; every eigenvalue is visited (the maximum need not sit at an end).
+    """
+    lr = _non_negative_array(lr, "lr")
+    momentum = _non_negative_array(momentum, "momentum")
+    lams = np.unique(_eigenvalues(eigenvalues))
+    return _out(_max_over(lams, lambda lam: _nesterov_radius(lr, momentum, lam)))
+
+
+def is_stable(lr, momentum, eigenvalues):
+    """Whether the heavy ball converges: ``0 ≤ β < 1`` and ``0 < αλ < 2(1 + β)`` for every eigenvalue.
+
+    This is the Jury criterion ``|D| < 1, |T| < 1 + D`` for ``z² − Tz + D`` with ``T = 1 + β − αλ``,
+    ``D = β``; it holds exactly when :func:`heavy_ball_rate` < 1. With β = 0 it is gradient descent's
+    ``0 < αλ < 2``.
+
+    Returns:
+        A bool, or a bool array of shape ``broadcast(lr, momentum).shape``.
+    """
+    lr = _non_negative_array(lr, "lr")
+    momentum = _non_negative_array(momentum, "momentum")
+    lams = _extremes(_eigenvalues(eigenvalues))
+    stable = momentum < 1.0
+    for lam in lams:
+        step = lr * lam
+        stable = stable & (step > 0) & (step < 2.0 * (1.0 + momentum))
+    return _out(stable)
+
+
+def stability_boundary(momentum, L=1.0):
+    """The learning rate at which the heavy ball starts to diverge: ``2(1 + β)/L``.
+
+    Every ``0 < α < 2(1 + β)/L`` converges on a quadratic whose largest eigenvalue is ``L`` (for
+    ``0 ≤ β < 1``); at ``α = 2(1 + β)/L`` the root ``z = −1`` appears. With the default ``L = 1`` this is
+    the boundary on ``αλ``. Momentum almost doubles the usable step size: 2/L at β = 0, → 4/L as β → 1.
+    """
+    momentum = _non_negative_array(momentum, "momentum")
+    L = positive(L, "L")
+    return _out(2.0 * (1.0 + momentum) / L)
+
+
+def optimal_gd(mu, L):
+    """The best constant step for gradient descent and its rate: ``(2/(μ + L), (L − μ)/(L + μ))``.
+
+    At this α the two extreme eigen-directions contract equally fast: ``1 − αμ = −(1 − αL)``.
+    """
+    mu, L = _mu_L(mu, L)
+    return 2.0 / (mu + L), (L - mu) / (L + mu)
+
+
+def optimal_momentum(mu, L):
+    """The best heavy ball (Polyak 1964): ``(α*, β*, rate)``.
+
+    ``α* = 4/(√L + √μ)²``, ``β* = ((√L − √μ)/(√L + √μ))² = ((√κ − 1)/(√κ + 1))²``, rate ``√β*``.
+    At this pair the roots for λ = μ and λ = L are both double (critically damped), and every
+    eigenvalue in between has complex roots of modulus √β*.
+    """
+    mu, L = _mu_L(mu, L)
+    sl, sm = math.sqrt(L), math.sqrt(mu)
+    rate = (sl - sm) / (sl + sm)
+    return 4.0 / (sl + sm) ** 2, rate * rate, rate
+
+
+def critical_momentum(lr, lam):
+    """The momentum that critically damps the direction with eigenvalue ``lam``: ``β = (1 − √(αλ))²``.
+
+    There the discriminant ``(1 + β − αλ)² − 4β`` vanishes and the heavy ball has the double root
+    ``z = 1 − √(αλ)``: the fastest convergence along that direction, rate ``|1 − √(αλ)|``. Less momentum
+    is over-damped (slower, real roots), more is under-damped (oscillates, rate √β).
+
+    Args:
+        lr: α ≥ 0; lam: λ ≥ 0 (numbers or broadcastable arrays).
+    """
+    lr = _non_negative_array(lr, "lr")
+    lam = _non_negative_array(lam, "lam")
+    return _out((1.0 - np.sqrt(lr * lam)) ** 2)
+
+
+def nesterov_parameters(mu, L):
+    """Nesterov's classical choice for a μ-strongly convex, L-smooth quadratic: ``(α, β, rate)``.
+
+    ``α = 1/L``, ``β = (√κ − 1)/(√κ + 1)``, rate ``1 − 1/√κ`` (the smallest eigenvalue has the double
+    root ``1 − 1/√κ``). Slower than the optimal heavy ball on a quadratic, but it keeps its guarantee on
+    every smooth strongly convex function, which the heavy ball does not.
+    """
+    mu, L = _mu_L(mu, L)
+    root_kappa = math.sqrt(L / mu)
+    return 1.0 / L, (root_kappa - 1.0) / (root_kappa + 1.0), 1.0 - 1.0 / root_kappa
+
+
+def iterations_to(rate, tol):
+    """How many steps shrink the error by ``tol``: the smallest integer k ≥ 0 with ``rateᵏ ≤ tol``.
+
+    ``k = ⌈log(tol)/log(rate)⌉`` (checked against ``rateᵏ`` directly so that round-off in the
+    logarithms cannot add a step). A rate ≥ 1 never gets there: the result is ``math.inf``.
+
+    Args:
+        rate: ρ ≥ 0 (a number or an array).
+        tol: the factor, 0 < tol < 1.
+
+    Returns:
+        An int (or ``math.inf``) for a number; a float array for an array.
+
+    Example: ``iterations_to(0.5, 0.1)`` is 4, since 0.5³ = 0.125 > 0.1 ≥ 0.5⁴ = 0.0625.
+    """
+    rate = _non_negative_array(rate, "rate")
+    tol = real_number(tol, "tol")
+    if not 0 < tol < 1:
+        raise ValueError(f"tol must be in (0, 1); got tol={tol!r}")
+    converges = rate < 1
+    safe = np.where(converges & (rate > 0), rate, 0.5)
+    k = np.ceil(np.log(tol) / np.log(safe))
+    k = np.where(safe ** (k - 1) <= tol, k - 1, k)  # round-off guard
+    k = np.where(rate == 0, 1.0, k)
+    k = np.where(converges, k, np.inf)
+    if k.ndim == 0:
+        return math.inf if np.isinf(k) else int(k)
+    return k
+
+
+def rate_map(lrs, momenta, eigenvalues, method="heavy_ball"):
+    """The rate over a grid of learning rates and momenta, for a chapter widget.
+
+    Args:
+        lrs: 1-d array of learning rates α ≥ 0 (the columns, x axis).
+        momenta: 1-d array of momenta β ≥ 0 (the rows, y axis).
+        eigenvalues: a number or a 1-d list.
+        method: ``"heavy_ball"`` (default), ``"nesterov"`` or ``"gd"`` (ignores the momentum).
+
+    Returns:
+        An array of shape ``(len(momenta), len(lrs))`` with ``result[i, j]`` the rate at
+        ``(lrs[j], momenta[i])``, ready for ``imshow``/``contourf`` with α horizontal.
+    """
+    lrs = _non_negative_array(lrs, "lrs")
+    momenta = _non_negative_array(momenta, "momenta")
+    if lrs.ndim != 1:
+        raise ValueError(f"lrs must be 1-d; got shape {lrs.shape}")
+    if momenta.ndim != 1:
+        raise ValueError(f"momenta must be 1-d; got shape {momenta.shape}")
+    lams = _eigenvalues(eigenvalues)
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {list(_METHODS)}; got method={method!r}")
+    alpha, beta = lrs[None, :], momenta[:, None]
+    if method == "nesterov":
+        return _max_over(np.unique(lams), lambda lam: _nesterov_radius(alpha, beta, lam))
+    radius = _gd_radius if method == "gd" else _heavy_ball_radius
+    return _max_over(_extremes(lams), lambda lam: radius(alpha, beta, lam))
