@@ -28,7 +28,8 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --path-output . -W -n --keep-going
 
-# The test command: everything CI checks.
+# The test command: everything CI checks. The book is built first (make runs prerequisites in order),
+# so the browser test in `unit` (tests/test_browser.py) drives the fresh _build/html.
 test: book-strict unit nbval
 
 unit: $(STAMP)
@@ -44,8 +45,13 @@ book-strict: book
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py --all
 
+# The student edition: chapters without solutions in student/ (a repository of its own) and its book in
+# student/_build/html, built from the stored outputs without executing anything.
+student: $(STAMP)
+	$(PY) tools/student_edition.py --out student --html
+
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf _build
+	rm -rf _build student

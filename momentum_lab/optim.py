@@ -79,7 +79,7 @@ DIVERGENCE_NORM = 1e100
 CHUNK_BYTES = 256 * 1024
 
 #: Parameters with at least this many elements are split over several threads.
-PARALLEL_MIN_SIZE = 1 << 20
+PARALLEL_MIN_SIZE = 1 << 18
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -150,6 +150,10 @@ class ParamState:
             state = {}
             entries[key] = (weakref.ref(param, forget), state)
         return state
+
+    def _discard(self, param):
+        if self._lookup(param) is not None:
+            del self._entries[id(param)]
 
     def __getitem__(self, param):
         state = self._lookup(param)
@@ -353,7 +357,12 @@ class _Optimizer:
         for param, grad in _as_pairs(params, grads):
             buffers, first = self._buffers_for(param)
             update = functools.partial(self._update, first=first)
-            _apply(update, param, grad, buffers, self._n_scratch)
+            try:
+                _apply(update, param, grad, buffers, self._n_scratch)
+            except BaseException:
+                if first:  # a half-initialised buffer must not look like a real one next time
+                    self.state._discard(param)
+                raise
 
     def _buffers_for(self, param):
         """The parameter's state arrays (created on first use) and whether they are new."""
@@ -446,7 +455,6 @@ class SGD(_Optimizer):
         weight_decay: ≥ 0.
     """
 
-    label = "SGD"
     _n_scratch = 2
 
     def __init__(self, lr, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
@@ -459,7 +467,10 @@ class SGD(_Optimizer):
             raise ValueError(f"nesterov=True requires momentum > 0; got momentum={self.momentum!r}")
         if self.nesterov and self.dampening != 0:
             raise ValueError(f"nesterov=True requires dampening=0; got dampening={self.dampening!r}")
-        self._buffer_names = ("momentum_buffer",) if self.momentum != 0 else ()
+
+    @property
+    def _buffer_names(self):
+        return ("momentum_buffer",) if self.momentum != 0 else ()
 
     def _init_state(self, param, state):
         state["momentum_buffer"] = np.empty_like(param)  # filled with the first gradient by _update

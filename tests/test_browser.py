@@ -183,9 +183,12 @@ def test_page(visit):
         src = page.evaluate("() => (document.querySelector('script[src*=\"mathjax\"]') || {}).src || ''")
         if not src.startswith(urllib.parse.urljoin(visit.url, "/")):
             problems.append(f"MathJax is not served with the book: {src!r}")
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                               timeout=30_000)
-        page.evaluate("() => MathJax.startup.promise")
+        try:
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=20_000)
+            page.evaluate("() => MathJax.startup.promise")
+        except Exception as exc:  # reported with the page's other problems
+            problems.append(f"MathJax did not start: {str(exc).splitlines()[0]}")
         math = page.evaluate("""() => {
             const all = Array.from(document.querySelectorAll('.math'));
             return {untypeset: all.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 60)),
@@ -276,4 +279,29 @@ def test_page(visit):
             if not target.endswith(notebook):
                 problems.append(f"Binder button does not open {notebook}: {href}")
 
+    print(f"{rel}: {n_math} math, {len(images)} images, {page.locator('.sd-tab-set').count()} tab sets, "
+          f"{solutions.count()} solutions, {len(widgets)} widgets, notebook={bool(notebook)}")
     assert not problems, f"{rel}:\n  " + "\n  ".join(problems)
+
+
+def test_widget_note_gives_way_to_a_rendered_widget(browser, base_url):
+    """Online, the ipywidgets embed script renders each view next to its script tag; the note must go."""
+    page_with_widget = next((rel for rel in PAGES if "widget-view+json" in
+                             (SITE / rel).read_text(encoding="utf-8", errors="replace")), None)
+    if page_with_widget is None:
+        pytest.skip("no page with a widget")
+    visit = PageVisit(browser, base_url, page_with_widget)
+    try:
+        hidden = visit.page.evaluate("""async (sel) => {
+            const script = document.querySelector(sel);
+            const note = script.parentElement.querySelector('.ml-widget-fallback');
+            const before = note.offsetHeight > 0;
+            const view = document.createElement('div');  // what the embed script inserts
+            view.className = 'widget-subarea';
+            script.parentElement.insertBefore(view, script);
+            await new Promise(resolve => setTimeout(resolve, 100));
+            return {before, after: note.offsetHeight > 0};
+        }""", WIDGET_VIEW)
+    finally:
+        visit.close()
+    assert hidden == {"before": True, "after": False}, hidden

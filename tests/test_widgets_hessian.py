@@ -9,6 +9,7 @@ from momentum_lab.widgets.hessian import (
     curvature_kind,
     describe,
     local_quadratic,
+    slices,
 )
 
 # Hessians worked by hand from the formulas in momentum_lab/landscapes.py.
@@ -63,6 +64,18 @@ def test_model_agrees_with_f_to_second_order(name):
         np.testing.assert_allclose(frame["window"][5, 5], frame["point"])
     if gaps[0] > 1e-12:  # quadratics are modelled exactly
         assert 6.0 < gaps[0] / gaps[1] < 10.0
+
+
+def test_slices_along_the_eigenvectors():
+    frame = local_quadratic("rosenbrock", (-0.5, 1.0), radius=0.3)
+    t, true, model = slices(frame, n=7)
+    assert t.shape == (7,) and true.shape == model.shape == (2, 7)
+    V, lam, g = frame["eigenvectors"], frame["eigenvalues"], frame["grad"]
+    for i in range(2):
+        points = frame["point"] + t[:, None] * V[:, i]
+        np.testing.assert_allclose(true[i], frame["landscape"].value(points) - frame["value"])
+        np.testing.assert_allclose(model[i], t * (g @ V[:, i]) + 0.5 * lam[i] * t**2)
+    np.testing.assert_allclose(true[:, 3], 0.0, atol=1e-12)  # t = 0 is the point itself
 
 
 def test_model_is_exact_on_a_quadratic():

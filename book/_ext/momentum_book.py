@@ -178,7 +178,9 @@ class WidgetFallbackNote(SphinxPostTransform):
             if view is None:
                 continue
             plain = by_type.get("text/plain")
-            title = plain.astext().strip() if plain is not None else "Interactive explorer"
+            title = plain.astext().strip() if plain is not None else ""
+            # titled_box's text form ends "(interactive: move the sliders...)", which the note says.
+            title = re.sub(r"\s*\(interactive[^)]*\)\s*$", "", title) or "Interactive explorer"
             view.append(nodes.raw("", note_html(title), format="html"))
 
 
@@ -187,9 +189,9 @@ def note_html(title):
         '<div class="ml-widget-fallback admonition note" role="note">'
         '<p class="admonition-title">Interactive explorer</p>'
         f"<p><strong>{html.escape(title)}</strong></p>"
-        "<p>This explorer needs a running Python kernel, so it cannot move on this page. The static "
-        "figure drawn just above shows it. To use the sliders, open this chapter's notebook with the "
-        "launch buttons at the top of the page (Binder, Colab) or download it and run it in "
+        "<p>This explorer needs a running Python kernel, so it cannot move on this page; the static "
+        "figure above shows what it draws. To use it, open this chapter's notebook with the launch "
+        "button at the top of the page (Binder, Colab), or download the notebook and run it in "
         "Jupyter.</p></div>"
     )
 

@@ -21,13 +21,15 @@ Pieces, each in its own module:
 - ``primitive``: forward function + VJP rules, and how a call is recorded;
 - ``broadcasting``, ``elementwise``, ``reductions``, ``shapes``, ``linalg``: the operations, with NumPy
   names, gathered in ``ops``;
-- ``functional``: ``grad``, ``value_and_grad``, ``jacobian(f, x)``, ``hessian(f, x)``, ``hvp(f, x, v)``.
+- ``functional``: ``grad``, ``value_and_grad``, ``jacobian(f, x)``, ``hessian(f, x)``, ``hvp(f, x, v)``;
+- ``checks``: ``check_grads`` (central finite differences, any order) and ``numerical_jacobian``.
 
 NB: the same program in TensorFlow uses ``tf.GradientTape`` and ``tf.math`` functions; in PyTorch,
 ``torch.autograd.grad`` / ``torch.func``.
 """
 
 from momentum_lab.autodiff.tensor import Tensor, Variable, constant, convert_to_tensor  # isort: skip (first)
+from momentum_lab.autodiff.checks import check_grads, numerical_jacobian
 from momentum_lab.autodiff.functional import grad, hessian, hvp, jacobian, value_and_grad
 from momentum_lab.autodiff.ops import (abs, add, broadcast_to, clip, concatenate, divide, exp, getitem, log,
                                        log1p, log_softmax, logsumexp, matmul, max, maximum, mean, minimum,
@@ -42,6 +44,8 @@ __all__ = [
     "Tensor", "Variable", "constant", "convert_to_tensor", "GradientTape",
     # function transformations
     "grad", "value_and_grad", "jacobian", "hessian", "hvp",
+    # checking derivatives against finite differences
+    "check_grads", "numerical_jacobian",
     # operations (NumPy names)
     "abs", "add", "broadcast_to", "clip", "concatenate", "divide", "exp", "getitem", "log", "log1p",
     "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "minimum", "multiply", "negative",

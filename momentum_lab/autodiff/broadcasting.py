@@ -23,6 +23,8 @@ def normalize_axis(axis, ndim, name="axis"):
     """``axis`` (None, an int or a tuple of ints, negatives allowed) as a sorted tuple of axes in [0, ndim)."""
     if axis is None:
         return tuple(range(ndim))
+    if axis.__class__ is int and -ndim <= axis < ndim:  # fast path for the usual single axis
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, numbers.Integral) else axis
     try:
         axes = tuple(axes)
@@ -51,7 +53,7 @@ def _shape(shape, name="shape"):
 # ---- reshape ---------------------------------------------------------------------------------------
 @primitive
 def _reshape(x, *, shape):
-    return np.reshape(x, shape)
+    return x.reshape(shape)
 
 
 _reshape.defvjp(lambda g, ans, x, *, shape: _reshape(g, shape=g.shape[:nbatch(g, ans)] + x.shape))
@@ -80,14 +82,14 @@ def broadcast_to(x, shape):
 
 @primitive
 def _sum(x, *, axis, keepdims):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.sum without its Python wrapper
 
 
 def _sum_vjp(g, ans, x, *, axis, keepdims):
     # Every summed element receives the cotangent of its sum: put the summed axes back (length 1)
     # and broadcast. Leading batch axes of g are carried along untouched.
     batch = g.shape[:nbatch(g, ans)]
-    if not keepdims:
+    if not keepdims and (batch or axis != tuple(range(len(axis)))):  # (leading axes broadcast as they are)
         g = _reshape(g, shape=batch + tuple(1 if i in axis else n for i, n in enumerate(x.shape)))
     return _broadcast_to(g, shape=batch + x.shape)
 

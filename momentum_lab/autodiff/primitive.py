@@ -22,6 +22,7 @@ calls the rules "gradient functions" (``@tf.RegisterGradient``), PyTorch ``deriv
 """
 
 import functools
+import inspect
 
 import numpy as np
 
@@ -77,9 +78,36 @@ class Primitive:
         return result
 
     def _convert(self, args):
-        like = next((a for a in args if isinstance(a, Tensor)), None)
-        return tuple(a if isinstance(a, Tensor) else as_tensor(a, f"{self.name}: argument {i}", like)
-                     for i, a in enumerate(args))
+        """Array-likes to Tensors; a Python number takes the dtype of a Tensor beside it."""
+        like = None
+        for a in args:
+            if isinstance(a, Tensor):
+                like = a
+                break
+        converted = []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                converted.append(a)
+            elif like is not None and a.__class__ in (float, int):
+                converted.append(Tensor._wrap(np.asarray(a, like.data.dtype)))
+            else:
+                try:
+                    converted.append(as_tensor(a, "value", like))
+                except TypeError:  # build the argument's name only when something is wrong
+                    try:
+                        as_tensor(a, self._argname(i))
+                    except TypeError as exc:
+                        raise TypeError(f"{self.name}: {exc}") from None
+        return tuple(converted)
+
+    def _argname(self, i):
+        """The name of input ``i`` in the forward function (``b`` of multiply, ``xs[2]`` of _concatenate)."""
+        params = list(inspect.signature(self.impl).parameters.values())
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if i < len(positional):
+            return positional[i].name
+        varargs = [p.name for p in params if p.kind is p.VAR_POSITIONAL]
+        return f"{varargs[0]}[{i}]" if varargs else f"argument {i}"
 
     def __repr__(self):
         return f"<primitive {self.name}>"

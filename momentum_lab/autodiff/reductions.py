@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from momentum_lab.autodiff.broadcasting import _reshape, nbatch, normalize_axis, sum
+from momentum_lab.autodiff.broadcasting import _reshape, _sum, nbatch, normalize_axis
 from momentum_lab.autodiff.elementwise import exp
 from momentum_lab.autodiff.primitive import primitive
 from momentum_lab.autodiff.tensor import as_tensor
@@ -32,12 +32,12 @@ def mean(x, axis=None, keepdims=False):
     x = as_tensor(x, "x")
     axes = normalize_axis(axis, x.ndim)
     count = math.prod(x.shape[a] for a in axes)
-    return sum(x, axis=axes, keepdims=keepdims) * (1.0 / count if count else np.nan)
+    return _sum(x, axis=axes, keepdims=bool(keepdims)) * (1.0 / count if count else np.nan)
 
 
 @primitive
 def _max(x, *, axis, keepdims):
-    return np.max(x, axis=axis, keepdims=keepdims)
+    return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
 
 
 def _max_vjp(g, ans, x, *, axis, keepdims):

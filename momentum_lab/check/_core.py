@@ -44,6 +44,28 @@ class Mistake:
     hint: str
 
 
+@dataclass(frozen=True)
+class CheckerSpec:
+    """How a checker describes itself to the test suite (CONTRIBUTING.md, "Checkers").
+
+    Each checker module lists one per public ``check_*`` function in a module-level ``CHECKERS``;
+    ``tests/test_exercises.py`` asserts that ``check(reference)`` passes and that ``check(wrong)`` fails
+    naming ``mistake`` (the :attr:`Feedback.mistake` it must return) for each entry of ``mistakes``, of
+    which there are at least three.
+
+    ``call`` checks one answer; leave it out when the answer is the checker's only argument, or pass a
+    function that supplies the rest, e.g. ``call=lambda answer: check_step_size_answer(answer, L=4.0)``.
+    """
+
+    checker: Callable
+    reference: object
+    mistakes: dict  # {mistake name: a typical wrong answer}
+    call: Callable | None = None
+
+    def check(self, answer):
+        return (self.call or self.checker)(answer)
+
+
 def _same(a, b, rtol, atol):
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)

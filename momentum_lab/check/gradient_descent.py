@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from momentum_lab.check._core import Feedback, Mistake, compare_function
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
 from momentum_lab.optim import gradient_descent_step
 
 _GD_MISTAKES = (
@@ -76,3 +76,29 @@ def check_step_size_answer(answer, L):
     return Feedback(False, "Not quite. Write the error after one step along the steepest eigen-"
                     "direction as a multiple of the error before, and ask when that multiple "
                     "exceeds 1 in size.", "other")
+
+
+# What each checker accepts and the mistakes it names (tested by tests/test_exercises.py).
+def _step_in_place(x, grad, lr):
+    x -= lr * grad
+    return x
+
+
+CHECKERS = [
+    CheckerSpec(
+        check_gd_step,
+        reference=lambda x, grad, lr: x - lr * grad,
+        mistakes={
+            **{mistake.name: mistake.wrong for mistake in _GD_MISTAKES},
+            "wrong shape": lambda x, grad, lr: np.sum(x - lr * grad),
+            "modified input": _step_in_place,
+            "returned None": lambda x, grad, lr: None,
+        },
+    ),
+    CheckerSpec(
+        check_step_size_answer,
+        reference=0.5,
+        mistakes={"best step instead of largest": 0.25, "units": 8.0, "not a number": "two over L"},
+        call=lambda answer: check_step_size_answer(answer, L=4.0),
+    ),
+]

@@ -21,12 +21,12 @@ import numpy as np
 
 from momentum_lab.losses._backend import (
     EPSILON,
-    first_bad,
     check_distribution,
     check_flag,
     check_label_smoothing,
     check_reduction,
     check_unit_interval,
+    class_indices,
     namespace,
     operand,
     prepare_pair,
@@ -157,20 +157,6 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
     return reduce(xp, _cross_entropy(xp, y, x, from_logits), reduction)
 
 
-def _class_indices(y_true, num_classes):
-    labels = values_of(y_true, "y_true")
-    bad = labels != np.round(labels)
-    if np.any(bad):
-        raise ValueError(f"y_true must hold integer class indices; got y_true{first_bad(labels, bad)}")
-    bad = (labels < 0) | (labels >= num_classes)
-    if np.any(bad):
-        raise ValueError(
-            f"y_true must hold class indices in [0, {num_classes - 1}] (y_pred has {num_classes} classes); "
-            f"got y_true{first_bad(labels, bad)}"
-        )
-    return labels.astype(np.int64)
-
-
 def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, reduction="mean"):
     """Categorical cross-entropy with integer class labels instead of one-hot rows.
 
@@ -205,7 +191,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_
     xp = namespace(y_pred)
     pred_values = values_of(y_pred, "y_pred")
     num_classes = _class_axis(pred_values)
-    labels = _class_indices(y_true, num_classes)
+    labels = class_indices(y_true, num_classes)
     if labels.shape != pred_values.shape[:-1]:
         raise ValueError(
             "y_true must have shape y_pred.shape[:-1] (one class index per sample); "

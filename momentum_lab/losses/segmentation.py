@@ -18,31 +18,9 @@ Conventions shared by the four functions:
 import numpy as np
 
 from momentum_lab._validate import non_negative, positive
-from momentum_lab.losses._backend import check_unit_interval, is_tensor, prepare_pair, reduce
+from momentum_lab.losses._backend import check_unit_interval, is_tensor, prepare_pair, reduce, summed_axes
 
 __all__ = ["dice", "jaccard", "tversky", "focal_tversky"]
-
-
-def _axes(axis, ndim):
-    """``axis`` (None, an int or a sequence of ints) as a sorted tuple of non-negative axes."""
-    if axis is None:
-        return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
-        items = (axis,)
-    elif isinstance(axis, (tuple, list)):
-        items = tuple(axis)
-    else:
-        raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
-    axes = []
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
-            raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
-        if not -ndim <= item < ndim:
-            raise ValueError(f"axis entries must be in [-{ndim}, {ndim - 1}] for {ndim}-d inputs; got axis={axis!r}")
-        axes.append(int(item) % ndim)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"axis must not repeat an axis; got axis={axis!r}")
-    return tuple(sorted(axes))
 
 
 def _sum_over(xp, x, axes):
@@ -56,7 +34,7 @@ def _prepare(y_true, y_pred, axis, smooth, reduction):
     xp, g, p, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
     check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
     check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
-    return xp, g, p, _axes(axis, pred_values.ndim), smooth
+    return xp, g, p, summed_axes(axis, pred_values.ndim), smooth
 
 
 def _score(xp, numerator, denominator):

@@ -25,7 +25,8 @@ import math
 import keras
 from keras import ops
 
-from momentum_lab._validate import non_negative, positive, real_number
+from momentum_lab._validate import non_negative, positive
+from momentum_lab.losses import _backend as checks
 
 #: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
 EPSILON = 1e-7
@@ -72,19 +73,6 @@ class _Loss(keras.losses.Loss):
         config["dtype"] = self._dtype_policy.name
         config.update({key: getattr(self, key) for key in self._params})
         return config
-
-
-def _check_from_logits(from_logits):
-    if not isinstance(from_logits, bool):
-        raise TypeError(f"from_logits must be True or False; got from_logits={from_logits!r}")
-    return from_logits
-
-
-def _check_label_smoothing(label_smoothing):
-    value = real_number(label_smoothing, "label_smoothing")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1]; got label_smoothing={value!r}")
-    return value
 
 
 def _signed_labels(y_true):
@@ -171,8 +159,8 @@ class BinaryCrossentropy(_Loss):
         dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
-        self.label_smoothing = _check_label_smoothing(label_smoothing)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
         s = self.label_smoothing
@@ -200,8 +188,8 @@ class CategoricalCrossentropy(_Loss):
         name="categorical_crossentropy", dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
-        self.label_smoothing = _check_label_smoothing(label_smoothing)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
         s = self.label_smoothing
@@ -221,8 +209,8 @@ class SparseCategoricalCrossentropy(_Loss):
         name="sparse_categorical_crossentropy", dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
-        self.label_smoothing = _check_label_smoothing(label_smoothing)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
         s = self.label_smoothing
@@ -241,7 +229,7 @@ class KLDivergence(_Loss):
 
     def __init__(self, from_logits=False, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         log_q = _log_softmax(y_pred) if self.from_logits else _log_clipped(y_pred, high=1.0)
@@ -360,7 +348,7 @@ class GANDiscriminatorLoss(_Loss):
 
     def __init__(self, from_logits=True, reduction="sum_over_batch_size", name="gan_discriminator_loss", dtype=None):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         d_real, d_fake = y_true, y_pred
@@ -377,7 +365,7 @@ class GANGeneratorMinimaxLoss(_Loss):
         self, from_logits=True, reduction="sum_over_batch_size", name="gan_generator_minimax_loss", dtype=None
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         return -_neg_log_one_minus_d(y_pred, self.from_logits)
@@ -394,7 +382,7 @@ class GANGeneratorNonsaturatingLoss(_Loss):
         dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = _check_from_logits(from_logits)
+        self.from_logits = checks.check_flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         return _neg_log_d(y_pred, self.from_logits)

@@ -16,7 +16,6 @@ import torch.nn.functional as F
 
 from momentum_lab._validate import non_negative, positive
 from momentum_lab.losses import _backend as checks
-from momentum_lab.losses.segmentation import _axes
 
 #: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
 EPSILON = 1e-7
@@ -192,13 +191,11 @@ class SparseCategoricalCrossentropy(_CrossEntropyBase):
     """``CategoricalCrossentropy`` of ``one_hot(y_true, C)``; integer labels of shape ``y_pred.shape[:-1]``."""
 
     def forward(self, y_true, y_pred):
-        from momentum_lab.losses.probabilistic import _class_indices
-
         pred_values = _numbers(y_pred, "y_pred")
         if pred_values.ndim == 0:
             raise ValueError(f"y_pred must have a class axis last; got a scalar y_pred={pred_values.item()!r}")
         num_classes = pred_values.shape[-1]
-        labels = _class_indices(y_true.detach().cpu().numpy(), num_classes)
+        labels = checks.class_indices(y_true.detach().cpu().numpy(), num_classes)
         if labels.shape != pred_values.shape[:-1]:
             raise ValueError(
                 "y_true must have shape y_pred.shape[:-1] (one class index per sample); "
@@ -362,6 +359,10 @@ class GANGeneratorNonsaturatingLoss(_GANLoss):
 # --- segmentation -----------------------------------------------------------------------------------
 
 
+def _sum(x, dims):
+    return x.sum(dim=dims) if dims else x  # torch sums everything for dim=()
+
+
 def _score(numerator, denominator):
     """numerator / denominator, and 1 where the denominator is 0 (smooth = 0 on empty inputs)."""
     defined = denominator > 0
@@ -375,20 +376,17 @@ class _Overlap(_Loss):
         self.axis = axis
         self.smooth = non_negative(smooth, "smooth")
 
-    def _prepare(self, y_true, y_pred):
+    def _dims(self, y_true, y_pred):
+        """Check the inputs; return the dimensions the sums run over."""
         true_values, pred_values = _pair(y_true, y_pred)
         checks.check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
         checks.check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
-        self._dims = _axes(self.axis, pred_values.ndim)
-        return y_true, y_pred
+        return checks.summed_axes(self.axis, pred_values.ndim)
 
-    def _sum(self, x):
-        return x.sum(dim=self._dims) if self._dims else x
-
-    def _tversky_index(self, g, p):
-        tp = self._sum(p * g)
-        fp = self._sum(p * (1.0 - g))
-        fn = self._sum((1.0 - p) * g)
+    def _tversky_index(self, g, p, dims):
+        tp = _sum(p * g, dims)
+        fp = _sum(p * (1.0 - g), dims)
+        fn = _sum((1.0 - p) * g, dims)
         return _score(tp + self.smooth, tp + self.alpha * fp + self.beta * fn + self.smooth)
 
 
@@ -400,9 +398,9 @@ class Dice(_Overlap):
         self.squared = bool(squared)
 
     def forward(self, y_true, y_pred):
-        g, p = self._prepare(y_true, y_pred)
-        intersection = self._sum(p * g)
-        total = self._sum(p * p) + self._sum(g * g) if self.squared else self._sum(p) + self._sum(g)
+        g, p, dims = y_true, y_pred, self._dims(y_true, y_pred)
+        intersection = _sum(p * g, dims)
+        total = _sum(p * p, dims) + _sum(g * g, dims) if self.squared else _sum(p, dims) + _sum(g, dims)
         return self._reduce(1.0 - _score(2.0 * intersection + self.smooth, total + self.smooth))
 
 
@@ -410,9 +408,9 @@ class Jaccard(_Overlap):
     """Per score ``1 − (TP + s)/(Σp + Σg − TP + s)``, sums over ``axis``."""
 
     def forward(self, y_true, y_pred):
-        g, p = self._prepare(y_true, y_pred)
-        intersection = self._sum(p * g)
-        union = self._sum(p) + self._sum(g) - intersection
+        g, p, dims = y_true, y_pred, self._dims(y_true, y_pred)
+        intersection = _sum(p * g, dims)
+        union = _sum(p, dims) + _sum(g, dims) - intersection
         return self._reduce(1.0 - _score(intersection + self.smooth, union + self.smooth))
 
 
@@ -425,8 +423,8 @@ class Tversky(_Overlap):
         self.beta = non_negative(beta, "beta")
 
     def forward(self, y_true, y_pred):
-        g, p = self._prepare(y_true, y_pred)
-        return self._reduce(1.0 - self._tversky_index(g, p))
+        dims = self._dims(y_true, y_pred)
+        return self._reduce(1.0 - self._tversky_index(y_true, y_pred, dims))
 
 
 class FocalTversky(_Overlap):
@@ -439,8 +437,8 @@ class FocalTversky(_Overlap):
         self.gamma = positive(gamma, "gamma")
 
     def forward(self, y_true, y_pred):
-        g, p = self._prepare(y_true, y_pred)
-        base = 1.0 - self._tversky_index(g, p)
+        dims = self._dims(y_true, y_pred)
+        base = 1.0 - self._tversky_index(y_true, y_pred, dims)
         positive_base = base > 0
         safe = torch.where(positive_base, base, torch.ones_like(base))
         losses = torch.where(positive_base, torch.exp(torch.log(safe) / self.gamma), torch.zeros_like(base))

@@ -138,75 +138,130 @@ def describe(frame):
             f"H is {frame['kind']}, {_SHAPE[frame['kind']]}")
 
 
-def _slice(frame, direction, n=121):
-    """f and m along the line p + t·direction, |t| ≤ radius (for the right-hand panel)."""
+def slices(frame, n=121):
+    """The changes of f and of the model along each eigenvector, for the right-hand panel.
+
+    Returns ``t`` (n,) from −radius to radius and two (2, n) arrays: ``f(p + t vᵢ) − f(p)`` and
+    ``m(p + t vᵢ) − f(p) = t ∇f·vᵢ + ½ λᵢ t²``, row i for eigenvector vᵢ.
+    """
     t = np.linspace(-frame["radius"], frame["radius"], n)
-    pts = frame["point"] + t[:, None] * direction
-    true = frame["landscape"].value(pts)
-    lam = float(direction @ frame["hessian"] @ direction)
-    model = frame["value"] + t * float(frame["grad"] @ direction) + 0.5 * lam * t**2
+    V, lam = frame["eigenvectors"], frame["eigenvalues"]
+    pts = frame["point"] + t[None, :, None] * V.T[:, None, :]
+    true = frame["landscape"].value(pts) - frame["value"]
+    model = t[None, :] * (frame["grad"] @ V)[:, None] + 0.5 * lam[:, None] * t[None, :] ** 2
     return t, true, model
+
+
+_SUB = "₁₂"
+
+
+class _Drawing:
+    """The two panels of the explorer for one landscape. The landscape's contours and both panels'
+    axes are static; :meth:`update` moves everything that depends on the point.
+
+    The right-hand panel shows the changes along the eigenvectors divided by one common scale S (the
+    largest of them), so its axis never rescales and the two directions stay comparable. The widget
+    hands :attr:`artists` to :class:`~momentum_lab.widgets._base.BlitFigure`, which redraws only them.
+    """
+
+    def __init__(self, fig, surface, radius):
+        from matplotlib.collections import LineCollection
+
+        from momentum_lab import plotting
+
+        self.surface, self.radius = surface, radius
+        self.colors = (plotting.PALETTE[3], plotting.PALETTE[0])  # v₁ (smaller λ) vermilion, v₂ blue
+        self.ax_map, self.ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        plotting.contour(self.ax_map, surface)
+        self.ax_map.set_title(f"{surface.name}: eigenvectors of H, model contours (dashed)")
+        self.model = LineCollection([], colors=plotting.PALETTE[1], linestyles="--", linewidths=1.0)
+        self.ax_map.add_collection(self.model)
+        self.window, = self.ax_map.plot([], [], color="0.4", linewidth=0.6)
+        self.point, = self.ax_map.plot([], [], marker="o", color="black", markersize=5, linestyle="none")
+        self.axes_lines, self.labels, self.lines = [], [], []
+        for i, color in enumerate(self.colors):
+            self.axes_lines.append(self.ax_map.plot([], [], color=color, linewidth=2.2,
+                                                    solid_capstyle="round")[0])
+            self.labels.append(self.ax_map.text(
+                0, 0, "", color=color, fontsize=9, fontweight="bold",
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.75, "linewidth": 0}))
+            true, = self.ax_cut.plot([], [], color=color, linewidth=1.8, label=f"f along v{_SUB[i]}")
+            model, = self.ax_cut.plot([], [], color=color, linewidth=1.0, linestyle=":", marker=".",
+                                      markevery=10, label=f"model along v{_SUB[i]}")
+            self.lines.append((true, model))
+        self.scale = self.ax_cut.text(0.02, 0.03, "", transform=self.ax_cut.transAxes, fontsize=9)
+        self.ax_cut.set_xlim(-radius, radius)
+        self.ax_cut.set_ylim(-1.1, 1.6)  # room above the curves for the legend
+        self.ax_cut.set_yticks([-1, -0.5, 0, 0.5, 1])
+        self.ax_cut.axhline(0, color="0.6", linewidth=0.6)
+        self.ax_cut.set_xlabel("distance t from the point along the eigenvector")
+        self.ax_cut.set_ylabel("change of value ÷ S")
+        self.ax_cut.set_title("f (solid) and its quadratic model (dotted)")
+        self.ax_cut.legend(loc="upper center", fontsize=8, ncol=2)
+        fig.tight_layout()
+
+    @property
+    def artists(self):
+        """What moves: drawn by the widget on top of the static background at every update."""
+        return [self.model, self.window, *self.axes_lines, self.point, *self.labels,
+                *[line for pair in self.lines for line in pair], self.scale]
+
+    def update(self, frame):
+        """Move everything to ``frame``."""
+        import contourpy
+
+        p, r = frame["point"], self.radius
+        self.window.set_data([p[0] - r, p[0] + r, p[0] + r, p[0] - r, p[0] - r],
+                             [p[1] - r, p[1] - r, p[1] + r, p[1] + r, p[1] - r])
+        self.point.set_data([p[0]], [p[1]])
+        lam, V = frame["eigenvalues"], frame["eigenvectors"]
+        for i in range(2):
+            tip, tail = p + 0.75 * r * V[:, i], p - 0.75 * r * V[:, i]
+            self.axes_lines[i].set_data([tail[0], tip[0]], [tail[1], tip[1]])
+            self.labels[i].set_position(tip)
+            self.labels[i].set_text(f" λ{_SUB[i]} = {lam[i]:.4g}")
+
+        win, model = frame["window"], frame["model"]
+        lo, hi = np.percentile(model, [2, 98])
+        segments = []
+        if hi > lo:
+            generator = contourpy.contour_generator(win[..., 0], win[..., 1], model)
+            for level in np.linspace(lo, hi, 9):
+                segments += [seg for seg in generator.lines(level) if len(seg) > 1]
+        self.model.set_segments(segments)
+
+        t, true, mod = slices(frame)
+        scale = max(float(np.abs(true).max()), float(np.abs(mod).max()), 1e-300)
+        for i in range(2):
+            self.lines[i][0].set_data(t, true[i] / scale)
+            self.lines[i][1].set_data(t, mod[i] / scale)
+        self.scale.set_text(f"S = {scale:.3g}")
 
 
 def hessian_figure(landscape="saddle", point=None, *, radius=None, fig=None):
     """Left: the landscape's contours, the point, its Hessian eigenvectors labelled with their
-    eigenvalues (blue where the curvature is positive, vermilion where negative) and the quadratic
-    model's contours (dashed orange) in the square window. Right: f and the model along each
-    eigenvector."""
+    eigenvalues (vermilion for v₁, the smaller eigenvalue, blue for v₂) and the quadratic model's
+    contours (dashed orange) in the square window. Right: f and the model along each eigenvector."""
     import matplotlib.pyplot as plt
 
-    from momentum_lab import plotting
-
     frame = local_quadratic(landscape, point, radius=radius)
-    surface, p, r = frame["landscape"], frame["point"], frame["radius"]
     if fig is None:
         fig = plt.figure(figsize=(10, 4.2))
-    ax_map, ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-    plotting.contour(ax_map, surface)
-
-    win, model = frame["window"], frame["model"]
-    lo, hi = np.percentile(model, [2, 98])
-    if hi > lo:
-        levels = np.linspace(lo, hi, 9)
-        ax_map.contour(win[..., 0], win[..., 1], model, levels=levels, colors=plotting.PALETTE[1],
-                       linestyles="--", linewidths=1.0)
-    ax_map.plot([p[0] - r, p[0] + r, p[0] + r, p[0] - r, p[0] - r],
-                [p[1] - r, p[1] - r, p[1] + r, p[1] + r, p[1] - r], color="0.4", linewidth=0.6)
-    lam, V = frame["eigenvalues"], frame["eigenvectors"]
-    for i in range(2):
-        color = plotting.PALETTE[0] if lam[i] > 0 else plotting.PALETTE[3]
-        arrow = 0.75 * r * V[:, i]
-        ax_map.annotate("", xy=p + arrow, xytext=p - arrow,
-                        arrowprops={"arrowstyle": "<->", "color": color, "linewidth": 2})
-        ax_map.annotate(f"λ{'₁₂'[i]} = {lam[i]:.4g}", xy=p + arrow, xytext=(4, 4),
-                        textcoords="offset points", color=color, fontsize=9,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
-                              "linewidth": 0})
-    ax_map.plot(*p, marker="o", color="black", markersize=5, linestyle="none")
-    ax_map.set_title(f"{surface.name}: H is {frame['kind']}")
-
-    for i in range(2):
-        t, true, mod = _slice(frame, V[:, i])
-        color = plotting.PALETTE[0] if lam[i] > 0 else plotting.PALETTE[3]
-        style = plotting.LINESTYLES[i]
-        ax_cut.plot(t, true, color=color, linestyle=style, linewidth=1.8,
-                    label=f"f along v{'₁₂'[i]} (λ{'₁₂'[i]} = {lam[i]:.4g})")
-        ax_cut.plot(t, mod, color=color, linestyle=style, linewidth=1.0, alpha=0.6, marker=".",
-                    markevery=10, label=f"model along v{'₁₂'[i]}")
-    ax_cut.set_xlabel("distance t from the point along the eigenvector")
-    ax_cut.set_ylabel("value")
-    ax_cut.set_title("f (thick) and its quadratic model (dotted)")
-    ax_cut.legend(loc="best", fontsize=8)
-    fig.tight_layout()
+    drawing = _Drawing(fig, frame["landscape"], frame["radius"])
+    drawing.update(frame)
     return fig
 
 
 def hessian_widget(landscape="saddle", point=None):
-    """A landscape menu and sliders for the point, redrawing :func:`hessian_figure`."""
+    """A landscape menu and sliders for the point, redrawing the panels of :func:`hessian_figure`.
+
+    The landscape's contours are drawn once per landscape; a slider move recomputes the frame and
+    redraws only what depends on the point (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    """
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    from momentum_lab.widgets._base import figure_image, figure_png, titled_box
+    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
 
     names = list(landscapes.CATALOGUE)
     if landscape not in names:
@@ -216,37 +271,49 @@ def hessian_widget(landscape="saddle", point=None):
     ys = w.FloatSlider(description="y", step=0.01, continuous_update=False, readout_format=".2f")
     status = w.HTML()
     image = figure_image()
-    resetting = [False]
+    state = {"resetting": False}
 
-    def set_ranges(name, where):
+    def build_background(name):
+        """The static part for one landscape: contours, axes, legend. Slow; runs on menu changes."""
+        if "fig" in state:
+            plt.close(state["fig"])
         surface = landscapes.get(name)
+        fig = plt.figure(figsize=(10, 4.2), dpi=80)
+        drawing = _Drawing(fig, surface, local_quadratic(surface, surface.default_start)["radius"])
+        state.update(surface=surface, fig=fig, drawing=drawing, blit=BlitFigure(fig, drawing.artists))
+
+    def set_point(where):
+        surface = state["surface"]
         (a, b), (c, d) = surface.bounds
-        resetting[0] = True
-        # widen before narrowing so that the slider never clamps the value we are about to set
+        state["resetting"] = True
+        # widen before narrowing, so that the sliders never clamp the value being set
         xs.min, xs.max = min(xs.min, a), max(xs.max, b)
         ys.min, ys.max = min(ys.min, c), max(ys.max, d)
         xs.value, ys.value = where
         xs.min, xs.max, ys.min, ys.max = a, b, c, d
-        resetting[0] = False
-
-    def on_menu(change):
-        name = change["new"]
-        set_ranges(name, DEFAULT_POINT.get(name, landscapes.get(name).default_start))
+        state["resetting"] = False
 
     def redraw(_=None):
-        if resetting[0]:
+        if state["resetting"]:
             return
-        frame = local_quadratic(menu.value, (xs.value, ys.value))
+        frame = local_quadratic(state["surface"], (xs.value, ys.value))
+        drawing, blit = state["drawing"], state["blit"]
+        drawing.update(frame)
+        image.value = blit.image_bytes()
         status.value = describe(frame)
-        fig = hessian_figure(menu.value, (xs.value, ys.value), fig=plt.figure(figsize=(10, 4.2)))
-        image.value = figure_png(fig)
 
-    start = DEFAULT_POINT.get(landscape, landscapes.get(landscape).default_start) if point is None \
-        else tuple(point)
+    def change_landscape(change):
+        name = change["new"]
+        build_background(name)
+        set_point(DEFAULT_POINT.get(name, state["surface"].default_start))
+        redraw()
+
     xs.min, xs.max, ys.min, ys.max = -100.0, 100.0, -100.0, 100.0
-    set_ranges(landscape, start)
-    menu.observe(on_menu, names="value")  # registered first, so it runs before redraw
-    for control in (menu, xs, ys):
+    build_background(landscape)
+    set_point(DEFAULT_POINT.get(landscape, state["surface"].default_start) if point is None
+              else tuple(point))
+    menu.observe(change_landscape, names="value")
+    for control in (xs, ys):
         control.observe(redraw, names="value")
     redraw()
     controls = w.HBox([menu, w.VBox([xs, ys])])

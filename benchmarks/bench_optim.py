@@ -1,0 +1,110 @@
+"""One momentum step on 10 million float32 parameters: momentum_lab.optim.SGD against the frameworks.
+
+Measured in one process on the same arrays' sizes:
+
+1. ``SGD(lr, momentum=0.9).step(θ, g)`` (from scratch, NumPy, chunked and threaded) vs
+   ``torch.optim.SGD(momentum=0.9, foreach=True).step()`` with torch's default threads (goal ≤ 1.2×),
+   and the same with one thread each (reported).
+2. vs Keras 3 ``SGD(momentum=0.9).apply_gradients`` on a ``tf.Variable`` (reported).
+3. Effective bandwidth. Accounting: a momentum step reads θ, g and the buffer b and writes θ and b,
+   5 × 4 bytes per parameter (200 MB at 10M; cache write-allocate traffic not counted). A copy of the
+   same three arrays with ``np.copyto`` reads and writes each once, 6 × 4 bytes per parameter. Goal: the
+   step's bandwidth is at least half the copy's.
+"""
+
+import numpy as np
+
+from benchmarks._harness import Row, best_time
+from momentum_lab import optim
+
+GROUP = "optim"
+LR, MOMENTUM = 1e-3, 0.9
+
+
+def _arrays(n, seed=0):
+    rng = np.random.default_rng(seed)
+    theta = rng.standard_normal(n, dtype=np.float32)
+    grad = 1e-3 * rng.standard_normal(n, dtype=np.float32)
+    return theta, grad
+
+
+def _ours(n):
+    theta, grad = _arrays(n)
+    opt = optim.SGD(LR, momentum=MOMENTUM)
+    return lambda: opt.step(theta, grad)
+
+
+def _torch(n):
+    import torch
+
+    theta, grad = _arrays(n)
+    p = torch.nn.Parameter(torch.from_numpy(theta))
+    p.grad = torch.from_numpy(grad)
+    opt = torch.optim.SGD([p], lr=LR, momentum=MOMENTUM, foreach=True)
+    return opt.step
+
+
+def _keras(n):
+    import keras
+    import tensorflow as tf
+
+    theta, grad = _arrays(n)
+    v = tf.Variable(theta)
+    g = tf.constant(grad)
+    opt = keras.optimizers.SGD(learning_rate=LR, momentum=MOMENTUM)
+    return lambda: opt.apply_gradients([(g, v)])
+
+
+def _copy(n):
+    sources = [_arrays(n, seed)[0] for seed in range(3)]  # stand-ins for θ, g, b
+    targets = [np.empty_like(s) for s in sources]
+
+    def copy():
+        for t, s in zip(targets, sources):
+            np.copyto(t, s)
+    return copy
+
+
+def run(quick=False):
+    import torch
+
+    n = 1_000_000 if quick else 10_000_000
+    size = f"{n / 1e6:g}M float32"
+    timing = dict(repeat=5 if quick else 9, min_time=0.1 if quick else 0.3)
+    rows = []
+
+    # 1. Default threads on both sides.
+    ours = best_time(_ours(n), **timing)
+    torch_default = best_time(_torch(n), **timing)
+    rows.append(Row(GROUP, f"SGD(momentum=0.9).step, {size}", ours,
+                    f"torch.optim.SGD foreach ({torch.get_num_threads()} threads)", torch_default,
+                    "≤ 1.2× torch", ours / torch_default <= 1.2,
+                    extra={"threads_ours": optim.get_num_threads(), "threads_torch": torch.get_num_threads()}))
+
+    # One thread each (NumPy ufuncs are single-threaded; this is the kernel against the kernel).
+    torch_threads = torch.get_num_threads()
+    try:
+        optim.set_num_threads(1)
+        torch.set_num_threads(1)
+        ours_1 = best_time(_ours(n), **timing)
+        torch_1 = best_time(_torch(n), **timing)
+    finally:
+        optim.set_num_threads(None)
+        torch.set_num_threads(torch_threads)
+    rows.append(Row(GROUP, f"same, 1 thread each, {size}", ours_1, "torch.optim.SGD foreach (1 thread)", torch_1,
+                    "reported"))
+
+    # 2. Keras.
+    keras_s = best_time(_keras(n), **timing)
+    rows.append(Row(GROUP, f"SGD(momentum=0.9).step, {size}", ours, "keras SGD apply_gradients (tf.Variable)",
+                    keras_s, "reported"))
+
+    # 3. Bandwidth against a copy of the same three arrays.
+    copy_s = best_time(_copy(n), **timing)
+    step_bw = 5 * 4 * n / ours / 1e9
+    copy_bw = 6 * 4 * n / copy_s / 1e9
+    rows.append(Row(GROUP, "effective bandwidth of the step (read θ, g, b; write θ, b)", None,
+                    f"np.copyto of θ, g, b: {copy_bw:.1f} GB/s (ours {step_bw / copy_bw:.2f}×)", copy_s,
+                    "≥ 0.5× copy bandwidth", step_bw >= 0.5 * copy_bw, value=step_bw, unit="GB/s",
+                    extra={"copy_GBps": copy_bw, "fraction": step_bw / copy_bw}))
+    return rows

@@ -1,0 +1,95 @@
+"""Checking derivatives against central finite differences (first, second, ... order).
+
+``check_grads(f, x, y, order=2)`` compares, for every argument,
+
+* order 1: the full Jacobian from ``GradientTape.jacobian`` (one batched backward pass) and a
+  vector-Jacobian product from ``GradientTape.gradient(..., output_gradients=u)`` with the central
+  differences ``(f(x + εeⱼ) − f(x − εeⱼ)) / 2ε``;
+* order k > 1: the same checks, order k − 1, applied to the function ``x ↦ VJP of f at x with u``.
+  Differentiating that function means differentiating a backward pass recorded by an outer tape, so
+  order 2 tests every VJP rule's own VJP, with batched cotangents, against differences of gradients.
+
+NB: this is HIPS/autograd's ``check_grads(f, modes=["rev"], order=2)``; ``torch.autograd.gradcheck`` and
+``gradgradcheck`` do the same for PyTorch, and ``tf.test.compute_gradient`` for TensorFlow.
+"""
+
+import numpy as np
+
+from momentum_lab.autodiff.broadcasting import reshape
+from momentum_lab.autodiff.shapes import concatenate
+from momentum_lab.autodiff.tape import GradientTape
+from momentum_lab.autodiff.tensor import Tensor, as_tensor
+
+
+def _value(f, arrays):
+    return np.asarray(as_tensor(f(*[Tensor(a) for a in arrays]), "the value returned by f").data, dtype=float)
+
+
+def numerical_jacobian(f, args, argnum, eps=1e-6):
+    """Central differences of ``f(*args)`` w.r.t. ``args[argnum]``: shape ``f.shape + x.shape``.
+
+    ``args`` are arrays; ``f`` is called with Tensors and must return one Tensor.
+    """
+    args = [np.array(a, dtype=float) for a in args]
+    x = args[argnum]
+    jac = np.empty(_value(f, args).shape + (x.size,))
+    for j in range(x.size):
+        plus, minus = list(args), list(args)
+        plus[argnum], minus[argnum] = x.copy(), x.copy()
+        plus[argnum].flat[j] += eps
+        minus[argnum].flat[j] -= eps
+        jac[..., j] = (_value(f, plus) - _value(f, minus)) / (2 * eps)
+    return jac.reshape(jac.shape[:-1] + x.shape)
+
+
+def _derivatives(f, args, argnum, cotangent):
+    """(Jacobian from tape.jacobian, VJP from tape.gradient with output_gradients) w.r.t. args[argnum]."""
+    results = []
+    for method in ("jacobian", "gradient"):
+        tensors = [Tensor(a) for a in args]
+        with GradientTape() as tape:
+            tape.watch(tensors[argnum])
+            y = as_tensor(f(*tensors), "the value returned by f")
+        if method == "jacobian":
+            results.append(tape.jacobian(y, tensors[argnum], unconnected_gradients="zero").numpy())
+        else:
+            results.append(tape.gradient(y, tensors[argnum], output_gradients=cotangent,
+                                         unconnected_gradients="zero").numpy())
+    return results
+
+
+def _vjp_function(f, cotangent):
+    """``args ↦`` the gradients of ``Σ cotangent · f(args)`` w.r.t. every argument, flattened and joined."""
+    def vjp(*tensors):
+        with GradientTape() as tape:
+            tape.watch(list(tensors))
+            y = as_tensor(f(*tensors), "the value returned by f")
+        grads = tape.gradient(y, list(tensors), output_gradients=cotangent, unconnected_gradients="zero")
+        return concatenate([reshape(g, (-1,)) for g in grads])
+    return vjp
+
+
+def check_grads(f, *args, order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
+    """Raise AssertionError (showing analytic vs numeric) unless f's derivatives up to ``order`` match
+    central finite differences at ``args``; returns None when they do.
+
+    ``f`` takes Tensors (one per argument) and returns a Tensor of any shape. Keep the point away from
+    kinks (relu at 0, ties of max) where finite differences straddle two branches.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be callable; got {type(f).__name__}")
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ValueError(f"order must be an int >= 1; got order={order!r}")
+    args = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
+    rng = np.random.default_rng(seed)
+    cotangent = rng.standard_normal(_value(f, args).shape)
+    for i in range(len(args)):
+        numeric = numerical_jacobian(f, args, i, eps)
+        jacobian, vjp = _derivatives(f, args, i, cotangent)
+        np.testing.assert_allclose(jacobian, numeric, rtol=rtol, atol=atol,
+                                   err_msg=f"order {order}: Jacobian w.r.t. argument {i} (analytic vs numeric)")
+        np.testing.assert_allclose(vjp, np.tensordot(cotangent, numeric, axes=cotangent.ndim), rtol=rtol,
+                                   atol=atol, err_msg=f"order {order}: VJP w.r.t. argument {i} (analytic vs numeric)")
+    if order > 1:
+        check_grads(_vjp_function(f, cotangent), *args, order=order - 1, eps=eps, rtol=rtol, atol=atol,
+                    seed=seed + 1)

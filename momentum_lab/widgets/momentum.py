@@ -1,0 +1,397 @@
+"""The explorers of chapters 2 and 3: gradient descent against momentum, and the rate map.
+
+Chapter 2, "Momentum: the heavy ball": :func:`explore_momentum` runs gradient descent and the heavy ball
+(or Nesterov) side by side on a landscape of the catalogue; :func:`momentum_figure` draws both paths on
+the contours and both loss curves; :func:`momentum_widget` wires controls to them.
+
+Chapter 3, "Why momentum works": :func:`rate_map_data` computes the convergence rate of the heavy ball
+(or Nesterov's method) over a grid of step sizes and momenta for a quadratic with condition number κ;
+:func:`rate_map_figure` draws it with the stability boundary and the optimal pair; :func:`rate_map_widget`
+wires controls to them.
+
+Only the ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
+"""
+
+import warnings
+
+import numpy as np
+
+from momentum_lab import landscapes, theory
+from momentum_lab._validate import in_unit_interval, positive, positive_int, real_number
+from momentum_lab.optim import ClassicalMomentum, DivergenceWarning, GradientDescent, trajectory
+
+#: A step size and a momentum per landscape at which momentum visibly helps (the widget's presets).
+DEFAULTS = {
+    "bowl": (0.1, 0.8),
+    "narrow bowl": (0.2, 0.9),
+    "valley": (0.02, 0.9),
+    "rosenbrock": (0.001, 0.9),
+    "saddle": (0.05, 0.7),
+}
+
+#: Gap f − f* beyond which a run counts as runaway and is cut (relative to its start, see below).
+_RUNAWAY = 1e9
+
+
+def _surface(landscape):
+    return landscapes.get(landscape) if isinstance(landscape, str) else landscape
+
+
+def _run(surface, optimizer, x0, steps):
+    """Iterates, losses and a divergence flag; a runaway run is cut before anything is inf or NaN."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DivergenceWarning)
+        iterates = trajectory(surface.grad, x0, optimizer, steps)
+    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = surface.value(iterates)
+    gap0 = losses[0] - surface.minimum
+    runaway = ~np.isfinite(losses) | (losses - surface.minimum > _RUNAWAY * max(gap0, 1.0))
+    if runaway.any():
+        cut = max(int(np.argmax(runaway)), 1)
+        iterates, losses, diverged = iterates[:cut], losses[:cut], True
+    # Slow divergence (a rate a little above 1) never trips the cut: a run that ends further from the
+    # minimum value than it started counts as diverging too.
+    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
+    return {"path": iterates, "losses": losses, "diverged": diverged}
+
+
+def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, start=None, steps=100):
+    """Run gradient descent and momentum with the same step size and return what the explorer draws.
+
+    Args:
+        landscape: a name from ``landscapes.CATALOGUE`` or a 2-d landscape object.
+        lr: step size η > 0 (default: the landscape's preset in :data:`DEFAULTS`).
+        momentum: β in [0, 1) (default: the preset).
+        nesterov: use Nesterov's look-ahead gradient instead of the heavy ball.
+        start: start point (default: the landscape's ``default_start``).
+        steps: number of steps, 1 to 1000.
+
+    Returns:
+        A dict with ``landscape``, ``lr``, ``beta``, ``nesterov``, and for each method (keys ``"gd"``
+        and ``"momentum"``) a dict with the iterates ``path`` (k+1, 2), the losses ``f(θ_k)`` and
+        ``diverged``. A run whose loss grows a billion-fold over its start is cut there and counts as
+        diverged, so nothing returned is inf or NaN. Also ``lr_limit_gd`` = 2/L and ``lr_limit`` =
+        the step beyond which the method diverges near the minimum, 2(1 + β)/L for the heavy ball and
+        2(1 + β)/((1 + 2β)L) for Nesterov, with L the largest curvature at the (first) minimum.
+    """
+    surface = _surface(landscape)
+    name = landscape if isinstance(landscape, str) else None
+    preset_lr, preset_beta = DEFAULTS.get(name, (0.1, 0.9))
+    lr = positive(preset_lr if lr is None else lr, "lr")
+    beta = in_unit_interval(preset_beta if momentum is None else momentum, "momentum")
+    steps = positive_int(steps, "steps")
+    if steps > 1000:
+        raise ValueError(f"steps must be <= 1000; got steps={steps!r}")
+    if not isinstance(nesterov, (bool, np.bool_)):
+        raise TypeError(f"nesterov must be True or False; got nesterov={nesterov!r}")
+    x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
+    L = float(np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))[-1])
+    limit = 2 * (1 + beta) / ((1 + 2 * beta) * L) if nesterov else 2 * (1 + beta) / L
+    return {
+        "landscape": surface,
+        "lr": lr,
+        "beta": beta,
+        "nesterov": bool(nesterov),
+        "gd": _run(surface, GradientDescent(lr), x0, steps),
+        "momentum": _run(surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps),
+        "lr_limit_gd": 2 / L,
+        "lr_limit": limit,
+    }
+
+
+def _method_label(run):
+    name = "Nesterov" if run["nesterov"] else "heavy ball"
+    return f"{name}, β = {run['beta']:g}"
+
+
+def momentum_figure(landscape="narrow bowl", lr=None, momentum=None, nesterov=False, start=None, steps=100,
+                    *, fig=None):
+    """Contours with the paths of gradient descent and momentum (same η), and both loss curves."""
+    import matplotlib.pyplot as plt
+
+    from momentum_lab import plotting
+
+    run = explore_momentum(landscape, lr, momentum, nesterov, start, steps)
+    surface = run["landscape"]
+    if fig is None:
+        fig = plt.figure(figsize=(10, 4.2))
+    ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    plotting.contour(ax_path, surface)
+    entries = [("gradient descent", run["gd"], plotting.PALETTE[0], "-"),
+               (_method_label(run), run["momentum"], plotting.PALETTE[3], "--")]
+    for label, result, color, style in entries:
+        if result["diverged"]:
+            label += " (diverges)"
+        plotting.path(ax_path, result["path"], label=label, color=color, linestyle=style, markersize=2)
+        plotting.loss_curve(ax_loss, result["losses"], minimum=surface.minimum, label=label, color=color,
+                            linestyle=style)
+    ax_path.set_title(f"{surface.name}, η = {run['lr']:g}")
+    ax_path.legend(loc="lower right", fontsize=8)
+    ax_loss.set_title("distance to the minimum value")
+    ax_loss.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def momentum_widget(steps=150):
+    """Controls for the landscape, η, β, Nesterov and the start point.
+
+    The contours are drawn once per landscape; a control move recomputes both runs and redraws only the
+    paths and loss curves (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    """
+    import ipywidgets as w
+    from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it as well
+
+    from momentum_lab import plotting
+    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
+
+    first = "narrow bowl"
+    lr0, beta0 = DEFAULTS[first]
+    start0 = landscapes.get(first).default_start
+    menu = w.Dropdown(options=list(landscapes.CATALOGUE), value=first, description="landscape")
+    lr = w.FloatLogSlider(value=lr0, base=10, min=-4, max=0.5, step=0.02, description="step size η",
+                          readout_format=".4f", continuous_update=False)
+    beta = w.FloatSlider(value=beta0, min=0.0, max=0.99, step=0.01, description="momentum β",
+                         continuous_update=False)
+    nesterov = w.Checkbox(value=False, description="Nesterov")
+    x0 = w.FloatSlider(value=start0[0], min=-3.5, max=3.5, step=0.05, description="start θ₁",
+                       continuous_update=False)
+    y0 = w.FloatSlider(value=start0[1], min=-2.0, max=3.0, step=0.05, description="start θ₂",
+                       continuous_update=False)
+    status = w.HTML()
+    image = figure_image()
+    state = {"resetting": False}
+
+    def build_background(name):
+        """The static part for one landscape: contours, axes, legend. Slow; runs on menu changes."""
+        surface = landscapes.get(name)
+        fig = Figure(figsize=(10, 4.2), dpi=80)
+        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        plotting.contour(ax_path, surface)
+        ax_path.set_title(surface.name)
+        moving = []
+        for key, label, color, style in (("gd", "gradient descent", plotting.PALETTE[0], "-"),
+                                         ("momentum", "momentum", plotting.PALETTE[3], "--")):
+            (line,) = ax_path.plot([], [], marker="o", markersize=2, linewidth=1.4, color=color,
+                                   linestyle=style, label=label)
+            (dot,) = ax_path.plot([], [], marker="s", markersize=6, color=color, linestyle="none")
+            (loss,) = ax_loss.semilogy([], [], color=color, linestyle=style, label=label)
+            state[key] = (line, dot, loss)
+            moving += [line, dot, loss]
+        top = float(np.max(surface.value(surface.grid(61))) - surface.minimum)
+        ax_loss.set_xlim(0, steps)
+        ax_loss.set_ylim(1e-14, 10 * top)
+        ax_loss.set_xlabel("step $k$")
+        ax_loss.set_ylabel("$f(\\theta_k) - f^\\star$")
+        ax_loss.set_title("distance to the minimum value")
+        ax_loss.legend(loc="upper right", fontsize=8)
+        fig.tight_layout()
+        state.update(surface=surface, fig=fig, blit=BlitFigure(fig, moving))
+
+    def redraw(_=None):
+        if state["resetting"]:
+            return
+        surface = state["surface"]
+        run = explore_momentum(surface, lr.value, beta.value, nesterov.value, (x0.value, y0.value), steps)
+        for key in ("gd", "momentum"):
+            line, dot, loss = state[key]
+            path, gap = run[key]["path"], np.maximum(run[key]["losses"] - surface.minimum, 1e-16)
+            line.set_data(path[:, 0], path[:, 1])
+            dot.set_data(path[:1, 0], path[:1, 1])
+            loss.set_data(np.arange(len(gap)), gap)
+        image.value = state["blit"].image_bytes()
+
+        def verdict(result):
+            if result["diverged"]:
+                return "diverges"
+            return f"f − f* = {result['losses'][-1] - surface.minimum:.2e}"
+
+        status.value = (f"After {steps} steps: gradient descent {verdict(run['gd'])}; "
+                        f"{_method_label(run)} {verdict(run['momentum'])}. "
+                        f"Near the minimum, η < {run['lr_limit']:.3g} is stable "
+                        f"(gradient descent: η < {run['lr_limit_gd']:.3g}).")
+
+    def change_landscape(change):
+        state["resetting"] = True
+        build_background(change["new"])
+        lr.value, beta.value = DEFAULTS.get(change["new"], (lr.value, beta.value))
+        x0.value, y0.value = state["surface"].default_start
+        state["resetting"] = False
+        redraw()
+
+    build_background(menu.value)
+    menu.observe(change_landscape, names="value")
+    for control in (lr, beta, nesterov, x0, y0):
+        control.observe(redraw, names="value")
+    redraw()
+    controls = w.HBox([w.VBox([menu, lr, beta]), w.VBox([nesterov, x0, y0])])
+    return titled_box([controls, status, image], "Momentum explorer")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Chapter 3: the rate map
+
+
+def rate_map_data(kappa=100.0, method="heavy_ball", n=161, eigenvalues=None):
+    """The convergence rate over a grid of (α, β) for a quadratic, with the landmarks the map shows.
+
+    Args:
+        kappa: condition number κ ≥ 1 of a spectrum ``[1/κ, 1]`` (so L = 1 and αL is just α). Ignored
+            when ``eigenvalues`` is given.
+        method: ``"heavy_ball"`` or ``"nesterov"``.
+        n: grid points per axis, 11 to 401. α runs over (0, 4/L], β over [0, 0.995].
+        eigenvalues: an explicit spectrum (positive numbers), instead of ``kappa``.
+
+    Returns:
+        A dict with ``lrs`` (n,), ``momenta`` (n,), ``rates`` (n, n) with ``rates[i, j]`` the rate at
+        (``lrs[j]``, ``momenta[i]``), ``mu``, ``L``, ``kappa``, ``method``; ``best``: the best grid point
+        ``(α, β, rate)``; ``optimum``: the theoretical optimum ``(α, β, rate)`` (Polyak's pair for the
+        heavy ball, Nesterov's classical choice α = 1/L, β = (√κ−1)/(√κ+1) for Nesterov);
+        ``gd_optimum``: ``(α, rate)`` of the best gradient descent; and ``boundary``: the largest stable
+        α at each β (2(1 + β)/L for the heavy ball, 2(1 + β)/((1 + 2β)L) for Nesterov).
+    """
+    if method not in ("heavy_ball", "nesterov"):
+        raise ValueError(f"method must be 'heavy_ball' or 'nesterov'; got method={method!r}")
+    n = positive_int(n, "n", minimum=11)
+    if n > 401:
+        raise ValueError(f"n must be <= 401; got n={n!r}")
+    if eigenvalues is None:
+        kappa = real_number(kappa, "kappa")
+        if kappa < 1:
+            raise ValueError(f"kappa must be >= 1; got kappa={kappa!r}")
+        eigenvalues = np.array([1.0 / kappa, 1.0])
+    else:
+        eigenvalues = np.asarray(eigenvalues, dtype=float).reshape(-1)
+        if eigenvalues.size == 0 or not np.all(np.isfinite(eigenvalues)) or np.any(eigenvalues <= 0):
+            raise ValueError(f"eigenvalues must be positive numbers; got {eigenvalues!r}")
+    mu, L = float(eigenvalues.min()), float(eigenvalues.max())
+    lrs = np.linspace(4.0 / L / n, 4.0 / L, n)
+    momenta = np.linspace(0.0, 0.995, n)
+    rates = theory.rate_map(lrs, momenta, eigenvalues, method)
+    i, j = np.unravel_index(np.argmin(rates), rates.shape)
+    if method == "heavy_ball":
+        optimum = theory.optimal_momentum(mu, L)
+        boundary = 2 * (1 + momenta) / L
+    else:
+        optimum = theory.nesterov_parameters(mu, L)
+        boundary = 2 * (1 + momenta) / ((1 + 2 * momenta) * L)
+    return {
+        "lrs": lrs,
+        "momenta": momenta,
+        "rates": rates,
+        "mu": mu,
+        "L": L,
+        "kappa": L / mu,
+        "method": method,
+        "best": (float(lrs[j]), float(momenta[i]), float(rates[i, j])),
+        "optimum": tuple(float(v) for v in optimum),
+        "gd_optimum": tuple(float(v) for v in theory.optimal_gd(mu, L)),
+        "boundary": boundary,
+    }
+
+
+_METHOD_NAMES = {"heavy_ball": "heavy ball", "nesterov": "Nesterov"}
+
+
+def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eigenvalues=None, fig=None):
+    """The rate over the (αL, β) plane as a filled contour plot, unstable region blank.
+
+    Marks the stability boundary, the theoretical optimum (★), the best gradient descent (on β = 0) and,
+    if given, a ``point`` = (α, β) with its rate.
+    """
+    import matplotlib.pyplot as plt
+
+    from momentum_lab import plotting
+
+    data = rate_map_data(kappa, method, n, eigenvalues)
+    L = data["L"]
+    if fig is None:
+        fig = plt.figure(figsize=(7.5, 4.6))
+    ax = fig.subplots()
+    rates = np.where(data["rates"] < 1, data["rates"], np.nan)
+    levels = np.linspace(0.0, 1.0, 21)
+    filled = ax.contourf(data["lrs"] * L, data["momenta"], rates, levels=levels, cmap="viridis")
+    ax.contour(data["lrs"] * L, data["momenta"], rates, levels=[0.9, 0.99], colors="white",
+               linewidths=0.7, linestyles=":")
+    fig.colorbar(filled, ax=ax, label="rate ρ (error × ρ per step)")
+    ax.plot(data["boundary"] * L, data["momenta"], color="black", linewidth=1.2,
+            label="stability boundary")
+    a_opt, b_opt, r_opt = data["optimum"]
+    name = _METHOD_NAMES[method]
+    ax.plot([a_opt * L], [b_opt], marker="*", color=plotting.PALETTE[1], markersize=15, linestyle="none",
+            markeredgecolor="black", label=f"optimal {name}: ρ = {r_opt:.4f}")
+    a_gd, r_gd = data["gd_optimum"]
+    ax.plot([a_gd * L], [0.0], marker="o", color=plotting.PALETTE[5], markersize=8, linestyle="none",
+            markeredgecolor="black", label=f"best gradient descent: ρ = {r_gd:.4f}", clip_on=False)
+    if point is not None:
+        a, b = point
+        if method == "heavy_ball":
+            r = theory.heavy_ball_rate(a, b, [data["mu"], L])
+        else:
+            r = theory.nesterov_rate(a, b, [data["mu"], L])
+        shown = f"{r:.4f}" if r < 1 else f"{r:.3g} (diverges)"
+        ax.plot([a * L], [b], marker="X", color=plotting.PALETTE[3], markersize=10, linestyle="none",
+                markeredgecolor="white", label=f"your choice: ρ = {shown}")
+    ax.set_xlim(0, 4)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("step size × largest curvature, $\\alpha L$")
+    ax.set_ylabel("momentum $\\beta$")
+    ax.set_title(f"{name}, κ = {data['kappa']:.4g} (blank: diverges; dotted: ρ = 0.9, 0.99)")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def rate_map_widget(n=121):
+    """Controls for κ, the method and a point (αL, β).
+
+    The map is drawn when κ or the method changes; moving the point redraws only the marker
+    (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    """
+    import ipywidgets as w
+    from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it as well
+
+    from momentum_lab import plotting
+    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
+
+    kappa = w.FloatLogSlider(value=100.0, base=10, min=0, max=3, step=0.05, description="κ = L/μ",
+                             readout_format=".4g", continuous_update=False)
+    method = w.ToggleButtons(options=[("heavy ball", "heavy_ball"), ("Nesterov", "nesterov")],
+                             value="heavy_ball", description="method")
+    alpha = w.FloatSlider(value=1.0, min=0.02, max=4.0, step=0.02, description="αL", continuous_update=False)
+    beta = w.FloatSlider(value=0.5, min=0.0, max=0.99, step=0.01, description="β", continuous_update=False)
+    status = w.HTML()
+    image = figure_image()
+    state = {}
+
+    def build_background(_=None):
+        fig = Figure(figsize=(7.5, 4.6), dpi=80)
+        rate_map_figure(kappa.value, method.value, n=n, fig=fig)
+        (marker,) = fig.axes[0].plot([], [], marker="X", color=plotting.PALETTE[3], markersize=11,
+                                     linestyle="none", markeredgecolor="white")
+        state.update(fig=fig, marker=marker, blit=BlitFigure(fig, [marker]))
+        redraw()
+
+    def redraw(_=None):
+        mu = 1.0 / kappa.value
+        rate_fn = theory.heavy_ball_rate if method.value == "heavy_ball" else theory.nesterov_rate
+        r = rate_fn(alpha.value, beta.value, [mu, 1.0])
+        state["marker"].set_data([alpha.value], [beta.value])
+        image.value = state["blit"].image_bytes()
+        steps = theory.iterations_to(r, 1e-6)
+        gd_steps = theory.iterations_to(theory.optimal_gd(mu, 1.0)[1], 1e-6)
+        if steps == float("inf"):
+            reach = "the error never shrinks a million-fold (it diverges or stalls)"
+        else:
+            reach = f"the error shrinks a million-fold in {steps} steps"
+        status.value = (f"✕ at αL = {alpha.value:.2f}, β = {beta.value:.2f}: rate {r:.4f}; {reach} "
+                        f"(best gradient descent: {gd_steps} steps).")
+
+    for control in (kappa, method):
+        control.observe(build_background, names="value")
+    for control in (alpha, beta):
+        control.observe(redraw, names="value")
+    build_background()
+    controls = w.HBox([w.VBox([kappa, method]), w.VBox([alpha, beta])])
+    return titled_box([controls, status, image], "Rate-map explorer")
