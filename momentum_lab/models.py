@@ -480,7 +480,7 @@ def measured_rate(distances, window=None, *, upper=1e-3, lower=1e-10):
     if window is None:
         below_upper = np.flatnonzero(d <= upper * d[0])
         below_lower = np.flatnonzero(d <= lower * d[0])
-        start = int(below_upper[0]) if below_upper.size else len(d) // 2
+        start = int(below_upper[0]) if below_upper.size else (len(d) - 1) // 2
         stop = int(below_lower[0]) if below_lower.size else len(d) - 1
         if stop - start < 2:
             start, stop = (len(d) - 1) // 2, len(d) - 1

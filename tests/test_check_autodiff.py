@@ -9,10 +9,6 @@ from momentum_lab.check.autodiff import (RULES, check_backward_rule, check_hessi
                                          check_jacobian)
 
 
-def _nb(g, ans):
-    return g.ndim - ans.ndim
-
-
 # ---- backward rules ---------------------------------------------------------------------------------
 
 

@@ -170,7 +170,8 @@ def test_rate_accepts_the_reference(fn):
     assert feedback and feedback.mistake is None
 
 
-@pytest.mark.parametrize("fn, name, phrase", RATE_MISTAKES, ids=[f"{i}-{m[1]}" for i, m in enumerate(RATE_MISTAKES)])
+@pytest.mark.parametrize("fn, name, phrase", RATE_MISTAKES,
+                         ids=[f"{i}-{m[1]}" for i, m in enumerate(RATE_MISTAKES)])
 def test_rate_names_the_mistake(fn, name, phrase):
     feedback = check_heavy_ball_rate(fn)
     assert not feedback

@@ -118,6 +118,18 @@ def test_directives_read_nested_fences():
     assert se.strip_solution_text(text) == "after"
 
 
+def test_files_that_pages_include_come_along(tmp_path):
+    root = tmp_path / "root"
+    (root / "book").mkdir(parents=True)
+    (root / "results").mkdir()
+    (root / "results" / "table.md").write_text("| a |\n|---|\n| 1 |\n")
+    (root / "book" / "page.md").write_text("# Page\n\n```{include} ../results/table.md\n```\n")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, root / name)
+    se.write_edition(tmp_path / "out", root=root)
+    assert (tmp_path / "out" / "results" / "table.md").read_text().startswith("| a |")
+
+
 def test_config_and_toc():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     student = se.student_config(config)

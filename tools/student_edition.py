@@ -204,6 +204,24 @@ def _write_yaml(path, data, source):
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def _copy_included_files(root, out):
+    """Copy files outside ``book/`` that pages pull in with ``{include}`` or ``{literalinclude}``."""
+    pages = [(p, p.read_text(encoding="utf-8")) for p in (root / "book").rglob("*.md")]
+    for path in (root / "book").rglob("*.ipynb"):
+        if ".ipynb_checkpoints" not in path.parts:
+            nb = nbformat.read(path, as_version=4)
+            pages += [(path, c.source) for c in nb.cells if c.cell_type == "markdown"]
+    for page, text in pages:
+        for d in directives(text):
+            if d["name"] in ("include", "literalinclude") and d["arg"]:
+                target = (page.parent / d["arg"]).resolve()
+                if target.is_file() and target.is_relative_to(root.resolve()):
+                    destination = out / target.relative_to(root.resolve())
+                    if not destination.exists():
+                        destination.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(target, destination)
+
+
 def write_edition(out, *, root=ROOT, repository_url=None, branch=None):
     """Write the student edition of the book at ``root`` into ``out``; return the notebooks written."""
     root, out = Path(root), Path(out)
@@ -221,6 +239,8 @@ def write_edition(out, *, root=ROOT, repository_url=None, branch=None):
     for doc in INSTRUCTOR_ONLY:
         for suffix in (".md", ".ipynb"):
             (out / doc).with_suffix(suffix).unlink(missing_ok=True)
+
+    _copy_included_files(root, out)
 
     notebooks = []
     for path in sorted((out / "book").rglob("*.ipynb")):
@@ -271,7 +291,11 @@ def main(argv=None):
                               branch=args.branch)
     print(f"student edition: {len(notebooks)} notebooks in {args.out}")
     if args.html:
-        print(f"student book: {build_html(args.out)}")
+        try:
+            print(f"student book: {build_html(args.out)}")
+        except subprocess.CalledProcessError:
+            print("student book: the build failed; see the warnings above", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -1,6 +1,7 @@
 """Sphinx extension for the Momentum Lab book: what the published and the offline HTML need.
 
-Loaded by ``_config.yml`` (``sphinx.local_extensions``). It does three things:
+Loaded by ``_config.yml`` (``sphinx.local_extensions``); ``tests/test_browser.py`` checks the result in
+Chromium. It does four things:
 
 1. **Offline MathJax.** When ``mathjax_path`` is a relative path under ``mathjax/`` (ours is
    ``mathjax/tex-mml-chtml.js``), the MathJax 3 distribution installed from PyPI by
@@ -11,11 +12,15 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``). It does three things:
    the cell metadata (``mystnb: image: alt:``, handled by myst-nb), or else the caption that follows the
    figure (the first sentence of the next markdown paragraph, skipping code cells without figures), or
    else the title set in the cell's code. An image with none of these is reported as a warning naming
-   the notebook and cell, so ``-W`` builds fail until it gets one.
+   the notebook and cell, so ``-W`` builds fail until it gets one; so is a figure next to a widget in
+   the same cell's outputs (a pyplot figure the widget left open, shown twice to readers).
 3. **Widgets without JavaScript.** Each widget view is followed by a short note (with the widget's
    plain-text form) saying that the explorer needs a running kernel and that the static figure above
    shows it. ``_static/momentum.js`` hides the note when the ipywidgets embed script (from a CDN) does
    render the widget, so offline readers see the note and the figure, not an empty box.
+4. **A clean console.** It serves ``book/_static`` (``momentum.css``, ``momentum.js``) and works around
+   two errors every page logged: the theme's colour mode left unset, and an inline script of
+   sphinx-thebe that Sphinx 7.4 includes twice.
 """
 
 import html
@@ -103,6 +108,41 @@ _TITLE = re.compile(r"""(?:set_title|suptitle|title)\(\s*(?:r|f)?(["'])(.+?)\1""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
+_TEX_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π",
+    "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "omega": "ω", "Delta": "Δ",
+    "Sigma": "Σ", "nabla": "∇", "partial": "∂", "cdot": "·", "times": "×", "le": "≤", "leq": "≤",
+    "ge": "≥", "geq": "≥", "ne": "≠", "approx": "≈", "infty": "∞", "to": "→", "in": "∈",
+    "sum": "Σ", "sqrt": "√", "star": "*", "top": "ᵀ", "ell": "ℓ", "lVert": "‖", "rVert": "‖",
+    "pm": "±", "vert": "|", "lvert": "|", "rvert": "|", "mid": "|", "ldots": "…", "cdots": "…",
+    **{name: name + " " for name in ("sin", "cos", "tan", "log", "ln", "exp", "max", "min", "tanh")},
+}
+
+
+def _tex_to_text(tex):
+    """A readable approximation of inline TeX for alt text: ``\\beta = 0.5`` -> ``β = 0.5``."""
+    def wrap(part):
+        return part if re.fullmatch(r"[\w.]+", part) else f"({part})"
+
+    tex = re.sub(r"\\(?:d|t)?frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: f"{wrap(m[1])}/{wrap(m[2])}", tex)
+    tex = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_SYMBOLS.get(m[1], "" if m[1] in
+                 ("left", "right", "mathrm", "text", "operatorname", "mathbf", "mathbb", "mathcal",
+                  "boldsymbol", "quad", "qquad") else m[1]), tex)
+    return re.sub(r"[{}]|\\[,;! ]", "", tex).replace("\\", "")
+
+
+def _plain_text(node):
+    """The text of ``node`` with its inline math made readable."""
+    parts = []
+    for child in node.findall(lambda n: isinstance(n, (nodes.Text, nodes.math)), include_self=False):
+        if isinstance(child, nodes.math):
+            parts.append(_tex_to_text(child.astext()))
+        elif not isinstance(child.parent, nodes.math):
+            parts.append(str(child))
+    return "".join(parts)
+
+
 def _first_sentence(text, limit=250):
     text = " ".join(text.split())
     sentence = _SENTENCE_END.split(text, maxsplit=1)[0]
@@ -123,7 +163,7 @@ def _caption_after(cell):
         if _is_code_cell(node) and not any(True for _ in node.findall(nodes.image)):
             continue
         if isinstance(node, nodes.paragraph):
-            return _first_sentence(node.astext())
+            return _first_sentence(_plain_text(node))
         return None
     return None
 
@@ -145,12 +185,20 @@ class FigureAltText(SphinxPostTransform):
 
     def run(self, **kwargs):
         for cell in list(self.document.findall(_is_code_cell)):
-            for image in cell.findall(nodes.image):
+            images = list(cell.findall(nodes.image))
+            if images and any(WIDGET_VIEW in raw.astext() for raw in cell.findall(nodes.raw)):
+                logger.warning(
+                    "cell %s outputs a widget and also a figure: the widget's figure leaked into the "
+                    "cell (draw it on a matplotlib.figure.Figure, not a pyplot figure, or close it)",
+                    cell.get("cell_index", "?"), location=cell, type="momentum", subtype="widget",
+                )
+                continue
+            for image in images:
                 if image.get("alt"):
                     continue
                 figure = image.parent if isinstance(image.parent, nodes.figure) else None
                 caption = next(iter(figure.findall(nodes.caption)), None) if figure else None
-                alt = (_first_sentence(caption.astext()) if caption is not None else None) \
+                alt = (_first_sentence(_plain_text(caption)) if caption is not None else None) \
                     or _caption_after(cell) or _title_in_source(cell)
                 if alt:
                     image["alt"] = alt

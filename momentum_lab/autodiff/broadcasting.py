@@ -44,10 +44,16 @@ def normalize_axis(axis, ndim, name="axis"):
 
 def _shape(shape, name="shape"):
     shape = (shape,) if isinstance(shape, numbers.Integral) else shape
+    if isinstance(shape, (str, bytes)) or not all(isinstance(n, numbers.Integral) for n in _iterate(shape)):
+        raise TypeError(f"{name} must be an int or a tuple of ints; got {name}={shape!r}")
+    return tuple(int(n) for n in shape)
+
+
+def _iterate(value):
     try:
-        return tuple(int(n) for n in shape)
+        return list(value)
     except TypeError:
-        raise TypeError(f"{name} must be an int or a tuple of ints; got {name}={shape!r}") from None
+        return [None]
 
 
 # ---- reshape ---------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ active_tapes = []
 _UNCONNECTED = ("none", "zero")
 
 
+class NotATensorError(TypeError, ValueError):
+    """Raised by :meth:`GradientTape.watch` for a non-tensor: a TypeError, and also the ValueError that
+    ``tf.GradientTape.watch`` raises in the same situation."""
+
+
 class GradientTape:
     """Record operations on watched tensors to differentiate them later (``tf.GradientTape``).
 
@@ -107,8 +112,16 @@ class GradientTape:
 
     # ---- watching and recording ------------------------------------------------------------------
     def watch(self, tensor):
-        """Watch ``tensor`` (a Tensor/Variable, or a nested list/tuple/dict of them)."""
-        for t in _leaves(tensor, "tensor"):
+        """Watch ``tensor`` (a Tensor/Variable, or a nested list/tuple/dict of them).
+
+        Anything else raises :class:`NotATensorError` (a TypeError and a ValueError): wrap arrays with
+        ``constant`` first. Watching the same tensor twice is harmless.
+        """
+        try:
+            leaves = list(_leaves(tensor, "tensor"))
+        except TypeError as exc:
+            raise NotATensorError(str(exc)) from None
+        for t in leaves:
             self._tracked[id(t)] = t
             self._watched[id(t)] = t
 
@@ -192,23 +205,29 @@ class GradientTape:
         if self._recording and not self._persistent:
             self._pop()  # TF: a non-persistent tape stops recording when it is used
         records = self._ops[:]  # a persistent tape inside its context appends while we walk
-        grads = backward(records, seeds, [id(s) for s in sources])
-        if not self._persistent:
-            self._tracked, self._watched, self._ops = {}, {}, []
+        grads = backward(records, seeds, [id(s) for s in sources], self._tracked)
+        if not self._persistent:  # free the records; watched_variables() still answers, as in TF
+            self._tracked, self._ops = {}, []
             self._consumed = True
         return grads
 
 
-def backward(records, seeds, source_ids):
+def backward(records, seeds, source_ids, tracked):
     """Reverse-mode sweep over ``records``; returns the cotangent of each source id (None if unreached).
 
-    ``seeds`` maps id(tensor) -> its cotangent. A first forward sweep marks the tensors that depend on a
-    source, so rules are only run for inputs that lead to a source (no wasted ``∂/∂X`` for a constant
-    data matrix X). Then each record, last to first: look up the output's cotangent ``g`` and add each
-    needed input's VJP into that input's cotangent. Rules are written with primitives, so an outer tape
-    that is recording captures this whole sweep.
+    ``seeds`` maps id(tensor) -> its cotangent; ``tracked`` holds the ids the tape watches (a source it
+    does not watch is unconnected, as in TensorFlow).
+
+    1. A forward sweep marks the tensors that depend on a watched source, so rules run only for inputs
+       that lead to a source (no wasted ``∂/∂X`` for a constant data matrix X).
+    2. Each record, last to first: take the output's cotangent ``g`` and add each needed input's VJP to
+       that input's cotangent. The rules are made of primitives, so a recording outer tape captures
+       this whole sweep.
+
+    A cotangent may carry leading batch axes (``jacobian`` seeds one basis vector per row); every
+    rule must return ``batch + input.shape``, which is checked here.
     """
-    needed = set(source_ids)
+    needed = {k for k in source_ids if k in tracked}
     for prim, out, inputs, params in records:
         for x in inputs:
             if id(x) in needed:

@@ -93,6 +93,18 @@ class Tensor:
             raise TypeError("len() of a 0-d Tensor")
         return len(self.data)
 
+    def __iter__(self):
+        """The sub-tensors along the first axis (each a recorded indexing operation)."""
+        for i in range(len(self)):
+            yield self[i]
+
+    def __format__(self, spec):
+        """``f"{loss:.4f}"`` formats the value, as for a NumPy scalar."""
+        return format(self.data[()] if self.data.ndim == 0 else self.data, spec)
+
+    def __round__(self, ndigits=None):
+        return round(self.data.item(), ndigits) if self.data.ndim == 0 else np.round(self.data, ndigits or 0)
+
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix=type(self).__name__ + "(")
         return f"{type(self).__name__}({body})"

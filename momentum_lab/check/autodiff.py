@@ -14,7 +14,7 @@ the Hessian, ...) and answers with a hint, never with the expected numbers.
 
 import numpy as np
 
-from momentum_lab.check._core import Feedback, Mistake, compare_function
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
 
 # ---------------------------------------------------------------------------------------------------
 # Helpers
@@ -545,3 +545,129 @@ def check_hvp(hvp_fn):
     return _with_tensor_hint(_compare(lambda f, x, v: _numpy(hvp_fn(f, x, v)),
                                       lambda f, x, v: f.hess(x) @ v,
                                       _hvp_cases(), _HVP_MISTAKES, "your hvp"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# What tests/test_exercises.py runs: each checker's reference answer and its typical mistakes, written
+# as a learner would write them (CONTRIBUTING.md, "Checkers").
+
+
+def _ad_ops():
+    from momentum_lab import autodiff
+
+    return autodiff
+
+
+def _tanh_rule(g, ans, x):
+    return g * (1.0 - _ad_ops().square(ans))
+
+
+def _unbroadcast(c, shape, g, ans):
+    return _ad_ops().unbroadcast(c, shape, g.ndim - ans.ndim)
+
+
+def _nested_tapes(f, x, *, second="jacobian", v=None):
+    ad = _ad_ops()
+    x = ad.constant(x)
+    with ad.GradientTape() as outer:
+        outer.watch(x)
+        with ad.GradientTape() as inner:
+            inner.watch(x)
+            value = f(x)
+        g = inner.gradient(value, x)
+        if second == "slope":
+            g = ad.sum(g * v)
+    if second == "jacobian":
+        return outer.jacobian(g, x)
+    return outer.gradient(g, x)
+
+
+def _rows(f, x):
+    ad = _ad_ops()
+    x = ad.constant(x)
+    with ad.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = f(x)
+    return np.stack([tape.gradient(y, x, output_gradients=e).numpy() for e in np.eye(y.shape[0])])
+
+
+def _sum_gradient(f, x):
+    ad = _ad_ops()
+    x = ad.constant(x)
+    with ad.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x)
+
+
+CHECKERS = [
+    CheckerSpec(
+        check_backward_rule,
+        reference=(_tanh_rule,),
+        mistakes={
+            "missing chain-rule factor": (lambda g, ans, x: 1.0 - ans * ans,),
+            "wrong sign": (lambda g, ans, x: -g * (1.0 - ans * ans),),
+            "input instead of output": (lambda g, ans, x: g * (1.0 - x * x),),
+            "forgot the square": (lambda g, ans, x: g * (1.0 - ans),),
+            "numpy on tensors": (lambda g, ans, x: g * (1.0 - np.tanh(x) ** 2),),
+            "wrong number of rules": (_tanh_rule, _tanh_rule),
+        },
+        call=lambda rules: check_backward_rule("tanh", *rules),
+    ),
+    CheckerSpec(
+        check_backward_rule,
+        reference=(lambda g, ans, a, b: _unbroadcast(g * b, a.shape, g, ans),
+                   lambda g, ans, a, b: _unbroadcast(g * a, b.shape, g, ans)),
+        mistakes={
+            "forgot to sum over broadcast axes": (lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a),
+            "swapped inputs": (lambda g, ans, a, b: _unbroadcast(g * a, a.shape, g, ans),
+                               lambda g, ans, a, b: _unbroadcast(g * b, b.shape, g, ans)),
+            "missing chain-rule factor": (
+                lambda g, ans, a, b: _unbroadcast(_ad_ops().broadcast_to(b, g.shape), a.shape, g, ans),
+                lambda g, ans, a, b: _unbroadcast(g * a, b.shape, g, ans)),
+        },
+        call=lambda rules: check_backward_rule("multiply", *rules, batched=True),
+    ),
+    CheckerSpec(
+        check_backward_rule,
+        reference=(lambda g, ans, a, b: g @ b.T, lambda g, ans, a, b: a.T @ g),
+        mistakes={
+            "transposed Jacobian": (lambda g, ans, a, b: b @ g.T, lambda g, ans, a, b: a.T @ g),
+            "forgot to transpose": (lambda g, ans, a, b: g @ b, lambda g, ans, a, b: a.T @ g),
+            "wrong order": (lambda g, ans, a, b: g @ b.T, lambda g, ans, a, b: g @ a.T),
+        },
+        call=lambda rules: check_backward_rule("matmul", *rules),
+    ),
+    CheckerSpec(
+        check_jacobian,
+        reference=_rows,
+        mistakes={
+            "transposed Jacobian": lambda f, x: _rows(f, x).T,
+            "gradient of the sum": _sum_gradient,
+            "first row repeated": lambda f, x: np.tile(_rows(f, x)[0], (len(_rows(f, x)), 1)),
+            "wrong sign": lambda f, x: -_rows(f, x),
+        },
+    ),
+    CheckerSpec(
+        check_hessian,
+        reference=_nested_tapes,
+        mistakes={
+            "returned the gradient": lambda f, x: _ad_ops().grad(f)(x),
+            "column sums of the Hessian": lambda f, x: _nested_tapes(f, x, second="gradient"),
+            "half the Hessian": lambda f, x: 0.5 * np.asarray(_nested_tapes(f, x)),
+            "wrong sign": lambda f, x: -np.asarray(_nested_tapes(f, x)),
+            "only the diagonal": lambda f, x: np.diag(np.diag(np.asarray(_nested_tapes(f, x)))),
+        },
+    ),
+    CheckerSpec(
+        check_hvp,
+        reference=lambda f, x, v: _nested_tapes(f, x, second="slope", v=v),
+        mistakes={
+            "returned the gradient": lambda f, x, v: _ad_ops().grad(f)(x),
+            "directional derivative": lambda f, x, v: _ad_ops().grad(f)(x) @ v,
+            "returned the Hessian": lambda f, x, v: _nested_tapes(f, x),
+            "forgot v": lambda f, x, v: _nested_tapes(f, x, second="gradient"),
+            "half the product": lambda f, x, v: 0.5 * np.asarray(_nested_tapes(f, x, second="slope", v=v)),
+        },
+    ),
+]

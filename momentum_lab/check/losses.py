@@ -20,7 +20,7 @@ Conventions the exercises state and the checkers assume:
 import numpy as np
 
 from momentum_lab import losses as _losses
-from momentum_lab.check._core import Feedback, Mistake, compare_function
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
 
 __all__ = [
     "check_mse",
@@ -590,3 +590,174 @@ def check_weight_decay_answer(answer, l2):
                         "Differentiate λΣw².", "halved")
     return Feedback(False, "Not quite. Write the gradient of the penalty λΣw² and compare it with the term "
                     "wd·w that torch.optim.SGD adds to each gradient.", "other")
+
+
+# ----------------------------------------------------------------- the checkers' self-description
+# Right and wrong answers written the way a learner writes them (CONTRIBUTING.md, "Checkers"); the
+# test suite runs every entry. tests/test_check_losses.py has more cases per checker.
+
+def _learner_huber(t, p, d, half=0.5, offset=True):
+    e = p - t
+    return np.mean(np.where(np.abs(e) <= d, half * e**2, d * np.abs(e) - (0.5 * d**2 if offset else 0.0)))
+
+
+def _learner_bce(t, p, eps=1e-7):
+    p = np.clip(p, eps, 1 - eps)
+    return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
+
+
+def _learner_bce_logits(t, x):
+    return np.mean(np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x))))
+
+
+def _learner_dice(g, p, smooth=1.0, two=2.0, axes=(1, 2)):
+    tp = np.sum(g * p, axis=axes)
+    return 1 - (two * tp + smooth) / (np.sum(g, axis=axes) + np.sum(p, axis=axes) + smooth)
+
+
+def _learner_tversky(g, p, a, b, smooth=1.0):
+    tp, fp, fn = (np.sum(x, axis=(1, 2)) for x in (p * g, p * (1 - g), (1 - p) * g))
+    return 1 - (tp + smooth) / (tp + a * fp + b * fn + smooth)
+
+
+def _learner_huber_factory(half=0.5, reduce=np.mean, axis=-1, ignore_delta=False, call_it=False):
+    def make_huber(delta):
+        d = 1.0 if ignore_delta else delta
+
+        def huber_loss(y_true, y_pred):
+            e = y_pred - y_true
+            return reduce(np.where(np.abs(e) <= d, half * e**2, d * np.abs(e) - 0.5 * d**2), axis=axis)
+
+        return huber_loss(np.zeros(1), np.zeros(1)) if call_it else huber_loss
+
+    return make_huber
+
+
+def _learner_keras_class(recipe):
+    """Build the Keras ``HuberLoss`` class a learner might write, from a recipe (keras imported here)."""
+    import keras
+
+    half = recipe.get("half", 0.5)
+
+    class HuberLoss(keras.losses.Loss):
+        def __init__(self, delta=1.0, name="huber_loss", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.delta = delta
+
+        def call(self, y_true, y_pred):
+            e = y_pred - y_true
+            d = self.delta
+            small = keras.ops.abs(e) <= d
+            return keras.ops.mean(keras.ops.where(small, half * e**2, d * keras.ops.abs(e) - 0.5 * d**2), axis=-1)
+
+    config = recipe.get("config", "full")
+    if config == "full":
+        HuberLoss.get_config = lambda self: {**keras.losses.Loss.get_config(self), "delta": self.delta}
+    elif config == "no base":
+        HuberLoss.get_config = lambda self: {"delta": self.delta}
+    if recipe.get("register", True):
+        package = "momentum_lab_check_" + "_".join(f"{k}{v}" for k, v in sorted(recipe.items()))
+        HuberLoss = keras.saving.register_keras_serializable(package=package)(HuberLoss)
+    return HuberLoss
+
+
+CHECKERS = [
+    CheckerSpec(
+        check_mse,
+        reference=lambda t, p: np.mean((p - t) ** 2),
+        mistakes={
+            "sum instead of mean": lambda t, p: np.sum((p - t) ** 2),
+            "root mean square": lambda t, p: np.sqrt(np.mean((p - t) ** 2)),
+            "half mean square": lambda t, p: 0.5 * np.mean((p - t) ** 2),
+            "absolute error": lambda t, p: np.mean(np.abs(p - t)),
+            "wrong shape": lambda t, p: np.mean((p - t) ** 2, axis=-1),
+        },
+    ),
+    CheckerSpec(
+        check_huber,
+        reference=_learner_huber,
+        mistakes={
+            "forgot the half": lambda t, p, d: _learner_huber(t, p, d, half=1.0),
+            "no offset in the linear part": lambda t, p, d: _learner_huber(t, p, d, offset=False),
+            "smooth L1": lambda t, p, d: _learner_huber(t, p, d) / d,
+            "ignored delta": lambda t, p, d: _learner_huber(t, p, 1.0),
+        },
+    ),
+    CheckerSpec(
+        check_bce,
+        reference=_learner_bce,
+        mistakes={
+            "log of zero": lambda t, p: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)),
+            "swapped y_true and y_pred": lambda t, p: _learner_bce(p, t),
+            "forgot the minus sign": lambda t, p: -_learner_bce(t, p),
+            "sum instead of mean": lambda t, p: np.size(t) * _learner_bce(t, p),
+        },
+    ),
+    CheckerSpec(
+        check_bce_with_logits,
+        reference=_learner_bce_logits,
+        mistakes={
+            "overflow": lambda t, x: _learner_bce(t, 1 / (1 + np.exp(-x)), eps=0.0),
+            "clipped probabilities": lambda t, x: _learner_bce(t, 1 / (1 + np.exp(-x))),
+            "wrong sign of the logit": lambda t, x: _learner_bce_logits(t, -x),
+            "logits used as probabilities": lambda t, x: _learner_bce(t, x),
+        },
+    ),
+    CheckerSpec(
+        check_smoothed_targets,
+        reference=lambda y, s: y * (1 - s) + s / y.shape[-1],
+        mistakes={
+            "binary rule s/2": lambda y, s: y * (1 - s) + s / 2,
+            "forgot to scale y": lambda y, s: y + s / y.shape[-1],
+            "forgot to add s/C": lambda y, s: y * (1 - s),
+        },
+    ),
+    CheckerSpec(
+        check_dice_loss,
+        reference=_learner_dice,
+        mistakes={
+            "no smoothing": lambda g, p: _learner_dice(g, p, smooth=0.0),
+            "coefficient instead of loss": lambda g, p: 1 - _learner_dice(g, p),
+            "forgot the 2": lambda g, p: _learner_dice(g, p, two=1.0),
+            "wrong shape": lambda g, p: _learner_dice(g, p, axes=None),
+        },
+    ),
+    CheckerSpec(
+        check_tversky_loss,
+        reference=_learner_tversky,
+        mistakes={
+            "alpha and beta swapped": lambda g, p, a, b: _learner_tversky(g, p, b, a),
+            "no smoothing": lambda g, p, a, b: _learner_tversky(g, p, a, b, smooth=0.0),
+            "index instead of loss": lambda g, p, a, b: 1 - _learner_tversky(g, p, a, b),
+            "dice instead of tversky": lambda g, p, a, b: _learner_tversky(g, p, 0.5, 0.5),
+        },
+    ),
+    CheckerSpec(
+        check_huber_factory,
+        reference=_learner_huber_factory(),
+        mistakes={
+            "returned a value": _learner_huber_factory(call_it=True),
+            "ignored delta": _learner_huber_factory(ignore_delta=True),
+            "sum over the last axis": _learner_huber_factory(reduce=np.sum),
+            "forgot the half": _learner_huber_factory(half=1.0),
+            "wrong shape": _learner_huber_factory(axis=None),
+        },
+    ),
+    CheckerSpec(
+        check_keras_loss_class,
+        reference={},  # a recipe: the class is built when checked, so that keras is imported only then
+        mistakes={
+            "delta lost on saving": {"config": "none"},
+            "dropped base config": {"config": "no base"},
+            "not registered": {"register": False},
+            "forgot the half": {"half": 1.0},
+        },
+        call=lambda recipe: check_keras_loss_class(_learner_keras_class(recipe)),
+    ),
+    CheckerSpec(
+        check_weight_decay_answer,
+        reference=2e-4,
+        mistakes={"forgot the factor 2": 1e-4, "halved": 5e-5, "not a number": "2 lambda", "other": 1e-3},
+        call=lambda answer: check_weight_decay_answer(answer, l2=1e-4),
+    ),
+]

@@ -14,7 +14,8 @@ and Nesterov's method in Sutskever's look-ahead form, ``v ← β v + η ∇f(θ 
 
 import numpy as np
 
-from momentum_lab.check._core import Feedback, Mistake, compare_function
+from momentum_lab import theory
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
 
 # ---------------------------------------------------------------------------------------------------
 # Reference answers. They are written out here, in the chapter's notation, so that each mistake below
@@ -32,8 +33,13 @@ def _nesterov_step(theta, velocity, grad_fn, lr, beta):
 
 
 def _heavy_ball_radius(lr, beta, lam):
-    """max |z| over the roots of z² − (1 + β − ηλ) z + β."""
+    """max |z| over the roots of z² − (1 + β − ηλ) z + β, from NumPy's roots (any sign of ``lr``)."""
     return float(np.max(np.abs(np.roots([1.0, -(1.0 + beta - lr * lam), beta]))))
+
+
+def _rate_reference(lr, beta, lam):
+    """The library's closed form, ``theory.heavy_ball_rate`` (the reference answer)."""
+    return float(theory.heavy_ball_rate(lr, beta, lam))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -315,7 +321,7 @@ def check_heavy_ball_rate(rate):
             if np.iscomplexobj(got):
                 return Feedback(False, "Your rate is a complex number: you return a root itself, not its "
                                 "size. The rate is max |z| over the two roots.", "forgot the modulus")
-    return compare_function(rate, _heavy_ball_radius, cases, _RATE_MISTAKES,
+    return compare_function(rate, _rate_reference, cases, _RATE_MISTAKES,
                             what="your rate function", rtol=1e-6, atol=1e-9)
 
 
@@ -345,8 +351,9 @@ def check_terminal_speed(answer, beta):
     value = _as_number(answer)
     if value is None:
         return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
-    found = _match(value, [("right", 1 / (1 - beta)), ("1/(1+β)", 1 / (1 + beta)), ("β/(1−β)", beta / (1 - beta)),
-                           ("1−β", 1 - beta), ("1/β", 1 / beta), ("1+β", 1 + beta)])
+    found = _match(value, [("right", 1 / (1 - beta)), ("1/(1+β)", 1 / (1 + beta)),
+                           ("β/(1−β)", beta / (1 - beta)), ("1−β", 1 - beta), ("1/β", 1 / beta),
+                           ("1+β", 1 + beta)])
     if found == "right":
         return Feedback(True, "Right: v = β v + η g settles where v = η g / (1 − β).")
     hints = {
@@ -430,3 +437,63 @@ def check_optimal_momentum(answer, kappa):
     return Feedback(False, "Not quite. At the optimum the smallest and the largest eigenvalue sit at the "
                     "two ends of the oscillating regime, ημ = (1 − √β)² and ηL = (1 + √β)². Divide one "
                     "by the other and solve for β.", "other")
+
+
+# ---------------------------------------------------------------------------------------------------
+# What each checker accepts and the mistakes it names (tested by tests/test_exercises.py).
+
+
+def _in_place_step(theta, velocity, grad, lr, beta):
+    velocity *= beta
+    velocity += lr * grad
+    theta -= velocity
+    return theta, velocity
+
+
+CHECKERS = [
+    CheckerSpec(
+        check_heavy_ball_step,
+        reference=lambda theta, velocity, grad, lr, beta: (theta - (beta * velocity + lr * grad),
+                                                           beta * velocity + lr * grad),
+        mistakes={
+            **{mistake.name: mistake.wrong for mistake in _HEAVY_BALL_MISTAKES},
+            "not a pair": lambda theta, velocity, grad, lr, beta: theta - (beta * velocity + lr * grad),
+            "modified input": _in_place_step,
+        },
+    ),
+    CheckerSpec(
+        check_nesterov_step,
+        reference=_nesterov_step,
+        mistakes={mistake.name: mistake.wrong for mistake in _NESTEROV_MISTAKES},
+    ),
+    CheckerSpec(
+        check_heavy_ball_rate,
+        reference=lambda lr, beta, lam: max(abs(z) for z in np.roots([1.0, -(1.0 + beta - lr * lam), beta])),
+        mistakes={
+            **{mistake.name: mistake.wrong for mistake in _RATE_MISTAKES},
+            "forgot the modulus": lambda lr, beta, lam: max(np.roots([1.0, -(1.0 + beta - lr * lam), beta]),
+                                                           key=lambda z: z.real),
+        },
+    ),
+    CheckerSpec(
+        check_terminal_speed,
+        reference=10.0,
+        mistakes={"1/(1+β)": 1 / 1.9, "β/(1−β)": 9.0, "1−β": 0.1, "1/β": 1 / 0.9, "1+β": 1.9,
+                  "not a number": "ten"},
+        call=lambda answer: check_terminal_speed(answer, beta=0.9),
+    ),
+    CheckerSpec(
+        check_stability_limit,
+        reference=0.95,
+        mistakes={"gradient-descent limit": 0.5, "effective step size": 0.05, "dropped the 2": 0.475,
+                  "units": 15.2, "not a number": "0.95?"},
+        call=lambda answer: check_stability_limit(answer, L=4.0, beta=0.9),
+    ),
+    CheckerSpec(
+        check_optimal_momentum,
+        reference=81 / 121,
+        mistakes={"rate instead of momentum": 9 / 11, "gradient-descent rate": 99 / 101,
+                  "κ instead of √κ": (99 / 101) ** 2, "Nesterov's rate": 0.9, "not a number": "β*"},
+        call=lambda answer: check_optimal_momentum(answer, kappa=100.0),
+    ),
+]

@@ -20,10 +20,10 @@ __all__ = ["build", "flat_parameters", "loss", "train"]
 
 def build(model, theta):
     """A float64 ``torch.nn.Sequential`` computing ``model``'s logits (shape ``(n, 1)``) with weights ``θ``."""
-    d = model.X.shape[1]
     if isinstance(model, LogisticRegression):
-        net = torch.nn.Sequential(torch.nn.Linear(d, 1))
+        net = torch.nn.Sequential(torch.nn.Linear(model.X.shape[1], 1))
     elif isinstance(model, TanhMLP):
+        d = model.X.shape[1]
         net = torch.nn.Sequential(torch.nn.Linear(d, model.hidden), torch.nn.Tanh(),
                                   torch.nn.Linear(model.hidden, 1))
     else:

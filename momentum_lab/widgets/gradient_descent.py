@@ -84,7 +84,7 @@ def gd_widget(steps=60):
     path and the loss curve (see :class:`~momentum_lab.widgets._base.BlitFigure`).
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it too
 
     from momentum_lab import plotting
     from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
@@ -103,10 +103,8 @@ def gd_widget(steps=60):
 
     def build_background(name):
         """The static part for one landscape: contours, axes, labels. Slow; runs on menu changes."""
-        if "fig" in state:
-            plt.close(state["fig"])
         surface = landscapes.get(name)
-        fig = plt.figure(figsize=(10, 4.2), dpi=80)
+        fig = Figure(figsize=(10, 4.2), dpi=80)
         ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
         plotting.contour(ax_path, surface)
         ax_path.set_title(surface.name)

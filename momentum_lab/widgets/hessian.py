@@ -141,8 +141,8 @@ def describe(frame):
 def slices(frame, n=121):
     """The changes of f and of the model along each eigenvector, for the right-hand panel.
 
-    Returns ``t`` (n,) from −radius to radius and two (2, n) arrays: ``f(p + t vᵢ) − f(p)`` and
-    ``m(p + t vᵢ) − f(p) = t ∇f·vᵢ + ½ λᵢ t²``, row i for eigenvector vᵢ.
+    Returns ``t`` (n,) from −radius to radius and two (2, n) arrays: ``f(p + t qᵢ) − f(p)`` and
+    ``m(p + t qᵢ) − f(p) = t ∇f·qᵢ + ½ λᵢ t²``, row i for eigenvector qᵢ.
     """
     t = np.linspace(-frame["radius"], frame["radius"], n)
     V, lam = frame["eigenvectors"], frame["eigenvalues"]
@@ -170,7 +170,7 @@ class _Drawing:
         from momentum_lab import plotting
 
         self.surface, self.radius = surface, radius
-        self.colors = (plotting.PALETTE[3], plotting.PALETTE[0])  # v₁ (smaller λ) vermilion, v₂ blue
+        self.colors = (plotting.PALETTE[3], plotting.PALETTE[0])  # q₁ (smaller λ) vermilion, q₂ blue
         self.ax_map, self.ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
         plotting.contour(self.ax_map, surface)
         self.ax_map.set_title(f"{surface.name}: eigenvectors of H, model contours (dashed)")
@@ -185,9 +185,9 @@ class _Drawing:
             self.labels.append(self.ax_map.text(
                 0, 0, "", color=color, fontsize=9, fontweight="bold",
                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.75, "linewidth": 0}))
-            true, = self.ax_cut.plot([], [], color=color, linewidth=1.8, label=f"f along v{_SUB[i]}")
+            true, = self.ax_cut.plot([], [], color=color, linewidth=1.8, label=f"f along q{_SUB[i]}")
             model, = self.ax_cut.plot([], [], color=color, linewidth=1.0, linestyle=":", marker=".",
-                                      markevery=10, label=f"model along v{_SUB[i]}")
+                                      markevery=10, label=f"model along q{_SUB[i]}")
             self.lines.append((true, model))
         self.scale = self.ax_cut.text(0.02, 0.03, "", transform=self.ax_cut.transAxes, fontsize=9)
         self.ax_cut.set_xlim(-radius, radius)
@@ -240,7 +240,7 @@ class _Drawing:
 
 def hessian_figure(landscape="saddle", point=None, *, radius=None, fig=None):
     """Left: the landscape's contours, the point, its Hessian eigenvectors labelled with their
-    eigenvalues (vermilion for v₁, the smaller eigenvalue, blue for v₂) and the quadratic model's
+    eigenvalues (vermilion for q₁, the smaller eigenvalue, blue for q₂) and the quadratic model's
     contours (dashed orange) in the square window. Right: f and the model along each eigenvector."""
     import matplotlib.pyplot as plt
 
@@ -259,7 +259,7 @@ def hessian_widget(landscape="saddle", point=None):
     redraws only what depends on the point (see :class:`~momentum_lab.widgets._base.BlitFigure`).
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: a pyplot figure would also show below the widget
 
     from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
 
@@ -275,10 +275,8 @@ def hessian_widget(landscape="saddle", point=None):
 
     def build_background(name):
         """The static part for one landscape: contours, axes, legend. Slow; runs on menu changes."""
-        if "fig" in state:
-            plt.close(state["fig"])
         surface = landscapes.get(name)
-        fig = plt.figure(figsize=(10, 4.2), dpi=80)
+        fig = Figure(figsize=(10, 4.2), dpi=80)
         drawing = _Drawing(fig, surface, local_quadratic(surface, surface.default_start)["radius"])
         state.update(surface=surface, fig=fig, drawing=drawing, blit=BlitFigure(fig, drawing.artists))
 

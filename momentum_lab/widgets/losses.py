@@ -150,7 +150,8 @@ def _loss_axes(fig):
     return axes
 
 
-def _loss_ylim(family, kind, lim):
+def _loss_ylim(family, kind):
+    """Fixed vertical ranges, so that the axes do not jump when the losses or δ change."""
     if family == "regression":
         return {"value": (-0.2, 4.2), "slope": (-4.2, 4.2), "curvature": (-0.2, 2.4)}[kind]
     return {"value": (-0.2, 4.2), "slope": (-4.2, 0.5), "curvature": (-0.2, 2.4)}[kind]
@@ -177,7 +178,7 @@ def _draw_loss_curves(axes, run):
             markers.append((marker, name, kind))
         vlines.append(ax.axvline(run["point"], color="0.4", linewidth=0.8, linestyle=":"))
         ax.set_xlim(x[0], x[-1])
-        ax.set_ylim(*_loss_ylim(family, kind, x[-1]))
+        ax.set_ylim(*_loss_ylim(family, kind))
         ax.set_xlabel(AXIS_LABEL[family])
     axes[0].legend(loc="upper center" if family == "regression" else "upper right", fontsize=8)
     return markers, vlines
@@ -237,12 +238,12 @@ def loss_widget(family="regression"):
         box_row.children = [boxes[name] for name in FAMILIES[menu.value]]
         delta.layout.display = "" if menu.value == "regression" else "none"
         run = explore_losses(menu.value, chosen(), point.value, delta.value)
-        fig = Figure(figsize=(12, 3.6), dpi=80)  # not pyplot's: the notebook must not display it too
+        fig = Figure(figsize=(12, 3.6), dpi=72)  # not pyplot's: the notebook must not display it too
         axes = _loss_axes(fig)
         markers, vlines = _draw_loss_curves(axes, run)
         fig.tight_layout()
         moving = [m for m, _, _ in markers] + vlines
-        state.update(fig=fig, markers=markers, vlines=vlines, blit=BlitFigure(fig, moving))
+        state.update(markers=markers, vlines=vlines, blit=BlitFigure(fig, moving))
         redraw()
 
     def redraw(_=None):
@@ -425,8 +426,8 @@ def segmentation_widget(size=32):
     """Sliders for the predicted disc (shift, radius, softness), the true radius, and α, β, γ.
 
     Every artist that changes is redrawn on a fixed background (see
-    :class:`~momentum_lab.widgets._base.BlitFigure`), so a move costs the losses (one image and a sweep
-    of 65 radii) plus one image encoding.
+    :class:`~momentum_lab.widgets._base.BlitFigure`). Moving the predicted radius costs the losses of one
+    image plus one image encoding; the sweep over 65 radii is recomputed only when another control moves.
     """
     import ipywidgets as w
     from matplotlib.figure import Figure
@@ -449,7 +450,7 @@ def segmentation_widget(size=32):
     last_sweep = {}
 
     run = explore_segmentation(size=size)
-    fig = Figure(figsize=(12, 3.8), dpi=80)  # not pyplot's: the notebook must not display it too
+    fig = Figure(figsize=(12, 3.8), dpi=72)  # not pyplot's: the notebook must not display it too
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.4, 1]})
     moving, parts = _draw_segmentation(axes, run)
     fig.tight_layout()

@@ -295,12 +295,14 @@ _METHOD_NAMES = {"heavy_ball": "heavy ball", "nesterov": "Nesterov"}
 
 
 def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eigenvalues=None, fig=None):
-    """The rate over the (αL, β) plane as a filled contour plot, unstable region blank.
+    """The (αL, β) plane coloured by the steps a method needs to shrink the error 10⁶-fold.
 
-    Marks the stability boundary, the theoretical optimum (★), the best gradient descent (on β = 0) and,
-    if given, a ``point`` = (α, β) with its rate.
+    The colour is ``theory.iterations_to(rate, 1e-6)`` on a log scale (capped at 10⁴ steps); the
+    diverging region is blank. Marks the stability boundary, the theoretical optimum (★), the best
+    gradient descent (on β = 0) and, if given, a ``point`` = (α, β) with its rate.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter
 
     from momentum_lab import plotting
 
@@ -309,27 +311,31 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
     if fig is None:
         fig = plt.figure(figsize=(7.5, 4.6))
     ax = fig.subplots()
-    rates = np.where(data["rates"] < 1, data["rates"], np.nan)
-    levels = np.linspace(0.0, 1.0, 21)
-    filled = ax.contourf(data["lrs"] * L, data["momenta"], rates, levels=levels, cmap="viridis")
-    ax.contour(data["lrs"] * L, data["momenta"], rates, levels=[0.9, 0.99], colors="white",
-               linewidths=0.7, linestyles=":")
-    fig.colorbar(filled, ax=ax, label="rate ρ (error × ρ per step)")
+    steps = np.asarray(theory.iterations_to(data["rates"], 1e-6), dtype=float)
+    log_steps = np.where(np.isfinite(steps), np.log10(np.clip(steps, 1, 1e4)), np.nan)
+    low = float(np.floor(np.nanmin(log_steps))) if np.isfinite(log_steps).any() else 0.0
+    levels = np.linspace(min(low, 3.0), 4.0, 25)
+    filled = ax.contourf(data["lrs"] * L, data["momenta"], log_steps, levels=levels, cmap="viridis")
+    ax.contour(data["lrs"] * L, data["momenta"], log_steps, levels=[2.0, 3.0], colors="white",
+               linewidths=0.8, linestyles=":")
+    bar = fig.colorbar(filled, ax=ax, label="steps to shrink the error 10⁶-fold")
+    bar.ax.yaxis.set_major_locator(FixedLocator(np.arange(levels[0], 4.5)))
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10 ** v:.0f}" if v < 4 else "≥ 10000"))
     ax.plot(data["boundary"] * L, data["momenta"], color="black", linewidth=1.2,
             label="stability boundary")
     a_opt, b_opt, r_opt = data["optimum"]
     name = _METHOD_NAMES[method]
+    star = f"optimal heavy ball: ρ = {r_opt:.4f}" if method == "heavy_ball" else \
+        f"Nesterov's choice α = 1/L: ρ = {r_opt:.4f}"
     ax.plot([a_opt * L], [b_opt], marker="*", color=plotting.PALETTE[1], markersize=15, linestyle="none",
-            markeredgecolor="black", label=f"optimal {name}: ρ = {r_opt:.4f}")
+            markeredgecolor="black", label=star)
     a_gd, r_gd = data["gd_optimum"]
     ax.plot([a_gd * L], [0.0], marker="o", color=plotting.PALETTE[5], markersize=8, linestyle="none",
             markeredgecolor="black", label=f"best gradient descent: ρ = {r_gd:.4f}", clip_on=False)
     if point is not None:
         a, b = point
-        if method == "heavy_ball":
-            r = theory.heavy_ball_rate(a, b, [data["mu"], L])
-        else:
-            r = theory.nesterov_rate(a, b, [data["mu"], L])
+        rate_fn = theory.heavy_ball_rate if method == "heavy_ball" else theory.nesterov_rate
+        r = rate_fn(a, b, [data["mu"], L])
         shown = f"{r:.4f}" if r < 1 else f"{r:.3g} (diverges)"
         ax.plot([a * L], [b], marker="X", color=plotting.PALETTE[3], markersize=10, linestyle="none",
                 markeredgecolor="white", label=f"your choice: ρ = {shown}")
@@ -337,8 +343,9 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
     ax.set_ylim(0, 1)
     ax.set_xlabel("step size × largest curvature, $\\alpha L$")
     ax.set_ylabel("momentum $\\beta$")
-    ax.set_title(f"{name}, κ = {data['kappa']:.4g} (blank: diverges; dotted: ρ = 0.9, 0.99)")
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax.set_title(f"{name}, κ = {data['kappa']:.4g} (blank: diverges; dotted: 100 and 1000 steps)",
+                 fontsize=10)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     fig.tight_layout()
     return fig
 

@@ -1,0 +1,382 @@
+"""Chapter 10's explorer: heavy-ball momentum on a real logistic-regression loss, tuned by its curvature.
+
+:func:`logistic_problem` sets the stage once (data, model, start ``θ₀``, minimiser ``θ*``, the extreme
+eigenvalues ``μ, L`` of the Hessian at ``θ*`` and Polyak's optimal pair ``α*, β*`` from them);
+:func:`momentum_run` runs the heavy ball with any ``(α, β)`` and returns ``‖θ_k − θ*‖``, the measured
+rate and the rate the quadratic theory predicts; :func:`capstone_figure` draws runs and a rate scan;
+:func:`capstone_widget` puts sliders for ``α/α*`` and ``β/β*`` on the same picture.
+
+A slider move costs one run (a few hundred steps with the NumPy gradient derived by hand,
+``LogisticRegression.grad_by_hand``) and a redraw of the moving lines only
+(:class:`~momentum_lab.widgets._base.BlitFigure`): a few tens of milliseconds.
+
+:func:`mlp_figure` and :func:`decision_figure` draw the chapter's other two figures. Only the
+``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from momentum_lab import models, theory
+from momentum_lab._validate import in_unit_interval, positive, positive_int
+
+#: The y-range of the distance plots: rounding errors stop ‖θ_k − θ*‖ near 1e-15.
+DISTANCE_RANGE = (1e-15, 1e3)
+#: The y-range of the rate plots (a rate above the top is drawn at the top).
+RATE_RANGE = (0.5, 1.05)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything fixed while the sliders move (see :func:`logistic_problem`)."""
+
+    model: models.LogisticRegression
+    theta0: np.ndarray
+    theta_star: np.ndarray
+    mu: float
+    L: float
+    lr_star: float
+    momentum_star: float
+    rate_star: float
+    gd_lr: float
+    gd_rate: float
+
+    @property
+    def kappa(self):
+        return self.L / self.mu
+
+
+def logistic_problem(n=200, noise=0.15, degree=3, l2=1e-3, seed=0, init_seed=0):
+    """The chapter's logistic regression, ready to explore.
+
+    Data: ``make_moons(n, noise, seed)`` with cubic (``degree``) features; model
+    ``LogisticRegression(features, y, l2)``; ``θ₀ = model.init(init_seed)``; ``θ*`` by
+    :func:`~momentum_lab.models.newton_minimum`; ``μ, L`` the extreme eigenvalues of the Hessian at
+    ``θ*``; ``(α*, β*, rate*) = theory.optimal_momentum(μ, L)`` and gradient descent's best
+    ``(2/(μ+L), (κ−1)/(κ+1))``.
+    """
+    X, y = models.make_moons(n, noise, seed)
+    model = models.LogisticRegression(models.polynomial_features(X, degree), y, l2=l2)
+    theta0 = model.init(init_seed)
+    theta_star = models.newton_minimum(model, theta0)
+    eigenvalues = np.linalg.eigvalsh(model.hessian_by_hand(theta_star))
+    mu, L = float(eigenvalues[0]), float(eigenvalues[-1])
+    lr_star, momentum_star, rate_star = theory.optimal_momentum(mu, L)
+    gd_lr, gd_rate = theory.optimal_gd(mu, L)
+    return Problem(model, theta0, theta_star, mu, L, lr_star, momentum_star, rate_star, gd_lr, gd_rate)
+
+
+def heavy_ball_iterates(grad, theta0, lr, momentum, steps):
+    """``θ_0 … θ_steps`` of the heavy ball in torch's form, in a plain loop (no per-step checks).
+
+    ``b ← g`` at the first step, ``b ← β b + g`` after, ``θ ← θ − α b``: the arithmetic of
+    :class:`momentum_lab.optim.SGD`, operation for operation (a test checks that the iterates agree bit
+    for bit), without its argument checks and bookkeeping, which would cost more than the gradient
+    itself here. Stops early, returning the iterates so far, if one stops being finite or passes
+    ``1e100`` in norm.
+    """
+    theta = np.array(theta0, dtype=float)
+    iterates = np.empty((steps + 1, theta.size))
+    iterates[0] = theta
+    buffer = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            g = grad(theta)
+            buffer = g if buffer is None else momentum * buffer + g
+            theta = theta - lr * buffer
+            if not (np.all(np.isfinite(theta)) and np.linalg.norm(theta) < 1e100):
+                return iterates[: k + 1]
+            iterates[k + 1] = theta
+    return iterates
+
+
+def momentum_run(problem, lr, momentum, steps=200):
+    """Heavy ball with step ``lr`` and ``momentum`` from ``problem.theta0`` on the logistic loss.
+
+    Returns a dict:
+
+    * ``distances``: ``‖θ_k − θ*‖``, k = 0 … steps (shorter if the run blew up);
+    * ``measured``: :func:`~momentum_lab.models.measured_rate` of the distances (a ``Rate``);
+    * ``predicted``: ``theory.heavy_ball_rate(lr, momentum, [μ, L])``, the rate of the quadratic model
+      at ``θ*``;
+    * ``converged``: whether the run ended within ``1e-2 · ‖θ₀ − θ*‖`` of ``θ*``.
+    """
+    lr = positive(lr, "lr")
+    momentum = in_unit_interval(momentum, "momentum")
+    steps = positive_int(steps, "steps", minimum=2)
+    thetas = heavy_ball_iterates(problem.model.grad_by_hand, problem.theta0, lr, momentum, steps)
+    distances = np.linalg.norm(thetas - problem.theta_star, axis=1)
+    if len(distances) < 3:  # blew up at once: nothing to measure
+        distances = np.concatenate([distances, np.full(3 - len(distances), distances[-1])])
+    return {
+        "distances": distances,
+        "measured": models.measured_rate(distances),
+        "predicted": float(theory.heavy_ball_rate(lr, momentum, [problem.mu, problem.L])),
+        "converged": bool(len(thetas) == steps + 1 and distances[-1] <= 1e-2 * distances[0]),
+    }
+
+
+def rate_scan(problem, lr, momentum_scales, steps=300):
+    """Measured and predicted rates of the heavy ball with step ``lr`` and momenta ``β* · momentum_scales``.
+
+    Returns a dict of arrays of the length of ``momentum_scales``: ``momenta``, ``measured``,
+    ``predicted`` and ``converged`` (see :func:`momentum_run`).
+    """
+    momenta = problem.momentum_star * np.asarray(momentum_scales, dtype=float)
+    runs = [momentum_run(problem, lr, float(b), steps) for b in momenta]
+    return {"momenta": momenta, "measured": np.array([r["measured"].rate for r in runs]),
+            "predicted": np.array([r["predicted"] for r in runs]),
+            "converged": np.array([r["converged"] for r in runs])}
+
+
+def _predicted_curve(problem, lr, scales):
+    momenta = problem.momentum_star * scales
+    return np.minimum(theory.heavy_ball_rate(lr, momenta, [problem.mu, problem.L]), RATE_RANGE[1])
+
+
+def _anchored_line(run, steps):
+    """The predicted geometric decay drawn through the measured distance at the window's start."""
+    start = run["measured"].start
+    k = np.arange(start, steps + 1)
+    with np.errstate(over="ignore", under="ignore"):
+        line = run["distances"][start] * run["predicted"] ** (k - start).astype(float)
+    return k, np.clip(line, *DISTANCE_RANGE)
+
+
+def _setup_axes(ax_dist, ax_rate, problem, steps, max_scale):
+    ax_dist.set_yscale("log")
+    ax_dist.set_xlim(0, steps)
+    ax_dist.set_ylim(*DISTANCE_RANGE)
+    ax_dist.set_xlabel("step $k$")
+    ax_dist.set_ylabel(r"$\|\theta_k - \theta^\star\|$")
+    ax_rate.set_xlim(0, max_scale)
+    ax_rate.set_ylim(*RATE_RANGE)
+    ax_rate.set_xlabel(r"momentum $\beta / \beta^\star$")
+    ax_rate.set_ylabel("rate per step")
+    ax_rate.axhline(problem.gd_rate, color="0.5", linestyle=":", linewidth=1.0,
+                    label="gradient descent, best step")
+    ax_rate.axvline(1.0, color="0.7", linewidth=0.8)
+
+
+def capstone_figure(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1.0, 0.5), steps=300,
+                    scan_points=17, *, fig=None):
+    """The chapter's static picture of the logistic-regression runs.
+
+    Left: ``‖θ_k − θ*‖`` for the heavy ball at ``α*`` with ``β = β* · scale`` for each of
+    ``momentum_scales``, and for gradient descent at its best step; each converging run has its
+    predicted rate drawn as a dotted line. Right: the rate against ``β/β*`` for ``α = α* · scale``, each
+    of ``lr_scales``: the prediction from the Hessian at ``θ*`` (line) and the measured rates (dots).
+    """
+    import matplotlib.pyplot as plt
+
+    from momentum_lab import plotting
+
+    problem = logistic_problem() if problem is None else problem
+    if fig is None:
+        fig = plt.figure(figsize=(11, 4.2))
+    ax_dist, ax_rate = fig.subplots(1, 2)
+    max_scale = 1.6
+    _setup_axes(ax_dist, ax_rate, problem, steps, max_scale)
+    gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
+    ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.2,
+                 label=f"gradient descent, $2/(\\mu+L)$: rate {gd['measured'].rate:.3f}")
+    for i, scale in enumerate(momentum_scales):
+        run = momentum_run(problem, problem.lr_star, problem.momentum_star * scale, steps)
+        color = plotting.PALETTE[i % len(plotting.PALETTE)]
+        verdict = f"rate {run['measured'].rate:.3f}" if run["converged"] else "does not converge"
+        ax_dist.plot(run["distances"], color=color,
+                     label=f"$\\alpha^\\star$, $\\beta = {scale:g}\\,\\beta^\\star$: {verdict}")
+        if run["converged"]:
+            ax_dist.plot(*_anchored_line(run, steps), color=color, linestyle=":", linewidth=1.0)
+    ax_dist.legend(loc="lower left", fontsize=7.5)
+    ax_dist.set_title(f"logistic regression, $\\kappa$ = {problem.kappa:.1f} at $\\theta^\\star$")
+    fine = np.linspace(0.0, max_scale, 321)
+    scales = np.linspace(0.0, max_scale, scan_points)
+    for i, lr_scale in enumerate(lr_scales):
+        color = plotting.PALETTE[(i + 4) % len(plotting.PALETTE)] if i else plotting.PALETTE[1]
+        lr = problem.lr_star * lr_scale
+        name = "\\alpha^\\star" if lr_scale == 1 else f"{lr_scale:g}\\,\\alpha^\\star"
+        ax_rate.plot(fine, _predicted_curve(problem, lr, fine), color=color,
+                     label=f"predicted, $\\alpha = {name}$")
+        scan = rate_scan(problem, lr, scales, steps)
+        ok = scan["converged"]
+        ax_rate.plot(scales[ok], scan["measured"][ok], linestyle="none", marker="o", markersize=5,
+                     color=color, markeredgecolor="black", markeredgewidth=0.5,
+                     label="measured (dots)" if i == 0 else None)
+        ax_rate.plot(scales[~ok], np.full((~ok).sum(), 1.0), linestyle="none", marker="x", markersize=6,
+                     color=color, label=f"no convergence in {steps} steps (×)" if i == 0 else None)
+    ax_rate.legend(loc="lower right", fontsize=8)
+    ax_rate.set_title("rate: prediction from the Hessian at $\\theta^\\star$ vs measurement")
+    fig.tight_layout()
+    return fig
+
+
+def capstone_widget(problem=None, steps=200):
+    """Sliders for ``α/α*`` and ``β/β*``; shows ``‖θ_k − θ*‖`` and the rate, measured and predicted.
+
+    The axes, the reference run at ``(α*, β*)`` and gradient descent are drawn once; a slider move
+    recomputes one run and redraws the moving lines (:class:`~momentum_lab.widgets._base.BlitFigure`).
+    """
+    import ipywidgets as w
+    from matplotlib.figure import Figure
+
+    from momentum_lab import plotting
+    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
+
+    problem = logistic_problem() if problem is None else problem
+    max_scale = 1.6
+    lr_scale = w.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.005, description="α / α*",
+                             readout_format=".3f", continuous_update=False)
+    momentum_scale = w.FloatSlider(value=1.0, min=0.0, max=max_scale, step=0.02, description="β / β*",
+                                   readout_format=".2f", continuous_update=False)
+    status = w.HTML()
+    image = figure_image()
+
+    # A Figure outside pyplot: the widget owns it, and the notebook does not display it a second time.
+    fig = Figure(figsize=(11, 4.2), dpi=80)
+    ax_dist, ax_rate = fig.subplots(1, 2)
+    _setup_axes(ax_dist, ax_rate, problem, steps, max_scale)
+    reference = momentum_run(problem, problem.lr_star, problem.momentum_star, steps)
+    gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
+    ax_dist.plot(reference["distances"], color="0.75", linewidth=2.5, label="$(\\alpha^\\star, \\beta^\\star)$")
+    ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.0,
+                 label="gradient descent, best step")
+    ax_rate.plot([1.0], [reference["predicted"]], marker="*", color="0.4", markersize=11, linestyle="none")
+    color = plotting.PALETTE[0]
+    (run_line,) = ax_dist.plot([], [], color=color, linewidth=1.6, label="your $(\\alpha, \\beta)$")
+    (slope_line,) = ax_dist.plot([], [], color=plotting.PALETTE[3], linestyle=":", linewidth=1.4,
+                                 label="predicted rate")
+    fine = np.linspace(0.0, max_scale, 161)
+    (curve,) = ax_rate.plot([], [], color=color, label="predicted at your $\\alpha$")
+    (predicted_dot,) = ax_rate.plot([], [], marker="o", color=color, markersize=7, linestyle="none")
+    (measured_dot,) = ax_rate.plot([], [], marker="o", color=plotting.PALETTE[3], markersize=6,
+                                   linestyle="none", label="measured")
+    ax_dist.legend(loc="lower left", fontsize=8)
+    ax_rate.legend(loc="lower right", fontsize=8)
+    ax_dist.set_title("distance to the minimiser")
+    ax_rate.set_title("rate per step")
+    fig.tight_layout()
+    blit = BlitFigure(fig, [run_line, slope_line, curve, predicted_dot, measured_dot])
+
+    def redraw(_=None):
+        lr = problem.lr_star * lr_scale.value
+        momentum = min(problem.momentum_star * momentum_scale.value, 0.999)
+        run = momentum_run(problem, lr, momentum, steps)
+        d = np.clip(run["distances"], *DISTANCE_RANGE)
+        run_line.set_data(np.arange(len(d)), d)
+        if run["converged"]:
+            slope_line.set_data(*_anchored_line(run, steps))
+        else:
+            slope_line.set_data([], [])
+        curve.set_data(fine, _predicted_curve(problem, lr, fine))
+        predicted_dot.set_data([momentum_scale.value], [min(run["predicted"], RATE_RANGE[1])])
+        measured_dot.set_data([momentum_scale.value], [min(run["measured"].rate, RATE_RANGE[1])])
+        image.value = blit.image_bytes()
+        m = run["measured"]
+        outcome = (f"measured {m.rate:.4f} (steps {m.start}–{m.stop})" if run["converged"]
+                   else "the run does not converge")
+        status.value = (f"α = {lr:.4g} ({lr_scale.value:.3f} α*), β = {momentum:.4f} "
+                        f"({momentum_scale.value:.2f} β*): predicted rate {run['predicted']:.4f}, {outcome}. "
+                        f"Optimum: α* = {problem.lr_star:.4g}, β* = {problem.momentum_star:.4f}, "
+                        f"rate {problem.rate_star:.4f}.")
+
+    for control in (lr_scale, momentum_scale):
+        control.observe(redraw, names="value")
+    redraw()
+    return titled_box([w.HBox([lr_scale, momentum_scale]), status, image],
+                      "Momentum tuned by curvature, on logistic regression")
+
+
+def mlp_figure(runs, spectrum, *, stability_limit, mu_star, L_star, fig=None):
+    """The MLP's honest look: distances of runs (left) and the Hessian's extreme eigenvalues along a path.
+
+    Args:
+        runs: ``{label: (distances, measured, predictions)}``: ``distances`` to the run's own limit,
+            ``measured`` a :class:`~momentum_lab.models.Rate` (its window anchors the predicted lines),
+            ``predictions`` a dict ``{label: predicted rate}``, each drawn as a dotted line.
+        spectrum: ``(steps, smallest, largest)``, three 1-d arrays: eigenvalues of ``H(θ_k)`` at those k.
+        stability_limit: ``2(1 + β)/α``, the largest curvature the chosen pair tolerates.
+        mu_star, L_star: the extreme eigenvalues at the minimiser used for tuning.
+    """
+    import matplotlib.pyplot as plt
+
+    from momentum_lab import plotting
+
+    if fig is None:
+        fig = plt.figure(figsize=(11, 4.2))
+    ax_dist, ax_eig = fig.subplots(1, 2)
+    longest = 0
+    for i, (label, (distances, measured, predictions)) in enumerate(runs.items()):
+        color = plotting.PALETTE[i % len(plotting.PALETTE)]
+        d = np.clip(np.asarray(distances, dtype=float), *DISTANCE_RANGE)
+        longest = max(longest, len(d) - 1)
+        ax_dist.semilogy(d, color=color, label=f"{label}: measured {measured.rate:.3f}")
+        k = np.arange(measured.start, measured.stop + 1)
+        for j, (name, predicted) in enumerate(predictions.items()):
+            style = (":", "-.", "--")[j % 3]
+            line = distances[measured.start] * predicted ** (k - measured.start).astype(float)
+            ax_dist.semilogy(k, np.clip(line, *DISTANCE_RANGE), color=color, linestyle=style, linewidth=1.3,
+                             label=f"   {name}: {predicted:.3f}")
+    ax_dist.set_ylim(*DISTANCE_RANGE)
+    ax_dist.set_xlim(0, longest)
+    ax_dist.set_xlabel("step $k$")
+    ax_dist.set_ylabel(r"$\|\theta_k - \hat\theta\|$ (to the run's own limit)")
+    ax_dist.legend(loc="lower left", fontsize=8)
+    ax_dist.set_title("tanh MLP, heavy ball tuned to minimum A")
+    steps, smallest, largest = (np.asarray(a, dtype=float) for a in spectrum)
+    ax_eig.plot(steps, largest, marker="o", markersize=4, color=plotting.PALETTE[0], label="largest eigenvalue")
+    ax_eig.plot(steps, smallest, marker="s", markersize=4, color=plotting.PALETTE[3], label="smallest eigenvalue")
+    ax_eig.axhline(stability_limit, color=plotting.PALETTE[0], linestyle="--", linewidth=1.0,
+                   label="$2(1+\\beta^\\star)/\\alpha^\\star$ (stable below)")
+    ax_eig.axhline(L_star, color="0.5", linestyle=":", linewidth=1.0, label="$L$ at minimum A")
+    ax_eig.axhline(mu_star, color="0.5", linestyle="-.", linewidth=1.0, label="$\\mu$ at minimum A")
+    ax_eig.axhline(0.0, color="black", linewidth=0.6)
+    ax_eig.set_xscale("symlog", linthresh=10)
+    ax_eig.set_xlim(0, 1.2 * steps.max())
+    ax_eig.set_xlabel("step $k$ (linear to 10, then logarithmic)")
+    ax_eig.set_ylabel("eigenvalue of $\\nabla^2 f(\\theta_k)$")
+    ax_eig.legend(loc="lower right", fontsize=8)
+    ax_eig.set_title("curvature along the run from $\\theta_0$")
+    fig.tight_layout()
+    return fig
+
+
+def decision_figure(X, y, panels, *, n=201, fig=None):
+    """The data and, per panel, a model's decision boundary ``p = ½`` and its probability shading.
+
+    Args:
+        X, y: the 2-d inputs and 0/1 labels.
+        panels: ``[(title, probability)]`` where ``probability(points)`` maps an ``(m, 2)`` array of
+            inputs to the predicted probability of class 1.
+    """
+    import matplotlib.pyplot as plt
+
+    from momentum_lab import plotting
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if fig is None:
+        fig = plt.figure(figsize=(4.2 * len(panels), 3.8))
+    axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    pad = 0.5
+    (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    for ax, (title, probability) in zip(axes, panels):
+        p = np.asarray(probability(grid), dtype=float).reshape(gx.shape)
+        ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+        ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.2)
+        for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):
+            pts = X[y == label]
+            ax.scatter(pts[:, 0], pts[:, 1], s=12, color=color, marker=marker, edgecolor="white",
+                       linewidth=0.3, label=f"class {label}")
+        ax.set_title(title)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("$x_1$ (standardised)")
+        ax.set_ylabel("$x_2$ (standardised)")
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    return fig
