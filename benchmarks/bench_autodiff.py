@@ -6,11 +6,18 @@ Three measurements, all float64 on the CPU, every framework in this one process:
    ours (``ad.value_and_grad``, from scratch, recording a tape each call) vs a hand-written NumPy
    loss-and-gradient (goal ≤ 1.5×), vs ``torch.autograd.grad`` and ``tf.GradientTape`` (reported).
 2. Full Hessian of the L2-regularised loss, L(w) + ½λ‖w‖², N = 2048, d ∈ {16, 64, 256}: ours
-   (``ad.hessian``, reverse over reverse with one batched backward pass) vs ``torch.func.hessian``,
-   ``torch.autograd.functional.hessian(vectorize=True)`` (goal: within 2× of the faster of the two)
+   (``ad.hessian``, reverse over reverse with one batched backward pass) vs ``torch.func.hessian``
+   (forward over reverse), ``torch.func.jacrev(torch.func.jacrev(f))`` and
+   ``torch.autograd.functional.hessian(vectorize=True)`` (goal: within 2× of the fastest of the three)
    and TF nested tapes + ``jacobian`` (goal: faster than TF).
 3. Hessian-vector product (``ad.hvp``) vs one gradient (``ad.grad``) on problem 1 (goal ≤ 4×).
+
+The two "ours vs a reference" goals that compare close timings (1 and 3) are measured in interleaved
+rounds, keeping each side's best median, so a change of machine load between the two measurements
+does not decide the ratio.
 """
+
+import os
 
 import numpy as np
 
@@ -70,10 +77,14 @@ def torch_fns(X, y, l2=0.0):
     def func_hessian(w_np):
         return torch.func.hessian(loss)(torch.from_numpy(w_np)).numpy()
 
+    def jacrev_jacrev(w_np):
+        return torch.func.jacrev(torch.func.jacrev(loss))(torch.from_numpy(w_np)).numpy()
+
     def functional_hessian(w_np):
         return torch.autograd.functional.hessian(loss, torch.from_numpy(w_np), vectorize=True).numpy()
 
-    return value_and_grad, func_hessian, functional_hessian
+    return value_and_grad, {"torch.func.hessian": func_hessian, "torch.func.jacrev(jacrev)": jacrev_jacrev,
+                            "torch.autograd.functional.hessian(vectorize=True)": functional_hessian}
 
 
 def tf_fns(X, y, l2=0.0):
@@ -106,6 +117,15 @@ def tf_fns(X, y, l2=0.0):
     return value_and_grad, hessian
 
 
+def paired_times(*fns, rounds=3):
+    """``best_time`` of each function, in ``rounds`` interleaved rounds; the best round of each."""
+    best = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            best[i] = min(best[i], best_time(fn, repeat=5, min_time=0.1))
+    return best
+
+
 def _available(name):
     try:
         __import__(name)
@@ -115,17 +135,17 @@ def _available(name):
 
 
 # ---- the measurements -----------------------------------------------------------------------------------------
-def gradient_rows(n, d):
+def gradient_rows(n, d, goal=True):
     X, y, w = _problem(n, d)
     ours = ad.value_and_grad(ours_loss(X, y))
     hand = numpy_value_and_grad(X, y)
     np.testing.assert_allclose(ours(w)[1], hand(w)[1], rtol=1e-10, atol=1e-14)
-    t_ours = best_time(lambda: ours(w))
+    t_ours, t_hand = paired_times(lambda: ours(w), lambda: hand(w))
     size = f"N={n}, d={d}"
-    rows = [Row(GROUP, f"logistic gradient, {size}", t_ours, "hand-written NumPy", best_time(lambda: hand(w)),
-                goal="≤ 1.5×")]
+    rows = [Row(GROUP, f"logistic gradient, {size}", t_ours, "hand-written NumPy", t_hand,
+                goal="≤ 1.5×" if goal else "")]
     if _available("torch"):
-        vg, _, _ = torch_fns(X, y)
+        vg, _ = torch_fns(X, y)
         np.testing.assert_allclose(vg(w)[1], hand(w)[1], rtol=1e-10, atol=1e-14)
         rows.append(Row(GROUP, f"logistic gradient, {size}", t_ours, "torch.autograd.grad",
                         best_time(lambda: vg(w))))
@@ -134,7 +154,8 @@ def gradient_rows(n, d):
         np.testing.assert_allclose(vg(w)[1], hand(w)[1], rtol=1e-10, atol=1e-14)
         rows.append(Row(GROUP, f"logistic gradient, {size}", t_ours, "tf.GradientTape",
                         best_time(lambda: vg(w), repeat=5)))
-    rows[0].met = rows[0].ratio <= 1.5
+    if goal:  # the goal is set for N = 4096, d = 256; small sizes measure Python overhead
+        rows[0].met = rows[0].ratio <= 1.5
     return rows
 
 
@@ -146,15 +167,15 @@ def hessian_rows(n, d):
     name = f"Hessian, N={n}, d={d}"
     rows = []
     if _available("torch"):
-        _, func_h, functional_h = torch_fns(X, y, LAMBDA)
-        np.testing.assert_allclose(H, func_h(w), rtol=1e-9, atol=1e-13)
-        np.testing.assert_allclose(H, functional_h(w), rtol=1e-9, atol=1e-13)
-        t_func = best_time(lambda: func_h(w), repeat=5)
-        t_functional = best_time(lambda: functional_h(w), repeat=5)
-        fastest = min(t_func, t_functional)
-        rows.append(Row(GROUP, name, t_ours, "torch.func.hessian", t_func))
-        rows.append(Row(GROUP, name, t_ours, "torch.autograd.functional.hessian(vectorize=True)", t_functional))
-        rows.append(Row(GROUP, name, t_ours, "fastest PyTorch", fastest, goal="≤ 2×", met=t_ours <= 2 * fastest))
+        _, hessians = torch_fns(X, y, LAMBDA)
+        times = {}
+        for label, torch_h in hessians.items():
+            np.testing.assert_allclose(H, torch_h(w), rtol=1e-9, atol=1e-13)
+            times[label] = best_time(lambda: torch_h(w), repeat=5)
+            rows.append(Row(GROUP, name, t_ours, label, times[label]))
+        fastest = min(times, key=times.get)
+        rows.append(Row(GROUP, name, t_ours, f"fastest PyTorch ({fastest})", times[fastest], goal="≤ 2×",
+                        met=t_ours <= 2 * times[fastest]))
     if _available("tensorflow"):
         _, tf_h = tf_fns(X, y, LAMBDA)
         np.testing.assert_allclose(H, tf_h(w), rtol=1e-9, atol=1e-13)
@@ -169,16 +190,19 @@ def hvp_rows(n, d):
     f = ours_loss(X, y)
     np.testing.assert_allclose(ad.hvp(f, w, v), ad.hessian(f, w) @ v, rtol=1e-9, atol=1e-13)
     gradient = ad.grad(f)
-    t_grad = best_time(lambda: gradient(w))
-    t_hvp = best_time(lambda: ad.hvp(f, w, v))
+    t_hvp, t_grad = paired_times(lambda: ad.hvp(f, w, v), lambda: gradient(w))
     return [Row(GROUP, f"HVP, N={n}, d={d}", t_hvp, "one gradient (ours)", t_grad, goal="≤ 4×",
                 met=t_hvp <= 4 * t_grad)]
 
 
 def run(quick=False):
     n, d = (512, 64) if quick else (4096, 256)
-    rows = gradient_rows(n, d)
+    rows = gradient_rows(n, d, goal=not quick)
     for dh in ((16,) if quick else (16, 64, 256)):
         rows += hessian_rows(256 if quick else 2048, dh)
     rows += hvp_rows(n, d)
+    load = os.getloadavg()[0]  # recorded in results/latest.json: timings on a busy machine are noisy
+    threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS") if k in os.environ}
+    for row in rows:
+        row.extra.update(load_average_1min=round(load, 2), **threads)
     return rows

@@ -10,8 +10,8 @@ PROBE = ("import time, sys; t = time.perf_counter(); import momentum_lab; "
          "print(time.perf_counter() - t, len(sys.modules))")
 
 
-FULL = ("import momentum_lab.landscapes, momentum_lab.optim, momentum_lab.theory, "
-        "momentum_lab.autodiff, momentum_lab.losses, momentum_lab.check")
+FULL = ("import momentum_lab.landscapes, momentum_lab.optim, momentum_lab.theory, momentum_lab.curvature, "
+        "momentum_lab.models, momentum_lab.autodiff, momentum_lab.losses, momentum_lab.check")
 
 
 def run(quick=False):

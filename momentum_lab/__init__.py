@@ -20,6 +20,8 @@ _SUBMODULES = (
     "theory",
     "autodiff",
     "losses",
+    "curvature",
+    "models",
     "check",
     "plotting",
     "widgets",

@@ -365,13 +365,13 @@ def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0, va
     """Full-batch heavy-ball momentum on ``model`` from ``theta0``, with :class:`momentum_lab.optim.SGD`.
 
     Step k (k = 0, …, steps − 1): ``f(θ_k), g = value_and_grad(θ_k)``, then ``SGD.step`` (torch's form:
-    ``b ← g`` at the first step, ``b ← β b + g`` after, ``θ ← θ − η b``). The loss at the last iterate
+    ``b ← g`` at the first step, ``b ← β b + g`` after, ``θ ← θ − α b``). The loss at the last iterate
     is evaluated after the loop, so ``losses`` has ``steps + 1`` entries, like ``thetas``.
 
     Args:
         model: a :class:`Model`.
         theta0: the start, shape ``(dim,)`` (copied).
-        lr, momentum: η > 0 and β ≥ 0.
+        lr, momentum: the step size α > 0 and the momentum β ≥ 0.
         steps: number of updates.
         nesterov: use Nesterov's momentum (as torch does).
         log_every: if > 0, print ``step k: loss …`` every ``log_every`` steps and after the last one.

@@ -185,6 +185,8 @@ OP_ERRORS = [
     ("clip without bounds", lambda: ad.clip(X, None, None), ValueError, "bound"),
     ("index with float arrays", lambda: X[np.array([0.5])], TypeError, "index"),
     ("reshape to a non-shape", lambda: ad.reshape(X, "a"), TypeError, "shape"),
+    ("a list of Tensors (would silently be a constant)", lambda: ad.exp([X[0, 0], X[0, 1]]), TypeError,
+     "stack"),
 ]
 
 

@@ -27,6 +27,7 @@ import os
 import pathlib
 import re
 import shutil
+import subprocess
 import threading
 import urllib.parse
 
@@ -37,8 +38,25 @@ pytestmark = pytest.mark.browser
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MAIN_SITE = ROOT / "_build" / "html"
 SITE = pathlib.Path(os.environ.get("MOMENTUM_LAB_SITE", MAIN_SITE)).resolve()
-CHROMIUM = os.environ.get("CHROMIUM") or next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+
+def _find_chromium():
+    """``$CHROMIUM``, or the first Chromium or Chrome on PATH that runs (Ubuntu's snap stubs do not)."""
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path is None:
+            continue
+        try:
+            if subprocess.run([path, "--version"], capture_output=True, timeout=30).returncode == 0:
+                return path
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return None
+
+
+CHROMIUM = _find_chromium()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
@@ -238,7 +256,7 @@ def test_page(visit):
         try:
             body.wait_for(state="visible", timeout=5_000)
         except Exception:
-            problems.append(f"solution {s} does not open when its title is clicked")
+            problems.append(f"solution {s} does not open when its toggle button is clicked")
 
     # --- widgets ---------------------------------------------------------------------------------
     widgets = page.evaluate("""(sel) => Array.from(document.querySelectorAll(sel)).map(script => {

@@ -85,7 +85,6 @@ def test_keras_rounds_lr_and_momentum_to_float32(problems):
     # Keras with the raw float64 α*, β* runs the float32-rounded values: it matches our run with the
     # rounded values, and differs from our run with the raw ones by far more than rounding error.
     model, theta0, _ = problems["logistic regression, (α*, β*)"]
-    X, y = models.make_moons(200, 0.15, seed=0)
     theta_star = models.newton_minimum(model, theta0)
     eigenvalues = np.linalg.eigvalsh(model.hessian(theta_star))
     lr, momentum, _ = theory.optimal_momentum(eigenvalues[0], eigenvalues[-1])

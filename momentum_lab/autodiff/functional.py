@@ -51,8 +51,9 @@ def _scalar(value):
     return value
 
 
-def _out(t, as_tensor_):
-    return t if as_tensor_ else t.numpy()
+def _out(t, keep_tensor):
+    """The result as given to the caller: a Tensor if the input was one, else a NumPy array."""
+    return t if keep_tensor else t.numpy()
 
 
 def value_and_grad(f, argnums=0):

@@ -206,7 +206,7 @@ class Tensor:
 
 
 class Variable(Tensor):
-    """A trainable tensor whose value can change in place (``assign``), like ``tf.Variable``.
+    """A trainable tensor whose value can be replaced (``assign``), like ``tf.Variable``.
 
     A trainable Variable used by an operation inside a ``GradientTape`` context is watched by that
     tape automatically (unless the tape was made with ``watch_accessed_variables=False``).
@@ -272,6 +272,9 @@ def as_tensor(value, name, like=None):
         return value
     if like is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
         return Tensor._wrap(np.asarray(value, dtype=like.data.dtype))
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        raise TypeError(f"{name} is a list holding Tensors, which would be converted to a constant and not "
+                        f"differentiated; build it with stack(...) or concatenate(...) instead")
     return Tensor._wrap(_to_array(value, name, None))
 
 

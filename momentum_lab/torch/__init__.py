@@ -1,12 +1,12 @@
 """PyTorch equivalents of the from-scratch pieces.
 
 Importing ``momentum_lab.torch`` does not import PyTorch; its submodules do (``momentum_lab.torch.optimizers``,
-``momentum_lab.torch.losses``), and they are loaded on first attribute access.
+``momentum_lab.torch.losses``, ``momentum_lab.torch.models``), and they are loaded on first attribute access.
 """
 
 from importlib import import_module
 
-_SUBMODULES = ("optimizers", "losses")
+_SUBMODULES = ("optimizers", "losses", "models")
 
 
 def __getattr__(name):

@@ -8,7 +8,7 @@ rate and the rate the quadratic theory predicts; :func:`capstone_figure` draws r
 
 A slider move costs one run (a few hundred steps with the NumPy gradient derived by hand,
 ``LogisticRegression.grad_by_hand``) and a redraw of the moving lines only
-(:class:`~momentum_lab.widgets._base.BlitFigure`): a few tens of milliseconds.
+(:class:`~momentum_lab.widgets._base.BlitFigure`): about 10–30 ms in all, 3 ms of it the run.
 
 :func:`mlp_figure` and :func:`decision_figure` draw the chapter's other two figures. Only the
 ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
