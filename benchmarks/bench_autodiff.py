@@ -117,7 +117,7 @@ def tf_fns(X, y, l2=0.0):
     return value_and_grad, hessian
 
 
-def paired_times(*fns, rounds=3):
+def paired_times(*fns, rounds=5):
     """``best_time`` of each function, in ``rounds`` interleaved rounds; the best round of each."""
     best = [float("inf")] * len(fns)
     for _ in range(rounds):

@@ -194,6 +194,21 @@ def test_getitem_integer_arrays_with_repeats(data):
     check(lambda x: x[index], x)
 
 
+def test_getitem_with_separated_array_indices_gradient_works_jacobian_is_refused():
+    # x[[0, 1], :, [1, 0]]: NumPy moves the advanced axes to the front, which a batched cotangent cannot
+    # follow; the plain gradient (no batch axes) is fine, jacobian/hessian raise a clear error.
+    x = ad.constant(np.arange(12.0).reshape(2, 3, 2))
+    index = (np.array([0, 1]), slice(None), np.array([1, 0]))
+    with ad.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x[index] ** 2
+    expected = np.zeros((2, 3, 2))
+    expected[0, :, 1], expected[1, :, 0] = 2 * x.numpy()[0, :, 1], 2 * x.numpy()[1, :, 0]
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), expected)
+    with pytest.raises(NotImplementedError, match="separated"):
+        tape.jacobian(y, x)
+
+
 def test_getitem_boolean_mask():
     x = np.array([[0.5, -1.2, 0.7], [-0.4, 1.1, -0.9]])
     check(lambda x: x[x.data > 0], x)

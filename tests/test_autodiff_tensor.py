@@ -175,6 +175,7 @@ OP_ERRORS = [
     ("sum over a repeated axis", lambda: ad.sum(X, axis=(0, 0)), ValueError, "repeat"),
     ("axis of the wrong type", lambda: ad.mean(X, axis="rows"), TypeError, "axis"),
     ("transpose with a bad permutation", lambda: ad.transpose(X, (0, 0)), ValueError, "permutation"),
+    ("transpose with an axis out of range", lambda: ad.transpose(X, (0, 5)), ValueError, "permutation"),
     ("concatenate nothing", lambda: ad.concatenate([]), TypeError, "tensors"),
     ("concatenate a string", lambda: ad.concatenate([X, "a"]), TypeError, r"tensors\[1\]"),
     ("stack along a missing axis", lambda: ad.stack([X, X], axis=4), ValueError, "axis"),

@@ -81,15 +81,15 @@ def check_grads(f, *args, order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise ValueError(f"order must be an int >= 1; got order={order!r}")
     args = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
-    rng = np.random.default_rng(seed)
-    cotangent = rng.standard_normal(_value(f, args).shape)
-    for i in range(len(args)):
-        numeric = numerical_jacobian(f, args, i, eps)
-        jacobian, vjp = _derivatives(f, args, i, cotangent)
-        np.testing.assert_allclose(jacobian, numeric, rtol=rtol, atol=atol,
-                                   err_msg=f"order {order}: Jacobian w.r.t. argument {i} (analytic vs numeric)")
-        np.testing.assert_allclose(vjp, np.tensordot(cotangent, numeric, axes=cotangent.ndim), rtol=rtol,
-                                   atol=atol, err_msg=f"order {order}: VJP w.r.t. argument {i} (analytic vs numeric)")
-    if order > 1:
-        check_grads(_vjp_function(f, cotangent), *args, order=order - 1, eps=eps, rtol=rtol, atol=atol,
-                    seed=seed + 1)
+    for level in range(1, order + 1):
+        # level k checks the first derivatives of the (k−1)-times nested VJP: derivatives of order k
+        cotangent = np.random.default_rng(seed + level).standard_normal(_value(f, args).shape)
+        for i in range(len(args)):
+            numeric = numerical_jacobian(f, args, i, eps)
+            jacobian, vjp = _derivatives(f, args, i, cotangent)
+            where = f"derivatives of order {level} w.r.t. argument {i}"
+            np.testing.assert_allclose(jacobian, numeric, rtol=rtol, atol=atol,
+                                       err_msg=f"{where}: Jacobian (analytic vs numeric)")
+            np.testing.assert_allclose(vjp, np.tensordot(cotangent, numeric, axes=cotangent.ndim), rtol=rtol,
+                                       atol=atol, err_msg=f"{where}: VJP (analytic vs numeric)")
+        f = _vjp_function(f, cotangent)

@@ -27,8 +27,9 @@ def _expand_cotangent(g, ans, x, axis, keepdims):
 
 
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis`` (None: all): ``sum(x, axis) / n`` with ``n`` the number of entries
-    averaged. Differentiated through ``sum`` and the division."""
+    """Arithmetic mean over ``axis`` (None: all), computed as ``sum(x, axis) · (1/n)`` with ``n`` the
+    number of entries averaged (NaN when n = 0, like ``np.mean``). Differentiated through ``sum`` and
+    the product."""
     x = as_tensor(x, "x")
     axes = normalize_axis(axis, x.ndim)
     count = math.prod(x.shape[a] for a in axes)

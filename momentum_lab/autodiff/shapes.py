@@ -35,9 +35,12 @@ def transpose(x, axes=None):
     x = as_tensor(x, "x")
     if axes is None:
         axes = tuple(range(x.ndim))[::-1]
-    axes = tuple(int(a) % x.ndim if x.ndim else int(a) for a in axes)
+    given = tuple(axes)
+    if not all(isinstance(a, numbers.Integral) and -x.ndim <= a < x.ndim for a in given):
+        raise ValueError(f"axes must be a permutation of range({x.ndim}); got axes={given!r}")
+    axes = tuple(int(a) % x.ndim for a in given)
     if sorted(axes) != list(range(x.ndim)):
-        raise ValueError(f"axes must be a permutation of range({x.ndim}); got axes={axes!r}")
+        raise ValueError(f"axes must be a permutation of range({x.ndim}); got axes={given!r}")
     return _transpose(x, axes=axes)
 
 

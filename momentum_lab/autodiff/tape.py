@@ -118,7 +118,7 @@ class GradientTape:
         ``constant`` first. Watching the same tensor twice is harmless.
         """
         try:
-            leaves = list(_leaves(tensor, "tensor"))
+            leaves = [tensor] if isinstance(tensor, Tensor) else list(_leaves(tensor, "tensor"))
         except TypeError as exc:
             raise NotATensorError(str(exc)) from None
         for t in leaves:
@@ -163,8 +163,8 @@ class GradientTape:
         """
         self._check_usable()
         mode = _check_unconnected(unconnected_gradients)
-        targets = list(_leaves(target, "target"))
-        flat_sources = list(_leaves(sources, "sources"))
+        targets = [target] if isinstance(target, Tensor) else list(_leaves(target, "target"))
+        flat_sources = [sources] if isinstance(sources, Tensor) else list(_leaves(sources, "sources"))
         if output_gradients is None:
             cotangents = [Tensor._wrap(np.ones(t.shape, t.dtype)) for t in targets]
         else:
@@ -181,7 +181,8 @@ class GradientTape:
 
         All ``target.size`` basis cotangents go through ONE backward pass, stacked on a leading batch
         axis (the vectorized Jacobian of ``tf.GradientTape.jacobian``/``torch.func.jacrev``), so the
-        cost is a few large array operations rather than a Python loop over rows.
+        cost is a few large array operations rather than a Python loop over rows. The price is memory:
+        each intermediate cotangent is ``target.size`` times the size of its tensor.
         """
         self._check_usable()
         mode = _check_unconnected(unconnected_gradients)
