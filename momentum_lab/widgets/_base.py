@@ -85,3 +85,67 @@ class BlitFigure:
         else:
             pixels.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
+
+
+class PathPanel:
+    """The two-panel frame the landscape explorers share, drawn with :class:`BlitFigure`.
+
+    Left: the landscape's contours with one optimizer path per series; right: ``f(θ_k) − f*`` on a log
+    scale. :meth:`build` draws the static part for a landscape (slow: contours, axes, legend);
+    :meth:`show` then moves one series' artists and :meth:`image_bytes` renders the frame (fast).
+
+    ``series`` is a list of ``(key, label, color, linestyle)``; a ``label`` of ``None`` draws no legend.
+    """
+
+    def __init__(self, steps, series, *, figsize=(10, 4.2), floor=1e-14):
+        self.steps = steps
+        self.series = list(series)
+        self.figsize = figsize
+        self.floor = floor
+        self.surface = None
+        self.artists = {}
+        self.blit = None
+
+    def build(self, surface):
+        import numpy as np
+        from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it too
+
+        from momentum_lab import plotting
+
+        fig = Figure(figsize=self.figsize, dpi=80)
+        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        plotting.contour(ax_path, surface)
+        ax_path.set_title(surface.name)
+        moving = []
+        for key, label, color, style in self.series:
+            (line,) = ax_path.plot([], [], marker="o", markersize=2.5, linewidth=1.4, color=color,
+                                   linestyle=style, label=label)
+            (dot,) = ax_path.plot([], [], marker="s", markersize=6, color=color, linestyle="none")
+            (loss,) = ax_loss.semilogy([], [], color=color, linestyle=style, label=label)
+            self.artists[key] = (line, dot, loss)
+            moving += [line, dot, loss]
+        top = float(np.max(surface.value(surface.grid(61))) - surface.minimum)
+        ax_loss.set_xlim(0, self.steps)
+        ax_loss.set_ylim(self.floor, 10 * top)
+        ax_loss.set_xlabel("step $k$")
+        ax_loss.set_ylabel("$f(\\theta_k) - f^\\star$")
+        ax_loss.set_title("distance to the minimum value")
+        if any(label for _, label, _, _ in self.series):
+            ax_loss.legend(loc="upper right", fontsize=8)
+        fig.tight_layout()
+        self.surface = surface
+        self.blit = BlitFigure(fig, moving)
+
+    def show(self, key, path, losses):
+        """Move series ``key`` to ``path`` (k, 2) and its loss curve to ``losses`` (k,)."""
+        import numpy as np
+
+        line, dot, loss = self.artists[key]
+        gap = np.maximum(np.asarray(losses, dtype=float) - self.surface.minimum, 1e-16)
+        line.set_data(path[:, 0], path[:, 1])
+        dot.set_data(path[:1, 0], path[:1, 1])
+        loss.set_data(np.arange(len(gap)), gap)
+        return gap
+
+    def image_bytes(self):
+        return self.blit.image_bytes()

@@ -84,10 +84,9 @@ def gd_widget(steps=60):
     path and the loss curve (see :class:`~momentum_lab.widgets._base.BlitFigure`).
     """
     import ipywidgets as w
-    from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it too
 
     from momentum_lab import plotting
-    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
+    from momentum_lab.widgets._base import PathPanel, figure_image, titled_box
 
     names = list(landscapes.CATALOGUE)
     menu = w.Dropdown(options=names, value="bowl", description="landscape")
@@ -99,45 +98,22 @@ def gd_widget(steps=60):
                        continuous_update=False)
     status = w.HTML()
     image = figure_image()
+    panel = PathPanel(steps, [("gd", None, plotting.PALETTE[0], "-")])
     state = {"resetting": False}
-
-    def build_background(name):
-        """The static part for one landscape: contours, axes, labels. Slow; runs on menu changes."""
-        surface = landscapes.get(name)
-        fig = Figure(figsize=(10, 4.2), dpi=80)
-        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-        plotting.contour(ax_path, surface)
-        ax_path.set_title(surface.name)
-        color = plotting.PALETTE[0]
-        (path_line,) = ax_path.plot([], [], marker="o", markersize=3, linewidth=1.4, color=color)
-        (start_dot,) = ax_path.plot([], [], marker="s", markersize=6, color=color, linestyle="none")
-        (loss_line,) = ax_loss.semilogy([], [], color=color)
-        top = float(np.max(surface.value(surface.grid(61))) - surface.minimum)
-        ax_loss.set_xlim(0, steps)
-        ax_loss.set_ylim(1e-12, 10 * top)
-        ax_loss.set_xlabel("step $k$")
-        ax_loss.set_ylabel("$f(\\theta_k) - f^\\star$")
-        ax_loss.set_title("distance to the minimum value")
-        fig.tight_layout()
-        state.update(surface=surface, fig=fig, path=path_line, start=start_dot, loss=loss_line,
-                     blit=BlitFigure(fig, [path_line, start_dot, loss_line]))
 
     def redraw(_=None):
         if state["resetting"]:
             return
-        run = explore_gd(state["surface"], lr.value, (x0.value, y0.value), steps)
-        path, gap = run["path"], np.maximum(run["losses"] - state["surface"].minimum, 1e-16)
-        state["path"].set_data(path[:, 0], path[:, 1])
-        state["start"].set_data(path[:1, 0], path[:1, 1])
-        state["loss"].set_data(np.arange(len(gap)), gap)
-        image.value = state["blit"].image_bytes()
+        run = explore_gd(panel.surface, lr.value, (x0.value, y0.value), steps)
+        gap = panel.show("gd", run["path"], run["losses"])
+        image.value = panel.image_bytes()
         verdict = "diverges" if run["diverged"] else f"f − f* after {steps} steps: {gap[-1]:.2e}"
         status.value = f"η = {lr.value:.4g}; 2/L at the minimum = {run['lr_limit']:.4g}: {verdict}"
 
     def change_landscape(change):
         state["resetting"] = True
-        build_background(change["new"])
-        surface = state["surface"]
+        panel.build(landscapes.get(change["new"]))
+        surface = panel.surface
         (a, b), (c, d) = surface.bounds
         x0.min, x0.max, y0.min, y0.max = min(a, -2.0), max(b, 2.0), min(c, -2.0), max(d, 2.0)
         x0.value, y0.value = surface.default_start
@@ -145,7 +121,7 @@ def gd_widget(steps=60):
         state["resetting"] = False
         redraw()
 
-    build_background(menu.value)
+    panel.build(landscapes.get(menu.value))
     menu.observe(change_landscape, names="value")
     for control in (lr, x0, y0):
         control.observe(redraw, names="value")

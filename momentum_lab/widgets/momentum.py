@@ -141,10 +141,9 @@ def momentum_widget(steps=150):
     paths and loss curves (see :class:`~momentum_lab.widgets._base.BlitFigure`).
     """
     import ipywidgets as w
-    from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it as well
 
     from momentum_lab import plotting
-    from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
+    from momentum_lab.widgets._base import PathPanel, figure_image, titled_box
 
     first = "narrow bowl"
     lr0, beta0 = DEFAULTS[first]
@@ -163,44 +162,17 @@ def momentum_widget(steps=150):
     image = figure_image()
     state = {"resetting": False}
 
-    def build_background(name):
-        """The static part for one landscape: contours, axes, legend. Slow; runs on menu changes."""
-        surface = landscapes.get(name)
-        fig = Figure(figsize=(10, 4.2), dpi=80)
-        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-        plotting.contour(ax_path, surface)
-        ax_path.set_title(surface.name)
-        moving = []
-        for key, label, color, style in (("gd", "gradient descent", plotting.PALETTE[0], "-"),
-                                         ("momentum", "momentum", plotting.PALETTE[3], "--")):
-            (line,) = ax_path.plot([], [], marker="o", markersize=2, linewidth=1.4, color=color,
-                                   linestyle=style, label=label)
-            (dot,) = ax_path.plot([], [], marker="s", markersize=6, color=color, linestyle="none")
-            (loss,) = ax_loss.semilogy([], [], color=color, linestyle=style, label=label)
-            state[key] = (line, dot, loss)
-            moving += [line, dot, loss]
-        top = float(np.max(surface.value(surface.grid(61))) - surface.minimum)
-        ax_loss.set_xlim(0, steps)
-        ax_loss.set_ylim(1e-14, 10 * top)
-        ax_loss.set_xlabel("step $k$")
-        ax_loss.set_ylabel("$f(\\theta_k) - f^\\star$")
-        ax_loss.set_title("distance to the minimum value")
-        ax_loss.legend(loc="upper right", fontsize=8)
-        fig.tight_layout()
-        state.update(surface=surface, fig=fig, blit=BlitFigure(fig, moving))
+    panel = PathPanel(steps, [("gd", "gradient descent", plotting.PALETTE[0], "-"),
+                              ("momentum", "momentum", plotting.PALETTE[3], "--")])
 
     def redraw(_=None):
         if state["resetting"]:
             return
-        surface = state["surface"]
+        surface = panel.surface
         run = explore_momentum(surface, lr.value, beta.value, nesterov.value, (x0.value, y0.value), steps)
         for key in ("gd", "momentum"):
-            line, dot, loss = state[key]
-            path, gap = run[key]["path"], np.maximum(run[key]["losses"] - surface.minimum, 1e-16)
-            line.set_data(path[:, 0], path[:, 1])
-            dot.set_data(path[:1, 0], path[:1, 1])
-            loss.set_data(np.arange(len(gap)), gap)
-        image.value = state["blit"].image_bytes()
+            panel.show(key, run[key]["path"], run[key]["losses"])
+        image.value = panel.image_bytes()
 
         def verdict(result):
             if result["diverged"]:
@@ -214,13 +186,13 @@ def momentum_widget(steps=150):
 
     def change_landscape(change):
         state["resetting"] = True
-        build_background(change["new"])
+        panel.build(landscapes.get(change["new"]))
         lr.value, beta.value = DEFAULTS.get(change["new"], (lr.value, beta.value))
-        x0.value, y0.value = state["surface"].default_start
+        x0.value, y0.value = panel.surface.default_start
         state["resetting"] = False
         redraw()
 
-    build_background(menu.value)
+    panel.build(landscapes.get(menu.value))
     menu.observe(change_landscape, names="value")
     for control in (lr, beta, nesterov, x0, y0):
         control.observe(redraw, names="value")
