@@ -158,21 +158,25 @@ def _loss_ylim(family, kind):
 
 
 def _draw_loss_curves(axes, run):
-    """Draw every curve of ``run`` and return the moving markers (one per loss per panel) and v-lines."""
+    """Draw every curve of ``run``.
+
+    Returns the moving markers (one per loss per panel), the v-lines at the point, and the curves
+    themselves by ``(name, kind)``.
+    """
     from momentum_lab import plotting
 
     family, x = run["family"], run["x"]
     markers = []
     vlines = []
+    lines = {}
     for ax, kind in zip(axes, ("value", "slope", "curvature")):
         for i, (name, curve) in enumerate(run["curves"].items()):
             color = plotting.PALETTE[i % len(plotting.PALETTE)]
             style = plotting.LINESTYLES[i % len(plotting.LINESTYLES)]
-            label = f"huber (δ = {run['delta']:g})" if name == "huber" else name
             y = curve[kind]
             if name == "0-1" and kind == "value":  # a step: draw it without the connecting vertical
                 y = np.where(np.r_[False, np.diff(y) != 0], np.nan, y)
-            ax.plot(x, y, color=color, linestyle=style, label=label)
+            (lines[name, kind],) = ax.plot(x, y, color=color, linestyle=style, label=name)
             (marker,) = ax.plot([run["point"]], [run["at"][name][kind]], marker="o", color=color,
                                 markersize=6, linestyle="none")
             markers.append((marker, name, kind))
@@ -181,7 +185,7 @@ def _draw_loss_curves(axes, run):
         ax.set_ylim(*_loss_ylim(family, kind))
         ax.set_xlabel(AXIS_LABEL[family])
     axes[0].legend(loc="upper center" if family == "regression" else "upper right", fontsize=8)
-    return markers, vlines
+    return markers, vlines, lines
 
 
 def loss_figure(family="regression", names=None, point=1.5, delta=1.0, *, fig=None):
@@ -193,6 +197,8 @@ def loss_figure(family="regression", names=None, point=1.5, delta=1.0, *, fig=No
         fig = plt.figure(figsize=(12, 3.6))
     axes = _loss_axes(fig)
     _draw_loss_curves(axes, run)
+    if "huber" in run["curves"]:
+        axes[0].set_title(f"loss (Huber δ = {run['delta']:g})")
     fig.tight_layout()
     return fig
 
@@ -235,15 +241,27 @@ def loss_widget(family="regression"):
         return [name for name in FAMILIES[menu.value] if boxes[name].value] or [FAMILIES[menu.value][0]]
 
     def build_background(_=None):
+        """Draw the curves of the chosen losses (slow: runs when the family or the choice changes)."""
         box_row.children = [boxes[name] for name in FAMILIES[menu.value]]
         delta.layout.display = "" if menu.value == "regression" else "none"
         run = explore_losses(menu.value, chosen(), point.value, delta.value)
         fig = Figure(figsize=(12, 3.6), dpi=72)  # not pyplot's: the notebook must not display it too
         axes = _loss_axes(fig)
-        markers, vlines = _draw_loss_curves(axes, run)
+        markers, vlines, lines = _draw_loss_curves(axes, run)
         fig.tight_layout()
-        moving = [m for m, _, _ in markers] + vlines
-        state.update(markers=markers, vlines=vlines, blit=BlitFigure(fig, moving))
+        # Huber's curves move with δ, so they are redrawn with the markers rather than kept in the
+        # background: a δ move then costs one loss on the grid, not every loss and a full render.
+        huber = [line for (name, _), line in lines.items() if name == "huber"]
+        moving = [m for m, _, _ in markers] + vlines + huber
+        state.update(markers=markers, vlines=vlines, lines=lines, blit=BlitFigure(fig, moving))
+        redraw()
+
+    def change_delta(_=None):
+        if "huber" not in chosen():
+            return redraw()
+        run = explore_losses(menu.value, ["huber"], point.value, delta.value)
+        for kind in ("value", "slope", "curvature"):
+            state["lines"]["huber", kind].set_ydata(run["curves"]["huber"][kind])
         redraw()
 
     def redraw(_=None):
@@ -256,7 +274,7 @@ def loss_widget(family="regression"):
         table.value = _loss_table(run)
 
     menu.observe(build_background, names="value")
-    delta.observe(build_background, names="value")
+    delta.observe(change_delta, names="value")
     for box in boxes.values():
         box.observe(build_background, names="value")
     point.observe(redraw, names="value")

@@ -325,8 +325,10 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
 def rate_map_widget(n=121):
     """Controls for κ, the method and a point (αL, β).
 
-    The map is drawn when κ or the method changes; moving the point redraws only the marker
-    (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    The axes, colour bar and stability boundary (which, in units of αL, do not depend on κ) are drawn
+    once per method; the map itself is an image whose pixels are replaced when κ moves, and the
+    markers move with the sliders (see :class:`~momentum_lab.widgets._base.BlitFigure`), so no slider
+    move re-renders the whole figure.
     """
     import ipywidgets as w
     from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it as well
@@ -344,31 +346,66 @@ def rate_map_widget(n=121):
     image = figure_image()
     state = {}
 
+    def log_steps(data):
+        steps = np.asarray(theory.iterations_to(data["rates"], 1e-6), dtype=float)
+        return np.where(np.isfinite(steps), np.log10(np.clip(steps, 1, 1e4)), np.nan)
+
     def build_background(_=None):
+        """Axes, colour bar, boundary and legend for the current method (slow; method changes only)."""
+        data = rate_map_data(kappa.value, method.value, n)
         fig = Figure(figsize=(7.5, 4.6), dpi=80)
-        rate_map_figure(kappa.value, method.value, n=n, fig=fig)
-        (marker,) = fig.axes[0].plot([], [], marker="X", color=plotting.PALETTE[3], markersize=11,
-                                     linestyle="none", markeredgecolor="white")
-        state.update(fig=fig, marker=marker, blit=BlitFigure(fig, [marker]))
+        ax = fig.subplots()
+        shown = ax.imshow(log_steps(data), origin="lower", aspect="auto", cmap="viridis", vmin=0.0,
+                          vmax=4.0, extent=(data["lrs"][0] * data["L"], data["lrs"][-1] * data["L"],
+                                            data["momenta"][0], data["momenta"][-1]))
+        fig.colorbar(shown, ax=ax, label="log₁₀ of the steps to shrink the error 10⁶-fold")
+        (edge,) = ax.plot(data["boundary"] * data["L"], data["momenta"], color="black", linewidth=1.2,
+                          label="stability boundary")
+        (star,) = ax.plot([], [], marker="*", color=plotting.PALETTE[1], markersize=15, linestyle="none",
+                          markeredgecolor="black", label="optimum for this κ")
+        (gd,) = ax.plot([], [], marker="o", color=plotting.PALETTE[5], markersize=8, linestyle="none",
+                        markeredgecolor="black", label="best gradient descent", clip_on=False)
+        (mark,) = ax.plot([], [], marker="X", color=plotting.PALETTE[3], markersize=11, linestyle="none",
+                          markeredgecolor="white", label="your choice")
+        ax.set_xlim(0, 4)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("step size × largest curvature, $\\alpha L$")
+        ax.set_ylabel("momentum $\\beta$")
+        ax.set_title(f"{_METHOD_NAMES[method.value]} (blank: diverges)", fontsize=10)
+        legend = ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        fig.tight_layout()
+        # Everything drawn over the map is redrawn after it, in this order.
+        state.update(map=shown, star=star, gd=gd, mark=mark,
+                     blit=BlitFigure(fig, [shown, edge, star, gd, mark, legend]))
+        change_kappa()
+
+    def change_kappa(_=None):
+        data = rate_map_data(kappa.value, method.value, n)
+        state["map"].set_data(log_steps(data))
+        state["star"].set_data([data["optimum"][0] * data["L"]], [data["optimum"][1]])
+        state["gd"].set_data([data["gd_optimum"][0] * data["L"]], [0.0])
+        state["data"] = data
         redraw()
 
     def redraw(_=None):
-        mu = 1.0 / kappa.value
+        data = state["data"]
+        mu = data["mu"]
         rate_fn = theory.heavy_ball_rate if method.value == "heavy_ball" else theory.nesterov_rate
         r = rate_fn(alpha.value, beta.value, [mu, 1.0])
-        state["marker"].set_data([alpha.value], [beta.value])
+        state["mark"].set_data([alpha.value], [beta.value])
         image.value = state["blit"].image_bytes()
         steps = theory.iterations_to(r, 1e-6)
-        gd_steps = theory.iterations_to(theory.optimal_gd(mu, 1.0)[1], 1e-6)
+        gd_steps = theory.iterations_to(data["gd_optimum"][1], 1e-6)
         if steps == float("inf"):
             reach = "the error never shrinks a million-fold (it diverges or stalls)"
         else:
             reach = f"the error shrinks a million-fold in {steps} steps"
-        status.value = (f"✕ at αL = {alpha.value:.2f}, β = {beta.value:.2f}: rate {r:.4f}; {reach} "
-                        f"(best gradient descent: {gd_steps} steps).")
+        status.value = (f"κ = {kappa.value:.4g}. ✕ at αL = {alpha.value:.2f}, β = {beta.value:.2f}: "
+                        f"rate {r:.4f}; {reach}. Optimum ★: rate {data['optimum'][2]:.4f}; "
+                        f"best gradient descent: rate {data['gd_optimum'][1]:.4f}, {gd_steps} steps.")
 
-    for control in (kappa, method):
-        control.observe(build_background, names="value")
+    method.observe(build_background, names="value")
+    kappa.observe(change_kappa, names="value")
     for control in (alpha, beta):
         control.observe(redraw, names="value")
     build_background()
