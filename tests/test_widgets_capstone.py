@@ -25,14 +25,6 @@ def test_problem_is_tuned_from_the_hessian_at_the_minimiser(problem):
     assert 20 < problem.kappa < 200  # the chapter's numbers: momentum matters, and runs stay short
 
 
-def test_fast_loop_is_optim_sgd_bit_for_bit(problem):
-    model = problem.model
-    lr, momentum = problem.lr_star, problem.momentum_star
-    fast = cw.heavy_ball_iterates(model.grad_by_hand, problem.theta0, lr, momentum, 50)
-    slow = trajectory(model.grad_by_hand, problem.theta0, SGD(lr, momentum=momentum), 50)
-    np.testing.assert_array_equal(fast, slow)
-
-
 def test_fast_gradient_matches_autodiff(problem):
     theta = problem.theta0 + 0.5
     np.testing.assert_allclose(problem.model.grad_by_hand(theta), problem.model.grad(theta), rtol=1e-12,

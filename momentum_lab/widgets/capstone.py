@@ -16,9 +16,12 @@ A slider move costs one run (a few hundred steps with the NumPy gradient derived
 
 from dataclasses import dataclass
 
+import warnings
+
 import numpy as np
 
 from momentum_lab import models, theory
+from momentum_lab.optim import SGD, DivergenceWarning, trajectory
 from momentum_lab._validate import in_unit_interval, positive, positive_int
 
 #: The y-range of the distance plots: rounding errors stop ‖θ_k − θ*‖ near 1e-15.
@@ -68,27 +71,14 @@ def logistic_problem(n=200, noise=0.15, degree=3, l2=1e-3, seed=0, init_seed=0):
 
 
 def heavy_ball_iterates(grad, theta0, lr, momentum, steps):
-    """``θ_0 … θ_steps`` of the heavy ball in torch's form, in a plain loop (no per-step checks).
+    """``θ_0 … θ_steps`` of :class:`momentum_lab.optim.SGD` (torch's heavy ball) from ``theta0``.
 
-    ``b ← g`` at the first step, ``b ← β b + g`` after, ``θ ← θ − α b``: the arithmetic of
-    :class:`momentum_lab.optim.SGD`, operation for operation (a test checks that the iterates agree bit
-    for bit), without its argument checks and bookkeeping, which would cost more than the gradient
-    itself here. Stops early, returning the iterates so far, if one stops being finite or passes
-    ``1e100`` in norm.
+    A diverging run stops early (the :class:`~momentum_lab.optim.DivergenceWarning` is silenced: the
+    widget reports divergence itself), returning only finite iterates.
     """
-    theta = np.array(theta0, dtype=float)
-    iterates = np.empty((steps + 1, theta.size))
-    iterates[0] = theta
-    buffer = None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(steps):
-            g = grad(theta)
-            buffer = g if buffer is None else momentum * buffer + g
-            theta = theta - lr * buffer
-            if not (np.all(np.isfinite(theta)) and np.linalg.norm(theta) < 1e100):
-                return iterates[: k + 1]
-            iterates[k + 1] = theta
-    return iterates
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        return trajectory(grad, theta0, SGD(lr, momentum=momentum), steps)
 
 
 def momentum_run(problem, lr, momentum, steps=200):
