@@ -14,9 +14,8 @@ A slider move costs one run (a few hundred steps with the NumPy gradient derived
 ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
 """
 
-from dataclasses import dataclass
-
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
