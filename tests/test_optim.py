@@ -101,7 +101,8 @@ lr_schedules = st.lists(st.floats(0.0, 0.5, allow_nan=False), min_size=1, max_si
 
 
 @settings(max_examples=60, deadline=None)
-@given(schedule=lr_schedules, momentum=st.floats(0.0, 1.0), nesterov=st.booleans(), problem=st.sampled_from(list(PROBLEMS)))
+@given(schedule=lr_schedules, momentum=st.floats(0.0, 1.0), nesterov=st.booleans(),
+       problem=st.sampled_from(list(PROBLEMS)))
 def test_classical_and_keras_forms_are_identical_under_any_schedule(schedule, momentum, nesterov, problem):
     # v_Keras = −v_classical exactly, and negating a float is exact, so the iterates agree bit for bit.
     f, x0 = PROBLEMS[problem], STARTS[problem]
@@ -251,8 +252,9 @@ FAST_PATH_CASES = [
 @pytest.mark.parametrize("kwargs", FAST_PATH_CASES, ids=str)
 @pytest.mark.parametrize("threads", [1, 3])
 def test_chunked_and_threaded_steps_equal_the_whole_array_formula(kwargs, threads, monkeypatch):
-    # 150_001 float32 elements are three chunks of CHUNK_BYTES; with PARALLEL_MIN_SIZE lowered they are
-    # also split over threads. Every element sees the same arithmetic, so the result is bit-identical.
+    # With 64 KiB chunks 150_001 float32 elements are 9 chunks and a remainder; with PARALLEL_MIN_SIZE
+    # lowered they are also split over threads. Every element sees the same arithmetic.
+    monkeypatch.setattr(optim, "CHUNK_BYTES", 1 << 16)
     monkeypatch.setattr(optim, "PARALLEL_MIN_SIZE", 1000)
     monkeypatch.setattr(optim, "_num_threads", threads)
     rng = np.random.default_rng(0)
@@ -398,11 +400,13 @@ def test_bad_constructor_arguments(make, error, fragment):
     assert fragment in str(info.value)
 
 
+NOT_ARRAYS = "params must be a NumPy array or a list of NumPy arrays (updated in place); got"
+NOT_FLOATS = "must be a NumPy array of floats (it is updated in place); got"
 BAD_STEPS = [
-    ([1.0, 2.0], [1.0, 1.0], TypeError, "params must be a NumPy array or a list of NumPy arrays (updated in place); got a list of numbers"),
-    (3.0, 1.0, TypeError, "params must be a NumPy array or a list of NumPy arrays (updated in place); got float"),
-    ([[1.0, 2.0]], [[1.0, 1.0]], TypeError, "params[0] must be a NumPy array of floats (it is updated in place); got list"),
-    (np.array([1, 2]), np.array([1, 1]), TypeError, "params must be a NumPy array of floats (it is updated in place); got array of dtype int64"),
+    ([1.0, 2.0], [1.0, 1.0], TypeError, f"{NOT_ARRAYS} a list of numbers"),
+    (3.0, 1.0, TypeError, f"{NOT_ARRAYS} float"),
+    ([[1.0, 2.0]], [[1.0, 1.0]], TypeError, f"params[0] {NOT_FLOATS} list"),
+    (np.array([1, 2]), np.array([1, 1]), TypeError, f"params {NOT_FLOATS} array of dtype int64"),
     (np.ones(2), np.ones(3), ValueError, "grads must have the shape of params, (2,); got shape (3,)"),
     ([np.ones(2), np.ones(3)], [np.ones(2)], ValueError, "grads must have one entry per parameter (2); got 1"),
     ([np.ones(2)], np.ones(2), TypeError, "grads must be a list with one gradient per parameter, like params; got ndarray"),

@@ -104,6 +104,7 @@ def test_torch_schedule_gap_to_the_classical_form():
 def test_big_float32_arrays_match_torch(kwargs, monkeypatch):
     # The chunked, threaded fast path on float32, against torch's foreach kernels (which round
     # differently: fused multiply-adds), over several parameters of different sizes.
+    monkeypatch.setattr(optim, "CHUNK_BYTES", 1 << 16)
     monkeypatch.setattr(optim, "PARALLEL_MIN_SIZE", 50_000)
     rng = np.random.default_rng(0)
     shapes = [(300, 400), (7,), (70_001,)]
@@ -119,5 +120,5 @@ def test_big_float32_arrays_match_torch(kwargs, monkeypatch):
     for a, p in zip(ours, params):
         np.testing.assert_allclose(a, p.detach().numpy(), rtol=1e-5, atol=1e-6)
         if kwargs.get("momentum"):
-            np.testing.assert_allclose(opt_ours.state[a]["momentum_buffer"], opt_torch.state[p]["momentum_buffer"].numpy(),
-                                       rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(opt_ours.state[a]["momentum_buffer"],
+                                       opt_torch.state[p]["momentum_buffer"].numpy(), rtol=1e-5, atol=1e-5)

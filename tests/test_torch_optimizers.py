@@ -101,7 +101,10 @@ def test_leaves_gradients_alone_and_skips_parameters_without_one():
 
 def test_param_groups_schedulers_and_state_dict():
     model, x, y = tiny_regression()
-    opt = HeavyBall([{"params": model[0].parameters(), "lr": 0.01}, {"params": model[2].parameters()}], lr=0.1)
+    def groups(net):
+        return [{"params": net[0].parameters(), "lr": 0.01}, {"params": net[2].parameters()}]
+
+    opt = HeavyBall(groups(model), lr=0.1)
     assert [g["lr"] for g in opt.param_groups] == [0.01, 0.1]
     scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
 
@@ -117,7 +120,7 @@ def test_param_groups_schedulers_and_state_dict():
     # load_state_dict keeps same-dtype tensors as they are, so without a copy the buffers would be shared)
     twin_model, _, _ = tiny_regression()
     twin_model.load_state_dict(model.state_dict())
-    twin = HeavyBall([{"params": twin_model[0].parameters(), "lr": 0.01}, {"params": twin_model[2].parameters()}], lr=0.1)
+    twin = HeavyBall(groups(twin_model), lr=0.1)
     twin.load_state_dict(copy.deepcopy(opt.state_dict()))
     step()
     twin.zero_grad()
