@@ -12,6 +12,7 @@ import os
 import pathlib
 import platform
 import sys
+import time
 from dataclasses import asdict
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -28,8 +29,10 @@ def machine():
                 break
     except OSError:
         pass
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "platform": platform.platform()}
+            "numpy": np.__version__, "platform": platform.platform(), "load": load,
+            "date": time.strftime("%Y-%m-%d")}
 
 
 def fmt_seconds(s):
@@ -42,15 +45,20 @@ def fmt_seconds(s):
 
 
 def table(rows):
-    header = ("group", "benchmark", "ours", "reference", "reference time", "ratio", "goal", "met")
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        ours = fmt_seconds(r.ours_s) if r.value is None else f"{r.value:.4g} {r.unit}"
-        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
-        met = "" if r.met is None else ("yes" if r.met else "no")
-        lines.append(f"| {r.group} | {r.name} | {ours} | {r.reference} | {fmt_seconds(r.reference_s)} "
-                     f"| {ratio} | {r.goal} | {met} |")
-    return "\n".join(lines)
+    """One Markdown table per group: benchmark, ours, reference (name: time), ratio, goal and verdict."""
+    out = []
+    for group in dict.fromkeys(r.group for r in rows):
+        out += [f"### {group}", "", "| benchmark | ours | reference | ratio | goal |", "|---|---|---|---|---|"]
+        for r in (r for r in rows if r.group == group):
+            ours = fmt_seconds(r.ours_s) if r.value is None else f"{r.value:.4g} {r.unit}"
+            reference = r.reference
+            if r.reference_s is not None:
+                reference = f"{reference}: {fmt_seconds(r.reference_s)}" if reference else fmt_seconds(r.reference_s)
+            ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+            verdict = "" if r.met is None else (" ✓" if r.met else " ✗ not met")
+            out.append(f"| {r.name} | {ours} | {reference} | {ratio} | {r.goal}{verdict} |")
+        out.append("")
+    return "\n".join(out)
 
 
 def main(argv=None):
@@ -68,14 +76,14 @@ def main(argv=None):
         rows.extend(module.run(quick=args.quick))
     info = machine()
     text = table(rows)
-    print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, NumPy {info['numpy']}")
+    header = (f"Measured on {info['date']}: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+              f"NumPy {info['numpy']}, load average {info['load']} at the start.")
+    print(header)
     print(text)
     if not args.quick and not args.only:
         out = HERE / "results"
         out.mkdir(exist_ok=True)
-        (out / "latest.md").write_text(
-            f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
-            f"NumPy {info['numpy']}\n\n{text}\n")
+        (out / "latest.md").write_text(f"{header}\n\n{text}")
         (out / "latest.json").write_text(json.dumps(
             {"machine": info, "rows": [asdict(r) | {"ratio": r.ratio} for r in rows]}, indent=1))
     return 0

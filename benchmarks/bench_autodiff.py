@@ -114,6 +114,22 @@ def tf_fns(X, y, l2=0.0):
             g = inner.gradient(value, w)
         return outer.jacobian(g, w).numpy()
 
+    @tf.function(reduce_retracing=True)
+    def _traced_hessian(w):
+        with tf.GradientTape() as outer:
+            outer.watch(w)
+            with tf.GradientTape() as inner:
+                inner.watch(w)
+                value = loss(w)
+            g = inner.gradient(value, w)
+        return outer.jacobian(g, w)
+
+    def traced_hessian(w_np):
+        """The same nested tapes traced once by tf.function: eager ``jacobian`` re-traces its
+        vectorised loop (pfor) on every call, which the eager figure includes."""
+        return _traced_hessian(tf.constant(w_np)).numpy()
+
+    hessian.traced = traced_hessian
     return value_and_grad, hessian
 
 
@@ -180,7 +196,12 @@ def hessian_rows(n, d):
         _, tf_h = tf_fns(X, y, LAMBDA)
         np.testing.assert_allclose(H, tf_h(w), rtol=1e-9, atol=1e-13)
         t_tf = best_time(lambda: tf_h(w), repeat=3)
-        rows.append(Row(GROUP, name, t_ours, "TF nested tapes + jacobian", t_tf, goal="< 1×", met=t_ours < t_tf))
+        np.testing.assert_allclose(H, tf_h.traced(w), rtol=1e-9, atol=1e-13)
+        t_traced = best_time(lambda: tf_h.traced(w), repeat=5)
+        rows.append(Row(GROUP, name, t_ours, "TF nested tapes + jacobian (eager)", t_tf))
+        rows.append(Row(GROUP, name, t_ours, "TF nested tapes + jacobian in tf.function", t_traced))
+        t_best = min(t_tf, t_traced)
+        rows.append(Row(GROUP, name, t_ours, "fastest TF", t_best, goal="< 1×", met=t_ours < t_best))
     return rows
 
 

@@ -1,7 +1,7 @@
 """Optimizers from scratch in NumPy.
 
 Chapter 1 introduces plain gradient descent, ``θ ← θ − η ∇f(θ)``, and a loop that records the whole
-trajectory so that it can be drawn on a contour plot. Chapter 3 adds momentum, in the three
+trajectory so that it can be drawn on a contour plot. Chapter 2 adds momentum, in the three
 conventions that textbooks and frameworks use (η = learning rate, β = momentum, g = gradient):
 
 ===================  =====================================  ====================  ============================
