@@ -104,18 +104,7 @@ def tf_fns(X, y, l2=0.0):
             value = loss(w)
         return value.numpy(), tape.gradient(value, w).numpy()
 
-    def hessian(w_np):
-        w = tf.constant(w_np)
-        with tf.GradientTape() as outer:
-            outer.watch(w)
-            with tf.GradientTape() as inner:
-                inner.watch(w)
-                value = loss(w)
-            g = inner.gradient(value, w)
-        return outer.jacobian(g, w).numpy()
-
-    @tf.function(reduce_retracing=True)
-    def _traced_hessian(w):
+    def nested_tapes(w):
         with tf.GradientTape() as outer:
             outer.watch(w)
             with tf.GradientTape() as inner:
@@ -124,10 +113,15 @@ def tf_fns(X, y, l2=0.0):
             g = inner.gradient(value, w)
         return outer.jacobian(g, w)
 
+    def hessian(w_np):
+        return nested_tapes(tf.constant(w_np)).numpy()
+
+    # The same nested tapes traced once by tf.function: eager ``jacobian`` re-traces its vectorised
+    # loop (pfor) on every call, which the eager figure includes.
+    traced = tf.function(nested_tapes, reduce_retracing=True)
+
     def traced_hessian(w_np):
-        """The same nested tapes traced once by tf.function: eager ``jacobian`` re-traces its
-        vectorised loop (pfor) on every call, which the eager figure includes."""
-        return _traced_hessian(tf.constant(w_np)).numpy()
+        return traced(tf.constant(w_np)).numpy()
 
     hessian.traced = traced_hessian
     return value_and_grad, hessian

@@ -39,7 +39,6 @@ def _builders():
 
 
 def run(quick=False):
-    import ipywidgets as w
     import matplotlib
 
     matplotlib.use("Agg")

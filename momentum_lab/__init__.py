@@ -8,7 +8,7 @@ Submodules are loaded on first attribute access, so ``momentum_lab.landscapes`` 
 ``import momentum_lab``.
 """
 
-from importlib import import_module
+from momentum_lab._lazy import lazy_submodules
 
 __version__ = "0.1.0"
 
@@ -32,13 +32,4 @@ _SUBMODULES = (
 __all__ = ["__version__", *_SUBMODULES]
 
 
-def __getattr__(name):
-    if name in _SUBMODULES:
-        module = import_module(f"{__name__}.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_submodules(__name__, _SUBMODULES)

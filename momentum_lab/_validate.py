@@ -62,3 +62,26 @@ def positive_int(value, name, *, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {name}={value!r}")
     return int(value)
+
+
+def normalize_axes(axis, ndim, name="axis"):
+    """``axis`` (None, an int or a tuple of ints, negatives allowed) as a sorted tuple of axes in [0, ndim)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if axis.__class__ is int and -ndim <= axis < ndim:  # fast path for the usual single axis
+        return (axis % ndim,)
+    axes = (axis,) if isinstance(axis, numbers.Integral) else axis
+    try:
+        axes = tuple(axes)
+    except TypeError:
+        raise TypeError(f"{name} must be None, an int or a tuple of ints; got {name}={axis!r}") from None
+    out = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral):
+            raise TypeError(f"{name} must be None, an int or a tuple of ints; got {name}={axis!r}")
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{name} must be in [-{ndim}, {ndim}) for {ndim}-d inputs; got {name}={axis!r}")
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name} must not repeat an axis; got {name}={axis!r}")
+    return tuple(sorted(out))

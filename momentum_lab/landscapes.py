@@ -260,6 +260,11 @@ def get(name):
     return CATALOGUE[name]()
 
 
+def resolve(landscape):
+    """``landscape`` itself if it is a :class:`Landscape`, else the catalogue's landscape of that name."""
+    return landscape if isinstance(landscape, Landscape) else get(landscape)
+
+
 #: The landscapes that widgets offer, by short name.
 CATALOGUE = {
     "bowl": lambda: quadratic_bowl(10.0),

@@ -1,6 +1,5 @@
 """Plain gradient descent (chapter 1): hand-worked steps, the 2/L boundary, divergence handling."""
 
-import warnings
 
 import numpy as np
 import pytest

@@ -130,3 +130,11 @@ def test_bad_arguments_raise_clear_errors(call, error, fragment):
     with pytest.raises(error) as info:
         call()
     assert fragment in str(info.value)
+
+
+def test_resolve_takes_a_landscape_or_a_catalogue_name():
+    valley = ElongatedValley()
+    assert landscapes.resolve(valley) is valley
+    assert isinstance(landscapes.resolve("rosenbrock"), Rosenbrock)
+    with pytest.raises(ValueError, match="name must be one of"):
+        landscapes.resolve("moon")

@@ -356,7 +356,7 @@ BAD_INPUTS = [
     ("dice negative smooth", L.dice, ([0.0], [0.5]), {"smooth": -1.0}, ValueError,
      r"smooth must be >= 0; got smooth=-1.0"),
     ("dice axis out of range", L.dice, ([[0.0]], [[0.5]]), {"axis": 2}, ValueError,
-     r"axis entries must be in \[-2, 1\] for 2-d inputs; got axis=2"),
+     r"axis must be in \[-2, 2\) for 2-d inputs; got axis=2"),
     ("dice axis repeated", L.dice, ([[0.0]], [[0.5]]), {"axis": (1, -1)}, ValueError,
      r"axis must not repeat an axis; got axis=\(1, -1\)"),
     ("dice axis float", L.dice, ([[0.0]], [[0.5]]), {"axis": 1.0}, TypeError,

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from momentum_lab import models, theory
-from momentum_lab.optim import SGD, trajectory
 from momentum_lab.widgets import capstone as cw
 
 

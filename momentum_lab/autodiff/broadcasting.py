@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from momentum_lab._validate import normalize_axes as normalize_axis
 from momentum_lab.autodiff.primitive import primitive
 from momentum_lab.autodiff.tensor import as_tensor
 
@@ -17,29 +18,6 @@ from momentum_lab.autodiff.tensor import as_tensor
 def nbatch(g, ans):
     """Number of leading batch axes of the cotangent ``g`` of ``ans`` (0 for a plain gradient)."""
     return g.ndim - ans.ndim
-
-
-def normalize_axis(axis, ndim, name="axis"):
-    """``axis`` (None, an int or a tuple of ints, negatives allowed) as a sorted tuple of axes in [0, ndim)."""
-    if axis is None:
-        return tuple(range(ndim))
-    if axis.__class__ is int and -ndim <= axis < ndim:  # fast path for the usual single axis
-        return (axis % ndim,)
-    axes = (axis,) if isinstance(axis, numbers.Integral) else axis
-    try:
-        axes = tuple(axes)
-    except TypeError:
-        raise TypeError(f"{name} must be None, an int or a tuple of ints; got {name}={axis!r}") from None
-    out = []
-    for a in axes:
-        if isinstance(a, bool) or not isinstance(a, numbers.Integral):
-            raise TypeError(f"{name} must be None, an int or a tuple of ints; got {name}={axis!r}")
-        if not -ndim <= a < ndim:
-            raise ValueError(f"{name} must be in [-{ndim}, {ndim}) for a {ndim}-d tensor; got {name}={axis!r}")
-        out.append(int(a) % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{name} must not repeat an axis; got {name}={axis!r}")
-    return tuple(sorted(out))
 
 
 def _shape(shape, name="shape"):

@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from momentum_lab._validate import as_float_array, real_number
+from momentum_lab._validate import as_float_array, normalize_axes, real_number
 from momentum_lab.losses import _numpy_ops
 
 #: The ``reduction`` values every loss accepts.
@@ -162,28 +162,6 @@ def prepare_pair(y_true, y_pred, reduction):
     pred_array = values_of(y_pred, "y_pred")
     check_same_shape(true_array, pred_array)
     return xp, operand(xp, y_true, true_array), operand(xp, y_pred, pred_array), true_array, pred_array
-
-
-def summed_axes(axis, ndim):
-    """``axis`` (None, an int or a sequence of ints) as a sorted tuple of non-negative axes."""
-    if axis is None:
-        return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
-        items = (axis,)
-    elif isinstance(axis, (tuple, list)):
-        items = tuple(axis)
-    else:
-        raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
-    axes = []
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
-            raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
-        if not -ndim <= item < ndim:
-            raise ValueError(f"axis entries must be in [-{ndim}, {ndim - 1}] for {ndim}-d inputs; got axis={axis!r}")
-        axes.append(int(item) % ndim)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"axis must not repeat an axis; got axis={axis!r}")
-    return tuple(sorted(axes))
 
 
 def class_indices(y_true, num_classes):

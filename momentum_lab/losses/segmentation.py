@@ -17,8 +17,8 @@ Conventions shared by the four functions:
 
 import numpy as np
 
-from momentum_lab._validate import non_negative, positive
-from momentum_lab.losses._backend import check_unit_interval, is_tensor, prepare_pair, reduce, summed_axes
+from momentum_lab._validate import non_negative, normalize_axes, positive
+from momentum_lab.losses._backend import check_unit_interval, is_tensor, prepare_pair, reduce
 
 __all__ = ["dice", "jaccard", "tversky", "focal_tversky"]
 
@@ -34,7 +34,7 @@ def _prepare(y_true, y_pred, axis, smooth, reduction):
     xp, g, p, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
     check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
     check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
-    return xp, g, p, summed_axes(axis, pred_values.ndim), smooth
+    return xp, g, p, normalize_axes(axis, pred_values.ndim), smooth
 
 
 def _score(xp, numerator, denominator):

@@ -14,7 +14,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from momentum_lab._validate import non_negative, positive
+from momentum_lab._validate import non_negative, normalize_axes, positive
 from momentum_lab.losses import _backend as checks
 
 #: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
@@ -381,7 +381,7 @@ class _Overlap(_Loss):
         true_values, pred_values = _pair(y_true, y_pred)
         checks.check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
         checks.check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
-        return checks.summed_axes(self.axis, pred_values.ndim)
+        return normalize_axes(self.axis, pred_values.ndim)
 
     def _tversky_index(self, g, p, dims):
         tp = _sum(p * g, dims)

@@ -7,6 +7,39 @@ the cell's own outputs.
 """
 
 import io
+import warnings
+
+#: A run whose gap f − f* grows past this multiple of its starting gap counts as runaway and is cut.
+RUNAWAY = 1e9
+
+
+def landscape_run(surface, optimizer, x0, steps):
+    """Run ``optimizer`` on ``surface`` from ``x0``: iterates, losses and whether the run diverged.
+
+    What the landscape explorers plot must be finite, so a runaway run (a loss that is not finite, or
+    whose gap f − f* grows past :data:`RUNAWAY` times its starting gap, or at least 1) is cut before
+    that point. A slowly diverging run (a rate a little above 1) never trips the cut, so a run that
+    ends further from the minimum value than it started also counts as diverged.
+
+    Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,) and ``diverged``.
+    """
+    import numpy as np
+
+    from momentum_lab.optim import DivergenceWarning, trajectory
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DivergenceWarning)
+        iterates = trajectory(surface.grad, x0, optimizer, steps)
+    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = surface.value(iterates)
+    gap0 = losses[0] - surface.minimum
+    runaway = ~np.isfinite(losses) | (losses - surface.minimum > RUNAWAY * max(gap0, 1.0))
+    if runaway.any():
+        cut = max(int(np.argmax(runaway)), 1)
+        iterates, losses, diverged = iterates[:cut], losses[:cut], True
+    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
+    return {"path": iterates, "losses": losses, "diverged": diverged}
 
 
 def titled_box(children, title, *, layout=None):

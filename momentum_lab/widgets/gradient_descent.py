@@ -4,12 +4,11 @@
 both. Only ``gd_figure`` and ``gd_widget`` import matplotlib and ipywidgets.
 """
 
-import warnings
-
 import numpy as np
 
 from momentum_lab import landscapes
-from momentum_lab.optim import DivergenceWarning, gradient_descent
+from momentum_lab.optim import GradientDescent
+from momentum_lab.widgets._base import landscape_run
 
 #: A step size that works on each landscape of the catalogue, the explorer's starting value.
 DEFAULT_LR = {"bowl": 0.5, "narrow bowl": 1.0, "valley": 0.05, "rosenbrock": 0.001, "saddle": 0.3}
@@ -23,30 +22,13 @@ def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
     Hessian there. A diverging run's path and losses stop at the last iterate whose loss is finite and
     below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
     """
-    surface = landscapes.get(landscape) if isinstance(landscape, str) else landscape
+    surface = landscapes.resolve(landscape)
     x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DivergenceWarning)
-        iterates = gradient_descent(surface.grad, x0, lr, steps)
-    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
-    # A diverging run is cut where f has grown a billion-fold over its start (and before f overflows),
-    # so every loss the explorer plots is finite.
-    with np.errstate(over="ignore", invalid="ignore"):
-        losses = surface.value(iterates)
-    gap0 = losses[0] - surface.minimum
-    runaway = ~np.isfinite(losses) | (losses - surface.minimum > 1e9 * max(gap0, 1.0))
-    if runaway.any():
-        cut = int(np.argmax(runaway))
-        iterates, losses, diverged = iterates[:cut], losses[:cut], True
-    # Slow divergence (|1 − ηλ| a little above 1) never trips the cut: call a run that ends further
-    # from the minimum value than it started diverging too.
-    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
+    run = landscape_run(surface, GradientDescent(lr), x0, steps)
     curvature = np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))
     return {
         "landscape": surface,
-        "path": iterates,
-        "losses": losses,
-        "diverged": diverged,
+        **run,
         "lr_limit": float(2.0 / curvature[-1]),
     }
 
@@ -60,7 +42,7 @@ def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
     if fig is None:
         fig = plt.figure(figsize=(10, 4.2))
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-    surface = landscapes.get(landscape) if isinstance(landscape, str) else landscape
+    surface = landscapes.resolve(landscape)
     plotting.contour(ax_path, surface)
     for i, lr in enumerate(lrs):
         run = explore_gd(surface, lr, start, steps)

@@ -77,7 +77,7 @@ def local_quadratic(landscape="saddle", point=None, *, radius=None, n=41):
         singular), ``window`` (n, n, 2) grid of points, ``model`` and ``true`` (n, n) values of the
         quadratic model m and of f on it, and ``newton_step`` −H⁻¹∇f (``None`` when H is singular).
     """
-    surface = landscapes.get(landscape) if isinstance(landscape, str) else landscape
+    surface = landscapes.resolve(landscape)
     if getattr(surface, "dim", None) != 2:
         raise ValueError(f"landscape must be two-dimensional; got {surface!r}")
     if point is None:

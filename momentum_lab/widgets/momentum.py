@@ -12,13 +12,13 @@ wires controls to them.
 Only the ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
 """
 
-import warnings
 
 import numpy as np
 
 from momentum_lab import landscapes, theory
 from momentum_lab._validate import in_unit_interval, positive, positive_int, real_number
-from momentum_lab.optim import ClassicalMomentum, DivergenceWarning, GradientDescent, trajectory
+from momentum_lab.optim import ClassicalMomentum, GradientDescent
+from momentum_lab.widgets._base import landscape_run
 
 #: A step size and a momentum per landscape at which momentum visibly helps (the widget's presets).
 DEFAULTS = {
@@ -28,33 +28,6 @@ DEFAULTS = {
     "rosenbrock": (0.001, 0.9),
     "saddle": (0.05, 0.7),
 }
-
-#: Gap f − f* beyond which a run counts as runaway and is cut (relative to its start, see below).
-_RUNAWAY = 1e9
-
-
-def _surface(landscape):
-    return landscapes.get(landscape) if isinstance(landscape, str) else landscape
-
-
-def _run(surface, optimizer, x0, steps):
-    """Iterates, losses and a divergence flag; a runaway run is cut before anything is inf or NaN."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DivergenceWarning)
-        iterates = trajectory(surface.grad, x0, optimizer, steps)
-    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
-    with np.errstate(over="ignore", invalid="ignore"):
-        losses = surface.value(iterates)
-    gap0 = losses[0] - surface.minimum
-    runaway = ~np.isfinite(losses) | (losses - surface.minimum > _RUNAWAY * max(gap0, 1.0))
-    if runaway.any():
-        cut = max(int(np.argmax(runaway)), 1)
-        iterates, losses, diverged = iterates[:cut], losses[:cut], True
-    # Slow divergence (a rate a little above 1) never trips the cut: a run that ends further from the
-    # minimum value than it started counts as diverging too.
-    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
-    return {"path": iterates, "losses": losses, "diverged": diverged}
-
 
 def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, start=None, steps=100):
     """Run gradient descent and momentum with the same step size and return what the explorer draws.
@@ -75,7 +48,7 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
         the step beyond which the method diverges near the minimum, 2(1 + β)/L for the heavy ball and
         2(1 + β)/((1 + 2β)L) for Nesterov, with L the largest curvature at the (first) minimum.
     """
-    surface = _surface(landscape)
+    surface = landscapes.resolve(landscape)
     name = landscape if isinstance(landscape, str) else None
     preset_lr, preset_beta = DEFAULTS.get(name, (0.1, 0.9))
     lr = positive(preset_lr if lr is None else lr, "lr")
@@ -93,8 +66,8 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
         "lr": lr,
         "beta": beta,
         "nesterov": bool(nesterov),
-        "gd": _run(surface, GradientDescent(lr), x0, steps),
-        "momentum": _run(surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps),
+        "gd": landscape_run(surface, GradientDescent(lr), x0, steps),
+        "momentum": landscape_run(surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps),
         "lr_limit_gd": 2 / L,
         "lr_limit": limit,
     }

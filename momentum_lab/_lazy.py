@@ -1,0 +1,21 @@
+"""Packages whose submodules load on first attribute access (PEP 562)."""
+
+from importlib import import_module
+
+
+def lazy_submodules(package, names):
+    """``(__getattr__, __dir__)`` for ``package``: ``package.name`` imports ``package.name`` when first used.
+
+    Importing a submodule binds it on its parent package, so ``__getattr__`` runs once per name.
+    """
+    names = tuple(names)
+
+    def __getattr__(name):
+        if name in names:
+            return import_module(f"{package}.{name}")
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    def __dir__():
+        return sorted(set(names) | set(vars(import_module(package))))
+
+    return __getattr__, __dir__
