@@ -47,3 +47,29 @@ def test_figure_and_widget_build():
     lr = widget.children[0].children[0].children[1]
     assert lr.value == pytest.approx(DEFAULT_LR["rosenbrock"])
     plt.close("all")
+
+
+@pytest.mark.parametrize("lr, status", [(0.0019, "converging"), (0.0020, "oscillates"), (0.0025, "diverges")])
+def test_rosenbrock_just_above_two_over_L_oscillates_instead_of_converging(lr, status):
+    """Chapter 1's Rosenbrock exercise: 0.0020 is above 2/L(θ*) = 0.0019968 and never converges, although
+    after 2000 steps its gap (4.6e-5) looks small and nothing blows up."""
+    run = explore_gd("rosenbrock", lr, steps=2000)
+    # Hessian at (1, 1) is [[802, -400], [-400, 200]]: L = 501 + √(301² + 400²) = 1001.6006...
+    assert run["lr_limit"] == pytest.approx(2 / (501 + np.sqrt(301**2 + 400**2)), rel=1e-12)
+    assert run["status"] == status
+    assert run["diverged"] == (status == "diverges")
+    if status == "oscillates":
+        gap = run["losses"][-1]
+        assert 1e-5 < gap < 1e-4  # small, which is why the flag cannot be read off the loss
+        # ... but it never converges: ten times as many steps end further from the minimum, in a two-step
+        # oscillation whose successive steps point opposite ways.
+        longer = explore_gd("rosenbrock", lr, steps=20_000)
+        assert longer["status"] == "oscillates" and longer["losses"][-1] > 10 * gap
+        steps = np.diff(longer["path"][-3:], axis=0)
+        assert steps[0] @ steps[1] < 0
+
+
+def test_a_run_that_reaches_the_minimum_is_converged():
+    run = explore_gd("bowl", 0.5, steps=400)
+    assert run["status"] == "converged"
+    assert run["losses"][-1] - run["landscape"].minimum <= 1e-12 * (run["losses"][0] - run["landscape"].minimum)

@@ -1,7 +1,8 @@
 """Sphinx extension for the Momentum Lab book: what the published and the offline HTML need.
 
 Loaded by ``_config.yml`` (``sphinx.local_extensions``); ``tests/test_browser.py`` checks the result in
-Chromium. It does four things:
+Chromium. It does three things (the live explorers that replace the notebooks' widgets are
+``momentum_explorers.py``):
 
 1. **Offline MathJax.** When ``mathjax_path`` is a relative path under ``mathjax/`` (ours is
    ``mathjax/tex-mml-chtml.js``), the MathJax 3 distribution installed from PyPI by
@@ -14,16 +15,11 @@ Chromium. It does four things:
    else the title set in the cell's code. An image with none of these is reported as a warning naming
    the notebook and cell, so ``-W`` builds fail until it gets one; so is a figure next to a widget in
    the same cell's outputs (a pyplot figure the widget left open, shown twice to readers).
-3. **Widgets without JavaScript.** Each widget view is followed by a short note (with the widget's
-   plain-text form) saying that the explorer needs a running kernel and that the static figure above
-   shows it. ``_static/momentum.js`` hides the note when the ipywidgets embed script (from a CDN) does
-   render the widget, so offline readers see the note and the figure, not an empty box.
-4. **A clean console.** It serves ``book/_static`` (``momentum.css``, ``momentum.js``) and works around
+3. **A clean console.** It serves ``book/_static`` (``momentum.css``, ``momentum.js``) and works around
    two errors every page logged: the theme's colour mode left unset, and an inline script of
    sphinx-thebe that Sphinx 7.4 includes twice.
 """
 
-import html
 import re
 import shutil
 from importlib import metadata
@@ -210,46 +206,11 @@ class FigureAltText(SphinxPostTransform):
                     )
 
 
-# --- widgets without JavaScript ------------------------------------------------------------------------
-
-class WidgetFallbackNote(SphinxPostTransform):
-    """Follow each widget view with a note that shows wherever the widget itself cannot render."""
-
-    default_priority = 3  # before myst-nb's SelectMimeType (4) drops the plain-text form
-    formats = ("html",)
-
-    def run(self, **kwargs):
-        for bundle in list(self.document.findall(
-                lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "mime_bundle")):
-            by_type = {child.get("mime_type"): child for child in bundle.children}
-            view = by_type.get(WIDGET_VIEW)
-            if view is None:
-                continue
-            plain = by_type.get("text/plain")
-            title = plain.astext().strip() if plain is not None else ""
-            # titled_box's text form ends "(interactive: move the sliders...)", which the note says.
-            title = re.sub(r"\s*\(interactive[^)]*\)\s*$", "", title) or "Interactive explorer"
-            view.append(nodes.raw("", note_html(title), format="html"))
-
-
-def note_html(title):
-    return (
-        '<div class="ml-widget-fallback admonition note" role="note">'
-        '<p class="admonition-title">Interactive explorer</p>'
-        f"<p><strong>{html.escape(title)}</strong></p>"
-        "<p>This explorer needs a running Python kernel, so it cannot move on this page; the static "
-        "figure above shows what it draws. To use it, open this chapter's notebook with the launch "
-        "button at the top of the page (Binder, Colab), or download the notebook and run it in "
-        "Jupyter.</p></div>"
-    )
-
-
 def setup(app):
     app.connect("config-inited", configure)
     app.connect("html-page-context", dedupe_scripts)
     app.add_css_file("momentum.css")
     app.add_js_file("momentum.js", loading_method="defer")
-    app.add_post_transform(WidgetFallbackNote)
     app.add_post_transform(FigureAltText)
     app.connect("build-finished", copy_mathjax)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

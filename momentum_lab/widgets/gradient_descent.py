@@ -18,18 +18,20 @@ def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
     """Run gradient descent and return what the explorer draws.
 
     Returns a dict with the landscape object, the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
-    ``diverged`` and ``lr_limit``, the largest stable step size 2/L at the (first) minimum, from the
+    ``diverged``, ``status`` (see :func:`~momentum_lab.widgets._base.landscape_run`: ``"converged"``,
+    ``"converging"``, ``"oscillates"`` or ``"diverges"``) and ``lr_limit``, the largest stable step size 2/L at the (first) minimum, from the
     Hessian there. A diverging run's path and losses stop at the last iterate whose loss is finite and
     below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
     """
     surface = landscapes.resolve(landscape)
     x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
-    run = landscape_run(surface, GradientDescent(lr), x0, steps)
     curvature = np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))
+    lr_limit = float(2.0 / curvature[-1])
+    run = landscape_run(surface, GradientDescent(lr), x0, steps, lr_limit=lr_limit)
     return {
         "landscape": surface,
         **run,
-        "lr_limit": float(2.0 / curvature[-1]),
+        "lr_limit": lr_limit,
     }
 
 
@@ -48,7 +50,7 @@ def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
         run = explore_gd(surface, lr, start, steps)
         color = plotting.PALETTE[i % len(plotting.PALETTE)]
         style = plotting.LINESTYLES[i % len(plotting.LINESTYLES)]
-        label = f"η = {lr:g}" + (" (diverges)" if run["diverged"] else "")
+        label = f"η = {lr:.4g}" + ("" if run["status"] in ("converged", "converging") else f" ({run['status']})")
         plotting.path(ax_path, run["path"], label=label, color=color, linestyle=style)
         plotting.loss_curve(ax_loss, run["losses"], minimum=surface.minimum, label=label, color=color,
                             linestyle=style)
@@ -89,7 +91,8 @@ def gd_widget(steps=60):
         run = explore_gd(panel.surface, lr.value, (x0.value, y0.value), steps)
         gap = panel.show("gd", run["path"], run["losses"])
         image.value = panel.image_bytes()
-        verdict = "diverges" if run["diverged"] else f"f − f* after {steps} steps: {gap[-1]:.2e}"
+        verdict = (run["status"] if run["status"] in ("diverges", "oscillates") else
+                   f"{run['status']}: f − f* after {steps} steps: {gap[-1]:.2e}")
         status.value = f"η = {lr.value:.4g}; 2/L at the minimum = {run['lr_limit']:.4g}: {verdict}"
 
     def change_landscape(change):

@@ -42,8 +42,8 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
 
     Returns:
         A dict with ``landscape``, ``lr``, ``beta``, ``nesterov``, and for each method (keys ``"gd"``
-        and ``"momentum"``) a dict with the iterates ``path`` (k+1, 2), the losses ``f(θ_k)`` and
-        ``diverged``. A run whose loss grows a billion-fold over its start is cut there and counts as
+        and ``"momentum"``) a dict with the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
+        ``diverged`` and ``status`` (see :func:`~momentum_lab.widgets._base.landscape_run`). A run whose loss grows a billion-fold over its start is cut there and counts as
         diverged, so nothing returned is inf or NaN. Also ``lr_limit_gd`` = 2/L and ``lr_limit`` =
         the step beyond which the method diverges near the minimum, 2(1 + β)/L for the heavy ball and
         2(1 + β)/((1 + 2β)L) for Nesterov, with L the largest curvature at the (first) minimum.
@@ -66,8 +66,9 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
         "lr": lr,
         "beta": beta,
         "nesterov": bool(nesterov),
-        "gd": landscape_run(surface, GradientDescent(lr), x0, steps),
-        "momentum": landscape_run(surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps),
+        "gd": landscape_run(surface, GradientDescent(lr), x0, steps, lr_limit=2 / L),
+        "momentum": landscape_run(surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps,
+                                  lr_limit=limit),
         "lr_limit_gd": 2 / L,
         "lr_limit": limit,
     }
