@@ -15,7 +15,7 @@ NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -pat
 # Two workers on CI's two cores; loadscope keeps each notebook in one kernel.
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit nbval book-strict clean bench student notebooks
+.PHONY: book test unit nbval book-strict clean bench student notebooks preview
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --path-output . -W -n --keep-going
+
+# A quick look at the pages: the committed outputs rendered without executing (into $(PREVIEW)/_build/html).
+PREVIEW ?= _build/preview
+preview: $(STAMP)
+	$(PY) tools/preview_book.py --out $(PREVIEW)
 
 # The test command: everything CI checks. The book is built first (make runs prerequisites in order),
 # so the browser test in `unit` (tests/test_browser.py) drives the fresh _build/html.

@@ -1,0 +1,204 @@
+"""The bridge between the Python explorers and their live versions on the published page.
+
+Every explorer of the book exists twice: as an ipywidgets widget in the notebook (for readers with a
+kernel) and as a script in the static HTML (``book/_static/explorers/NAME.js``, for everyone else). The
+Python compute function stays the single source of truth; the page's ``compute(params)`` must return
+the same numbers, and ``tests/test_explorers.py`` checks that it does, in Chromium, on random settings.
+
+Each widget module declares its explorers in a module-level ``EXPLORERS`` dict of :class:`Explorer`
+records; :data:`MODULES` lists the modules, and :func:`explorers` collects them. Nothing here imports
+matplotlib or ipywidgets.
+"""
+
+import importlib
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+#: The widget modules that declare explorers, in chapter order.
+MODULES = (
+    "momentum_lab.widgets.gradient_descent",  # chapter 1: gradient-descent
+    "momentum_lab.widgets.momentum",  # chapters 2 and 3: momentum, rate-map
+    "momentum_lab.widgets.graph",  # chapter 4: the computational graph
+    "momentum_lab.widgets.hessian",  # chapter 5: hessian
+    "momentum_lab.widgets.losses",  # chapters 6, 7, 8: losses, segmentation
+    "momentum_lab.widgets.temperature",  # chapter 9: the temperature of a custom loss
+    "momentum_lab.widgets.capstone",  # chapter 10: capstone
+)
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """One explorer: how the page's version is checked against the library and fed its data.
+
+    Attributes:
+        name: the key of ``window.momentumLab.explorers`` and of the script ``NAME.js``.
+        compute: ``compute(**params) -> dict`` of plain JSON values (see :func:`to_json`), with the same
+            keys the page's ``compute(params)`` returns. Usually a thin wrapper of the chapter's compute
+            function (``explore_momentum`` ...) that names the landscape instead of returning the object.
+        sample: ``sample(rng) -> params``, a random valid setting of the controls (``rng`` is a NumPy
+            ``Generator``), for the agreement test.
+        widget: the name of the widget builder whose notebook cell the page replaces (``"gd_widget"``).
+        page_params: ``page_params(args, kwargs) -> params``, the explorer's starting parameters given
+            the literal arguments of the widget call in the cell (``loss_widget("regression")``).
+        data: ``data() -> dict`` of numbers the page needs and cannot compute itself (a data set drawn
+            with NumPy's generator, say), written at build time to ``data/NAME.js``; or None.
+        rtol: the agreement the test demands, relative to the largest magnitude of each compared array.
+    """
+
+    name: str
+    compute: Callable[..., dict]
+    sample: Callable[[np.random.Generator], dict]
+    widget: str
+    page_params: Callable[[tuple, dict], dict] = field(default=lambda args, kwargs: {})
+    data: Callable[[], dict] | None = None
+    rtol: float = 1e-12
+
+
+def explorers():
+    """Every declared explorer, by name, in chapter order (modules not written yet are skipped)."""
+    found = {}
+    for module_name in MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for name, explorer in getattr(module, "EXPLORERS", {}).items():
+            if name in found:
+                raise ValueError(f"explorer {name!r} is declared twice ({module_name})")
+            found[name] = explorer
+    return found
+
+
+def by_widget():
+    """The explorers keyed by the name of their widget builder."""
+    return {explorer.widget: explorer for explorer in explorers().values()}
+
+
+def to_json(value):
+    """``value`` as plain JSON data: arrays and tuples become lists, NumPy scalars Python numbers.
+
+    Non-finite floats have no JSON form; they become the strings ``"nan"``, ``"inf"`` and ``"-inf"``
+    (the page's compute functions return the same strings, so the comparison sees them).
+    """
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_json(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"value must be JSON data, arrays or NumPy scalars; got {type(value).__name__}")
+
+
+def compute(name, params):
+    """What explorer ``name`` draws for ``params``, as plain JSON data (the reference for the page)."""
+    return to_json(explorers()[name].compute(**params))
+
+
+def page_data(name):
+    """The precomputed data explorer ``name`` needs on the page, as JSON data, or None."""
+    explorer = explorers()[name]
+    return None if explorer.data is None else to_json(explorer.data())
+
+
+def compare(expected, actual, rtol, path="result"):
+    """The largest relative difference between two JSON results, and the first structural mismatch.
+
+    Arrays (lists of numbers, nested) are compared relative to their largest magnitude, numbers relative
+    to their own magnitude; strings, booleans and None must be equal, dicts must have the same keys and
+    lists the same lengths. Returns ``(largest relative difference, list of problems)``.
+    """
+    problems = []
+    worst = 0.0
+
+    def numbers(value):
+        if isinstance(value, list):
+            for item in value:
+                yield from numbers(item)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield float(value)
+
+    def walk(e, a, where, scale):
+        nonlocal worst
+        if isinstance(e, dict):
+            if not isinstance(a, dict) or set(e) != set(a):
+                got = sorted(a) if isinstance(a, dict) else type(a).__name__
+                problems.append(f"{where}: keys {sorted(e)} expected, got {got}")
+                return
+            for key in e:
+                walk(e[key], a[key], f"{where}.{key}", None)
+        elif isinstance(e, list):
+            if not isinstance(a, list) or len(e) != len(a):
+                got = len(a) if isinstance(a, list) else type(a).__name__
+                problems.append(f"{where}: a list of {len(e)} expected, got {got}")
+                return
+            if scale is None:
+                magnitudes = [abs(v) for v in numbers(e)]
+                scale = max(magnitudes) if magnitudes else 0.0
+            for i, (ei, ai) in enumerate(zip(e, a)):
+                walk(ei, ai, f"{where}[{i}]", scale)
+        elif isinstance(e, (int, float)) and not isinstance(e, bool):
+            if isinstance(a, bool) or not isinstance(a, (int, float)):
+                problems.append(f"{where}: {e!r} expected, got {a!r}")
+                return
+            reference = max(abs(e), scale or 0.0)
+            diff = abs(e - a)
+            relative = diff / reference if reference > 0 else diff
+            worst = max(worst, relative)
+            if relative > rtol:
+                problems.append(f"{where}: {e!r} expected, got {a!r} (relative difference {relative:.3g})")
+        elif e != a:
+            problems.append(f"{where}: {e!r} expected, got {a!r}")
+
+    walk(expected, actual, path, None)
+    return worst, problems
+
+
+def explorer_names():
+    """The names of every declared explorer, in chapter order."""
+    return list(explorers())
+
+
+__all__ = ["Explorer", "MODULES", "compare", "compute", "explorer_names", "explorers", "by_widget",
+           "page_data", "to_json"]
+
+
+def landscape_data():
+    """The landscapes of ``landscapes.CATALOGUE`` as numbers the page's ``landscapes.js`` evaluates."""
+    from momentum_lab import landscapes
+
+    out = {}
+    for key in landscapes.CATALOGUE:
+        surface = landscapes.get(key)
+        entry = {"key": key, "name": surface.name, "bounds": surface.bounds,
+                 "default_start": surface.default_start, "minimizers": surface.minimizers,
+                 "minimum": surface.minimum}
+        if isinstance(surface, landscapes.Quadratic):
+            entry.update(kind="quadratic", A=surface.A, b=surface.b)
+        elif isinstance(surface, landscapes.ElongatedValley):
+            entry.update(kind="valley", a=surface.a, c=surface.c, s=surface.s)
+        elif isinstance(surface, landscapes.Rosenbrock):
+            entry.update(kind="rosenbrock", a=surface.a, b=surface.b)
+        elif isinstance(surface, landscapes.SaddleWell):
+            entry.update(kind="saddle", c=surface.c, saddle=surface.saddle)
+        else:
+            raise TypeError(f"no page form for the landscape {key!r} ({type(surface).__name__})")
+        out[key] = to_json(entry)
+    return out
