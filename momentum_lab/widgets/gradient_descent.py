@@ -113,3 +113,40 @@ def gd_widget(steps=60):
     redraw()
     controls = w.HBox([w.VBox([menu, lr]), w.VBox([x0, y0])])
     return titled_box([controls, status, image], "Gradient-descent explorer")
+
+
+# ---------------------------------------------------------------------------------- the page's explorer
+
+
+def _web_compute(landscape="bowl", lr=0.5, start=None, steps=60):
+    """:func:`explore_gd` as the page's ``compute`` returns it: the landscape by its catalogue key."""
+    if not isinstance(landscape, str):
+        raise TypeError(f"landscape must be a catalogue key on the page; got {type(landscape).__name__}")
+    return {**explore_gd(landscape, lr, start, steps), "landscape": landscape}
+
+
+def _web_sample(rng):
+    """A random setting of the page's controls: any landscape, step size and start in the slider ranges."""
+    landscape = str(rng.choice(list(landscapes.CATALOGUE)))
+    return {
+        "landscape": landscape,
+        "lr": float(10 ** rng.uniform(-3.0, 0.5)),
+        "start": [float(np.round(rng.uniform(-3.5, 3.5), 2)), float(np.round(rng.uniform(-2.0, 3.0), 2))],
+        "steps": int(rng.integers(1, 201)),
+    }
+
+
+def _web_page_params(args, kwargs):
+    steps = kwargs.get("steps", args[0] if args else 60)
+    return {"steps": int(steps)}
+
+
+def _web_explorers():
+    from momentum_lab.widgets.web import Explorer, nudge_start
+
+    return {"gradient-descent": Explorer(name="gradient-descent", compute=_web_compute, sample=_web_sample,
+                                         widget="gd_widget", page_params=_web_page_params, nudges=nudge_start)}
+
+
+#: The page's live version of :func:`gd_widget` (``book/_static/explorers/gradient-descent.js``).
+EXPLORERS = _web_explorers()

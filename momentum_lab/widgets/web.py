@@ -46,6 +46,12 @@ class Explorer:
         data: ``data() -> dict`` of numbers the page needs and cannot compute itself (a data set drawn
             with NumPy's generator, say), written at build time to ``data/NAME.js``; or None.
         rtol: the agreement the test demands, relative to the largest magnitude of each compared array.
+        nudges: ``nudges(params) -> [params, ...]``: the same setting with an input moved by one unit in
+            the last place (the start point of a run, say), or None. A diverging run on a landscape with
+            a sine in it is chaotic: a different last bit of ``sin`` (the browser's and the C library's
+            differ there) grows to 1e-7 within a few steps. The library's own result moves as much under
+            such a nudge, so for these settings the test demands agreement within ten times the largest
+            change a nudge makes (and reports how many settings needed it) instead of ``rtol``.
     """
 
     name: str
@@ -55,6 +61,34 @@ class Explorer:
     page_params: Callable[[tuple, dict], dict] = field(default=lambda args, kwargs: {})
     data: Callable[[], dict] | None = None
     rtol: float = 1e-12
+    nudges: Callable[[dict], list] | None = None
+
+
+def nudge_start(params, key="start"):
+    """``params`` with each coordinate of ``params[key]`` moved one unit in the last place, both ways."""
+    start = params.get(key)
+    if start is None:
+        return []
+    out = []
+    for i in range(len(start)):
+        for direction in (-np.inf, np.inf):
+            moved = list(start)
+            moved[i] = float(np.nextafter(float(start[i]), direction))
+            out.append({**params, key: moved})
+    return out
+
+
+def sensitivity(name, params, expected=None):
+    """The largest relative change a one-ulp nudge of an input makes to explorer ``name``'s result."""
+    explorer = explorers()[name]
+    if explorer.nudges is None:
+        return 0.0
+    expected = compute(name, params) if expected is None else expected
+    worst = 0.0
+    for moved in explorer.nudges(params):
+        difference, _ = compare(expected, compute(name, moved), float("inf"))
+        worst = max(worst, difference)
+    return worst
 
 
 def explorers():
@@ -176,8 +210,8 @@ def explorer_names():
     return list(explorers())
 
 
-__all__ = ["Explorer", "MODULES", "compare", "compute", "explorer_names", "explorers", "by_widget",
-           "page_data", "to_json"]
+__all__ = ["Explorer", "MODULES", "by_widget", "compare", "compute", "explorer_names", "explorers",
+           "landscape_data", "nudge_start", "page_data", "sensitivity", "to_json"]
 
 
 def landscape_data():
