@@ -12,11 +12,13 @@ collect_ignore_glob = ["_build/*", ".venv/*", "student/*"]
 
 
 def pytest_collectstart(collector):
-    """Strict nbval, minus stderr.
+    """Strict nbval, minus stderr and SVG figures.
 
     TensorFlow's C++ log lines reach a notebook's stored stderr when it runs in Jupyter but not under
-    pytest, so stderr cannot be compared. Every other text output (stdout, results, errors) is.
+    pytest, so stderr cannot be compared. Figures are SVG (``plotting.use_course_style``), and an SVG
+    carries its creation date and random element ids, so like PNG figures (which nbval never compares)
+    they are skipped. Every other text output (stdout, results, errors) is compared.
     """
     if getattr(collector, "path", None) is not None and collector.path.suffix == ".ipynb":
         if hasattr(collector, "skip_compare"):
-            collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)
+            collector.skip_compare = tuple(collector.skip_compare) + ("stderr", "image/svg+xml")
