@@ -493,3 +493,90 @@ def segmentation_widget(size=32):
     redraw()
     controls = w.HBox([w.VBox([radius, shift, softness, true_radius]), w.VBox([alpha, beta, gamma])])
     return titled_box([controls, status, image], "Segmentation-loss explorer")
+
+
+# ---------------------------------------------------------------------------------- the page's explorers
+#
+# The published pages run both explorers in the reader's browser (book/_static/explorers/losses.js and
+# segmentation.js); tests/test_explorers.py checks that they compute what these functions compute.
+
+
+def _web_losses(family="regression", names=None, point=1.5, delta=1.0, lim=4.0, n=401):
+    """:func:`explore_losses` as the page returns it (the same keys; arrays become lists).
+
+    The defaults are the widget's first state: every loss of the family, the point at 1.5, δ = 1.
+    """
+    return explore_losses(family, None if names is None else list(names), point, delta, lim=lim, n=n)
+
+
+def _web_losses_sample(rng):
+    """A random setting of the page's controls: either family, a random non-empty choice of its losses
+    (or all of them, ``names=None``), δ over the slider's 0.1 to 3, and the point anywhere on the slider's
+    [−4, 4], now and then exactly at an end, at 0 or on a kink (|e| = δ, m = 1), where the derivatives
+    take one side."""
+    family = str(rng.choice(list(FAMILIES)))
+    losses_of = FAMILIES[family]
+    if rng.random() < 0.2:
+        names = None
+    else:
+        chosen = rng.random(len(losses_of)) < 0.6
+        chosen[rng.integers(len(losses_of))] = True
+        names = [name for name, keep in zip(losses_of, chosen) if keep]
+    delta = float(rng.choice([0.1, 3.0])) if rng.random() < 0.1 else float(rng.uniform(0.1, 3.0))
+    special = [-4.0, 4.0, 0.0, delta, -delta, 1.0]
+    point = float(rng.choice(special)) if rng.random() < 0.3 else float(rng.uniform(-4.0, 4.0))
+    return {"family": family, "names": names, "point": point, "delta": delta}
+
+
+def _web_losses_params(args, kwargs):
+    """``loss_widget("classification")``: the page starts on that family."""
+    family = kwargs.get("family", args[0] if args else "regression")
+    return {"family": _family(family)}
+
+
+def _web_segmentation(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7, gamma=4 / 3, true_radius=8.0,
+                      size=32, smooth=1.0):
+    """:func:`explore_segmentation` with its sweep over radii, as the page returns it (same keys)."""
+    return explore_segmentation(shift, radius, softness, alpha, beta, gamma, true_radius=true_radius, size=size,
+                                smooth=smooth)
+
+
+def _web_segmentation_sample(rng):
+    """A random setting of the page's sliders over their whole ranges: shift in [−12, 12], predicted radius
+    in [0, 16], softness in [0, 4] (a hard mask a third of the time), true radius in [0, 14] (now and then
+    an empty mask), α and β in [0, 1] (now and then exactly 0 or 1) and γ in [0.5, 3]."""
+
+    def ends_or(lo, hi, p=0.15):
+        return float(rng.choice([lo, hi])) if rng.random() < p else float(rng.uniform(lo, hi))
+
+    return {
+        "shift": ends_or(-12.0, 12.0),
+        "radius": ends_or(0.0, 16.0),
+        "softness": 0.0 if rng.random() < 0.3 else float(rng.uniform(0.0, 4.0)),
+        "true_radius": 0.0 if rng.random() < 0.1 else ends_or(0.0, 14.0),
+        "alpha": ends_or(0.0, 1.0),
+        "beta": ends_or(0.0, 1.0),
+        "gamma": ends_or(0.5, 3.0),
+        "size": 32,
+    }
+
+
+def _web_segmentation_params(args, kwargs):
+    """``segmentation_widget(size)``: the page shows an image of the same size."""
+    size = kwargs.get("size", args[0] if args else 32)
+    return {"size": int(size)}
+
+
+def _web_explorers():
+    from momentum_lab.widgets.web import Explorer
+
+    return {
+        "losses": Explorer(name="losses", compute=_web_losses, sample=_web_losses_sample, widget="loss_widget",
+                           page_params=_web_losses_params),
+        "segmentation": Explorer(name="segmentation", compute=_web_segmentation, sample=_web_segmentation_sample,
+                                 widget="segmentation_widget", page_params=_web_segmentation_params),
+    }
+
+
+#: The page's live versions of :func:`loss_widget` and :func:`segmentation_widget`.
+EXPLORERS = _web_explorers()
