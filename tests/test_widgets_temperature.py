@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from momentum_lab.widgets import web
-from momentum_lab.widgets.temperature import (DEFAULT_LOGITS, LOGIT_RANGE, T_RANGE, _page_params, _sample,
+from momentum_lab.widgets.temperature import (DEFAULT_LOGITS, LOGIT_RANGE, T_RANGE, _page_params, _sample, at,
                                               explore_temperature)
 
 
@@ -16,14 +16,14 @@ def test_a_hand_worked_example():
     #   T = 1:   softmax = (2, 1)/3; loss = −log(2/3) = log 1.5; ∂ℓ/∂z = (2/3 − 1, 1/3) = (−1/3, 1/3).
     #   T = 1/2: z/T = (2 ln 2, 0), softmax = (4, 1)/5; loss = log 1.25; ∂ℓ/∂z = (−1/5, 1/5)/(1/2) = (−0.4, 0.4).
     z = (math.log(2.0), 0.0)
-    at = explore_temperature(1.0, 0, z)["at"]
-    assert at["loss"] == pytest.approx(math.log(1.5), rel=1e-15)
-    np.testing.assert_allclose(at["probabilities"], [2 / 3, 1 / 3], rtol=1e-15)
-    np.testing.assert_allclose(at["gradient"], [-1 / 3, 1 / 3], rtol=1e-14)
-    at = explore_temperature(0.5, 0, z)["at"]
-    assert at["loss"] == pytest.approx(math.log(1.25), rel=1e-14)
-    np.testing.assert_allclose(at["probabilities"], [0.8, 0.2], rtol=1e-14)
-    np.testing.assert_allclose(at["gradient"], [-0.4, 0.4], rtol=1e-13)
+    point = at(explore_temperature(1.0, 0, z))
+    assert point["loss"] == pytest.approx(math.log(1.5), rel=1e-15)
+    np.testing.assert_allclose(point["probabilities"], [2 / 3, 1 / 3], rtol=1e-15)
+    np.testing.assert_allclose(point["gradient"], [-1 / 3, 1 / 3], rtol=1e-14)
+    point = at(explore_temperature(0.5, 0, z))
+    assert point["loss"] == pytest.approx(math.log(1.25), rel=1e-14)
+    np.testing.assert_allclose(point["probabilities"], [0.8, 0.2], rtol=1e-14)
+    np.testing.assert_allclose(point["gradient"], [-0.4, 0.4], rtol=1e-13)
 
 
 def _closed_form(z, T, label):
@@ -38,7 +38,10 @@ def _closed_form(z, T, label):
                                          (20.0, 1, (1.0, 1.0, -2.0)), (2.7, 1, (0.0, 3.3, 3.3, -1.0))])
 def test_grid_and_point_match_the_closed_forms_and_finite_differences(T, label, z):
     run = explore_temperature(T, label, z, n=41)
-    np.testing.assert_array_equal(run["temperatures"], np.geomspace(*T_RANGE, 41))
+    grid = np.geomspace(*T_RANGE, 41)
+    k = run["index"]
+    assert run["temperatures"][k] == T and (k == 0 or grid[k - 1] < T) and (k == 41 or T <= grid[k])
+    np.testing.assert_array_equal(np.delete(run["temperatures"], k), grid)
     for k, t in enumerate(run["temperatures"]):
         loss, gradient, p = _closed_form(z, t, label)
         assert run["curves"]["loss"][k] == pytest.approx(loss, rel=1e-12, abs=1e-14)
@@ -50,19 +53,19 @@ def test_grid_and_point_match_the_closed_forms_and_finite_differences(T, label, 
         plus, minus = list(z), list(z)
         plus[c] += h
         minus[c] -= h
-        numeric = (explore_temperature(T, label, plus, n=2)["at"]["loss"]
-                   - explore_temperature(T, label, minus, n=2)["at"]["loss"]) / (2 * h)
-        assert run["at"]["gradient"][c] == pytest.approx(numeric, rel=1e-6, abs=1e-7)
-    assert sum(run["at"]["gradient"]) == pytest.approx(0.0, abs=1e-12)  # softmax − one-hot sums to 0
+        numeric = (at(explore_temperature(T, label, plus, n=2))["loss"]
+                   - at(explore_temperature(T, label, minus, n=2))["loss"]) / (2 * h)
+        assert at(run)["gradient"][c] == pytest.approx(numeric, rel=1e-6, abs=1e-7)
+    assert sum(at(run)["gradient"]) == pytest.approx(0.0, abs=1e-12)  # softmax − one-hot sums to 0
 
 
 def test_low_temperature_sharpens_and_high_temperature_flattens():
-    right = explore_temperature(0.05, 0, DEFAULT_LOGITS)["at"]  # the true class has the largest logit
+    right = at(explore_temperature(0.05, 0, DEFAULT_LOGITS))  # the true class has the largest logit
     assert right["loss"] < 1e-12 and right["probabilities"][0] == pytest.approx(1.0)
-    wrong = explore_temperature(0.05, 2, DEFAULT_LOGITS)["at"]  # the smallest: loss ≈ (z₁ − z₃)/T = 60
+    wrong = at(explore_temperature(0.05, 2, DEFAULT_LOGITS))  # the smallest: loss ≈ (z₁ − z₃)/T = 60
     assert wrong["loss"] == pytest.approx(3.0 / 0.05, rel=1e-12)
     np.testing.assert_allclose(wrong["gradient"], [20.0, 0.0, -20.0], atol=1e-11)
-    flat = explore_temperature(1e4, 0, DEFAULT_LOGITS, t_max=2e4)["at"]
+    flat = at(explore_temperature(1e4, 0, DEFAULT_LOGITS, t_max=2e4))
     np.testing.assert_allclose(flat["probabilities"], [1 / 3] * 3, rtol=1e-3)
     np.testing.assert_allclose(flat["gradient"], np.array([-2 / 3, 1 / 3, 1 / 3]) / 1e4, rtol=1e-3)
 
@@ -71,7 +74,7 @@ def test_extreme_scaled_logits_stay_finite():
     run = explore_temperature(1e-3, 1, (5.0, -5.0), t_min=1e-3, t_max=1.0, n=5)
     for key in ("loss", "gradient", "probabilities"):
         assert np.all(np.isfinite(run["curves"][key]))
-    assert run["at"]["loss"] == pytest.approx(10.0 / 1e-3)  # z/T = ±5000: no overflow
+    assert at(run)["loss"] == pytest.approx(10.0 / 1e-3)  # z/T = ±5000: no overflow
 
 
 @pytest.mark.parametrize("kwargs, error, text", [
@@ -95,7 +98,8 @@ def test_the_page_compute_is_plain_json():
     result = web.compute("temperature", params)
     json.dumps(result, allow_nan=False)
     assert result == web.to_json(explore_temperature(**params))
-    assert len(result["temperatures"]) == 121 and len(result["curves"]["gradient"][0]) == 3
+    assert len(result["temperatures"]) == 122 and len(result["curves"]["gradient"][0]) == 3
+    assert result["index"] == 0 and result["temperatures"][:2] == [0.05, 0.05]  # T = t_min goes first
 
 
 def test_sample_covers_every_control_within_its_range():

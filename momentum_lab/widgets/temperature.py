@@ -72,12 +72,18 @@ def explore_temperature(temperature=1.0, label=0, logits=DEFAULT_LOGITS, *, t_mi
         n: the number of grid points (≥ 2).
 
     Returns:
-        A dict with ``temperature``, ``label``, ``logits``, ``temperatures`` (the grid, shape (n,)),
-        ``curves`` and ``at``. Each holds ``loss`` = −log softmax(z / T)_label, ``gradient`` = ∂loss/∂z
-        (from the tape; it equals (softmax(z / T) − y) / T) and ``probabilities`` = softmax(z / T):
-        arrays over the grid (shapes (n,), (n, C), (n, C)) for ``curves``, values at ``temperature`` for
-        ``at``. Every number is finite: a large z / T is handled by the loss's log-sum-exp form, and a
-        loss that underflows is 0.
+        A dict with ``temperature``, ``label``, ``logits``, ``temperatures``: the grid with ``temperature``
+        inserted in order (n + 1 values), ``index``: where it was inserted (``np.searchsorted``, so
+        ``temperatures[index] == temperature``), and ``curves``, with one row per temperature of
+        ``loss`` = −log softmax(z / T)_label (shape (n + 1,)), ``gradient`` = ∂loss/∂z from the tape
+        (it equals (softmax(z / T) − y) / T; shape (n + 1, C)) and ``probabilities`` = softmax(z / T)
+        (shape (n + 1, C)). Row ``index`` holds the values at the chosen temperature (see :func:`at`).
+
+        Every number is finite: a large z / T is handled by the loss's log-sum-exp form, and a loss
+        that underflows is 0. Where softmax(z / T)_label is within a few rounding errors of 1, the
+        gradient's entries are differences of nearly equal numbers, good to about 1e-16 / T in absolute
+        terms, not relative to their own tiny size; on the grid they are small beside the gradient's
+        size at other temperatures.
     """
     temperature = positive(temperature, "temperature")
     logits = as_float_array(logits, "logits", ndim=1)
@@ -89,17 +95,25 @@ def explore_temperature(temperature=1.0, label=0, logits=DEFAULT_LOGITS, *, t_mi
     if not t_min < t_max:
         raise ValueError(f"t_min must be below t_max; got t_min={t_min!r}, t_max={t_max!r}")
     n = positive_int(n, "n", minimum=2)
-    temperatures = np.geomspace(t_min, t_max, n)
+    grid = np.geomspace(t_min, t_max, n)
+    index = int(np.searchsorted(grid, temperature))
+    temperatures = np.insert(grid, index, temperature)
     loss, gradient, probabilities = _loss_and_gradient(logits, temperatures, label)
-    loss_at, gradient_at, probabilities_at = _loss_and_gradient(logits, [temperature], label)
     return {
         "temperature": temperature,
         "label": label,
         "logits": logits,
         "temperatures": temperatures,
+        "index": index,
         "curves": {"loss": loss, "gradient": gradient, "probabilities": probabilities},
-        "at": {"loss": float(loss_at[0]), "gradient": gradient_at[0], "probabilities": probabilities_at[0]},
     }
+
+
+def at(run):
+    """The values of :func:`explore_temperature`'s ``run`` at its chosen temperature: loss, gradient, probabilities."""
+    k = run["index"]
+    return {"loss": float(run["curves"]["loss"][k]), "gradient": run["curves"]["gradient"][k],
+            "probabilities": run["curves"]["probabilities"][k]}
 
 
 # ------------------------------------------------------------------------------ figure and widget
@@ -121,7 +135,7 @@ def _draw_temperature(axes, run):
     from momentum_lab import plotting
 
     ax_p, ax_loss, ax_g = axes
-    T, at = run["temperatures"], run["at"]
+    T, now = run["temperatures"], at(run)
     curves, markers = {}, {}
     for c in range(len(run["logits"])):
         color = plotting.PALETTE[c % len(plotting.PALETTE)]
@@ -130,12 +144,12 @@ def _draw_temperature(axes, run):
         (curves["p", c],) = ax_p.plot(T, run["curves"]["probabilities"][:, c], color=color, linestyle=style,
                                       linewidth=width,
                                       label=_class_name(c) + (" (true)" if c == run["label"] else ""))
-        (markers["p", c],) = ax_p.plot([run["temperature"]], [at["probabilities"][c]], "o", color=color)
+        (markers["p", c],) = ax_p.plot([run["temperature"]], [now["probabilities"][c]], "o", color=color)
         (curves["g", c],) = ax_g.plot(T, run["curves"]["gradient"][:, c], color=color, linestyle=style,
                                       linewidth=width)
-        (markers["g", c],) = ax_g.plot([run["temperature"]], [at["gradient"][c]], "o", color=color)
+        (markers["g", c],) = ax_g.plot([run["temperature"]], [now["gradient"][c]], "o", color=color)
     (curves["loss"],) = ax_loss.plot(T, run["curves"]["loss"], color=plotting.PALETTE[7], linewidth=1.8)
-    (markers["loss"],) = ax_loss.plot([run["temperature"]], [max(at["loss"], 1e-300)], "o",
+    (markers["loss"],) = ax_loss.plot([run["temperature"]], [max(now["loss"], 1e-300)], "o",
                                       color=plotting.PALETTE[7])
     lines = [ax.axvline(run["temperature"], color="0.4", linewidth=0.9, linestyle=":") for ax in axes]
     for ax in axes:
@@ -160,22 +174,22 @@ def _draw_temperature(axes, run):
 def _title(run):
     logits = ", ".join(f"{v:g}".replace("-", "−") for v in run["logits"])
     return (f"z = ({logits}), true {_class_name(run['label'])}, T = {run['temperature']:.3g}: "
-            f"loss {run['at']['loss']:.3g}")
+            f"loss {at(run)['loss']:.3g}")
 
 
 def _update_temperature(parts, run, *, curves=True):
-    T, at = run["temperature"], run["at"]
+    T, now, grid = run["temperature"], at(run), run["temperatures"]
     for c in range(len(run["logits"])):
         if curves:
-            parts["curves"]["p", c].set_ydata(run["curves"]["probabilities"][:, c])
-            parts["curves"]["g", c].set_ydata(run["curves"]["gradient"][:, c])
+            parts["curves"]["p", c].set_data(grid, run["curves"]["probabilities"][:, c])
+            parts["curves"]["g", c].set_data(grid, run["curves"]["gradient"][:, c])
             for key in ("p", "g"):
                 parts["curves"][key, c].set_linewidth(2.4 if c == run["label"] else 1.4)
-        parts["markers"]["p", c].set_data([T], [at["probabilities"][c]])
-        parts["markers"]["g", c].set_data([T], [at["gradient"][c]])
+        parts["markers"]["p", c].set_data([T], [now["probabilities"][c]])
+        parts["markers"]["g", c].set_data([T], [now["gradient"][c]])
     if curves:
-        parts["curves"]["loss"].set_ydata(run["curves"]["loss"])
-    parts["markers"]["loss"].set_data([T], [max(at["loss"], 1e-300)])
+        parts["curves"]["loss"].set_data(grid, run["curves"]["loss"])
+    parts["markers"]["loss"].set_data([T], [max(now["loss"], 1e-300)])
     for line in parts["lines"]:
         line.set_xdata([T, T])
     parts["title"].set_text(_title(run))
@@ -198,8 +212,9 @@ def _status(run):
     def vector(values):
         return "(" + ", ".join(f"{v:+.3f}" for v in values) + ")"
 
-    return (f"T = {run['temperature']:.3g}: softmax(z/T) = {vector(run['at']['probabilities'])}, "
-            f"loss = {run['at']['loss']:.4g}, ∂ℓ/∂z = {vector(run['at']['gradient'])}")
+    now = at(run)
+    return (f"T = {run['temperature']:.3g}: softmax(z/T) = {vector(now['probabilities'])}, "
+            f"loss = {now['loss']:.4g}, ∂ℓ/∂z = {vector(now['gradient'])}")
 
 
 def temperature_widget(temperature=0.6, label=0, logits=DEFAULT_LOGITS):
@@ -264,7 +279,7 @@ def temperature_widget(temperature=0.6, label=0, logits=DEFAULT_LOGITS):
 
 # ------------------------------------------------------------------------------ the page's explorer
 
-def _page_compute(temperature=1.0, label=0, logits=DEFAULT_LOGITS):
+def _page_compute(temperature=0.6, label=0, logits=DEFAULT_LOGITS):
     """What the page draws: :func:`explore_temperature` on the slider's grid of temperatures."""
     return explore_temperature(temperature, label, logits)
 
