@@ -81,14 +81,15 @@
                   30 + ((YLIM[1] - p[1]) / (YLIM[1] - YLIM[0])) * (height - 40)];
       });
     } else {
+      // Four rows: the inputs, then v₃ v₄ v₆ side by side, then v₅, then f; each node between its inputs.
       box.w = Math.min(108, Math.floor((width - 16) / 3));
       var rowGap = 46 + box.h;
       height = 36 + 3 * rowGap + box.h + 10;
-      Object.keys(POSITIONS).forEach(function (k) {
-        var p = POSITIONS[k];
-        var column = (-p[1] + 2.85) / 4.1;   // v₃, v₄, v₆ left to right; v₁ left of v₂
-        var row = Math.round(p[0] / 1.8);      // 0, 1, 2, 3: inputs at the top, f at the bottom
-        pos[k] = [box.w / 2 + 6 + column * (width - box.w - 12), 30 + box.h / 2 + row * rowGap];
+      var c0 = box.w / 2 + 4, c2 = width - box.w / 2 - 4, c1 = (c0 + c2) / 2;
+      var columns = { v1: (c0 + c1) / 2, v2: (c1 + c2) / 2, v3: c0, v4: c1, v6: c2, v5: (c0 + c1) / 2, v7: (c1 + c2) / 2 };
+      var rows = { v1: 0, v2: 0, v3: 1, v4: 1, v6: 1, v5: 2, v7: 3 };
+      Object.keys(columns).forEach(function (k) {
+        pos[k] = [columns[k], 30 + box.h / 2 + rows[k] * rowGap];
       });
     }
     return { pos: pos, box: box, height: height };
@@ -179,7 +180,10 @@
         ", v̄₂ = " + fmt(result.adjoints[1]) + " (" + shares("v2") + "), v̄₁ = " + fmt(result.adjoints[0]) +
         " (" + shares("v1") + ").");
     }
-    return text + parts.join(" ") + " Gradient ∇f = (" + fmt(result.gradient[0]) + ", " + fmt(result.gradient[1]) + ").";
+    if (show !== "forward") {
+      parts.push("Gradient ∇f = (" + fmt(result.gradient[0]) + ", " + fmt(result.gradient[1]) + ").");
+    }
+    return text + parts.join(" ");
   }
 
   ml.define("graph", {
