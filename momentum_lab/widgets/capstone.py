@@ -14,6 +14,7 @@ A slider move costs one run (a few hundred steps with the NumPy gradient derived
 ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
 """
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -369,3 +370,119 @@ def decision_figure(X, y, panels, *, n=201, fig=None):
     axes[0].legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------------------------- the page's explorer
+#
+# The published page runs the widget's run in the reader's browser (book/_static/explorers/capstone.js),
+# on the problem's numbers written at build time to data/capstone.js; tests/test_explorers.py checks that
+# it computes what these functions compute.
+
+#: β/β* and the predicted-rate curve of the widget's right panel.
+PAGE_MAX_SCALE = 1.6
+PAGE_CURVE_POINTS = 161
+
+
+@functools.lru_cache(maxsize=1)
+def _page_problem():
+    return logistic_problem()
+
+
+def _run_json(run):
+    return {"distances": run["distances"],
+            "measured": {"rate": run["measured"].rate, "start": run["measured"].start, "stop": run["measured"].stop},
+            "predicted": run["predicted"], "converged": run["converged"]}
+
+
+def _web_capstone(lr_scale=1.0, momentum_scale=1.0, steps=200):
+    """What :func:`capstone_widget` draws for its two sliders, on the chapter's :func:`logistic_problem`.
+
+    ``lr = α*·lr_scale`` and ``momentum = min(β*·momentum_scale, 0.999)`` as the widget sets them; ``run``
+    is :func:`momentum_run` at that pair (its ``measured`` Rate as a dict), ``curve`` the predicted rate at
+    ``lr`` for β/β* = ``scales`` (capped at the plot's top, as ``_predicted_curve``), and ``reference`` and
+    ``gd`` the distances and predicted rates of the widget's two fixed runs: (α*, β*) and gradient descent
+    at its best step.
+    """
+    problem = _page_problem()
+    lr = problem.lr_star * lr_scale
+    momentum = min(problem.momentum_star * momentum_scale, 0.999)
+    scales = np.linspace(0.0, PAGE_MAX_SCALE, PAGE_CURVE_POINTS)
+    return {
+        "lr": lr, "momentum": momentum,
+        "run": _run_json(momentum_run(problem, lr, momentum, steps)),
+        "scales": scales, "curve": _predicted_curve(problem, lr, scales),
+        "reference": _fixed_run_json(momentum_run(problem, problem.lr_star, problem.momentum_star, steps)),
+        "gd": _fixed_run_json(momentum_run(problem, problem.gd_lr, 0.0, steps)),
+    }
+
+
+def _fixed_run_json(run):
+    """What the widget draws of its two fixed runs: the distances and the predicted rate (not the measured
+    rate, which it does not show and which, as a ratio of distances near 1e-10, is only known to ~1e-8)."""
+    return {"distances": run["distances"], "predicted": run["predicted"]}
+
+
+def _web_capstone_sample(rng):
+    """The widget's sliders over their whole ranges: α/α* in [0.1, 2] (above about 1.05 the run leaves the
+    region where the quadratic theory holds and wanders), β/β* in [0, 1.6] (capped at β = 0.999); now and
+    then an end of a slider or the tuned pair (1, 1)."""
+    if rng.random() < 0.1:
+        return {"lr_scale": 1.0, "momentum_scale": 1.0, "steps": 200}
+
+    def ends_or(lo, hi):
+        return float(rng.choice([lo, hi])) if rng.random() < 0.15 else float(rng.uniform(lo, hi))
+
+    return {"lr_scale": ends_or(0.1, 2.0), "momentum_scale": ends_or(0.0, PAGE_MAX_SCALE), "steps": 200}
+
+
+def _web_capstone_nudges(params):
+    """The setting with α/α* and β/β* each moved one unit in the last place, both ways.
+
+    Where the heavy ball is unstable somewhere along its path (α above about α*), the logistic loss keeps
+    it bounded but chaotic: a one-ulp change anywhere (the order in which BLAS adds a dot product, the last
+    bit of an ``exp``) grows threefold a step and reaches the size of the run within a few dozen steps, so
+    the library's own result moves as much under these nudges as the page's differs from it. The measured
+    rate of a converging run is also only known to about 1e-8: it divides two distances, one of them near
+    1e-10·‖θ₀ − θ*‖, where rounding leaves about 1e-15·‖θ*‖.
+    """
+    out = []
+    for key in ("lr_scale", "momentum_scale"):
+        for direction in (-np.inf, np.inf):
+            moved = float(np.nextafter(float(params[key]), direction))
+            if moved >= 0:  # β/β* = 0 has no smaller valid neighbour
+                out.append({**params, key: moved})
+    return out
+
+
+def _web_capstone_params(args, kwargs):
+    """``capstone_widget(problem, steps)``: the page runs as many steps (the problem is always the chapter's)."""
+    steps = kwargs.get("steps", args[1] if len(args) > 1 else 200)
+    return {"steps": int(steps)}
+
+
+def _web_capstone_data():
+    """The problem's numbers, which come from NumPy's generator (the moons, θ₀) and Newton's method (θ*)."""
+    problem = _page_problem()
+    return {"X": problem.model.X, "y": problem.model.y, "l2": problem.model.l2, "theta0": problem.theta0,
+            "theta_star": problem.theta_star, "mu": problem.mu, "L": problem.L, "lr_star": problem.lr_star,
+            "momentum_star": problem.momentum_star, "rate_star": problem.rate_star, "gd_lr": problem.gd_lr,
+            "gd_rate": problem.gd_rate, "distance_range": DISTANCE_RANGE, "rate_range": RATE_RANGE}
+
+
+def _web_explorers():
+    from momentum_lab.widgets.web import Explorer
+
+    return {"capstone": Explorer(name="capstone", compute=_web_capstone, sample=_web_capstone_sample,
+                                 widget="capstone_widget", page_params=_web_capstone_params,
+                                 data=_web_capstone_data, nudges=_web_capstone_nudges,
+                                 # The measured rate (d_stop / d_start)^(1/(stop − start)) divides by a
+                                 # distance near 1e-10·‖θ₀ − θ*‖ that rounding knows only to ~1e-15·‖θ*‖,
+                                 # so it carries a relative uncertainty up to ~1e-7 (6e-8 at most between
+                                 # BLAS and NumPy's own sums over 1,287 settings): two correct float64
+                                 # runs agree on it to about that, not to 1e-12. The distances themselves
+                                 # agree to ~1e-15 of their largest value where the run is not chaotic.
+                                 rtol=1e-6)}
+
+
+#: The page's live version of :func:`capstone_widget`.
+EXPLORERS = _web_explorers()
