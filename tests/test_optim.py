@@ -254,9 +254,9 @@ FAST_PATH_CASES = [
 def test_chunked_and_threaded_steps_equal_the_whole_array_formula(kwargs, threads, monkeypatch):
     # With 64 KiB chunks 150_001 float32 elements are 9 chunks and a remainder; with PARALLEL_MIN_SIZE
     # lowered they are also split over threads. Every element sees the same arithmetic.
-    monkeypatch.setattr(optim, "CHUNK_BYTES", 1 << 16)
-    monkeypatch.setattr(optim, "PARALLEL_MIN_SIZE", 1000)
-    monkeypatch.setattr(optim, "_num_threads", threads)
+    monkeypatch.setattr(optim._engine, "CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(optim._engine, "PARALLEL_MIN_SIZE", 1000)
+    monkeypatch.setattr(optim._engine, "_num_threads", threads)
     rng = np.random.default_rng(0)
     theta = rng.standard_normal(150_001).astype(np.float32).reshape(-1)
     grads = [rng.standard_normal(theta.size).astype(np.float32) for _ in range(4)]

@@ -104,8 +104,8 @@ def test_torch_schedule_gap_to_the_classical_form():
 def test_big_float32_arrays_match_torch(kwargs, monkeypatch):
     # The chunked, threaded fast path on float32, against torch's foreach kernels (which round
     # differently: fused multiply-adds), over several parameters of different sizes.
-    monkeypatch.setattr(optim, "CHUNK_BYTES", 1 << 16)
-    monkeypatch.setattr(optim, "PARALLEL_MIN_SIZE", 50_000)
+    monkeypatch.setattr(optim._engine, "CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(optim._engine, "PARALLEL_MIN_SIZE", 50_000)
     rng = np.random.default_rng(0)
     shapes = [(300, 400), (7,), (70_001,)]
     ours = [rng.standard_normal(s).astype(np.float32) for s in shapes]

@@ -9,65 +9,8 @@ the cell's own outputs.
 import io
 import warnings
 
-#: A run whose gap f − f* grows past this multiple of its starting gap counts as runaway and is cut.
-RUNAWAY = 1e9
-
-
-#: A run counts as converged once its gap f − f* is below this fraction of its starting gap (or of 1).
-CONVERGED = 1e-12
-
-#: The verdicts :func:`landscape_run` gives a run, in the words the explorers show.
-STATUSES = ("converged", "converging", "oscillates", "diverges")
-
-
-def landscape_run(surface, optimizer, x0, steps, *, lr_limit=None):
-    """Run ``optimizer`` on ``surface`` from ``x0``: iterates, losses and a verdict on the run.
-
-    What the landscape explorers plot must be finite, so a runaway run (a loss that is not finite, or
-    whose gap f − f* grows past :data:`RUNAWAY` times its starting gap, or at least 1) is cut before
-    that point. A slowly diverging run (a rate a little above 1) never trips the cut, so a run that
-    ends further from the minimum value than it started also counts as diverged.
-
-    ``diverged`` catches only runs that blow up. A step a little above the stability limit at the
-    minimum does not blow up: the iterates come close to the minimum and then hover around it in a
-    two-step oscillation that never settles (gradient descent on Rosenbrock's function with η = 0.0020,
-    just above 2/L = 0.0019968). Such a run looks converged for thousands of steps, so the verdict uses
-    the limit, which the linearisation at the minimum gives exactly. ``status`` is one of
-    :data:`STATUSES`:
-
-    * ``"diverges"``: the run blew up or ended further from f* than it started (``diverged`` is True);
-    * ``"oscillates"``: it did not blow up, but ``lr_limit`` is given and the optimizer's step size is
-      at or above it, so the minimum repels the iterates: the run oscillates and does not converge;
-    * ``"converged"``: the gap f − f* fell to :data:`CONVERGED` times its starting gap (or times 1);
-    * ``"converging"``: none of these; a stable run that has not yet reached the minimum.
-
-    Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,), ``diverged`` and ``status``.
-    """
-    import numpy as np
-
-    from momentum_lab.optim import DivergenceWarning, trajectory
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DivergenceWarning)
-        iterates = trajectory(surface.grad, x0, optimizer, steps)
-    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
-    with np.errstate(over="ignore", invalid="ignore"):
-        losses = surface.value(iterates)
-    gap0 = losses[0] - surface.minimum
-    runaway = ~np.isfinite(losses) | (losses - surface.minimum > RUNAWAY * max(gap0, 1.0))
-    if runaway.any():
-        cut = max(int(np.argmax(runaway)), 1)
-        iterates, losses, diverged = iterates[:cut], losses[:cut], True
-    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
-    if diverged:
-        status = "diverges"
-    elif lr_limit is not None and optimizer.lr >= lr_limit:
-        status = "oscillates"
-    elif losses[-1] - surface.minimum <= CONVERGED * max(gap0, 1.0):
-        status = "converged"
-    else:
-        status = "converging"
-    return {"path": iterates, "losses": losses, "diverged": diverged, "status": status}
+# The run the landscape explorers draw lives beside the optimizers; the explorers import it from here too.
+from momentum_lab.optim.trajectory import CONVERGED, RUNAWAY, STATUSES, landscape_run  # noqa: E402,F401
 
 
 def titled_box(children, title, *, layout=None):

@@ -1,0 +1,292 @@
+"""The engine under every optimizer: arguments, per-parameter state, and fast application of an update rule.
+
+A learner reading an optimizer (:mod:`.gradient_descent`, :mod:`.momentum`) sees only its update rule, a
+method ``rule(theta, g, *buffers, first)`` written in plain NumPy that updates ``theta`` and its buffers in
+place (``v *= β; v += η * g; θ -= v``). This module applies such a rule fast, without changing a single
+bit of what it computes (the rule is elementwise, so cutting the arrays into pieces cannot change any
+element's arithmetic):
+
+* **chunks**: a big contiguous parameter is processed in pieces of :data:`CHUNK_BYTES`, so that the
+  handful of NumPy operations of one rule find their piece in the CPU cache instead of streaming whole
+  arrays from memory each time, and the temporaries a rule makes (``η * g``) are piece-sized;
+* **threads**: parameters with at least :data:`PARALLEL_MIN_SIZE` elements are split over
+  :func:`get_num_threads` threads (NumPy operations release the GIL);
+* **state**: ``opt.state[w]`` holds the buffers of parameter ``w``, looked up by the array itself (as in
+  torch) and created by the first step that updates it.
+
+Chapter 2 ("Momentum: the heavy ball") and the performance appendix use it through the optimizers.
+"""
+
+import numbers
+import os
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from momentum_lab._validate import non_negative, positive_int
+
+#: Bytes of one array per chunk. θ, g, the buffers and a rule's temporaries for one chunk stay in the
+#: last-level cache between NumPy calls; measured best between 1 and 2 MiB on a 32 MiB-L3 EPYC, where
+#: smaller chunks lose to the Python overhead per call and bigger ones to cache misses.
+CHUNK_BYTES = 1 << 20
+
+#: Parameters with at least this many elements are split over several threads.
+PARALLEL_MIN_SIZE = 1 << 19
+
+
+class ParamState:
+    """Per-parameter state of an optimizer, looked up by the parameter array itself.
+
+    ``opt.state[w]`` is the dict of arrays kept for parameter ``w`` (e.g. ``{"momentum_buffer": b}``),
+    the same vocabulary as ``torch.optim.Optimizer.state``. Entries are created by the first step that
+    updates ``w`` and are dropped when ``w`` is garbage-collected (the state holds a weak reference).
+    Iterating yields the parameters that have state.
+    """
+
+    def __init__(self):
+        self._entries = {}  # id(param) -> (weakref to param, state dict)
+
+    def _lookup(self, param):
+        entry = self._entries.get(id(param))
+        if entry is not None and entry[0]() is param:
+            return entry[1]
+        return None
+
+    def _setdefault(self, param):
+        state = self._lookup(param)
+        if state is None:
+            entries, key = self._entries, id(param)
+
+            def forget(ref):
+                if entries.get(key, (None,))[0] is ref:
+                    del entries[key]
+
+            state = {}
+            entries[key] = (weakref.ref(param, forget), state)
+        return state
+
+    def _discard(self, param):
+        if self._lookup(param) is not None:
+            del self._entries[id(param)]
+
+    def __getitem__(self, param):
+        state = self._lookup(param)
+        if state is None:
+            raise KeyError("this array has no optimizer state yet: it is created by the first step that updates it")
+        return state
+
+    def __contains__(self, param):
+        return self._lookup(param) is not None
+
+    def __iter__(self):
+        for ref, _ in list(self._entries.values()):
+            param = ref()
+            if param is not None:
+                yield param
+
+    def __len__(self):
+        return len(self._entries)
+
+    def clear(self):
+        self._entries.clear()
+
+    def __repr__(self):
+        return f"<ParamState for {len(self)} parameter(s)>"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Threads
+
+_num_threads = None  # None: every CPU this process may use
+_pool = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def get_num_threads():
+    """How many threads a step on a big array (≥ ``PARALLEL_MIN_SIZE`` elements) uses."""
+    if _num_threads is not None:
+        return _num_threads
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def set_num_threads(n):
+    """Use ``n`` threads for steps on big arrays (``None``: every CPU available, the default).
+
+    The results do not depend on ``n``: every element is updated by the same arithmetic.
+    """
+    global _num_threads
+    _num_threads = None if n is None else positive_int(n, "n")
+
+
+def _executor(workers):
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="momentum_lab")
+            _pool_size = workers
+        return _pool
+
+
+# ----------------------------------------------------------------------------------------------------
+# Applying a rule
+
+
+def apply_rule(rule, param, grad, buffers, first):
+    """Call ``rule(theta, g, *buffers, first=first)`` on cache-sized chunks of the flat arrays.
+
+    Equivalent to one call on the whole arrays, element for element and bit for bit.
+    """
+    if not (param.flags.c_contiguous and all(b.flags.c_contiguous for b in buffers)):
+        # Unusual layouts (a column of a matrix, a transposed array): one call on the whole arrays.
+        rule(param, grad, *buffers, first=first)
+        return
+    theta = param.reshape(-1)
+    g = np.ascontiguousarray(grad).reshape(-1)
+    flat = [b.reshape(-1) for b in buffers]
+    n = theta.size
+    chunk = max(1, CHUNK_BYTES // param.itemsize)
+
+    def work(lo, hi):
+        for start in range(lo, hi, chunk):
+            stop = min(start + chunk, hi)
+            rule(theta[start:stop], g[start:stop], *[b[start:stop] for b in flat], first=first)
+
+    threads = get_num_threads()
+    if threads == 1 or n < PARALLEL_MIN_SIZE:
+        work(0, n)
+        return
+    # Split [0, n) into `threads` parts whose boundaries are multiples of the chunk length.
+    bounds = [min(n, round(n * k / threads / chunk) * chunk) for k in range(threads)] + [n]
+    pool = _executor(threads - 1)
+    futures = [pool.submit(work, bounds[k], bounds[k + 1]) for k in range(1, threads)]
+    work(bounds[0], bounds[1])
+    for future in futures:
+        future.result()
+
+
+def as_pairs(params, grads):
+    """Normalise ``step``'s arguments to a list of (param, grad) with matching shapes and dtypes."""
+    if isinstance(params, np.ndarray):
+        named = [("params", params, grads)]
+        grad_names = ["grads"]
+    elif isinstance(params, (list, tuple)):
+        if params and all(isinstance(p, numbers.Real) for p in params):
+            raise TypeError("params must be a NumPy array or a list of NumPy arrays (updated in place); "
+                            "got a list of numbers")
+        if not isinstance(grads, (list, tuple)):
+            raise TypeError(
+                f"grads must be a list with one gradient per parameter, like params; got {type(grads).__name__}"
+            )
+        if len(grads) != len(params):
+            raise ValueError(f"grads must have one entry per parameter ({len(params)}); got {len(grads)}")
+        named = [(f"params[{i}]", p, g) for i, (p, g) in enumerate(zip(params, grads))]
+        grad_names = [f"grads[{i}]" for i in range(len(params))]
+    else:
+        raise TypeError(
+            f"params must be a NumPy array or a list of NumPy arrays (updated in place); "
+            f"got {type(params).__name__}"
+        )
+    pairs = []
+    for (name, p, g), gname in zip(named, grad_names):
+        if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
+            got = f"array of dtype {p.dtype}" if isinstance(p, np.ndarray) else type(p).__name__
+            raise TypeError(f"{name} must be a NumPy array of floats (it is updated in place); got {got}")
+        if not p.flags.writeable:
+            raise ValueError(f"{name} must be writable (it is updated in place); got a read-only array")
+        if g is None:  # as in torch: a parameter without a gradient is skipped
+            continue
+        if isinstance(g, (str, bytes)):
+            raise TypeError(f"{gname} must be array-like of numbers; got {type(g).__name__}")
+        try:
+            g = np.asarray(g)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{gname} must be array-like of numbers; got {type(g).__name__}") from exc
+        if g.shape != p.shape:
+            raise ValueError(f"{gname} must have the shape of {name}, {p.shape}; got shape {g.shape}")
+        if not (np.issubdtype(g.dtype, np.floating) or np.issubdtype(g.dtype, np.integer)):
+            raise TypeError(f"{gname} must hold real numbers; got dtype {g.dtype}")
+        if g.dtype != p.dtype:
+            g = g.astype(p.dtype)
+        pairs.append((p, g))
+    return pairs
+
+
+class Optimizer:
+    """What every optimizer shares: ``step``, ``lr``, ``state``, ``zero_state`` and the repr.
+
+    A subclass names its per-parameter buffers in ``buffer_names`` (each starts as zeros, or as
+    :meth:`init_buffer` makes it) and writes ``rule(theta, g, *buffers, first)``: the update of one
+    parameter ``theta`` (a NumPy array, changed in place) from its gradient ``g`` (read only), in plain
+    NumPy. ``first`` is True on the parameter's first step. :func:`apply_rule` applies it fast.
+    """
+
+    buffer_names = ()
+    label = "optimizer"
+
+    def __init__(self, lr):
+        self.lr = lr
+        self.state = ParamState()
+
+    @property
+    def lr(self):
+        """The learning rate η ≥ 0; may be changed between steps (that is how schedules work)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = non_negative(value, "lr")
+
+    def zero_state(self):
+        """Forget every parameter's state: the next step on any parameter is a first step."""
+        self.state.clear()
+
+    def step(self, params, grads):
+        """Update ``params`` in place from ``grads``.
+
+        Args:
+            params: a NumPy float array or a list of them. Updated in place.
+            grads: the gradient(s), same structure and shapes; an entry ``None`` skips its parameter.
+                Cast to the parameter's dtype when it differs; never modified.
+        """
+        for param, grad in as_pairs(params, grads):
+            buffers, first = self._buffers_for(param)
+            try:
+                apply_rule(self.rule, param, grad, buffers, first)
+            except BaseException:
+                if first:  # a half-initialised buffer must not look like a real one next time
+                    self.state._discard(param)
+                raise
+
+    def _buffers_for(self, param):
+        """The parameter's buffers (created on its first step) and whether this is its first step."""
+        names = self.buffer_names
+        if not names:
+            return [], False
+        state = self.state._setdefault(param)
+        first = not state
+        if first:
+            for name in names:
+                state[name] = self.init_buffer(name, param)
+        return [state[name] for name in names], first
+
+    def init_buffer(self, name, param):
+        """A new buffer ``name`` for ``param``: zeros, unless the optimizer says otherwise."""
+        return np.zeros_like(param)
+
+    def rule(self, theta, g, *buffers, first):  # pragma: no cover - each optimizer writes its own
+        raise NotImplementedError
+
+    def hyperparameters(self):
+        return {"lr": self.lr}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({args})"

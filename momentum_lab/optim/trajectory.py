@@ -1,0 +1,149 @@
+"""Trajectories: run an optimizer on a function from a start point and keep every iterate.
+
+Chapter 1 draws these paths on contour plots; chapter 2 compares the paths of gradient descent and of
+momentum; the explorers of both chapters show them live (:func:`landscape_run` is what they draw, with a
+verdict on each run: converged, still converging, oscillating or diverging).
+"""
+
+import warnings
+
+import numpy as np
+
+from momentum_lab._validate import as_float_array, non_negative, positive_int
+
+#: Iterates whose norm exceeds this are treated as diverged (long before float64 overflows).
+DIVERGENCE_NORM = 1e100
+
+
+class DivergenceWarning(RuntimeWarning):
+    """An optimizer's iterates left every sensible bound and the run was stopped early."""
+
+
+def check_grad_fn(grad_fn):
+    if not callable(grad_fn):
+        raise TypeError(f"grad_fn must be callable; got {type(grad_fn).__name__}")
+
+
+def trajectory(grad_fn, x0, optimizer, steps, lr_schedule=None):
+    """Run ``optimizer`` for ``steps`` steps from ``x0`` and return every iterate.
+
+    Args:
+        grad_fn: callable mapping a point of shape ``(d,)`` to its gradient, shape ``(d,)``.
+        x0: start point, shape ``(d,)`` (copied; never modified).
+        optimizer: any object with ``step(params, grads)`` that updates a NumPy array in place
+            (:class:`SGD`, :class:`ClassicalMomentum`, …). Its state for the working array starts empty,
+            so one optimizer object can draw several trajectories.
+        steps: number of steps (an integer ≥ 0).
+        lr_schedule: optional callable ``k -> lr``; before step ``k`` (k = 0, 1, …) it sets
+            ``optimizer.lr = lr_schedule(k)``. The optimizer's ``lr`` is restored afterwards.
+
+    Returns:
+        A float64 array of shape ``(steps + 1, d)`` whose row ``k`` is θ_k (row 0 is ``x0``).
+        If the iterates diverge (their norm passes ``DIVERGENCE_NORM`` or stops being finite) the run
+        stops there with a :class:`DivergenceWarning` and the array holds only the iterates computed up
+        to that point, so a diverging run never returns NaN.
+    """
+    check_grad_fn(grad_fn)
+    x = as_float_array(x0, "x0", ndim=1)
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must have a step(params, grads) method; got {type(optimizer).__name__}")
+    steps = positive_int(steps, "steps", minimum=0)
+    if lr_schedule is not None:
+        if not callable(lr_schedule):
+            raise TypeError(f"lr_schedule must be callable (k -> lr) or None; got {type(lr_schedule).__name__}")
+        if not hasattr(optimizer, "lr"):
+            raise TypeError(f"lr_schedule needs an optimizer with an lr attribute; got {type(optimizer).__name__}")
+    return run(grad_fn, x, optimizer, steps, lr_schedule, stacklevel=3)
+
+
+def run(grad_fn, x0, optimizer, steps, lr_schedule, *, stacklevel):
+    """The loop of :func:`trajectory` (arguments already checked)."""
+    x = x0.copy()  # the working array, updated in place by the optimizer
+    iterates = np.empty((steps + 1, x.size))
+    iterates[0] = x
+    count = 1
+    original_lr = getattr(optimizer, "lr", None)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k in range(steps):
+                if lr_schedule is not None:
+                    optimizer.lr = non_negative(lr_schedule(k), f"lr_schedule({k})")
+                g = np.asarray(grad_fn(x), dtype=float)
+                if g.shape != x.shape:
+                    raise ValueError(f"grad_fn must return shape {x.shape}; got shape {g.shape}")
+                if np.may_share_memory(g, x):
+                    g = g.copy()  # e.g. grad_fn = lambda x: x
+                optimizer.step(x, g)
+                if not np.all(np.isfinite(x)) or np.linalg.norm(x) > DIVERGENCE_NORM:
+                    lr = getattr(optimizer, "lr", None)
+                    at = f" (lr={lr:g})" if isinstance(lr, float) else ""
+                    warnings.warn(
+                        f"{getattr(optimizer, 'label', type(optimizer).__name__)} diverged at step {k + 1}{at}; "
+                        f"returning the {count} iterates computed before it",
+                        DivergenceWarning,
+                        stacklevel=stacklevel,
+                    )
+                    break
+                iterates[count] = x
+                count += 1
+    finally:
+        if lr_schedule is not None:
+            optimizer.lr = original_lr
+    return iterates[:count].copy() if count < steps + 1 else iterates
+
+
+#: A run whose gap f − f* grows past this multiple of its starting gap counts as runaway and is cut.
+RUNAWAY = 1e9
+
+
+#: A run counts as converged once its gap f − f* is below this fraction of its starting gap (or of 1).
+CONVERGED = 1e-12
+
+#: The verdicts :func:`landscape_run` gives a run, in the words the explorers show.
+STATUSES = ("converged", "converging", "oscillates", "diverges")
+
+
+def landscape_run(surface, optimizer, x0, steps, *, lr_limit=None):
+    """Run ``optimizer`` on ``surface`` from ``x0``: iterates, losses and a verdict on the run.
+
+    What the landscape explorers plot must be finite, so a runaway run (a loss that is not finite, or
+    whose gap f − f* grows past :data:`RUNAWAY` times its starting gap, or at least 1) is cut before
+    that point. A slowly diverging run (a rate a little above 1) never trips the cut, so a run that
+    ends further from the minimum value than it started also counts as diverged.
+
+    ``diverged`` catches only runs that blow up. A step a little above the stability limit at the
+    minimum does not blow up: the iterates come close to the minimum and then hover around it in a
+    two-step oscillation that never settles (gradient descent on Rosenbrock's function with η = 0.0020,
+    just above 2/L = 0.0019968). Such a run looks converged for thousands of steps, so the verdict uses
+    the limit, which the linearisation at the minimum gives exactly. ``status`` is one of
+    :data:`STATUSES`:
+
+    * ``"diverges"``: the run blew up or ended further from f* than it started (``diverged`` is True);
+    * ``"oscillates"``: it did not blow up, but ``lr_limit`` is given and the optimizer's step size is
+      at or above it, so the minimum repels the iterates: the run oscillates and does not converge;
+    * ``"converged"``: the gap f − f* fell to :data:`CONVERGED` times its starting gap (or times 1);
+    * ``"converging"``: none of these; a stable run that has not yet reached the minimum.
+
+    Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,), ``diverged`` and ``status``.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DivergenceWarning)
+        iterates = trajectory(surface.grad, x0, optimizer, steps)
+    diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = surface.value(iterates)
+    gap0 = losses[0] - surface.minimum
+    runaway = ~np.isfinite(losses) | (losses - surface.minimum > RUNAWAY * max(gap0, 1.0))
+    if runaway.any():
+        cut = max(int(np.argmax(runaway)), 1)
+        iterates, losses, diverged = iterates[:cut], losses[:cut], True
+    diverged = diverged or bool(losses[-1] - surface.minimum > gap0)
+    if diverged:
+        status = "diverges"
+    elif lr_limit is not None and optimizer.lr >= lr_limit:
+        status = "oscillates"
+    elif losses[-1] - surface.minimum <= CONVERGED * max(gap0, 1.0):
+        status = "converged"
+    else:
+        status = "converging"
+    return {"path": iterates, "losses": losses, "diverged": diverged, "status": status}
