@@ -316,3 +316,70 @@ def hessian_widget(landscape="saddle", point=None):
     redraw()
     controls = w.HBox([menu, w.VBox([xs, ys])])
     return titled_box([controls, status, image], "Hessian explorer")
+
+
+# ---------------------------------------------------------------------------------- the page's explorer
+#
+# The published page runs the explorer in the reader's browser (book/_static/explorers/hessian.js);
+# tests/test_explorers.py checks that it computes what this function computes.
+
+
+def _model_levels(frame, count=9):
+    """The levels of the model's dashed contours: ``count`` values from the 2nd to the 98th percentile of
+    the model over the window (none when the model is flat there), as :class:`_Drawing` draws them."""
+    lo, hi = np.percentile(frame["model"], [2, 98])
+    return np.linspace(lo, hi, count) if hi > lo else np.zeros(0)
+
+
+def _web_hessian(landscape="saddle", point=None):
+    """What the page's explorer shows at ``point``: :func:`local_quadratic` with the landscape by its key,
+    the widget's ``describe`` line, the model's contour ``levels`` and the right panel's ``slices``
+    (``t``, ``true`` and ``model`` of :func:`slices`, and the common ``scale`` S they are divided by)."""
+    if not isinstance(landscape, str):
+        raise TypeError(f"landscape must be a catalogue key on the page; got {type(landscape).__name__}")
+    frame = local_quadratic(landscape, point)
+    t, true, model = slices(frame)
+    scale = max(float(np.abs(true).max()), float(np.abs(model).max()), 1e-300)
+    return {**frame, "landscape": landscape, "describe": describe(frame), "levels": _model_levels(frame),
+            "slices": {"t": t, "true": true, "model": model, "scale": scale}}
+
+
+def _web_hessian_sample(rng):
+    """A point anywhere in a landscape's window (the sliders' ranges), now and then a telling one instead:
+    a minimizer, the saddle, a point where the Hessian is singular, or the landscape's default point."""
+    name = str(rng.choice(list(landscapes.CATALOGUE)))
+    surface = landscapes.get(name)
+    (x0, x1), (y0, y1) = surface.bounds
+    special = [None, *surface.minimizers.tolist()]
+    if name == "saddle":
+        special += [[0.0, 0.0], [1 / np.sqrt(3.0), float(rng.uniform(y0, y1))]]
+    if rng.random() < 0.2:
+        point = special[int(rng.integers(len(special)))]
+    else:
+        point = [float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))]
+    if point is not None:  # + 0.0: the bowls' minimizer is (-0.0, 0.0), whose sign the page's JSON copy drops
+        point = [float(v) + 0.0 for v in point]
+    return {"landscape": name, "point": point}
+
+
+def _web_hessian_params(args, kwargs):
+    """``hessian_widget(landscape, point)``: the page starts on the same landscape and point."""
+    params = {}
+    landscape = kwargs.get("landscape", args[0] if args else None)
+    point = kwargs.get("point", args[1] if len(args) > 1 else None)
+    if landscape is not None:
+        params["landscape"] = landscape
+    if point is not None:
+        params["point"] = [float(v) for v in point]
+    return params
+
+
+def _web_explorers():
+    from momentum_lab.widgets.web import Explorer
+
+    return {"hessian": Explorer(name="hessian", compute=_web_hessian, sample=_web_hessian_sample,
+                                widget="hessian_widget", page_params=_web_hessian_params)}
+
+
+#: The page's live version of :func:`hessian_widget` (``book/_static/explorers/hessian.js``).
+EXPLORERS = _web_explorers()

@@ -385,3 +385,110 @@ def rate_map_widget(n=121):
     build_background()
     controls = w.HBox([w.VBox([kappa, method]), w.VBox([alpha, beta])])
     return titled_box([controls, status, image], "Rate-map explorer")
+
+
+# ---------------------------------------------------------------------------------- the page's explorers
+#
+# The published page runs both explorers in the reader's browser (book/_static/explorers/momentum.js and
+# rate-map.js); tests/test_explorers.py checks that they compute what these functions compute.
+
+#: Grid points per axis of the rate map on the page (the notebook widget's n).
+PAGE_RATE_MAP_N = 121
+
+
+def _web_momentum(landscape="narrow bowl", lr=None, momentum=None, nesterov=False, start=None, steps=150):
+    """:func:`explore_momentum` as the page returns it: the landscape by its catalogue key.
+
+    The defaults are the widget's first state (the narrow bowl, its preset η and β, 150 steps).
+    """
+    if not isinstance(landscape, str):
+        raise TypeError(f"landscape must be a catalogue key on the page; got {type(landscape).__name__}")
+    return {**explore_momentum(landscape, lr, momentum, nesterov, start, steps), "landscape": landscape}
+
+
+def _web_momentum_sample(rng):
+    """A random setting of the page's controls over their whole ranges (η from 10⁻⁴, where nothing moves,
+    to 10^0.5, where everything diverges; β from 0 to 0.99; any start in the sliders' box). Now and then
+    η, β or the start is left to the landscape's preset, as after a change of landscape."""
+
+    def preset_or(value):
+        return None if rng.random() < 0.15 else value
+
+    if rng.random() < 0.15:
+        beta = float(rng.choice([0.0, 0.99]))
+    else:
+        beta = float(rng.uniform(0.0, 0.99))
+    return {
+        "landscape": str(rng.choice(list(landscapes.CATALOGUE))),
+        "lr": preset_or(float(10 ** rng.uniform(-4.0, 0.5))),
+        "momentum": preset_or(beta),
+        "nesterov": bool(rng.random() < 0.5),
+        "start": preset_or([float(rng.uniform(-3.5, 3.5)), float(rng.uniform(-2.0, 3.0))]),
+        "steps": 150,
+    }
+
+
+def _web_momentum_params(args, kwargs):
+    """``momentum_widget(steps)``: the page starts where the widget starts, with the same number of steps."""
+    steps = kwargs.get("steps", args[0] if args else 150)
+    return {"steps": int(steps)}
+
+
+def _log_steps(rates):
+    """log₁₀ of the steps to shrink the error 10⁶-fold, capped to [1, 10⁴]; NaN where a rate is ≥ 1 (the
+    colour of the widget's map)."""
+    steps = np.asarray(theory.iterations_to(rates, 1e-6), dtype=float)
+    return np.where(np.isfinite(steps), np.log10(np.clip(steps, 1, 1e4)), np.nan)
+
+
+def _web_rate_map(kappa=100.0, method="heavy_ball", point=(1.0, 0.5), n=PAGE_RATE_MAP_N):
+    """What the rate-map explorer shows: :func:`rate_map_data`, the colour ``log_steps`` of each cell, and
+    the reader's ``point`` = (αL, β) with its ``rate`` and ``steps`` (to shrink the error 10⁶-fold; ``inf``
+    when it never does), beside ``gd_steps`` of the best gradient descent, as the widget's status line."""
+    data = rate_map_data(kappa, method, n)
+    point = np.asarray(point, dtype=float)
+    if point.shape != (2,) or not np.all(np.isfinite(point)):
+        raise ValueError(f"point must be two finite numbers (αL, β); got point={point.tolist()!r}")
+    alpha, beta = float(point[0]), float(point[1])
+    rate_fn = theory.heavy_ball_rate if method == "heavy_ball" else theory.nesterov_rate
+    rate = rate_fn(alpha / data["L"], beta, [data["mu"], data["L"]])
+    return {
+        **data,
+        "log_steps": _log_steps(data["rates"]),
+        "point": [alpha, beta],
+        "rate": rate,
+        "steps": theory.iterations_to(rate, 1e-6),
+        "gd_steps": theory.iterations_to(data["gd_optimum"][1], 1e-6),
+    }
+
+
+def _web_rate_map_sample(rng):
+    """κ over the slider's 1 to 1000 (its ends included now and then), either method, any point of the map."""
+    exponent = float(rng.choice([0.0, 3.0])) if rng.random() < 0.15 else float(rng.uniform(0.0, 3.0))
+    return {
+        "kappa": float(10**exponent),
+        "method": str(rng.choice(["heavy_ball", "nesterov"])),
+        "point": [float(rng.uniform(0.02, 4.0)), float(rng.uniform(0.0, 0.99))],
+        "n": PAGE_RATE_MAP_N,
+    }
+
+
+def _web_rate_map_params(args, kwargs):
+    """``rate_map_widget(n)``: the page's grid is at most :data:`PAGE_RATE_MAP_N` points a side."""
+    n = kwargs.get("n", args[0] if args else PAGE_RATE_MAP_N)
+    return {"n": min(int(n), PAGE_RATE_MAP_N)}
+
+
+def _web_explorers():
+    from momentum_lab.widgets.web import Explorer
+
+    return {
+        "momentum": Explorer(name="momentum", compute=_web_momentum, sample=_web_momentum_sample,
+                             widget="momentum_widget", page_params=_web_momentum_params),
+        "rate-map": Explorer(name="rate-map", compute=_web_rate_map, sample=_web_rate_map_sample,
+                             widget="rate_map_widget", page_params=_web_rate_map_params),
+    }
+
+
+#: The page's live versions of :func:`momentum_widget` and :func:`rate_map_widget`.
+EXPLORERS = _web_explorers()
