@@ -167,3 +167,67 @@ def test_figure_and_widget_build():
     x.value, y.value = 1.0, 1.0
     assert "positive definite" in status.value
     plt.close("all")
+
+
+# ------------------------------------------------------------------------------ the page's explorer
+
+
+def _page():
+    from momentum_lab.widgets.hessian import EXPLORERS
+
+    return EXPLORERS["hessian"]
+
+
+def _json(result):
+    import json
+
+    from momentum_lab.widgets.web import to_json
+
+    return json.loads(json.dumps(to_json(result), allow_nan=False))
+
+
+def test_page_compute_is_local_quadratic_with_the_widget_text_and_slices():
+    page = _json(_page().compute(landscape="rosenbrock", point=[-0.5, 1.0]))
+    frame = local_quadratic("rosenbrock", (-0.5, 1.0))
+    assert _page().widget == "hessian_widget"
+    assert page["landscape"] == "rosenbrock"
+    assert set(page) == set(frame) | {"describe", "levels", "slices"}
+    assert page["describe"] == describe(frame)
+    np.testing.assert_array_equal(page["eigenvectors"], frame["eigenvectors"])
+    np.testing.assert_array_equal(page["model"], frame["model"])
+    t, true, model = slices(frame)
+    np.testing.assert_array_equal(page["slices"]["t"], t)
+    np.testing.assert_array_equal(page["slices"]["true"], true)
+    assert page["slices"]["scale"] == max(np.abs(true).max(), np.abs(model).max())
+    levels = np.array(page["levels"])  # nine increasing levels inside the model's range
+    assert levels.shape == (9,) and np.all(np.diff(levels) > 0)
+    assert np.min(page["model"]) < levels[0] and levels[-1] < np.max(page["model"])
+    # A singular point: no Newton step, an infinite condition number, both as JSON.
+    singular = _json(_page().compute(landscape="saddle", point=[1 / np.sqrt(3.0), 0.0]))
+    assert singular["newton_step"] is None and singular["condition"] == "inf"
+    assert singular["kind"] == "singular"
+    assert _page().compute()["landscape"] == "saddle"  # the widget's first state
+    with pytest.raises(TypeError, match="landscape must be a catalogue key"):
+        _page().compute(landscape=landscapes.get("bowl"))
+
+
+def test_page_sample_covers_every_landscape_and_telling_points():
+    rng = np.random.default_rng(0)
+    samples = [_page().sample(rng) for _ in range(300)]
+    assert {s["landscape"] for s in samples} == set(landscapes.CATALOGUE)
+    assert any(s["point"] is None for s in samples)
+    # Every landscape's H has a positive diagonal entry (∂²f/∂y² = c, 10 or 200), so no dome occurs.
+    kinds = {_json(_page().compute(**s))["kind"] for s in samples[:120]}
+    assert kinds == {"positive definite", "indefinite", "singular"}
+    for s in samples:
+        if s["point"] is None:
+            continue
+        (x0, x1), (y0, y1) = landscapes.get(s["landscape"]).bounds
+        assert x0 <= s["point"][0] <= x1 and y0 <= s["point"][1] <= y1
+
+
+def test_page_params_follow_the_widget_call():
+    params = _page().page_params
+    assert params(("saddle",), {}) == {"landscape": "saddle"}
+    assert params((), {"landscape": "valley", "point": (0.5, 1)}) == {"landscape": "valley", "point": [0.5, 1.0]}
+    assert params((), {}) == {}

@@ -196,3 +196,109 @@ def test_rate_map_figure_and_widget_build(agg):
     alpha, beta = widget.children[0].children[1].children
     alpha.value, beta.value = 3.3, 0.67
     assert "rate 0.8" in widget.children[1].value and "million-fold in" in widget.children[1].value
+
+
+# ------------------------------------------------------------------------------ the page's explorers
+
+
+def _page(name):
+    from momentum_lab.widgets.momentum import EXPLORERS
+
+    return EXPLORERS[name]
+
+
+def _json(result):
+    import json
+
+    from momentum_lab.widgets.web import to_json
+
+    return json.loads(json.dumps(to_json(result), allow_nan=False))
+
+
+def test_page_explorers_are_declared_for_the_widgets():
+    assert _page("momentum").widget == "momentum_widget"
+    assert _page("rate-map").widget == "rate_map_widget"
+    assert _page("momentum").name == "momentum" and _page("rate-map").name == "rate-map"
+
+
+def test_momentum_page_compute_is_explore_momentum_with_the_landscape_key():
+    params = {"landscape": "valley", "lr": 0.02, "momentum": 0.9, "nesterov": False, "start": [-1.5, 1.0],
+              "steps": 100}
+    page = _json(_page("momentum").compute(**params))
+    direct = explore_momentum(**params)
+    assert page["landscape"] == "valley"
+    assert set(page) == set(direct)
+    assert set(page["gd"]) == set(page["momentum"]) == {"path", "losses", "diverged", "status"}
+    np.testing.assert_array_equal(page["momentum"]["path"], direct["momentum"]["path"])
+    assert page["lr_limit"] == direct["lr_limit"] and page["lr_limit_gd"] == direct["lr_limit_gd"]
+    # The defaults are the widget's first state: the narrow bowl, its presets, 150 steps.
+    first = _page("momentum").compute()
+    assert first["landscape"] == "narrow bowl" and (first["lr"], first["beta"]) == DEFAULTS["narrow bowl"]
+    assert len(first["gd"]["path"]) == 151
+    with pytest.raises(TypeError, match="landscape must be a catalogue key"):
+        _page("momentum").compute(landscape=landscapes.get("bowl"))
+
+
+def test_momentum_page_sample_covers_every_control():
+    rng = np.random.default_rng(0)
+    samples = [_page("momentum").sample(rng) for _ in range(400)]
+    assert {s["landscape"] for s in samples} == set(landscapes.CATALOGUE)
+    lrs = [s["lr"] for s in samples if s["lr"] is not None]
+    assert min(lrs) < 2e-4 and max(lrs) > 2.0 and any(s["lr"] is None for s in samples)
+    betas = [s["momentum"] for s in samples if s["momentum"] is not None]
+    assert 0.0 in betas and 0.99 in betas and all(0.0 <= b <= 0.99 for b in betas)
+    assert {s["nesterov"] for s in samples} == {False, True}
+    starts = np.array([s["start"] for s in samples if s["start"] is not None])
+    assert starts[:, 0].min() < -3.0 and starts[:, 0].max() > 3.0
+    assert starts[:, 1].min() < -1.5 and starts[:, 1].max() > 2.5
+    statuses = set()
+    for s in samples[:60]:
+        result = _json(_page("momentum").compute(**s))  # plain JSON: no NaN or inf anywhere
+        statuses |= {result["gd"]["status"], result["momentum"]["status"]}
+    assert {"diverges", "converged"} <= statuses
+
+
+def test_momentum_page_params_follow_the_widget_call():
+    params = _page("momentum").page_params
+    assert params((), {}) == {"steps": 150}
+    assert params((), {"steps": 40}) == {"steps": 40}
+    assert params((60,), {}) == {"steps": 60}
+
+
+def test_rate_map_page_compute_adds_the_widget_status_to_rate_map_data():
+    from momentum_lab.widgets.momentum import PAGE_RATE_MAP_N
+
+    page = _json(_page("rate-map").compute(kappa=100.0, point=(3.3, 0.67)))
+    data = rate_map_data(100.0, "heavy_ball", PAGE_RATE_MAP_N)
+    assert set(data) < set(page) and len(page["lrs"]) == PAGE_RATE_MAP_N
+    np.testing.assert_array_equal(page["rates"], data["rates"])
+    assert page["rate"] == theory.heavy_ball_rate(3.3, 0.67, [0.01, 1.0])
+    assert page["steps"] == theory.iterations_to(page["rate"], 1e-6) and page["steps"] < 100
+    assert page["gd_steps"] == 691  # the chapter's number for κ = 100
+    # The colour is blank ("nan") exactly where the rate is 1 or more.
+    colour = np.array([[np.nan if v == "nan" else v for v in row] for row in page["log_steps"]])
+    np.testing.assert_array_equal(np.isnan(colour), np.asarray(page["rates"]) >= 1)
+    assert np.nanmax(colour) == 4.0 and np.nanmin(colour) >= 0.0
+    diverging = _json(_page("rate-map").compute(kappa=10.0, method="nesterov", point=(3.9, 0.2), n=21))
+    assert diverging["rate"] > 1 and diverging["steps"] == "inf" and diverging["method"] == "nesterov"
+    with pytest.raises(ValueError, match="point must be two finite numbers"):
+        _page("rate-map").compute(point=(1.0, float("nan")))
+
+
+def test_rate_map_page_sample_and_params():
+    from momentum_lab.widgets.momentum import PAGE_RATE_MAP_N
+
+    rng = np.random.default_rng(1)
+    samples = [_page("rate-map").sample(rng) for _ in range(300)]
+    kappas = [s["kappa"] for s in samples]
+    assert 1.0 in kappas and 1000.0 in kappas
+    assert {s["method"] for s in samples} == {"heavy_ball", "nesterov"}
+    points = np.array([s["point"] for s in samples])
+    assert points[:, 0].min() < 0.1 and points[:, 0].max() > 3.9
+    assert points[:, 1].min() < 0.02 and points[:, 1].max() > 0.97
+    assert {s["n"] for s in samples} == {PAGE_RATE_MAP_N}
+    _json(_page("rate-map").compute(**samples[0]))
+    params = _page("rate-map").page_params
+    assert params((), {}) == {"n": PAGE_RATE_MAP_N}
+    assert params((), {"n": 41}) == {"n": 41}
+    assert params((401,), {}) == {"n": PAGE_RATE_MAP_N}
