@@ -118,7 +118,7 @@ def segmentation_panels(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7
 def _outside_legend(ax, rows_below=True):
     """A legend under the axes, so that it covers no data (the figure grows to hold it)."""
     if rows_below:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.27), ncol=1, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.36), ncol=1, frameon=False)
 
 
 def capstone_panels(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1.0, 0.5), steps=300,
