@@ -1,15 +1,10 @@
-"""Two small classifiers on data made in code, and a training loop (chapter 10, the capstone).
+"""Two small classifiers as losses of one flat parameter vector (chapter 10, the capstone).
 
-Everything a chapter needs to train a real model with the course's own pieces and to look at the
-curvature of its loss:
-
-* data: :func:`make_moons` (two interleaved half circles, standardised) and :func:`polynomial_features`
-  (every monomial of the inputs up to a degree, each column standardised);
-* models, each a loss of ONE flat parameter vector ``θ`` (shape ``(dim,)``) on fixed data:
-  :class:`LogisticRegression` (convex) and :class:`TanhMLP` (one tanh hidden layer; not convex);
-* :func:`train`: heavy-ball momentum (:class:`momentum_lab.optim.SGD`) on a model, recording ``θ_k`` and
-  the loss at every step; :func:`newton_minimum`, a minimiser accurate to the last digits, used to find
-  ``θ*``; :func:`measured_rate`, how fast ``‖θ_k − θ*‖`` shrinks over a window.
+:class:`LogisticRegression` (convex) and :class:`TanhMLP` (one tanh hidden layer; not convex), each a
+loss of ONE flat parameter vector ``θ`` (shape ``(dim,)``) on fixed data. The data they are trained on are
+made in :mod:`momentum_lab.data`, the training loop is :mod:`momentum_lab.training`, and the measured
+rate of convergence is :func:`momentum_lab.theory.measured_rate`; their names are also importable from
+here, where chapter 10 first meets them.
 
 The loss of both models (``y`` in {0, 1}, ``z_i`` the logit of sample ``i``, ``λ`` = ``l2``)::
 
@@ -27,14 +22,15 @@ the same two models are in ``momentum_lab.tf.models`` and ``momentum_lab.torch.m
 """
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from momentum_lab import autodiff as ad
-from momentum_lab._validate import as_float_array, non_negative, positive, positive_int
+from momentum_lab._validate import as_float_array, non_negative, positive_int
+from momentum_lab.data import make_moons, polynomial_features, standardise
 from momentum_lab.losses import binary_crossentropy
-from momentum_lab.optim import SGD
+from momentum_lab.theory import Rate, measured_rate
+from momentum_lab.training import TrainingRun, newton_minimum, train
 
 __all__ = [
     "LogisticRegression",
@@ -50,82 +46,6 @@ __all__ = [
     "standardise",
     "train",
 ]
-
-
-# ----------------------------------------------------------------------------------------------------
-# Data
-
-
-def standardise(X):
-    """Each column shifted to mean 0 and scaled to standard deviation 1 (population std, ``ddof=0``)."""
-    X = as_float_array(X, "X", ndim=2)
-    std = X.std(axis=0)
-    if np.any(std == 0):
-        raise ValueError(f"X must not have a constant column; got column std {std}")
-    return (X - X.mean(axis=0)) / std
-
-
-def make_moons(n=200, noise=0.15, seed=0):
-    """Two interleaving half circles in the plane, with Gaussian noise, standardised.
-
-    Class 0: ``(cos t, sin t)``; class 1: ``(1 − cos t, ½ − sin t)``, ``t`` uniform in [0, π] (the shapes
-    of scikit-learn's ``make_moons``); then ``noise`` times standard normal noise is added to every
-    coordinate and each coordinate is standardised (:func:`standardise`).
-
-    Returns ``(X, y)``: ``X`` of shape ``(n, 2)``, ``y`` of shape ``(n,)`` with ``n // 2`` zeros
-    followed by ``n − n // 2`` ones (float64). The same ``seed`` gives the same numbers everywhere.
-    """
-    n = positive_int(n, "n", minimum=4)
-    noise = non_negative(noise, "noise")
-    rng = np.random.default_rng(seed)
-    n0, n1 = n // 2, n - n // 2
-    t0 = math.pi * rng.uniform(size=n0)
-    t1 = math.pi * rng.uniform(size=n1)
-    X = np.concatenate([
-        np.stack([np.cos(t0), np.sin(t0)], axis=1),
-        np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
-    ])
-    X = X + noise * rng.standard_normal(X.shape)
-    y = np.concatenate([np.zeros(n0), np.ones(n1)])
-    return standardise(X), y
-
-
-def polynomial_features(X, degree=3, reference=None):
-    """Every monomial of the columns of ``X`` of total degree 1 to ``degree``, each column standardised.
-
-    For two inputs ``(a, b)`` and degree 3 the columns are, in this order,
-    ``a, b, a², ab, b², a³, a²b, ab², b³`` (degree by degree, the power of ``a`` falling).
-    The constant monomial is left out: the models have a separate bias.
-
-    Columns are standardised with the mean and standard deviation of the same monomials of
-    ``reference`` (default: ``X`` itself); pass the training inputs as ``reference`` to transform new
-    points (a grid for a decision boundary) exactly as the training data were.
-    """
-    X = as_float_array(X, "X", ndim=2)
-    degree = positive_int(degree, "degree")
-    ref = X if reference is None else as_float_array(reference, "reference", ndim=2)
-    if ref.shape[1] != X.shape[1]:
-        raise ValueError(f"reference must have X's {X.shape[1]} columns; got {ref.shape[1]}")
-    raw, raw_ref = _monomials(X, degree), _monomials(ref, degree)
-    std = raw_ref.std(axis=0)
-    if np.any(std == 0):
-        raise ValueError(f"reference must not give a constant monomial; got column std {std}")
-    return (raw - raw_ref.mean(axis=0)) / std
-
-
-def _monomials(X, degree):
-    columns = []
-    for total in range(1, degree + 1):
-        for powers in _exponents(X.shape[1], total):
-            columns.append(np.prod(X ** np.array(powers, dtype=float), axis=1))
-    return np.stack(columns, axis=1)
-
-
-def _exponents(d, total):
-    """All ``d``-tuples of non-negative ints summing to ``total``, first entry falling."""
-    if d == 1:
-        return [(total,)]
-    return [(first, *rest) for first in range(total, -1, -1) for rest in _exponents(d - 1, total - first)]
 
 
 def as_float32(*values):
@@ -343,151 +263,3 @@ class TanhMLP(Model):
         W1 = _glorot_uniform(rng, self.inputs, self.hidden)
         w2 = _glorot_uniform(rng, self.hidden, 1)[:, 0]
         return np.concatenate([W1.ravel(), np.zeros(self.hidden), w2, [0.0]])
-
-
-# ----------------------------------------------------------------------------------------------------
-# Training and convergence
-
-
-@dataclass(frozen=True)
-class TrainingRun:
-    """A training run: ``thetas[k]`` is ``θ_k`` (shape ``(steps + 1, dim)``), ``losses[k]`` is ``f(θ_k)``."""
-
-    thetas: np.ndarray
-    losses: np.ndarray
-
-    def distances(self, theta_star):
-        """``‖θ_k − θ*‖`` for every k."""
-        return np.linalg.norm(self.thetas - np.asarray(theta_star, dtype=float), axis=1)
-
-
-def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0, value_and_grad=None):
-    """Full-batch heavy-ball momentum on ``model`` from ``theta0``, with :class:`momentum_lab.optim.SGD`.
-
-    Step k (k = 0, …, steps − 1): ``f(θ_k), g = value_and_grad(θ_k)``, then ``SGD.step`` (torch's form:
-    ``b ← g`` at the first step, ``b ← β b + g`` after, ``θ ← θ − α b``). The loss at the last iterate
-    is evaluated after the loop, so ``losses`` has ``steps + 1`` entries, like ``thetas``.
-
-    Args:
-        model: a :class:`Model`.
-        theta0: the start, shape ``(dim,)`` (copied).
-        lr, momentum: the step size α > 0 and the momentum β ≥ 0.
-        steps: number of updates.
-        nesterov: use Nesterov's momentum (as torch does).
-        log_every: if > 0, print ``step k: loss …`` every ``log_every`` steps and after the last one.
-        value_and_grad: the function ``θ ↦ (f(θ), ∇f(θ))``; default ``model.value_and_grad`` (autodiff).
-
-    Returns a :class:`TrainingRun`.
-    """
-    theta = as_float_array(theta0, "theta0", ndim=1).copy()
-    if theta.shape != (model.dim,):
-        raise ValueError(f"theta0 must have shape ({model.dim},); got shape {theta.shape}")
-    positive(lr, "lr")
-    steps = positive_int(steps, "steps", minimum=0)
-    log_every = positive_int(log_every, "log_every", minimum=0)
-    value_and_grad = model.value_and_grad if value_and_grad is None else value_and_grad
-    optimizer = SGD(lr, momentum=momentum, nesterov=nesterov)
-    thetas = np.empty((steps + 1, model.dim))
-    losses = np.empty(steps + 1)
-    for k in range(steps):
-        thetas[k] = theta
-        losses[k], gradient = value_and_grad(theta)
-        if log_every and k % log_every == 0:
-            print(f"step {k:5d}: loss {losses[k]:.8f}")
-        optimizer.step(theta, gradient)
-    thetas[steps] = theta
-    losses[steps] = model.loss(theta)
-    if log_every:
-        print(f"step {steps:5d}: loss {losses[steps]:.8f}")
-    return TrainingRun(thetas, losses)
-
-
-def newton_minimum(model, theta0, *, tol=1e-10, max_steps=100):
-    """A local minimiser of ``model``'s loss near ``theta0``, accurate to rounding error, by Newton's method.
-
-    Each step solves ``(H + τI) δ = −g`` with the smallest ``τ`` in ``0, 10⁻⁸, 2·10⁻⁸, 4·10⁻⁸, …`` that
-    makes ``H + τI`` positive definite (so that ``δ`` points downhill), then halves ``δ`` until the
-    loss does not increase. Near a minimum with a positive definite Hessian, ``τ = 0`` and the full
-    step are taken and the number of correct digits doubles at every step. The iteration stops when the
-    step is below ``1e-15 · max(1, ‖θ‖)``: a gradient norm alone would be a poor test, since with a
-    smallest curvature μ the distance to θ* is about ``‖g‖/μ``.
-
-    Returns ``θ*``. Raises ValueError if the steps have not become that small after ``max_steps``, if
-    ``‖∇f(θ*)‖ > tol`` at the end, or if the Hessian there is not positive definite (a saddle point).
-    """
-    theta = as_float_array(theta0, "theta0", ndim=1).copy()
-    for _ in range(max_steps):
-        value, g = model.value_and_grad(theta)
-        H = model.hessian(theta)
-        H = 0.5 * (H + H.T)
-        shift = 0.0
-        while True:
-            try:
-                factor = np.linalg.cholesky(H + shift * np.eye(model.dim))
-                break
-            except np.linalg.LinAlgError:
-                shift = 1e-8 if shift == 0.0 else 2.0 * shift
-        delta = -np.linalg.solve(factor.T, np.linalg.solve(factor, g))
-        if np.linalg.norm(delta) <= 1e-15 * max(1.0, np.linalg.norm(theta)):
-            break
-        for _ in range(60):
-            if model.loss(theta + delta) <= value:
-                break
-            delta = 0.5 * delta
-        theta = theta + delta
-    else:
-        raise ValueError(f"newton_minimum did not converge in max_steps={max_steps} steps")
-    gnorm = float(np.linalg.norm(model.grad(theta)))
-    if gnorm > tol:
-        raise ValueError(f"newton_minimum stopped with ‖∇f‖={gnorm:.3g} > tol={tol:g}")
-    smallest = np.linalg.eigvalsh(0.5 * (H + H.T))[0]
-    if smallest <= 0:
-        raise ValueError(f"newton_minimum stopped at a critical point that is not a minimum: the Hessian's "
-                         f"smallest eigenvalue is {smallest:.3g}")
-    return theta
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A measured convergence rate: ``rate = (d[stop] / d[start]) ** (1 / (stop − start))``."""
-
-    rate: float
-    start: int
-    stop: int
-
-    def __float__(self):
-        return self.rate
-
-
-def measured_rate(distances, window=None, *, upper=1e-3, lower=1e-10):
-    """The geometric mean of ``d_{k+1} / d_k`` over a window: ``(d_stop / d_start)^{1/(stop − start)}``.
-
-    Args:
-        distances: ``d_k = ‖θ_k − θ*‖`` for k = 0, 1, … (1-d, positive).
-        window: ``(start, stop)``; by default, from the first k with ``d_k ≤ upper · d_0`` (the start-up
-            transient is over) to the first k with ``d_k ≤ lower · d_0`` (before rounding errors, at
-            about 1e-16 · ‖θ*‖, take over), or the last k if the run never gets there.
-
-    Returns a :class:`Rate` (``float(rate)`` is the number). A window that cannot be formed (the run
-    never gets below ``upper · d_0``, or it spans fewer than 2 steps) falls back to the last half of the
-    run.
-    """
-    d = as_float_array(distances, "distances", ndim=1)
-    if len(d) < 3:
-        raise ValueError(f"distances must have at least 3 entries; got {len(d)}")
-    if np.any(d < 0):
-        raise ValueError("distances must be non-negative")
-    if window is None:
-        below_upper = np.flatnonzero(d <= upper * d[0])
-        below_lower = np.flatnonzero(d <= lower * d[0])
-        start = int(below_upper[0]) if below_upper.size else (len(d) - 1) // 2
-        stop = int(below_lower[0]) if below_lower.size else len(d) - 1
-        if stop - start < 2:
-            start, stop = (len(d) - 1) // 2, len(d) - 1
-    else:
-        start, stop = (int(k) for k in window)
-        if not 0 <= start < stop < len(d):
-            raise ValueError(f"window must satisfy 0 <= start < stop < {len(d)}; got window={window!r}")
-    if d[start] == 0 or d[stop] == 0:
-        raise ValueError(f"distances must be positive in the window ({start}, {stop})")
-    return Rate(float((d[stop] / d[start]) ** (1.0 / (stop - start))), start, stop)

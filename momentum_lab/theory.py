@@ -1,4 +1,4 @@
-"""How fast gradient descent and momentum converge on a quadratic (chapter 3).
+"""How fast gradient descent and momentum converge on a quadratic (chapter 3), and how fast a run does.
 
 On ``f(x) = ½ xᵀAx − bᵀx`` the error ``e = x − x*`` evolves independently along each eigenvector of
 ``A``. For an eigenvalue λ, learning rate α and momentum β:
@@ -29,21 +29,27 @@ shrink the error a million times (:func:`iterations_to`).
 
 Every function accepts NumPy arrays for ``lr`` and ``momentum`` and broadcasts them against each other,
 so a whole grid of (α, β) is one call; the eigenvalues are a 1-d list that the rate is maximised over.
+
+:func:`measured_rate` is the other side: the rate a run actually shows (chapters 3 and 10 hold it
+against these predictions).
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from momentum_lab._validate import as_float_array, positive, real_number
 
 __all__ = [
+    "Rate",
     "critical_momentum",
     "gd_rate",
     "heavy_ball_matrix",
     "heavy_ball_rate",
     "is_stable",
     "iterations_to",
+    "measured_rate",
     "nesterov_matrix",
     "nesterov_parameters",
     "nesterov_rate",
@@ -373,3 +379,54 @@ def rate_map(lrs, momenta, eigenvalues, method="heavy_ball"):
         return _max_over(np.unique(lams), lambda lam: _nesterov_radius(alpha, beta, lam))
     radius = _gd_radius if method == "gd" else _heavy_ball_radius
     return _max_over(_extremes(lams), lambda lam: radius(alpha, beta, lam))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Measuring a rate (chapters 3 and 10): how fast a run's distance to the minimiser shrinks, to hold
+# against the rates above.
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A measured convergence rate: ``rate = (d[stop] / d[start]) ** (1 / (stop − start))``."""
+
+    rate: float
+    start: int
+    stop: int
+
+    def __float__(self):
+        return self.rate
+
+
+def measured_rate(distances, window=None, *, upper=1e-3, lower=1e-10):
+    """The geometric mean of ``d_{k+1} / d_k`` over a window: ``(d_stop / d_start)^{1/(stop − start)}``.
+
+    Args:
+        distances: ``d_k = ‖θ_k − θ*‖`` for k = 0, 1, … (1-d, positive).
+        window: ``(start, stop)``; by default, from the first k with ``d_k ≤ upper · d_0`` (the start-up
+            transient is over) to the first k with ``d_k ≤ lower · d_0`` (before rounding errors, at
+            about 1e-16 · ‖θ*‖, take over), or the last k if the run never gets there.
+
+    Returns a :class:`Rate` (``float(rate)`` is the number). A window that cannot be formed (the run
+    never gets below ``upper · d_0``, or it spans fewer than 2 steps) falls back to the last half of the
+    run.
+    """
+    d = as_float_array(distances, "distances", ndim=1)
+    if len(d) < 3:
+        raise ValueError(f"distances must have at least 3 entries; got {len(d)}")
+    if np.any(d < 0):
+        raise ValueError("distances must be non-negative")
+    if window is None:
+        below_upper = np.flatnonzero(d <= upper * d[0])
+        below_lower = np.flatnonzero(d <= lower * d[0])
+        start = int(below_upper[0]) if below_upper.size else (len(d) - 1) // 2
+        stop = int(below_lower[0]) if below_lower.size else len(d) - 1
+        if stop - start < 2:
+            start, stop = (len(d) - 1) // 2, len(d) - 1
+    else:
+        start, stop = (int(k) for k in window)
+        if not 0 <= start < stop < len(d):
+            raise ValueError(f"window must satisfy 0 <= start < stop < {len(d)}; got window={window!r}")
+    if d[start] == 0 or d[stop] == 0:
+        raise ValueError(f"distances must be positive in the window ({start}, {stop})")
+    return Rate(float((d[stop] / d[start]) ** (1.0 / (stop - start))), start, stop)

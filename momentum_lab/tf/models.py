@@ -15,7 +15,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from momentum_lab.models import LogisticRegression, TanhMLP, TrainingRun
+from momentum_lab.models import LogisticRegression, TanhMLP
+from momentum_lab.training import TrainingRun
 
 __all__ = ["build", "flat_parameters", "loss", "train"]
 
@@ -54,8 +55,8 @@ def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0):
     """``steps`` full-batch steps of ``keras.optimizers.SGD(lr, momentum)`` from ``θ₀``.
 
     Records ``θ_k`` and ``f(θ_k)`` for k = 0, …, steps (the loss at step k is the one computed in that
-    step's tape, before the update), like :func:`momentum_lab.models.train`. Returns a
-    :class:`~momentum_lab.models.TrainingRun`.
+    step's tape, before the update), like :func:`momentum_lab.training.train`. Returns a
+    :class:`~momentum_lab.training.TrainingRun`.
     """
     net = build(model, theta0)
     optimizer = keras.optimizers.SGD(learning_rate=lr, momentum=momentum, nesterov=nesterov)

@@ -13,7 +13,8 @@ layout of ``θ``: :func:`build` and :func:`flat_parameters` transpose.
 import numpy as np
 import torch
 
-from momentum_lab.models import LogisticRegression, TanhMLP, TrainingRun
+from momentum_lab.models import LogisticRegression, TanhMLP
+from momentum_lab.training import TrainingRun
 
 __all__ = ["build", "flat_parameters", "loss", "train"]
 
@@ -53,8 +54,8 @@ def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0):
     """``steps`` full-batch steps of ``torch.optim.SGD(lr, momentum)`` from ``θ₀``.
 
     Records ``θ_k`` and ``f(θ_k)`` for k = 0, …, steps (the loss at step k is the one computed before
-    that step's update), like :func:`momentum_lab.models.train`. Returns a
-    :class:`~momentum_lab.models.TrainingRun`.
+    that step's update), like :func:`momentum_lab.training.train`. Returns a
+    :class:`~momentum_lab.training.TrainingRun`.
     """
     net = build(model, theta0)
     optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, nesterov=nesterov)
