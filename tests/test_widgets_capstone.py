@@ -111,3 +111,77 @@ def test_figures_and_widget_build(problem):
         problem.theta_star, models.polynomial_features(pts, 3, reference=X)))], n=21)
     assert len(fig.axes) == 1
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- the page's explorer
+
+
+def test_page_explorer_is_the_widgets_run(problem):
+    import json
+
+    from momentum_lab.widgets import web
+
+    result = web.compute("capstone", {"lr_scale": 0.8, "momentum_scale": 1.2, "steps": 200})
+    json.dumps(result, allow_nan=False)
+    lr, momentum = problem.lr_star * 0.8, problem.momentum_star * 1.2
+    assert result["lr"] == lr and result["momentum"] == momentum
+    run = cw.momentum_run(problem, lr, momentum, 200)
+    np.testing.assert_array_equal(result["run"]["distances"], run["distances"])
+    assert result["run"]["measured"] == {"rate": run["measured"].rate, "start": run["measured"].start,
+                                         "stop": run["measured"].stop}
+    assert result["run"]["predicted"] == run["predicted"] and result["run"]["converged"] == run["converged"]
+    np.testing.assert_array_equal(result["scales"], np.linspace(0.0, 1.6, 161))
+    np.testing.assert_array_equal(result["curve"], cw._predicted_curve(problem, lr, np.linspace(0.0, 1.6, 161)))
+    reference = cw.momentum_run(problem, problem.lr_star, problem.momentum_star, 200)
+    np.testing.assert_array_equal(result["reference"]["distances"], reference["distances"])
+    assert set(result["gd"]) == {"distances", "predicted"}
+    # The widget caps the momentum below 1, and so does the page.
+    assert web.compute("capstone", {"lr_scale": 1.0, "momentum_scale": 1e3, "steps": 5})["momentum"] == 0.999
+
+
+def test_page_data_rebuild_the_problem(problem):
+    from momentum_lab.widgets import web
+
+    data = web.page_data("capstone")
+    X1 = np.concatenate([np.array(data["X"]), np.ones((len(data["y"]), 1))], axis=1)
+    np.testing.assert_array_equal(X1, problem.model._X1)
+    np.testing.assert_array_equal(data["theta0"], problem.theta0)
+    np.testing.assert_array_equal(data["theta_star"], problem.theta_star)
+    assert (data["mu"], data["L"], data["lr_star"], data["momentum_star"]) == (
+        problem.mu, problem.L, problem.lr_star, problem.momentum_star)
+    # The page computes the gradient from these numbers: the same formula gives the library's gradient.
+    theta = problem.theta0 + 0.1
+    z = X1 @ theta
+    grad = X1.T @ (np.exp(-np.logaddexp(0.0, -z)) - np.array(data["y"])) / len(data["y"]) + data["l2"] * theta
+    np.testing.assert_allclose(grad, problem.model.grad_by_hand(theta), rtol=0, atol=1e-15)
+
+
+def test_page_samples_cover_both_sliders_and_nudges_stay_valid():
+    rng = np.random.default_rng(3)
+    explorer = cw.EXPLORERS["capstone"]
+    samples = [explorer.sample(rng) for _ in range(300)]
+    lr = np.array([s["lr_scale"] for s in samples])
+    beta = np.array([s["momentum_scale"] for s in samples])
+    assert lr.min() == 0.1 and lr.max() == 2.0 and beta.min() == 0.0 and beta.max() == 1.6
+    assert {"lr_scale": 1.0, "momentum_scale": 1.0, "steps": 200} in samples
+    nudged = explorer.nudges({"lr_scale": 1.0, "momentum_scale": 0.0, "steps": 200})
+    assert len(nudged) == 3 and all(n["momentum_scale"] >= 0 for n in nudged)
+    assert {n["lr_scale"] for n in nudged} == {np.nextafter(1.0, 0.0), 1.0, np.nextafter(1.0, 2.0)}
+    assert explorer.page_params((object(),), {}) == {"steps": 200}
+    assert explorer.page_params((), {"steps": 120}) == {"steps": 120}
+
+
+def test_unstable_runs_are_chaotic_and_stable_ones_are_not():
+    """Why the page is compared within the run's own sensitivity where α is large: a one-ulp nudge of α
+    moves the library's own run by a sizeable fraction, while at the tuned pair it moves nothing visible."""
+    from momentum_lab.widgets import web
+
+    def sensitivity(params):
+        return web.sensitivity("capstone", params)
+
+    assert sensitivity({"lr_scale": 1.7, "momentum_scale": 1.1, "steps": 200}) > 1e-3
+    expected = web.compute("capstone", {"lr_scale": 0.6, "momentum_scale": 1.0, "steps": 200})
+    for moved in cw.EXPLORERS["capstone"].nudges({"lr_scale": 0.6, "momentum_scale": 1.0, "steps": 200}):
+        other = web.compute("capstone", moved)
+        difference, _ = web.compare(expected["run"]["distances"], other["run"]["distances"], 1.0)
+        assert difference < 1e-13

@@ -220,3 +220,82 @@ def test_figures_and_widgets_build_and_respond():
     for name in ("shift", "edge softness", "α (FP)", "β (FN)", "γ (focal)"):
         sliders[name].value = sliders[name].max
     plt.close("all")
+
+
+# ------------------------------------------------------------------------- the page's explorers
+
+
+def _samples(name, count=300):
+    from momentum_lab.widgets import losses
+
+    rng = np.random.default_rng(7)
+    return [losses.EXPLORERS[name].sample(rng) for _ in range(count)]
+
+
+def test_loss_explorer_samples_cover_every_control_and_compute_plain_json():
+    import json
+
+    from momentum_lab.widgets import losses, web
+
+    samples = _samples("losses")
+    assert {s["family"] for s in samples} == set(FAMILIES)
+    assert any(s["names"] is None for s in samples)
+    shown = {name for s in samples if s["names"] for name in s["names"]}
+    assert shown == {name for names in FAMILIES.values() for name in names}
+    points = np.array([s["point"] for s in samples])
+    assert points.min() == -4.0 and points.max() == 4.0 and np.any(points == 0.0) and np.any(points == 1.0)
+    assert any(s["point"] == s["delta"] for s in samples)  # on Huber's kink
+    deltas = np.array([s["delta"] for s in samples])
+    assert deltas.min() == 0.1 and deltas.max() == 3.0
+    for params in samples[:40]:
+        result = web.compute("losses", params)
+        json.dumps(result, allow_nan=False)
+        direct = explore_losses(params["family"], params["names"], params["point"], params["delta"])
+        assert set(result) == set(direct)
+        assert list(result["curves"]) == list(direct["curves"])
+        np.testing.assert_array_equal(result["x"], direct["x"])
+        for name, curve in direct["curves"].items():
+            for kind in ("value", "slope", "curvature"):
+                np.testing.assert_array_equal(result["curves"][name][kind], curve[kind])
+                assert result["at"][name][kind] == direct["at"][name][kind]
+    assert losses.EXPLORERS["losses"].widget == "loss_widget"
+
+
+def test_loss_explorer_starts_on_the_widgets_family():
+    from momentum_lab.widgets import losses
+
+    page_params = losses.EXPLORERS["losses"].page_params
+    assert page_params(("classification",), {}) == {"family": "classification"}
+    assert page_params((), {"family": "regression"}) == {"family": "regression"}
+    assert page_params((), {}) == {"family": "regression"}
+    with pytest.raises(ValueError, match="family must be one of"):
+        page_params(("ranking",), {})
+
+
+def test_segmentation_explorer_samples_cover_every_slider_and_compute_plain_json():
+    import json
+
+    from momentum_lab.widgets import losses, web
+
+    samples = _samples("segmentation")
+    ranges = {"shift": (-12.0, 12.0), "radius": (0.0, 16.0), "true_radius": (0.0, 14.0), "alpha": (0.0, 1.0),
+              "beta": (0.0, 1.0), "gamma": (0.5, 3.0)}
+    for key, (lo, hi) in ranges.items():
+        values = np.array([s[key] for s in samples])
+        assert values.min() == lo and values.max() == hi, key
+    softness = np.array([s["softness"] for s in samples])
+    assert np.any(softness == 0.0) and 3.5 < softness.max() <= 4.0
+    assert any(s["true_radius"] == 0.0 and s["radius"] == 0.0 for s in samples) or \
+        any(s["true_radius"] == 0.0 for s in samples)
+    for params in samples[:25]:
+        result = web.compute("segmentation", params)
+        json.dumps(result, allow_nan=False)
+        direct = explore_segmentation(params["shift"], params["radius"], params["softness"], params["alpha"],
+                                      params["beta"], params["gamma"], true_radius=params["true_radius"])
+        assert set(result) == set(direct)
+        assert result["losses"] == direct["losses"]
+        np.testing.assert_array_equal(result["sweep"]["dice"], direct["sweep"]["dice"])
+    explorer = losses.EXPLORERS["segmentation"]
+    assert explorer.widget == "segmentation_widget"
+    assert explorer.page_params((), {}) == {"size": 32}
+    assert explorer.page_params((24,), {}) == {"size": 24}

@@ -170,6 +170,15 @@
     return distances.map(function (v, k) { return [k, clip(v)]; });
   }
 
+  // Move a legend (drawn at the top left) to the plot's bottom left, or bottom right.
+  function corner(plot, legend, right) {
+    var box = legend.getBBox ? legend.getBBox() : null;
+    if (!box) return;
+    var dx = right ? plot.inner.left + plot.inner.width - 6 - (box.x + box.width) : 0;
+    var dy = plot.inner.top + plot.inner.height - 6 - (box.y + box.height);
+    legend.setAttribute("transform", "translate(" + dx.toFixed(1) + "," + dy.toFixed(1) + ")");
+  }
+
   function build(ctx) {
     var params = ctx.params(), steps = params.steps;
     var left = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
@@ -185,17 +194,18 @@
       x: { domain: [0, MAX_SCALE], label: "momentum β / β*" }, y: { domain: D.rate_range, label: "rate per step" },
       label: "Predicted and measured rate per step against β / β*",
     });
-    dist.legend([
+    // The legends go where the curves are not: the distances' bottom left, the rates' bottom right.
+    corner(dist, dist.legend([
       { label: "(α*, β*)", color: "var(--ml-muted)" },
       { label: "gradient descent, best step", color: "var(--ml-fg)", dash: "6 4" },
       { label: "your (α, β)", color: ml.colors[0] },
       { label: "predicted rate", color: ml.colors[3], dash: "2 3" },
-    ]);
-    rate.legend([
+    ]), false);
+    corner(rate, rate.legend([
       { label: "predicted at your α", color: ml.colors[0] },
       { label: "measured", color: ml.colors[3] },
       { label: "gradient descent, best step", color: "var(--ml-muted)", dash: "2 3" },
-    ]);
+    ]), true);
     rate.path("gd-rate", [[0, D.gd_rate], [MAX_SCALE, D.gd_rate]], { color: "var(--ml-muted)", width: 1, dash: "2 3", layer: rate.back });
     rate.path("one", [[1, D.rate_range[0]], [1, D.rate_range[1]]], { color: "var(--ml-grid)", width: 1.5, layer: rate.back });
     ctx.state = { dist: dist, rate: rate, fixedDrawn: false };

@@ -142,11 +142,19 @@
         ctx.set({ names: next.length === FAMILIES[family].length ? null : next });
       });
     });
-    var plots = {};
+    // Huber's δ means nothing to the margin losses: the slider goes away with them, as in the widget.
+    var deltaInput = ctx.controlsEl.querySelector('[data-param="delta"]');
+    if (deltaInput) deltaInput.parentNode.style.display = family === "regression" ? "" : "none";
+    var panels = {}, plots = {};
+    // The loss across the whole width, its two derivatives side by side under it (stacked on a phone);
+    // every panel first, so that each plot is built at its final width.
     KINDS.forEach(function (kind) {
-      var panel = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
-      plots[kind] = ml.plot(panel, {
-        title: TITLES[kind], aspect: 0.72,
+      panels[kind] = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
+      panels[kind].style.flex = kind === "value" ? "1 1 100%" : "1 1 260px";
+    });
+    KINDS.forEach(function (kind) {
+      plots[kind] = ml.plot(panels[kind], {
+        title: TITLES[kind], aspect: kind === "value" ? 0.42 : 0.75,
         x: { domain: [-params.lim, params.lim], label: AXIS[family] },
         y: { domain: YLIM[family][kind] },
         label: TITLES[kind] + " of each loss against the " + AXIS[family].split(" ")[0],
@@ -154,7 +162,7 @@
     });
     var table = ml.util.el("table", { class: "ml-table" }, ctx.figure);
     table.style.flexBasis = "100%";
-    ctx.state = { plots: plots, table: table, family: family, curvesKey: null };
+    ctx.state = { plots: plots, table: table, family: family, curvesKey: null, huberKey: null };
   }
 
   function curvePoints(x, y, name, kind) {
@@ -168,14 +176,14 @@
 
   function draw(ctx, result, params) {
     var s = ctx.state, family = result.family, names = Object.keys(result.curves);
-    var key = family + "|" + names.join(",") + "|" + result.delta + "|" + result.x.length;
+    // The curves are redrawn only when the losses shown change, and Huber's also when δ moves.
+    var key = family + "|" + names.join(",") + "|" + result.x.length, huberKey = key + "|" + result.delta;
+    var redraw = s.curvesKey !== key, redrawHuber = redraw || s.huberKey !== huberKey;
     KINDS.forEach(function (kind) {
       var plot = s.plots[kind];
-      if (s.curvesKey !== key) {
-        Object.keys(plot.items).forEach(function (k) {
-          if (k.indexOf("curve:") === 0 && names.indexOf(k.slice(6)) < 0) plot.items[k].setAttribute("d", "");
-        });
+      if (redraw || redrawHuber) {
         names.forEach(function (name) {
+          if (!redraw && name !== "huber") return;
           var i = FAMILIES[family].indexOf(name);
           plot.path("curve:" + name, curvePoints(result.x, result.curves[name][kind], name, kind),
                     { color: colorOf(family, name), width: 2, dash: DASHES[i], layer: plot.back });
@@ -195,6 +203,7 @@
       });
     });
     s.curvesKey = key;
+    s.huberKey = huberKey;
     var rows = "<caption>at " + SYMBOL[family] + " = " + fmt(result.point, 3) + "</caption>" +
       "<tr><th>loss</th><th>value</th><th>slope</th><th>curvature</th></tr>";
     names.forEach(function (name) {

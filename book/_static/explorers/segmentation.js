@@ -146,21 +146,25 @@
     var left = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
     var middle = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
     var right = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
+    // The overlap and the sweep side by side (stacked on a phone), the bars across the width under them.
+    left.style.flex = "1 1 200px";
+    middle.style.flex = "2 1 300px";
+    right.style.flex = "1 1 100%";
     var image = ml.plot(left, {
-      title: "prediction against the true disc", aspect: 1, grid: false,
+      title: "prediction vs true disc", aspect: 1, grid: false,
       margin: { left: 14, right: 14, bottom: 30 },
       x: { domain: [-0.5, size - 0.5], label: "TP green · FP orange · FN blue" }, y: { domain: [-0.5, size - 0.5] },
       label: "The predicted mask against the true mask: true positives, false positives and false negatives",
     });
     hideAxisNumbers(image);
     var sweep = ml.plot(middle, {
-      title: "loss against the predicted radius", height: image.height,
+      title: "loss vs predicted radius", height: image.height,
       x: { domain: [0, size / 2], label: "predicted radius (dotted: true radius)" }, y: { domain: [-0.03, 1.03], label: "loss" },
       label: "Each loss against the predicted radius, with the current radius marked",
     });
     sweep.legend(LOSSES.map(function (name, i) { return { label: name, color: ml.colors[i], dash: DASHES[i] }; }));
     var bars = ml.plot(right, {
-      title: "losses now", height: image.height, grid: true, margin: { bottom: 30 },
+      title: "losses now", height: 190, grid: true, margin: { bottom: 30 },
       x: { domain: [0, LOSSES.length] }, y: { domain: [0, 1.05], label: "loss" },
       label: "The four losses of the current prediction, as bars",
     });
