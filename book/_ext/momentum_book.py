@@ -106,26 +106,115 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 _TEX_SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π",
-    "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "omega": "ω", "Delta": "Δ",
-    "Sigma": "Σ", "nabla": "∇", "partial": "∂", "cdot": "·", "times": "×", "le": "≤", "leq": "≤",
-    "ge": "≥", "geq": "≥", "ne": "≠", "approx": "≈", "infty": "∞", "to": "→", "in": "∈",
-    "sum": "Σ", "sqrt": "√", "star": "*", "top": "ᵀ", "ell": "ℓ", "lVert": "‖", "rVert": "‖",
-    "pm": "±", "vert": "|", "lvert": "|", "rvert": "|", "mid": "|", "ldots": "…", "cdots": "…",
-    **{name: name + " " for name in ("sin", "cos", "tan", "log", "ln", "exp", "max", "min", "tanh")},
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ",
+    "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ",
+    "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "Theta": "Θ", "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "nabla": "∇", "partial": "∂", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥",
+    "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈", "sim": "∼", "propto": "∝", "infty": "∞",
+    "to": "→", "rightarrow": "→", "leftarrow": "←", "mapsto": "↦", "in": "∈", "sum": "Σ", "prod": "Π",
+    "int": "∫", "star": "*", "ast": "*", "top": "ᵀ", "ell": "ℓ", "lVert": "‖", "rVert": "‖",
+    "Vert": "‖", "|": "‖", "pm": "±", "mp": "∓", "vert": "|", "lvert": "|", "rvert": "|", "mid": "|",
+    "ldots": "…", "cdots": "…", "dots": "…", "langle": "⟨", "rangle": "⟩", "circ": "∘", "odot": "⊙",
+    "otimes": "⊗", "prime": "′", "forall": "∀", "exists": "∃", "emptyset": "∅", "subset": "⊂",
+    "cup": "∪", "cap": "∩", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "equiv": "≡",
+    "ll": "≪", "gg": "≫", "quad": " ", "qquad": " ", ",": " ", ";": " ", ":": " ", "!": "", " ": " ",
+    "{": "{", "}": "}", "%": "%", "_": "_", "#": "#", "&": "&",
+    **{name: name for name in ("sin", "cos", "tan", "log", "ln", "exp", "max", "min", "tanh", "arg",
+                               "argmin", "argmax", "det", "tr", "sign", "softmax", "lim", "sup", "inf")},
 }
+# Commands whose argument is shown as it is (fonts, text, sizing) or that draw nothing.
+_TEX_DROP = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "mathrm",
+             "text", "textrm", "textit", "textbf", "mathit", "operatorname", "mathbf", "mathbb",
+             "mathcal", "mathsf", "mathtt", "boldsymbol", "bm", "displaystyle", "textstyle", "limits",
+             "nolimits", "mathop", "label", "tag", "nonumber", "notag"}
+# Accents, shown with a combining character after their argument.
+_TEX_ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0305",
+                "tilde": "\u0303", "widetilde": "\u0303", "dot": "\u0307", "ddot": "\u0308",
+                "vec": "\u20d7"}
+_SUPERSCRIPTS = dict(zip("0123456789+-−=()niTkt*′", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀᵏᵗ*′"))
+_SUBSCRIPTS = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+
+
+def _tex_group(tex, i):
+    """The argument of a TeX command that starts at ``tex[i]``: (argument, index after it)."""
+    while i < len(tex) and tex[i] == " ":
+        i += 1
+    if i >= len(tex):
+        return "", i
+    if tex[i] == "{":
+        depth, j = 0, i
+        while j < len(tex):
+            depth += {"{": 1, "}": -1}.get(tex[j], 0)
+            if depth == 0:
+                return tex[i + 1:j], j + 1
+            j += 1
+        return tex[i + 1:], len(tex)
+    if tex[i] == "\\":
+        match = re.match(r"\\([A-Za-z]+|.)", tex[i:])
+        return match[0], i + len(match[0])
+    return tex[i], i + 1
+
+
+def _script(text, table, word):
+    """``text`` in Unicode super- or subscripts where every character has one, else ``word(text)``."""
+    text = text.strip()
+    if text and all(c in table for c in text):
+        return "".join(table[c] for c in text)
+    return f"{word}({text})" if len(text) > 1 else f"{word}{text}"
 
 
 def _tex_to_text(tex):
-    """A readable approximation of inline TeX for alt text: ``\\beta = 0.5`` -> ``β = 0.5``."""
-    def wrap(part):
-        return part if re.fullmatch(r"[\w.]+", part) else f"({part})"
+    """Readable text for TeX, for alt texts and search snippets: ``\\hat\\theta_k^2`` -> ``θ̂ₖ²``.
 
-    tex = re.sub(r"\\(?:d|t)?frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: f"{wrap(m[1])}/{wrap(m[2])}", tex)
-    tex = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_SYMBOLS.get(m[1], "" if m[1] in
-                 ("left", "right", "mathrm", "text", "operatorname", "mathbf", "mathbb", "mathcal",
-                  "boldsymbol", "quad", "qquad") else m[1]), tex)
-    return re.sub(r"[{}]|\\[,;! ]", "", tex).replace("\\", "")
+    Greek letters and operators become their Unicode characters, fractions ``a/b``, accents combining
+    marks, sub- and superscripts Unicode where every character has one (else ``_(...)``-free words:
+    ``x sub max``), font and sizing commands disappear. ``book/_static/momentum.js`` does the same for
+    the snippets on the search page; keep the two in step.
+    """
+    out, i = [], 0
+    while i < len(tex):
+        c = tex[i]
+        if c == "\\":
+            match = re.match(r"\\([A-Za-z]+|.)", tex[i:])
+            name, i = match[1], i + len(match[0])
+            if name in ("frac", "tfrac", "dfrac", "cfrac"):
+                top, i = _tex_group(tex, i)
+                bottom, i = _tex_group(tex, i)
+                top, bottom = _tex_to_text(top).strip(), _tex_to_text(bottom).strip()
+                wrap = lambda part: part if re.fullmatch(r"[\w.′*]+", part) else f"({part})"
+                out.append(f"{wrap(top)}/{wrap(bottom)}")
+            elif name == "sqrt":
+                arg, i = _tex_group(tex, i)
+                arg = _tex_to_text(arg).strip()
+                out.append("√" + (arg if re.fullmatch(r"[\w.′*]+", arg) else f"({arg})"))
+            elif name in _TEX_ACCENTS:
+                arg, i = _tex_group(tex, i)
+                out.append(_tex_to_text(arg) + _TEX_ACCENTS[name])
+            elif name in _TEX_DROP:
+                if name in ("label", "tag"):
+                    _, i = _tex_group(tex, i)
+            elif name in _TEX_SYMBOLS:
+                out.append(_TEX_SYMBOLS[name])
+            else:
+                out.append(name)
+        elif c in "^_":
+            arg, i = _tex_group(tex, i + 1)
+            arg = _tex_to_text(arg)
+            out.append(_script(arg, _SUPERSCRIPTS, " to the power ") if c == "^"
+                       else _script(arg, _SUBSCRIPTS, " sub "))
+        elif c in "{}":
+            i += 1
+        elif c == "~":
+            out.append(" ")
+            i += 1
+        elif c == "-":
+            out.append("−")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return re.sub(r"  +", " ", "".join(out))
 
 
 def _plain_text(node):
@@ -206,11 +295,181 @@ class FigureAltText(SphinxPostTransform):
                     )
 
 
+# --- short, readable errors --------------------------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_FRAME = re.compile(r"^(?:Cell In\s*\[\d*\]|Input In \[\d*\]|<ipython-input-[^>]*>),\s*line (\d+)")
+_ARROW = re.compile(r"^-*>\s*(\d+)\s?(.*)$")
+_ABSOLUTE = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s:'\"()]+[/\\])+([^\s:'\"()/\\]+)")
+
+
+def short_traceback(text):
+    """The exception and the reader's line that raised it, from an IPython traceback.
+
+    Returns ``None`` when ``text`` is not a traceback this recognises. Paths lose their folders, so no
+    build-machine path is shown; frames inside libraries are left out.
+    """
+    lines = [_ANSI.sub("", line).rstrip() for line in text.splitlines()]
+    frame_line, code = None, None
+    for i, line in enumerate(lines):
+        match = _CELL_FRAME.match(line.strip())
+        if match:
+            frame_line = match[1]
+            for follow in lines[i + 1:]:
+                arrow = _ARROW.match(follow.strip())
+                if arrow:
+                    frame_line, code = arrow[1], arrow[2].strip()
+                    break
+                if not follow.strip():
+                    break
+            break
+    # the exception: the last block of lines after the last frame, starting at "Name: message"
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start = end - 1
+    while start > 0 and lines[start - 1].strip() and not _ARROW.match(lines[start - 1].strip()) \
+            and not lines[start - 1].startswith((" ", "File ", "Cell In")):
+        start -= 1
+    exception = [line for line in lines[start:end] if line.strip()]
+    if not exception or not re.match(r"^[\w.]+(?::|$)", exception[0]) or frame_line is None:
+        return None
+    exception = [_ABSOLUTE.sub(lambda m: m[1], line) for line in exception]
+    where = f"line {frame_line} of the cell" + (f":  {code}" if code else "")
+    return "\n".join([f"The cell raised an error at {where}", *exception])
+
+
+class ShortTracebacks(SphinxPostTransform):
+    """Show an intentional error (a cell tagged ``raises-exception``) as its exception and the reader's line.
+
+    myst-nb prints the whole IPython traceback: frames inside TensorFlow or the library, each with the
+    build machine's absolute path, cut at the right edge. Readers need what the cell shows: which line
+    raised what. The notebook keeps its full traceback (strict nbval compares that, not the page).
+    """
+
+    default_priority = 21
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        for block in list(self.document.findall(nodes.literal_block)):
+            if "traceback" not in block.get("classes", []):
+                continue
+            short = short_traceback(block.astext())
+            if short is None:
+                continue
+            new = nodes.literal_block(short, short, language="text",
+                                      classes=[c for c in block["classes"] if c != "traceback"]
+                                      + ["error", "ml-error"])
+            block.replace_self(new)
+
+
+# --- page titles ------------------------------------------------------------------------------------
+
+def page_title(app, pagename, templatename, context, doctree):
+    """The root page is titled "Momentum Lab", not "Momentum Lab — Momentum Lab"."""
+    title = re.sub(r"<[^>]+>", "", context.get("title") or "").strip()
+    docstitle = (context.get("docstitle") or "").strip()
+    if title and title == docstitle:
+        # Sphinx's layout appends " — docstitle" whenever docstitle is set; the theme's logo takes its
+        # alt text from it, so that is given explicitly.
+        logo = dict(context.get("theme_logo") or {})
+        logo.setdefault("alt_text", f"{docstitle} - Home")
+        context["theme_logo"] = logo
+        context["docstitle"] = ""
+
+
+# --- Font Awesome: only the icons the pages use -------------------------------------------------------
+
+_FA_STYLES = {"fa-solid": "solid", "fas": "solid", "fa-regular": "regular", "far": "regular",
+              "fa-brands": "brands", "fab": "brands"}
+_FA_FONTS = {"solid": "fa-solid-900", "regular": "fa-regular-400", "brands": "fa-brands-400"}
+_FA_NOT_ICONS = {"fa-lg", "fa-xs", "fa-sm", "fa-fw", "fa-2x", "fa-spin", "fa-pulse", "fa-solid",
+                 "fa-regular", "fa-brands", "fa-layers"}
+
+
+def _used_icons(outdir):
+    """{style: set of icon names} from the class attributes of the pages and the theme's scripts."""
+    used = {style: set() for style in _FA_FONTS}
+    sources = [p for p in outdir.rglob("*.html") if "_static" not in p.parts]
+    sources += [p for p in (outdir / "_static" / "scripts").glob("*.js") if p.name != "fontawesome.js"]
+    for path in sources:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for classes in re.findall(r"""class(?:List)?\s*=\s*["'`]([^"'`]*\bfa-[^"'`]*)["'`]""", text):
+            words = classes.split()
+            style = next((_FA_STYLES[w] for w in words if w in _FA_STYLES), "solid")
+            used[style].update(w[3:] for w in words if w.startswith("fa-") and w not in _FA_NOT_ICONS)
+    return used
+
+
+def subset_icon_fonts(app, exception):
+    """Serve Font Awesome as three small fonts holding only the glyphs the book shows.
+
+    pydata-sphinx-theme loads Font Awesome whole: a 1.5 MB script that swaps every icon for an SVG,
+    and up to three webfonts (300 KB) for the icons its stylesheet draws (admonitions, links). The
+    stylesheet alone draws every icon from the fonts, so the script is emptied, and each font is cut
+    to the glyphs that the pages' icons and the theme's stylesheets name (fontTools, installed with
+    matplotlib). If fontTools is missing the theme's files are left as they are.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    css_path = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    fonts = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    script = outdir / "_static" / "scripts" / "fontawesome.js"
+    if not css_path.is_file() or not fonts.is_dir() or not script.is_file():
+        return
+    try:
+        from fontTools import subset
+    except ImportError:
+        logger.info("fontTools not installed: Font Awesome is served whole")
+        return
+    css = css_path.read_text(encoding="utf-8")
+    glyph = {}  # icon name -> code point, from the rules `.fa-name:before{content:"\\f0c9"}`
+    for selectors, code in re.findall(r"([^{}]+)\{content:\"\\([0-9a-f]{2,5})\"\}", css):
+        for name in re.findall(r"\.fa-([a-z0-9-]+):+before", selectors):
+            glyph[name] = int(code, 16)
+    codes = {style: set() for style in _FA_FONTS}
+    for style, names in _used_icons(outdir).items():
+        codes[style].update(glyph[name] for name in names if name in glyph)
+    # glyphs the stylesheets draw themselves (admonition and link icons) in whichever font
+    static_css = "".join(p.read_text(encoding="utf-8", errors="replace")
+                         for p in (outdir / "_static").rglob("*.css"))
+    drawn = {ord(c) for c in re.findall(r"[\ue000-\uf8ff]", static_css)}
+    drawn |= {int(code, 16) for code in re.findall(r"--pst-icon-[a-z-]+:\s*\"\\([0-9a-f]{4,5})\"", static_css)}
+    for style in codes:
+        codes[style] |= drawn
+    for style, stem in _FA_FONTS.items():
+        source = fonts / f"{stem}.ttf"
+        target = fonts / f"{stem}.subset.woff"
+        if not source.is_file():
+            continue
+        options = subset.Options()
+        options.flavor = "woff"
+        options.drop_tables += ["FFTM"]
+        font = subset.load_font(str(source), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codes[style]))
+        subsetter.subset(font)
+        subset.save_font(font, str(target), options)
+        css = re.sub(rf"src:url\(\.\./vendor/fontawesome/webfonts/{stem}\.woff2\)[^;}}]*",
+                     f'src:url(../vendor/fontawesome/webfonts/{stem}.subset.woff) format("woff")', css)
+        for suffix in (".woff2", ".ttf"):
+            (fonts / f"{stem}{suffix}").unlink(missing_ok=True)
+    css_path.write_text(css, encoding="utf-8")
+    script.write_text("/* Font Awesome's SVG script is not needed: the theme's stylesheet draws every icon "
+                      "from the subset fonts in vendor/fontawesome/webfonts (book/_ext/momentum_book.py). */\n",
+                      encoding="utf-8")
+    script.with_suffix(".js.map").unlink(missing_ok=True)
+
+
 def setup(app):
     app.connect("config-inited", configure)
     app.connect("html-page-context", dedupe_scripts)
+    app.connect("html-page-context", page_title)
     app.add_css_file("momentum.css")
     app.add_js_file("momentum.js", loading_method="defer")
     app.add_post_transform(FigureAltText)
+    app.add_post_transform(ShortTracebacks)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", subset_icon_fonts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
