@@ -9,7 +9,8 @@
 // 2. Solutions: a dropdown opens and closes from anywhere on its header, alone, and staying on the page.
 //    sphinx-togglebutton's handler looks for its button from the clicked element and gives up (or
 //    toggles the last dropdown it found) when the click lands on the title's link or the icon's path.
-// 3. Search: the snippets under results show maths as text (θₖ, 2/L), not as TeX source.
+// 3. Maths: an inline formula wider than the column scrolls inside its own box.
+// 4. Search: the snippets under results show maths as text (θₖ, 2/L), not as TeX source.
 "use strict";
 
 (() => {
@@ -142,7 +143,29 @@
     true,
   );
 
-  // --- 3. search snippets ----------------------------------------------------------------------------
+  // --- 3. inline maths wider than its line ---------------------------------------------------------
+  // MathJax 3 does not break inline formulas; one wider than the column scrolls inside its own box
+  // (with the edge shadow of momentum.css) instead of running under the page edge.
+  function fitInlineMath() {
+    document.querySelectorAll('.bd-article mjx-container[jax="CHTML"]:not([display="true"])').forEach((math) => {
+      math.classList.remove("ml-wide-math", "ml-scroll");
+      const line = math.closest("p, li, dd, td, th, figcaption, .admonition-title") || math.parentElement;
+      if (line && math.getBoundingClientRect().width > line.clientWidth + 1) {
+        math.classList.add("ml-wide-math", "ml-scroll");
+      }
+    });
+  }
+  let fitTimer = null;
+  window.addEventListener("load", () => {
+    const startup = window.MathJax && MathJax.startup && MathJax.startup.promise;
+    if (startup) startup.then(fitInlineMath);
+  });
+  window.addEventListener("resize", () => {
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(fitInlineMath, 150);
+  });
+
+  // --- 4. search snippets ----------------------------------------------------------------------------
   // The same rules as _tex_to_text in book/_ext/momentum_book.py (used there for alt texts).
   const SYMBOLS = {
     alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ",
