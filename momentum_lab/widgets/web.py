@@ -26,6 +26,8 @@ MODULES = (
     "momentum_lab.widgets.losses",  # chapters 6, 7, 8: losses, segmentation
     "momentum_lab.widgets.temperature",  # chapter 9: the temperature of a custom loss
     "momentum_lab.widgets.capstone",  # chapter 10: capstone
+    "momentum_lab.widgets.noise",  # chapter 11: momentum with noisy gradients
+    "momentum_lab.widgets.adaptive",  # chapter 12: adaptive methods
 )
 
 
