@@ -339,6 +339,31 @@
     return { xs: xs, ys: ys, values: values, levels: levels };
   }
 
+  // The model's dashed isolines on its window: d3-contour's rings without the stretches along the window's
+  // edge (the rings close around the grid there), each end held inside the window.
+  function isolines(group, values, n, xs, ys, levels, plot) {
+    while (group.firstChild) group.removeChild(group.firstChild);
+    if (!levels.length) return;
+    var dx = (xs[n - 1] - xs[0]) / (n - 1), dy = (ys[n - 1] - ys[0]) / (n - 1), tiny = 1e-9;
+    window.d3.contours().size([n, n]).thresholds(levels).smooth(true)(values).forEach(function (shape) {
+      var d = "";
+      shape.coordinates.forEach(function (polygon) {
+        polygon.forEach(function (ring) {
+          var pen = false, lastOnEdge = false;
+          ring.forEach(function (pt) {
+            var onEdge = pt[0] <= tiny || pt[0] >= n - tiny || pt[1] <= tiny || pt[1] >= n - tiny;
+            var gx = Math.min(Math.max(pt[0], 0.5), n - 0.5), gy = Math.min(Math.max(pt[1], 0.5), n - 0.5);
+            if (onEdge && lastOnEdge) pen = false;
+            d += (pen ? "L" : "M") + plot.x(xs[0] + (gx - 0.5) * dx).toFixed(1) + "," + plot.y(ys[0] + (gy - 0.5) * dy).toFixed(1);
+            pen = true;
+            lastOnEdge = onEdge;
+          });
+        });
+      });
+      ml.util.svgEl("path", { d: d, fill: "none", stroke: ml.colors[1], "stroke-width": 1.4, "stroke-dasharray": "5 3" }, group);
+    });
+  }
+
   var VECTOR_COLORS = [ml.colors[3], ml.colors[0]]; // q₁ (the smaller λ) vermilion, q₂ blue, as the widget
   var SUB = ["₁", "₂"];
 
@@ -357,14 +382,14 @@
     var right = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
     var grid = contourGrid(surface, 96);
     var map = ml.plot(left, {
-      title: surface.name + ": eigenvectors of H, model (dashed)", aspect: (b[1][1] - b[1][0]) / (b[0][1] - b[0][0]),
+      title: surface.name, aspect: (b[1][1] - b[1][0]) / (b[0][1] - b[0][0]),
       x: { domain: b[0], label: "x" }, y: { domain: b[1], label: "y" }, grid: false,
       label: "Contour plot of the landscape with the point, the eigenvectors of its Hessian and the contours of the quadratic model",
     });
     map.contours("levels", grid.values, grid.xs, grid.ys, grid.levels);
     var r = 0.2 * Math.min(b[0][1] - b[0][0], b[1][1] - b[1][0]);
     var cut = ml.plot(right, {
-      title: "f (solid) and its quadratic model (dotted)", height: map.height,
+      title: "f and its model along the eigenvectors", height: map.height,
       x: { domain: [-r, r], label: "distance t along the eigenvector" },
       y: { domain: [-1.1, 1.6], label: "change of value ÷ S" },
       label: "The change of f and of the model along each eigenvector, divided by a common scale S",
@@ -377,7 +402,7 @@
     ml.draggable(map, function (x, y) {
       ctx.set({ point: [Number(x.toFixed(3)), Number(y.toFixed(3))] });
     });
-    ctx.state = { map: map, cut: cut, radius: r };
+    ctx.state = { map: map, cut: cut, radius: r, model: null };
   }
 
   function draw(ctx, result) {
@@ -388,12 +413,8 @@
     var ys = result.window.map(function (row) { return row[0][1]; });
     var values = [];
     result.model.forEach(function (row) { row.forEach(function (v) { values.push(v); }); });
-    var group = map.contours("model", values, xs, ys, result.levels, { layer: map.front });
-    for (var c = group.firstChild; c; c = c.nextSibling) {
-      c.style.stroke = ml.colors[1];
-      c.style.strokeDasharray = "5 3";
-      c.style.strokeWidth = "1.3";
-    }
+    if (!s.model) s.model = ml.util.svgEl("g", { class: "ml-model" }, map.front);
+    isolines(s.model, values, xs.length, xs, ys, result.levels, map);
     for (var i = 0; i < 2; i++) {
       var v = [result.eigenvectors[0][i], result.eigenvectors[1][i]], tip = [p[0] + 0.75 * r * v[0], p[1] + 0.75 * r * v[1]];
       map.path("q" + i, [[p[0] - 0.75 * r * v[0], p[1] - 0.75 * r * v[1]], tip], { color: VECTOR_COLORS[i], width: 3 });

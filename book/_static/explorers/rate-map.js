@@ -163,8 +163,9 @@
 
   function build(ctx) {
     var panel = ml.util.el("div", { class: "ml-panel ml-panel-wide" }, ctx.figure);
+    var narrow = (ctx.figure.clientWidth || 600) < 520;
     var map = ml.plot(panel, {
-      aspect: 0.62, margin: { right: 64 },
+      aspect: narrow ? 0.85 : 0.62, margin: { top: 24, right: 64 },
       x: { domain: [0, 4], label: "step size × largest curvature, αL" },
       y: { domain: [0, 1], label: "momentum β" }, grid: false,
       label: "Map of the convergence rate over step size and momentum, with the stability boundary, " +
@@ -184,7 +185,21 @@
       svgEl("line", { class: "ml-frame", x1: barX + 12, x2: barX + 16, y1: y, y2: y }, bar);
       svgEl("text", { class: "ml-tick", x: barX + 18, y: y + 4, text: label }, bar);
     });
-    svgEl("text", { class: "ml-tick", x: barX - 2, y: inner.top - 6, text: "steps" }, bar);
+    svgEl("text", { class: "ml-tick", x: barX - 4, y: inner.top - 8, text: "steps" }, bar);
+    // The key, below the map so that it hides none of it on a phone.
+    var key = ml.util.el("p", { class: "ml-help" }, panel);
+    key.style.margin = "0.2rem 0 0";
+    [["―", "var(--ml-fg)", "stability boundary"], ["★", ml.colors[1], ""], ["●", ml.colors[5], "best gradient descent"],
+     ["✕", ml.colors[3], "your choice"]].forEach(function (entry, i) {
+      var item = ml.util.el("span", null, key);
+      item.style.marginRight = "1rem";
+      item.style.whiteSpace = "nowrap";
+      var mark = ml.util.el("span", { text: entry[0] + " ", "aria-hidden": "true" }, item);
+      mark.style.color = entry[1];
+      mark.style.fontWeight = "700";
+      var words = ml.util.el("span", { text: entry[2] }, item);
+      if (i === 1) words.setAttribute("data-role", "optimum");
+    });
     ml.draggable(map, function (x, y) {
       ctx.set({ point: [Math.min(Math.max(Number(x.toFixed(3)), 0.02), 4), Math.min(Math.max(Number(y.toFixed(3)), 0), 0.99)] });
     });
@@ -207,12 +222,8 @@
       map.points("optimum", [[result.optimum[0] * L, result.optimum[1]]],
                  { r: 9, star: true, color: ml.colors[1], stroke: "#000", layer: map.over });
       map.points("gd", [[result.gd_optimum[0] * L, 0]], { r: 5, color: ml.colors[5], stroke: "#000", layer: map.over });
-      map.legend([
-        { label: "stability boundary", color: "var(--ml-fg)" },
-        { label: (result.method === "heavy_ball" ? "optimal heavy ball" : "Nesterov's α = 1/L") + " ★", color: ml.colors[1] },
-        { label: "best gradient descent ●", color: ml.colors[5] },
-        { label: "your choice ✕", color: ml.colors[3] },
-      ]);
+      var optimum = ctx.figure.querySelector('[data-role="optimum"]');
+      if (optimum) optimum.textContent = result.method === "heavy_ball" ? "optimal heavy ball" : "Nesterov's choice α = 1/L";
       s.mapKey = key;
     }
     var x = map.x(result.point[0]), y = map.y(result.point[1]), r = 6;
