@@ -302,3 +302,17 @@ def test_rate_map_page_sample_and_params():
     assert params((), {}) == {"n": PAGE_RATE_MAP_N}
     assert params((), {"n": 41}) == {"n": 41}
     assert params((401,), {}) == {"n": PAGE_RATE_MAP_N}
+
+
+def test_momentum_page_nudges_move_the_start_by_one_ulp():
+    """Chaotic runs are compared within the library's own sensitivity to a one-ulp nudge of the start."""
+    nudges = _page("momentum").nudges
+    moved = nudges({"landscape": "saddle", "lr": 1.5, "start": [0.3, -0.2], "steps": 150})
+    assert len(moved) == 4 and all(m["lr"] == 1.5 for m in moved)
+    for m in moved:
+        gaps = np.abs(np.array(m["start"]) - [0.3, -0.2])
+        assert np.count_nonzero(gaps) == 1 and gaps.max() <= np.spacing(0.3)
+    preset = nudges({"landscape": "valley", "start": None})  # the landscape's default start, nudged
+    default = landscapes.get("valley").default_start
+    assert len(preset) == 4
+    np.testing.assert_allclose(preset[0]["start"], default, rtol=1e-15)

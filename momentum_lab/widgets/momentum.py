@@ -434,6 +434,18 @@ def _web_momentum_params(args, kwargs):
     return {"steps": int(steps)}
 
 
+def _web_momentum_nudges(params):
+    """The setting with each coordinate of the start moved one unit in the last place (the landscape's
+    default start when the setting leaves it to the preset): a diverging run on the valley (a sine) or
+    the saddle (a cube) is chaotic, and the library's own result moves that much under such a nudge."""
+    from momentum_lab.widgets.web import nudge_start
+
+    start = params.get("start")
+    if start is None:
+        start = list(landscapes.get(params.get("landscape", "narrow bowl")).default_start)
+    return nudge_start({**params, "start": [float(v) for v in start]})
+
+
 def _log_steps(rates):
     """log₁₀ of the steps to shrink the error 10⁶-fold, capped to [1, 10⁴]; NaN where a rate is ≥ 1 (the
     colour of the widget's map)."""
@@ -484,7 +496,8 @@ def _web_explorers():
 
     return {
         "momentum": Explorer(name="momentum", compute=_web_momentum, sample=_web_momentum_sample,
-                             widget="momentum_widget", page_params=_web_momentum_params),
+                             widget="momentum_widget", page_params=_web_momentum_params,
+                             nudges=_web_momentum_nudges),
         "rate-map": Explorer(name="rate-map", compute=_web_rate_map, sample=_web_rate_map_sample,
                              widget="rate_map_widget", page_params=_web_rate_map_params),
     }

@@ -286,7 +286,7 @@
       model.push(mrow);
       truth.push(trow);
     }
-    var sorted = Array.prototype.slice.call(flat).sort(function (u, v) { return u - v; });
+    var sorted = flat.slice().sort(); // a Float64Array sorts by value
     var lo = percentile(sorted, 2), hi = percentile(sorted, 98);
     var levels = hi > lo ? linspace(lo, hi, 9) : [];
 
