@@ -78,8 +78,8 @@ def contour(ax, landscape, *, levels=30, n=201, log=True):
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("$\\theta_1$")
-    ax.set_ylabel("$\\theta_2$")
+    ax.set_xlabel("θ₁")
+    ax.set_ylabel("θ₂")
     return ax
 
 
@@ -96,6 +96,6 @@ def loss_curve(ax, losses, *, minimum=0.0, label=None, color=None, linestyle="-"
     """Plot ``f(θ_k) − f*`` against k on a log scale (clipped at 1e-16 so that exact zeros show)."""
     gap = np.maximum(np.asarray(losses, dtype=float) - minimum, 1e-16)
     (line,) = ax.semilogy(np.arange(len(gap)), gap, label=label, color=color, linestyle=linestyle)
-    ax.set_xlabel("step $k$")
-    ax.set_ylabel("$f(\\theta_k) - f^\\star$")
+    ax.set_xlabel("step k")
+    ax.set_ylabel("f(θₖ) − f*")
     return line

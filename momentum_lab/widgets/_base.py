@@ -131,11 +131,11 @@ class PathPanel:
         top = float(np.max(surface.value(surface.grid(61))) - surface.minimum)
         ax_loss.set_xlim(0, self.steps)
         ax_loss.set_ylim(self.floor, 10 * top)
-        ax_loss.set_xlabel("step $k$")
-        ax_loss.set_ylabel("$f(\\theta_k) - f^\\star$")
+        ax_loss.set_xlabel("step k")
+        ax_loss.set_ylabel("f(θₖ) − f*")
         ax_loss.set_title("distance to the minimum value")
         if any(label for _, label, _, _ in self.series):
-            ax_loss.legend(loc="upper right", fontsize=8)
+            ax_loss.legend(loc="upper right")
         fig.tight_layout()
         self.surface = surface
         self.blit = BlitFigure(fig, moving)

@@ -42,7 +42,7 @@ def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
     from momentum_lab import plotting
 
     if fig is None:
-        fig = plt.figure(figsize=(10, 4.2))
+        fig = plt.figure()
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     surface = landscapes.resolve(landscape)
     plotting.contour(ax_path, surface)
@@ -56,7 +56,7 @@ def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
                             linestyle=style)
     ax_path.set_title(surface.name)
     ax_loss.set_title(f"distance to the minimum value (2/L = {run['lr_limit']:.3g})")
-    ax_loss.legend(loc="best", fontsize=8)
+    ax_loss.legend(loc="best")
     fig.tight_layout()
     return fig
 
