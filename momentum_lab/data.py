@@ -1,5 +1,7 @@
-"""Data sets made in code, and their features (chapters 3 and 10).
+"""Data sets: made in code (chapters 3 and 10) and one real one read from an installed package (chapter 11).
 
+* :func:`load_digits`: scikit-learn's 1,797 handwritten digits (8×8 images), split into a training and a
+  test set; :func:`minibatch_indices`: the order in which minibatches visit the training set;
 * :func:`make_moons`: two interleaved half circles with noise, standardised (a classic non-linear
   two-class problem);
 * :func:`polynomial_features`: every monomial of the inputs up to a degree, each column standardised,
@@ -11,9 +13,9 @@ import math
 
 import numpy as np
 
-from momentum_lab._validate import as_float_array, non_negative, positive_int
+from momentum_lab._validate import as_float_array, non_negative, positive_int, real_number
 
-__all__ = ["make_moons", "polynomial_features", "standardise"]
+__all__ = ["load_digits", "make_moons", "minibatch_indices", "polynomial_features", "standardise"]
 
 
 def standardise(X):
@@ -86,3 +88,106 @@ def _exponents(d, total):
     if d == 1:
         return [(total,)]
     return [(first, *rest) for first in range(total, -1, -1) for rest in _exponents(d - 1, total - first)]
+
+
+# ----------------------------------------------------------------------------------------------------
+# A real data set (chapters 11 and 12)
+
+
+def load_digits(test_fraction=0.25, seed=0):
+    """scikit-learn's handwritten digits, scaled to [0, 1] and split class by class into train and test.
+
+    The data are the 1,797 8×8 grey-level images of the digits 0–9 (about 180 of each) that ship inside
+    scikit-learn (``sklearn.datasets.load_digits`` reads them from the installed package; nothing is
+    downloaded). Each image is a row of 64 pixels with integer values 0–16; dividing by 16 puts every
+    feature in [0, 1].
+
+    The split is *stratified*: for each class ``c = 0, 1, …, 9`` in turn, the indices of its images are
+    permuted by one ``np.random.default_rng(seed)`` and the first ``round(test_fraction · n_c)`` go to the
+    test set, so both sets hold the ten classes in the proportions of the whole. Each set is then in the
+    original order of the data (sorted indices): the order of training is the job of
+    :func:`minibatch_indices`.
+
+    Args:
+        test_fraction: the fraction of each class held out, in (0, 1) (default 0.25: 1,347 training and
+            450 test images).
+        seed: seed of the split.
+
+    Returns:
+        ``(X_train, y_train, X_test, y_test)``: float64 arrays of shape ``(n, 64)`` with values in [0, 1]
+        and int64 labels of shape ``(n,)``.
+
+    Needs scikit-learn (in ``requirements.txt``; ``pip install scikit-learn``).
+    """
+    test_fraction = real_number(test_fraction, "test_fraction")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in (0, 1); got test_fraction={test_fraction!r}")
+    X, y = _digits()
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for c in range(10):
+        members = rng.permutation(np.flatnonzero(y == c))
+        n_test = round(test_fraction * len(members))
+        test.append(members[:n_test])
+        train.append(members[n_test:])
+    train, test = np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+    if len(train) == 0 or len(test) == 0:
+        raise ValueError(f"test_fraction={test_fraction!r} leaves an empty training or test set")
+    return X[train], y[train], X[test], y[test]
+
+
+def _digits():
+    """All 1,797 digits as ``(X in [0, 1], float64, (1797, 64); y, int64)``, read once and cached."""
+    global _DIGITS
+    if _DIGITS is None:
+        try:
+            from sklearn.datasets import load_digits as sklearn_digits
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise ImportError("load_digits needs scikit-learn: pip install scikit-learn") from exc
+        bunch = sklearn_digits()
+        X = np.asarray(bunch.data, dtype=np.float64) / 16.0
+        y = np.asarray(bunch.target, dtype=np.int64)
+        X.setflags(write=False)
+        y.setflags(write=False)
+        _DIGITS = (X, y)
+    X, y = _DIGITS
+    return X.copy(), y.copy()
+
+
+_DIGITS = None
+
+
+def minibatch_indices(n, batch_size, epochs, seed=0, *, drop_last=False):
+    """The rows each minibatch step uses: a fresh seeded permutation of ``range(n)`` per epoch, cut in order.
+
+    ``rng = np.random.default_rng(seed)``; for each epoch, ``perm = rng.permutation(n)`` and the steps of
+    that epoch take ``perm[0:B], perm[B:2B], …`` (B = ``batch_size``). The last batch of an epoch is
+    shorter when B does not divide n, unless ``drop_last`` leaves it out (then every batch has B rows).
+    The from-scratch loop, Keras and PyTorch are all given these same index arrays, so they see the same
+    samples in the same order.
+
+    Args:
+        n: the number of training rows (≥ 1).
+        batch_size: rows per batch, 1 ≤ B ≤ n.
+        epochs: passes over the data (≥ 1).
+        seed: seed of the permutations.
+        drop_last: leave out each epoch's shorter last batch.
+
+    Returns:
+        A list of int64 index arrays, one per step (``epochs · ceil(n/B)`` of them, or ``epochs · (n // B)``
+        with ``drop_last``).
+    """
+    n = positive_int(n, "n")
+    batch_size = positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most n={n}; got batch_size={batch_size}")
+    epochs = positive_int(epochs, "epochs")
+    if not isinstance(drop_last, (bool, np.bool_)):
+        raise TypeError(f"drop_last must be True or False; got drop_last={drop_last!r}")
+    rng = np.random.default_rng(seed)
+    stop = n - n % batch_size if drop_last else n
+    batches = []
+    for _ in range(epochs):
+        perm = rng.permutation(n)
+        batches.extend(perm[start:start + batch_size] for start in range(0, stop, batch_size))
+    return batches

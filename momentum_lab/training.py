@@ -2,6 +2,9 @@
 
 * :func:`train`: full-batch heavy-ball momentum (:class:`momentum_lab.optim.SGD`) on a model of
   :mod:`momentum_lab.models`, recording ``θ_k`` and the loss at every step (:class:`TrainingRun`);
+* :func:`fit`: minibatch training of a :class:`momentum_lab.networks.SoftmaxMLP` (chapters 11 and 12) with
+  any optimizer of :mod:`momentum_lab.optim`, an optional learning-rate schedule, and the per-step
+  minibatch losses recorded (:class:`FitRecord`);
 * :func:`newton_minimum`: damped Newton steps to a minimiser ``θ*`` with a gradient of ~1e-10, the
   reference that measured convergence rates are taken against
   (:func:`momentum_lab.theory.measured_rate`).
@@ -14,7 +17,7 @@ import numpy as np
 from momentum_lab._validate import as_float_array, positive, positive_int
 from momentum_lab.optim import SGD
 
-__all__ = ["TrainingRun", "newton_minimum", "train"]
+__all__ = ["FitRecord", "TrainingRun", "fit", "newton_minimum", "train"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,88 @@ def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0, va
     if log_every:
         print(f"step {steps:5d}: loss {losses[steps]:.8f}")
     return TrainingRun(thetas, losses)
+
+
+@dataclass(frozen=True)
+class FitRecord:
+    """A minibatch run: ``losses[k]`` is the loss of step k's minibatch at ``θ_k`` (before its update),
+    ``lrs[k]`` the learning rate step k used, ``theta`` the final parameters, and ``evals`` the pairs
+    ``(k, eval_fn(θ_k))`` recorded every ``log_every`` steps and at the end (``k = steps``)."""
+
+    losses: np.ndarray
+    lrs: np.ndarray
+    theta: np.ndarray
+    evals: tuple = ()
+
+    def epoch_means(self, steps_per_epoch):
+        """The mean minibatch loss of each epoch (the last one may be shorter)."""
+        steps_per_epoch = positive_int(steps_per_epoch, "steps_per_epoch")
+        return np.array([self.losses[k:k + steps_per_epoch].mean()
+                         for k in range(0, len(self.losses), steps_per_epoch)])
+
+
+def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=0, eval_fn=None):
+    """Minibatch training of ``model`` from ``theta0``: one optimizer step per entry of ``batches``.
+
+    Step k (k = 0, 1, …)::
+
+        if lr_schedule: optimizer.lr = lr_schedule(k)
+        loss_k, g = model.value_and_grad(θ, X[batches[k]], y[batches[k]])
+        optimizer.step(θ, g)                       # θ updated in place
+
+    Args:
+        model: anything with ``dim`` and ``value_and_grad(theta, X, y)`` (a
+            :class:`~momentum_lab.networks.SoftmaxMLP`).
+        theta0: the start, shape ``(dim,)`` (copied, never modified).
+        optimizer: an optimizer of :mod:`momentum_lab.optim` (``step(params, grads)`` and ``lr``). Its
+            state is kept between calls: pass a fresh one for a fresh run.
+        batches: a sequence of index arrays, one per step (:func:`momentum_lab.data.minibatch_indices`).
+        X, y: the training inputs and labels the indices refer to.
+        lr_schedule: ``k ↦ η_k`` (a schedule of :mod:`momentum_lab.optim.schedules` or any callable), or
+            None to keep the optimizer's ``lr``.
+        log_every: if > 0, print ``step k: loss …`` (the mean of the last ``log_every`` minibatch losses)
+            every ``log_every`` steps and after the last one, with ``eval_fn``'s value when given.
+        eval_fn: ``θ ↦ float`` (test accuracy, full training loss), recorded with ``log_every``.
+
+    Returns a :class:`FitRecord`.
+    """
+    theta = as_float_array(theta0, "theta0", ndim=1).copy()
+    if theta.shape != (model.dim,):
+        raise ValueError(f"theta0 must have shape ({model.dim},); got shape {theta.shape}")
+    if not (hasattr(optimizer, "step") and hasattr(optimizer, "lr")):
+        raise TypeError(f"optimizer must have step(params, grads) and lr, like momentum_lab.optim.SGD; "
+                        f"got {type(optimizer).__name__}")
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(f"lr_schedule must be a callable k -> lr or None; got {type(lr_schedule).__name__}")
+    if eval_fn is not None and not callable(eval_fn):
+        raise TypeError(f"eval_fn must be a callable theta -> float or None; got {type(eval_fn).__name__}")
+    log_every = positive_int(log_every, "log_every", minimum=0)
+    steps = len(batches)
+    losses, lrs, evals = np.empty(steps), np.empty(steps), []
+    for k, rows in enumerate(batches):
+        if lr_schedule is not None:
+            optimizer.lr = float(lr_schedule(k))
+        lrs[k] = optimizer.lr
+        losses[k], gradient = model.value_and_grad(theta, X[rows], y[rows])
+        if not np.isfinite(losses[k]):
+            raise FloatingPointError(f"the minibatch loss is {losses[k]} at step {k}: the run diverged "
+                                     f"(lr={optimizer.lr:g})")
+        if log_every and k % log_every == 0 and k:
+            _log(k, losses[k - log_every:k], theta, eval_fn, evals)
+        optimizer.step(theta, gradient)
+    if log_every or eval_fn is not None:
+        _log(steps, losses[max(0, steps - (log_every or steps)):], theta, eval_fn, evals, quiet=not log_every)
+    return FitRecord(losses, lrs, theta, tuple(evals))
+
+
+def _log(k, recent, theta, eval_fn, evals, quiet=False):
+    line = f"step {k:5d}: loss {np.mean(recent):.4f}"
+    if eval_fn is not None:
+        value = float(eval_fn(theta))
+        evals.append((k, value))
+        line += f", eval {value:.4f}"
+    if not quiet:
+        print(line)
 
 
 def newton_minimum(model, theta0, *, tol=1e-10, max_steps=100):

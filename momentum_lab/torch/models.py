@@ -8,19 +8,37 @@ usual loop (``zero_grad``, ``backward``, ``step``).
 
 ``torch.nn.Linear`` stores its weight as ``(outputs, inputs)``, the transpose of Keras' kernel and of the
 layout of ``θ``: :func:`build` and :func:`flat_parameters` transpose.
+
+Chapters 11 and 12: :func:`build` also makes the digits classifier
+(:class:`~momentum_lab.networks.SoftmaxMLP`), :func:`classifier_loss` is its loss with ``cross_entropy``,
+and :func:`fit` is the minibatch loop of :func:`momentum_lab.training.fit` with a ``torch.optim``
+optimizer, fed the same index arrays.
 """
 
 import numpy as np
 import torch
 
 from momentum_lab.models import LogisticRegression, TanhMLP
-from momentum_lab.training import TrainingRun
+from momentum_lab.networks import SoftmaxMLP
+from momentum_lab.training import FitRecord, TrainingRun
 
-__all__ = ["build", "flat_parameters", "loss", "train"]
+__all__ = ["build", "classifier_loss", "fit", "flat_parameters", "loss", "train"]
 
 
 def build(model, theta):
-    """A float64 ``torch.nn.Sequential`` computing ``model``'s logits (shape ``(n, 1)``) with weights ``θ``."""
+    """A float64 ``torch.nn.Sequential`` computing ``model``'s logits (shape ``(n, 1)``, or ``(n, C)`` for
+    a :class:`~momentum_lab.networks.SoftmaxMLP`: ``Linear``, ``Tanh`` (or ``ReLU``), …, ``Linear``)
+    with weights ``θ``."""
+    if isinstance(model, SoftmaxMLP):
+        layers = []
+        for n_in, n_out in model.shapes:
+            layers += [torch.nn.Linear(n_in, n_out), torch.nn.Tanh() if model.activation == "tanh" else torch.nn.ReLU()]
+        net = torch.nn.Sequential(*layers[:-1]).double()
+        arrays = [a for pair in model.unflatten(theta) for a in pair]
+        with torch.no_grad():
+            for p, a in zip(net.parameters(), arrays):
+                p.copy_(torch.from_numpy(a.T.copy() if a.ndim == 2 else a.copy()))
+        return net
     if isinstance(model, LogisticRegression):
         net = torch.nn.Sequential(torch.nn.Linear(model.X.shape[1], 1))
     elif isinstance(model, TanhMLP):
@@ -28,7 +46,7 @@ def build(model, theta):
         net = torch.nn.Sequential(torch.nn.Linear(d, model.hidden), torch.nn.Tanh(),
                                   torch.nn.Linear(model.hidden, 1))
     else:
-        raise TypeError(f"model must be a LogisticRegression or a TanhMLP; got {type(model).__name__}")
+        raise TypeError(f"model must be a LogisticRegression, a TanhMLP or a SoftmaxMLP; got {type(model).__name__}")
     net = net.double()
     arrays = list(model.unflatten(theta).values())  # kernel, bias, kernel, bias (Keras layout)
     with torch.no_grad():
@@ -77,3 +95,54 @@ def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0):
     if log_every:
         print(f"step {steps:5d}: loss {losses[-1]:.8f}")
     return TrainingRun(np.array(thetas), np.array(losses))
+
+
+def classifier_loss(net, X, y, l2):
+    """``cross_entropy(net(X), y) + (l2/2) Σ ‖w‖²`` (integer targets, mean reduction) as a scalar."""
+    data = torch.nn.functional.cross_entropy(net(X), y)
+    if not l2:
+        return data
+    return data + 0.5 * l2 * sum((p * p).sum() for p in net.parameters())
+
+
+def fit(model, theta0, make_optimizer, batches, X, y, *, lr_schedule=None, make_scheduler=None, log_every=0):
+    """:func:`momentum_lab.training.fit` in PyTorch: one ``torch.optim`` step per entry of ``batches``.
+
+    Step k: set every group's ``lr`` to ``lr_schedule(k)`` (when given), ``zero_grad``, the minibatch loss
+    ``classifier_loss(net, X[rows], y[rows], model.l2)``, ``backward``, ``step``, then
+    ``scheduler.step()`` (when given).
+
+    Args:
+        model: a :class:`~momentum_lab.networks.SoftmaxMLP`; the network is ``build(model, theta0)``.
+        make_optimizer: ``parameters ↦ torch.optim.Optimizer``, e.g.
+            ``lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)``.
+        batches, X, y: as for :func:`momentum_lab.training.fit` (NumPy arrays).
+        lr_schedule: ``k ↦ η_k``, or None.
+        make_scheduler: ``optimizer ↦ torch.optim.lr_scheduler.LRScheduler``, stepped after every
+            optimizer step (so step k uses the scheduler's k-th rate), or None.
+        log_every: print the mean minibatch loss every ``log_every`` steps.
+
+    Returns a :class:`~momentum_lab.training.FitRecord` (``evals`` empty).
+    """
+    net = build(model, theta0)
+    optimizer = make_optimizer(net.parameters())
+    scheduler = make_scheduler(optimizer) if make_scheduler is not None else None
+    X = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
+    y = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    losses, lrs = np.empty(len(batches)), np.empty(len(batches))
+    for k, rows in enumerate(batches):
+        if lr_schedule is not None:
+            for group in optimizer.param_groups:
+                group["lr"] = float(lr_schedule(k))
+        lrs[k] = optimizer.param_groups[0]["lr"]
+        rows = torch.from_numpy(np.asarray(rows, dtype=np.int64))
+        optimizer.zero_grad()
+        value = classifier_loss(net, X[rows], y[rows], model.l2)
+        value.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        losses[k] = value.item()
+        if log_every and (k + 1) % log_every == 0:
+            print(f"step {k + 1:5d}: loss {losses[k + 1 - log_every:k + 1].mean():.4f}")
+    return FitRecord(losses, lrs, flat_parameters(net))
