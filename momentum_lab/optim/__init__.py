@@ -4,6 +4,8 @@
   ``gradient_descent_step``;
 * :mod:`~momentum_lab.optim.momentum` (chapter 2): ``ClassicalMomentum``, ``KerasMomentum`` and ``SGD``
   (torch's convention), with the table of the three conventions in its docstring;
+* :mod:`~momentum_lab.optim.adaptive` (chapter 12): ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``NAdam``
+  (torch's conventions) and ``KerasAdagrad``, ``KerasRMSprop``, ``KerasAdam``, ``KerasAdamW``, ``KerasNadam``;
 * :mod:`~momentum_lab.optim.trajectory` (chapters 1–3): ``trajectory`` records a run's iterates and
   ``landscape_run`` gives the explorers a run with its verdict;
 * :mod:`~momentum_lab.optim._engine` (private): the per-parameter state and the chunked, multi-threaded
@@ -28,11 +30,33 @@ from momentum_lab.optim._engine import (
     get_num_threads,
     set_num_threads,
 )
+from momentum_lab.optim.adaptive import (
+    Adagrad,
+    Adam,
+    AdamW,
+    KerasAdagrad,
+    KerasAdam,
+    KerasAdamW,
+    KerasNadam,
+    KerasRMSprop,
+    NAdam,
+    RMSprop,
+)
 from momentum_lab.optim.gradient_descent import GradientDescent, gradient_descent, gradient_descent_step
 from momentum_lab.optim.momentum import SGD, ClassicalMomentum, KerasMomentum
 from momentum_lab.optim.trajectory import DIVERGENCE_NORM, DivergenceWarning, landscape_run, trajectory
 
 __all__ = [
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "KerasAdagrad",
+    "KerasAdam",
+    "KerasAdamW",
+    "KerasNadam",
+    "KerasRMSprop",
+    "NAdam",
+    "RMSprop",
     "CHUNK_BYTES",
     "DIVERGENCE_NORM",
     "PARALLEL_MIN_SIZE",
