@@ -1,4 +1,7 @@
-"""Packages whose submodules load on first attribute access (PEP 562)."""
+"""Packages whose submodules load on first attribute access (PEP 562).
+
+Used by every chapter's imports; part of no chapter itself.
+"""
 
 from importlib import import_module
 

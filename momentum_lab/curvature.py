@@ -1,5 +1,7 @@
 """Eigenvalues of a Hessian you never form: power iteration and Lanczos on Hessian-vector products.
 
+Chapter 5 ("Hessians": power iteration on Hessian-vector products) and chapter 10 (Lanczos on the capstone's loss).
+
 The tuning rules for momentum need the extreme curvatures of the loss, ``μ`` and ``L``: the smallest and
 the largest eigenvalue of the Hessian ``H``. For a model with d parameters ``H`` has d² entries, but a
 Hessian-vector product ``v ↦ Hv`` costs only about two gradients (Pearlmutter 1994; ``autodiff.hvp``).

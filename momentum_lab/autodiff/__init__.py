@@ -1,5 +1,7 @@
 """A small reverse-mode automatic differentiation over NumPy, with a nestable ``GradientTape``.
 
+Chapters 4 ("Automatic differentiation from scratch") and 5 ("Hessians").
+
 ::
 
     import numpy as np

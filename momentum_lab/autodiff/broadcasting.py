@@ -1,5 +1,7 @@
 """``reshape``, ``broadcast_to``, ``sum`` and the one ``unbroadcast`` helper.
 
+Chapter 4 ("Automatic differentiation from scratch"): undoing broadcasting in the backward pass.
+
 ``broadcast_to`` copies a value along new or length-1 axes; its VJP adds the copies back up, which is
 ``sum``. ``sum``'s VJP hands the same cotangent to every summed element, which is ``broadcast_to``. The
 two are each other's backward pass, and :func:`unbroadcast` (sum over the axes that broadcasting

@@ -1,5 +1,7 @@
 """Checking derivatives against central finite differences (first, second, ... order).
 
+Chapters 4 and 5: the finite-difference checks every rule is tested with.
+
 ``check_grads(f, x, y, order=2)`` compares, for every argument,
 
 * order 1: the full Jacobian from ``GradientTape.jacobian`` (one batched backward pass) and a

@@ -1,5 +1,7 @@
 """Elementwise primitives: arithmetic and the usual scalar functions, each with its VJP beside it.
 
+Chapter 4 ("Automatic differentiation from scratch"): the elementwise operations and their rules.
+
 All binary operations broadcast like NumPy; their VJPs hand the cotangent back through
 :func:`~momentum_lab.autodiff.broadcasting.unbroadcast`. Unary VJPs are ``g * f'(x)`` written with
 library operations (often in terms of the output ``ans``: ``exp' = exp``, ``tanh' = 1 − tanh²``), so a

@@ -1,4 +1,6 @@
 """Function transformations on top of ``GradientTape``: ``grad``, ``value_and_grad``, ``jacobian``,
+
+Chapter 4 (grad, value_and_grad, jacobian) and chapter 5 ("Hessians": hessian, hvp).
 ``hessian``, ``hvp``.
 
 ``grad`` and ``value_and_grad`` take a function and return a function (JAX style); ``jacobian``,

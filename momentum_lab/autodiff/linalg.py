@@ -1,5 +1,7 @@
 """``matmul`` and its two VJPs.
 
+Chapter 4: matrix products and their rules (and chapter 10's models, which use them).
+
 For matrices, ``C = A @ B`` has ``∂/∂A = G @ Bᵀ`` and ``∂/∂B = Aᵀ @ G``. Vectors are the 1-D cases of
 ``np.matmul`` (a row vector on the left, a column vector on the right), whose VJPs are outer products or
 matrix-vector products. A batched cotangent (leading axes) turns the matrix-vector products into one

@@ -1,5 +1,7 @@
 """Every differentiable operation, by its NumPy name (the catalogue the ``Tensor`` operators call).
 
+Chapter 4: the operations a differentiated function may call, in one namespace.
+
 The definitions, each with its VJP beside it, live in ``broadcasting.py`` (reshape, broadcast_to, sum,
 unbroadcast), ``elementwise.py``, ``reductions.py``, ``shapes.py`` and ``linalg.py``.
 """

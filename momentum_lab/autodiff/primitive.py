@@ -1,5 +1,7 @@
 """Primitives: a NumPy forward function and its vector-Jacobian products (VJPs), side by side.
 
+Chapter 4 ("Automatic differentiation from scratch"): how an operation and its rule are declared.
+
 Every differentiable operation is a :class:`Primitive`. Calling one
 
 1. runs the forward function on the raw arrays and wraps the result in a :class:`Tensor`;

@@ -1,5 +1,7 @@
 """Reductions beyond ``sum``: ``mean``, ``max``, ``logsumexp`` and the softmax pair built on it.
 
+Chapter 4: sums, means and the other reductions, with their rules.
+
 Each VJP puts the reduced axes back (length 1) so the cotangent broadcasts against the input; leading
 batch axes of the cotangent ride along in front.
 """

@@ -1,5 +1,7 @@
 """Moving entries around: ``transpose``, indexing, ``take_along_axis``, ``concatenate``, ``stack``.
 
+Chapter 4: reshapes, indexing and the other shape operations, with their rules.
+
 Their VJPs move the cotangent back: transpose by the inverse permutation, indexing by scattering into
 zeros (``_scatter``; whose own VJP is indexing again), concatenation by slicing. Leading batch axes of the
 cotangent are kept in front: a batched index starts with one full slice per batch axis.

@@ -1,5 +1,7 @@
 """``GradientTape``: record operations, then run them backwards.
 
+Chapter 4 (the tape) and chapter 5 (nested tapes for second derivatives).
+
 A tape that is *recording* (inside its ``with`` block) sits on the stack ``active_tapes``. Every primitive
 called while it is there asks it to :meth:`~GradientTape._record` the call; the tape writes the call down
 only if it watches one of the inputs, and then watches the output as well. Calls are appended in the

@@ -1,5 +1,7 @@
 """``Tensor`` and ``Variable``: a NumPy array that tapes can record.
 
+Chapter 4 ("Automatic differentiation from scratch"): the value a tape records.
+
 A :class:`Tensor` is nothing more than a NumPy array in a thin wrapper (one slot, ``data``). It does
 not know its parents or its gradient: which operations produced which tensors is written down by the
 :class:`~momentum_lab.autodiff.tape.GradientTape` objects that were recording at the time, as in

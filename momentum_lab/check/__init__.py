@@ -1,4 +1,6 @@
 """Checkers for the exercises: they run a learner's code, recognise typical mistakes and say what to
+
+The exercises of every chapter: one checker module per topic.
 look at, without printing the solution.
 
 Each checker returns a :class:`Feedback`, which prints as a short message in a notebook and is truthy

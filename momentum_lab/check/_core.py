@@ -1,5 +1,7 @@
 """The machinery every checker shares.
 
+Shared by the checkers of every chapter's exercises.
+
 A checker knows the reference answer and a list of :class:`Mistake` s: wrong versions of the answer,
 each with a hint. :func:`compare_function` runs the learner's function on a few cases; if it matches
 the reference everywhere the answer passes; if it matches one of the mistakes on every case the

@@ -1,5 +1,7 @@
 """Keras 3 / TensorFlow equivalents of the from-scratch pieces.
 
+Every chapter's TensorFlow comparison: chapter 2 (optimizers), 6–9 (losses), 10 (models).
+
 Importing ``momentum_lab.tf`` does not import TensorFlow; its submodules do (``momentum_lab.tf.optimizers``,
 ``momentum_lab.tf.losses``, ``momentum_lab.tf.models``), and they are loaded on first attribute access.
 """

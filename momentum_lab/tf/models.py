@@ -1,5 +1,7 @@
 """Keras 3 versions of ``momentum_lab.models``: the same classifiers, trained with ``keras.optimizers.SGD``.
 
+Chapter 10 ("Putting it together"): the capstone's models trained in Keras.
+
 :func:`build` turns a from-scratch model (:class:`~momentum_lab.models.LogisticRegression` or
 :class:`~momentum_lab.models.TanhMLP`) and a flat parameter vector ``θ`` into a float64
 ``keras.Sequential`` of ``Dense`` layers holding exactly those numbers; :func:`loss` computes the same

@@ -1,5 +1,7 @@
 """Keras 3 version of ``momentum_lab.optim``: heavy-ball momentum written from scratch as a Keras optimizer.
 
+Chapter 2 ("Momentum: the heavy ball"): heavy ball written as a Keras optimizer.
+
 :class:`HeavyBall` is a ``keras.optimizers.Optimizer`` subclass in Keras' own form of momentum (the form
 of ``momentum_lab.optim.KerasMomentum``), so it reproduces ``keras.optimizers.SGD(momentum=…)`` step for
 step. It shows the three things a Keras optimizer writes:

@@ -1,5 +1,7 @@
 """PyTorch equivalents of the from-scratch pieces.
 
+Every chapter's PyTorch comparison: chapter 2 (optimizers), 6–9 (losses), 10 (models).
+
 Importing ``momentum_lab.torch`` does not import PyTorch; its submodules do (``momentum_lab.torch.optimizers``,
 ``momentum_lab.torch.losses``, ``momentum_lab.torch.models``), and they are loaded on first attribute access.
 """

@@ -1,5 +1,7 @@
 """PyTorch version of ``momentum_lab.optim``: heavy-ball momentum written from scratch as a torch optimizer.
 
+Chapter 2 ("Momentum: the heavy ball"): heavy ball written as a torch optimizer.
+
 :class:`HeavyBall` is a ``torch.optim.Optimizer`` subclass computing exactly what ``torch.optim.SGD``
 computes (its single-tensor path), in a dozen readable lines: per-parameter state created on first use,
 ``param_groups`` holding the hyperparameters (so schedulers and ``add_param_group`` work), a step under

@@ -1,5 +1,7 @@
 """What every widget shares: a container with a stable text form, and figures drawn into an Image.
 
+Shared by the explorers of every chapter (chapters 1–12).
+
 Widgets redraw by rendering a matplotlib figure to PNG bytes and putting them into an
 ``ipywidgets.Image``. Unlike an ``Output`` area, this needs no output capture, so the widget behaves
 the same in Jupyter, in nbclient (the book build) and under nbval, where captured output would leak into

@@ -1,5 +1,7 @@
 """The bridge between the Python explorers and their live versions on the published page.
 
+Every chapter's explorer, as the published page runs it (chapters 1–12).
+
 Every explorer of the book exists twice: as an ipywidgets widget in the notebook (for readers with a
 kernel) and as a script in the static HTML (``book/_static/explorers/NAME.js``, for everyone else). The
 Python compute function stays the single source of truth; the page's ``compute(params)`` must return
