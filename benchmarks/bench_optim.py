@@ -10,6 +10,10 @@ Measured in one process on the same arrays' sizes:
    5 × 4 bytes per parameter (200 MB at 10M; cache write-allocate traffic not counted). A copy of the
    same three arrays with ``np.copyto`` reads and writes each once, 6 × 4 bytes per parameter. Goal: the
    step's bandwidth is at least half the copy's.
+4. ``Adam().step(θ, g)`` and ``AdamW().step(θ, g)`` (torch's defaults) vs ``torch.optim.Adam`` /
+   ``AdamW`` with ``foreach=True`` (goal ≤ 1.2×), with their effective bandwidth: an Adam step reads θ, g,
+   m and v and writes θ, m and v, 7 × 4 bytes per parameter, against a copy of those four arrays
+   (8 × 4 bytes per parameter).
 """
 
 import numpy as np
@@ -55,8 +59,24 @@ def _keras(n):
     return lambda: opt.apply_gradients([(g, v)])
 
 
-def _copy(n):
-    sources = [_arrays(n, seed)[0] for seed in range(3)]  # stand-ins for θ, g, b
+def _ours_adam(n, name):
+    theta, grad = _arrays(n)
+    opt = getattr(optim, name)()
+    return lambda: opt.step(theta, grad)
+
+
+def _torch_adam(n, name):
+    import torch
+
+    theta, grad = _arrays(n)
+    p = torch.nn.Parameter(torch.from_numpy(theta))
+    p.grad = torch.from_numpy(grad)
+    opt = getattr(torch.optim, name)([p], foreach=True)
+    return opt.step
+
+
+def _copy(n, arrays=3):
+    sources = [_arrays(n, seed)[0] for seed in range(arrays)]  # stand-ins for θ, g, b (and v)
     targets = [np.empty_like(s) for s in sources]
 
     def copy():
@@ -116,4 +136,21 @@ def run(quick=False):
                     "≥ 0.5× copy bandwidth", step_bw >= 0.5 * copy_bw, value=step_bw, unit="GB/s",
                     extra={"copy_GBps": copy_bw, "fraction": step_bw / copy_bw,
                            "step_GBps_1_thread": 5 * 4 * n / ours_1 / 1e9}))
+
+    # 4. Adam and AdamW (torch's defaults) against torch's foreach implementation, and their bandwidth.
+    adam, torch_adam, adamw, torch_adamw, copy4_s = _interleaved(
+        [_ours_adam(n, "Adam"), _torch_adam(n, "Adam"), _ours_adam(n, "AdamW"), _torch_adam(n, "AdamW"),
+         _copy(n, arrays=4)], rounds, min_time)
+    copy4_bw = 8 * 4 * n / copy4_s / 1e9
+    for name, ours_s, torch_s in [("Adam", adam, torch_adam), ("AdamW", adamw, torch_adamw)]:
+        bw = 7 * 4 * n / ours_s / 1e9
+        rows.append(Row(GROUP, f"{name}().step, {size}, {optim.get_num_threads()} threads", ours_s,
+                        f"torch.optim.{name} foreach ({torch.get_num_threads()} threads)", torch_s,
+                        "≤ 1.2× torch", ours_s / torch_s <= 1.2,
+                        extra={"GBps": bw, "torch_GBps": 7 * 4 * n / torch_s / 1e9, "copy_GBps": copy4_bw,
+                               "fraction_of_copy": bw / copy4_bw}))
+    rows.append(Row(GROUP, "effective bandwidth of the Adam step (read θ, g, m, v; write θ, m, v)", None,
+                    f"np.copyto of θ, g, m, v: {copy4_bw:.1f} GB/s (ours {7 * 4 * n / adam / 1e9 / copy4_bw:.2f}×)",
+                    copy4_s, "reported", value=7 * 4 * n / adam / 1e9, unit="GB/s",
+                    extra={"copy_GBps": copy4_bw, "fraction": 7 * 4 * n / adam / 1e9 / copy4_bw}))
     return rows
