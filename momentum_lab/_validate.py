@@ -1,4 +1,9 @@
-"""Argument checks shared by the library. Messages name the argument, the constraint and the value."""
+"""Argument checks shared by the library. Messages name the argument, the constraint and the value.
+
+One helper per kind of argument: numbers (``real_number``, ``positive``, ``non_negative``,
+``in_unit_interval``, ``positive_int``), arrays (``as_float_array``), flags (``flag``) and axes
+(``normalize_axes``). Every module that checks such an argument calls these.
+"""
 
 import numbers
 
@@ -62,6 +67,16 @@ def positive_int(value, name, *, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {name}={value!r}")
     return int(value)
+
+
+def flag(value, name):
+    """Return ``value`` as a Python bool, or raise TypeError unless it is True or False (NumPy bools count).
+
+    ``1``, ``"yes"`` and ``None`` are refused, so a misplaced positional argument does not pass as a flag.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {name}={value!r} ({type(value).__name__})")
+    return bool(value)
 
 
 def normalize_axes(axis, ndim, name="axis"):

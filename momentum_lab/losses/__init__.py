@@ -1,8 +1,11 @@
 """Loss functions from scratch, each a pure function ``loss(y_true, y_pred, ..., reduction="mean")``.
 
-Every loss runs on NumPy arrays and on tensors of ``momentum_lab.autodiff`` (its ``GradientTape`` then
-gives gradients and Hessians of the loss). Keras 3 and PyTorch versions of the same formulas live in
-``momentum_lab.tf.losses`` and ``momentum_lab.torch.losses``.
+Chapters 6–9. Every loss runs on NumPy arrays and on tensors of ``momentum_lab.autodiff`` (its
+``GradientTape`` then gives gradients and Hessians of the loss). Each is written once, as a formula
+``*_values(xp, ...)`` beside its function that returns the unreduced losses over an ops namespace
+(:mod:`momentum_lab.losses._ops`); the Keras classes in ``momentum_lab.tf.losses`` and the torch modules
+in ``momentum_lab.torch.losses`` call the same formulas with ``keras.ops`` and a torch shim, adding only
+their framework's reductions, weights and argument conventions.
 
 * regression (:mod:`.regression`): ``mean_squared_error``, ``mean_absolute_error``, ``huber``, ``log_cosh``
 * probabilistic (:mod:`.probabilistic`): ``binary_crossentropy``, ``categorical_crossentropy``,
@@ -18,7 +21,7 @@ class axis one value per sample, and overlap losses one value per score (the axe
 Probabilities are clipped to ``[EPSILON, 1 − EPSILON]``, ``EPSILON = 1e-7``, before a logarithm.
 """
 
-from momentum_lab.losses._backend import EPSILON, REDUCTIONS
+from momentum_lab.losses._ops import EPSILON, REDUCTIONS
 from momentum_lab.losses.classical import (
     exponential_loss,
     gan_discriminator_loss,
@@ -36,6 +39,17 @@ from momentum_lab.losses.probabilistic import (
 )
 from momentum_lab.losses.regression import huber, log_cosh, mean_absolute_error, mean_squared_error
 from momentum_lab.losses.segmentation import dice, focal_tversky, jaccard, tversky
+
+#: The Keras classes (``momentum_lab.tf.losses``) and torch modules (``momentum_lab.torch.losses``), one per
+#: loss, in the order of the functions below.
+CLASS_NAMES = (
+    "MeanSquaredError", "MeanAbsoluteError", "Huber", "LogCosh",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "KLDivergence",
+    "Hinge", "SquaredHinge", "CategoricalHinge", "WestonWatkinsHinge",
+    "ZeroOneLoss", "ExponentialLoss", "LogLoss",
+    "GANDiscriminatorLoss", "GANGeneratorMinimaxLoss", "GANGeneratorNonsaturatingLoss",
+    "Dice", "Jaccard", "Tversky", "FocalTversky",
+)
 
 __all__ = [
     "EPSILON",

@@ -9,21 +9,16 @@ The GAN losses take the discriminator's outputs on real and on generated samples
 D ∈ [0, 1] clipped to ``[1e-7, 1 − 1e-7]`` before the logarithm.
 """
 
-import numpy as np
-
-from momentum_lab.losses._backend import (
-    EPSILON,
-    check_flag,
+from momentum_lab._validate import flag
+from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._ops import EPSILON
+from momentum_lab.losses._validate import (
     check_reduction,
     check_same_shape,
     check_unit_interval,
-    namespace,
-    operand,
-    prepare_pair,
-    reduce,
-    signed_labels,
     values_of,
 )
+from momentum_lab.losses.margin import label_margin_loss, signed_labels
 
 __all__ = [
     "zero_one_loss",
@@ -35,10 +30,36 @@ __all__ = [
 ]
 
 
-def _margins(y_true, y_pred, reduction):
-    xp, _, scores, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    labels = signed_labels(true_values)
-    return xp, xp.constant(labels) * scores, labels * pred_values
+def zero_one_values(xp, y_true, y_pred):
+    """Per element 1 if ``m = y·f ≤ 0`` else 0 (``y`` = :func:`signed_labels`), with gradient 0."""
+    margins = signed_labels(xp, y_true) * y_pred
+    zeros = 0.0 * margins  # keeps the margins on the tape (and their dtype), with derivative 0
+    return xp.where(margins <= 0, zeros + 1.0, zeros)
+
+
+def exponential_values(xp, y_true, y_pred):
+    """Per element ``exp(−y·f)``."""
+    return xp.exp(-(signed_labels(xp, y_true) * y_pred))
+
+
+def log_loss_values(xp, y_true, y_pred):
+    """Per element ``softplus(−y·f)``."""
+    return xp.softplus(-(signed_labels(xp, y_true) * y_pred))
+
+
+def neg_log_d(xp, output, from_logits=True):
+    """Per element −log D: ``softplus(−x)`` for a logit x, ``−log clip(D, EPSILON, 1 − EPSILON)`` for a
+    probability."""
+    if from_logits:
+        return xp.softplus(-output)
+    return -xp.log(xp.clip(output, EPSILON, 1.0 - EPSILON))
+
+
+def neg_log_one_minus_d(xp, output, from_logits=True):
+    """Per element −log(1 − D): ``softplus(x)`` for a logit x, ``−log(1 − clip(D, EPSILON, 1 − EPSILON))``."""
+    if from_logits:
+        return xp.softplus(output)
+    return -xp.log(1.0 - xp.clip(output, EPSILON, 1.0 - EPSILON))
 
 
 def zero_one_loss(y_true, y_pred, *, reduction="mean"):
@@ -61,9 +82,7 @@ def zero_one_loss(y_true, y_pred, *, reduction="mean"):
         >>> float(zero_one_loss([1, -1, 1, -1], [2.0, -0.5, -1.0, 0.0]))  # mistakes at 3rd and 4th
         0.5
     """
-    xp, margins, margin_values = _margins(y_true, y_pred, reduction)
-    mistakes = xp.constant((margin_values <= 0).astype(np.float64))
-    return reduce(xp, mistakes + 0.0 * margins, reduction)
+    return label_margin_loss(zero_one_values, y_true, y_pred, reduction)
 
 
 def exponential_loss(y_true, y_pred, *, reduction="mean"):
@@ -90,8 +109,7 @@ def exponential_loss(y_true, y_pred, *, reduction="mean"):
         Freund and Schapire, J. Comput. Syst. Sci. 1997; Friedman, Hastie and Tibshirani, "Additive
         logistic regression", Ann. Statist. 2000.
     """
-    xp, margins, _ = _margins(y_true, y_pred, reduction)
-    return reduce(xp, xp.exp(-margins), reduction)
+    return label_margin_loss(exponential_values, y_true, y_pred, reduction)
 
 
 def log_loss(y_true, y_pred, *, reduction="mean"):
@@ -119,35 +137,20 @@ def log_loss(y_true, y_pred, *, reduction="mean"):
     Reference:
         PyTorch ``torch.nn.functional.soft_margin_loss`` computes the same mean.
     """
-    xp, margins, _ = _margins(y_true, y_pred, reduction)
-    return reduce(xp, xp.softplus(-margins), reduction)
+    return label_margin_loss(log_loss_values, y_true, y_pred, reduction)
 
 
-def _gan_inputs(values, from_logits):
-    """Check ``{name: value}`` discriminator outputs; return ``xp`` and the operands in order."""
-    from_logits = check_flag(from_logits, "from_logits")
-    xp = namespace(*values.values())
+def _gan_inputs(values, from_logits, reduction):
+    """Check ``{name: value}`` discriminator outputs; return the flag and the operands in order."""
+    check_reduction(reduction)
+    from_logits = flag(from_logits, "from_logits")
     operands = []
     for name, value in values.items():
         array = values_of(value, name)
         if not from_logits:
             check_unit_interval(array, name, "probabilities D in [0, 1] (from_logits=False)")
-        operands.append(operand(xp, value, array))
-    return xp, from_logits, operands
-
-
-def _neg_log_d(xp, output, from_logits):
-    """−log D: softplus(−x) for a logit x, −log clip(D, 1e-7, 1 − 1e-7) for a probability."""
-    if from_logits:
-        return xp.softplus(-output)
-    return -xp.log(xp.clip(output, EPSILON, 1.0 - EPSILON))
-
-
-def _neg_log_one_minus_d(xp, output, from_logits):
-    """−log(1 − D): softplus(x) for a logit x, −log(1 − clip(D, 1e-7, 1 − 1e-7)) for a probability."""
-    if from_logits:
-        return xp.softplus(output)
-    return -xp.log(1.0 - xp.clip(output, EPSILON, 1.0 - EPSILON))
+        operands.append(value if ops.is_tensor(value) else array)
+    return from_logits, operands, any(ops.is_tensor(value) for value in values.values())
 
 
 def gan_discriminator_loss(d_real, d_fake, *, from_logits=True, reduction="mean"):
@@ -176,14 +179,13 @@ def gan_discriminator_loss(d_real, d_fake, *, from_logits=True, reduction="mean"
     Reference:
         Goodfellow et al., "Generative adversarial nets", NeurIPS 2014 (eq. 1, negated).
     """
-    check_reduction(reduction)
-    xp, from_logits, (real, fake) = _gan_inputs({"d_real": d_real, "d_fake": d_fake}, from_logits)
-    real_terms = _neg_log_d(xp, real, from_logits)
-    fake_terms = _neg_log_one_minus_d(xp, fake, from_logits)
+    from_logits, (real, fake), keep = _gan_inputs({"d_real": d_real, "d_fake": d_fake}, from_logits, reduction)
+    real_terms = neg_log_d(ops, real, from_logits)
+    fake_terms = neg_log_one_minus_d(ops, fake, from_logits)
     if reduction == "none":
-        check_same_shape(values_of(d_real, "d_real"), values_of(d_fake, "d_fake"), "d_real", "d_fake")
-        return real_terms + fake_terms
-    return reduce(xp, real_terms, reduction) + reduce(xp, fake_terms, reduction)
+        check_same_shape(values_of(d_real, "d_real").shape, values_of(d_fake, "d_fake").shape, "d_real", "d_fake")
+        return ops.reduce(real_terms + fake_terms, reduction, keep)
+    return ops.reduce(real_terms, reduction, keep) + ops.reduce(fake_terms, reduction, keep)
 
 
 def gan_generator_minimax_loss(d_fake, *, from_logits=True, reduction="mean"):
@@ -209,9 +211,8 @@ def gan_generator_minimax_loss(d_fake, *, from_logits=True, reduction="mean"):
     Reference:
         Goodfellow et al., "Generative adversarial nets", NeurIPS 2014.
     """
-    check_reduction(reduction)
-    xp, from_logits, (fake,) = _gan_inputs({"d_fake": d_fake}, from_logits)
-    return reduce(xp, -_neg_log_one_minus_d(xp, fake, from_logits), reduction)
+    from_logits, (fake,), keep = _gan_inputs({"d_fake": d_fake}, from_logits, reduction)
+    return ops.reduce(-neg_log_one_minus_d(ops, fake, from_logits), reduction, keep)
 
 
 def gan_generator_nonsaturating_loss(d_fake, *, from_logits=True, reduction="mean"):
@@ -237,6 +238,5 @@ def gan_generator_nonsaturating_loss(d_fake, *, from_logits=True, reduction="mea
     Reference:
         Goodfellow et al., "Generative adversarial nets", NeurIPS 2014, section 3.
     """
-    check_reduction(reduction)
-    xp, from_logits, (fake,) = _gan_inputs({"d_fake": d_fake}, from_logits)
-    return reduce(xp, _neg_log_d(xp, fake, from_logits), reduction)
+    from_logits, (fake,), keep = _gan_inputs({"d_fake": d_fake}, from_logits, reduction)
+    return ops.reduce(neg_log_d(ops, fake, from_logits), reduction, keep)

@@ -10,18 +10,53 @@ Conventions:
   axis first) and per-sample losses for the multi-class ones.
 """
 
-import numpy as np
-
 from momentum_lab._validate import positive
-from momentum_lab.losses._backend import check_one_hot, prepare_pair, reduce, signed_labels
+from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._validate import check_binary_labels, check_one_hot, checked_pair
 
 __all__ = ["hinge", "squared_hinge", "categorical_hinge", "weston_watkins_hinge"]
 
 
-def _margins(y_true, y_pred, reduction):
-    xp, _, scores, true_values, _ = prepare_pair(y_true, y_pred, reduction)
-    labels = xp.constant(signed_labels(true_values))
-    return xp, labels * scores
+def signed_labels(xp, y):
+    """Binary labels as {−1, 1}: ``2y − 1`` when every label is 0 or 1, else ``y`` as given (Keras' rule)."""
+    return xp.where(xp.all((y == 0) | (y == 1)), 2.0 * y - 1.0, y)
+
+
+def hinge_values(xp, y_true, y_pred):
+    """Per element ``max(0, 1 − y·y_pred)`` with ``y`` = :func:`signed_labels` of ``y_true``."""
+    return xp.relu(1.0 - signed_labels(xp, y_true) * y_pred)
+
+
+def squared_hinge_values(xp, y_true, y_pred):
+    """Per element ``max(0, 1 − y·y_pred)²``."""
+    return xp.square(hinge_values(xp, y_true, y_pred))
+
+
+def categorical_hinge_values(xp, y_true, y_pred, margin=1.0, wrong_classes_only=True, axis=-1):
+    """Per sample ``max(0, margin + max_j s_j − x_k)``, ``x_k = Σ y·x`` the true class's score.
+
+    ``s = x`` over the wrong classes only (Crammer–Singer, ``wrong_classes_only=True``), or ``s = (1 − y)·x``
+    over all classes, where the true class enters as a 0 (Keras' ``categorical_hinge``).
+    """
+    true_score = xp.sum(y_true * y_pred, axis=axis)
+    if wrong_classes_only:
+        scores = xp.where(y_true > 0.5, -float("inf"), y_pred)
+    else:
+        scores = (1.0 - y_true) * y_pred
+    return xp.relu(margin + xp.max(scores, axis=axis) - true_score)
+
+
+def weston_watkins_hinge_values(xp, y_true, y_pred, margin=1.0, axis=-1):
+    """Per sample ``Σ_{j≠k} max(0, margin + x_j − x_k)``."""
+    true_score = xp.sum(y_true * y_pred, axis=axis, keepdims=True)
+    return xp.sum((1.0 - y_true) * xp.relu(margin + y_pred - true_score), axis=axis)
+
+
+def label_margin_loss(formula, y_true, y_pred, reduction):
+    """A NumPy loss of binary labels and scores: check them, evaluate ``formula`` on the scores, reduce."""
+    pair = checked_pair(y_true, y_pred, reduction)
+    check_binary_labels(pair.true_values)  # labels are data: the tape sees only the scores
+    return ops.reduce(formula(ops, pair.true_values, pair.y_pred), reduction, pair.keep_tensor)
 
 
 def hinge(y_true, y_pred, *, reduction="mean"):
@@ -46,8 +81,7 @@ def hinge(y_true, y_pred, *, reduction="mean"):
     Reference:
         Cortes and Vapnik, "Support-vector networks", Machine Learning 1995. Keras ``keras.losses.hinge``.
     """
-    xp, margins = _margins(y_true, y_pred, reduction)
-    return reduce(xp, xp.relu(1.0 - margins), reduction)
+    return label_margin_loss(hinge_values, y_true, y_pred, reduction)
 
 
 def squared_hinge(y_true, y_pred, *, reduction="mean"):
@@ -72,20 +106,18 @@ def squared_hinge(y_true, y_pred, *, reduction="mean"):
     Reference:
         Keras ``keras.losses.squared_hinge``.
     """
-    xp, margins = _margins(y_true, y_pred, reduction)
-    return reduce(xp, xp.square(xp.relu(1.0 - margins)), reduction)
+    return label_margin_loss(squared_hinge_values, y_true, y_pred, reduction)
 
 
-def _multiclass(y_true, y_pred, reduction):
-    xp, _, scores, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    if pred_values.ndim == 0 or pred_values.shape[-1] < 2:
+def _multiclass(formula, y_true, y_pred, margin, reduction):
+    margin = positive(margin, "margin")
+    pair = checked_pair(y_true, y_pred, reduction)
+    if pair.pred_values.ndim == 0 or pair.pred_values.shape[-1] < 2:
         raise ValueError(
-            f"y_pred must have at least 2 classes on its last axis; got y_pred.shape={pred_values.shape}"
+            f"y_pred must have at least 2 classes on its last axis; got y_pred.shape={pair.pred_values.shape}"
         )
-    check_one_hot(true_values)
-    is_true = true_values == 1
-    true_score = xp.sum(xp.constant(true_values) * scores, axis=-1, keepdims=True)
-    return xp, scores, is_true, true_score
+    check_one_hot(pair.true_values)
+    return ops.reduce(formula(ops, pair.true_values, pair.y_pred, margin), reduction, pair.keep_tensor)
 
 
 def categorical_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
@@ -115,12 +147,7 @@ def categorical_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
         Crammer and Singer, "On the algorithmic implementation of multiclass kernel-based vector
         machines", JMLR 2001.
     """
-    margin = positive(margin, "margin")
-    xp, scores, is_true, true_score = _multiclass(y_true, y_pred, reduction)
-    wrong_scores = xp.where(is_true, xp.constant(np.full(is_true.shape, -np.inf)), scores)
-    best_wrong = xp.max(wrong_scores, axis=-1, keepdims=True)
-    losses = xp.relu(margin + best_wrong - true_score)
-    return reduce(xp, xp.sum(losses, axis=-1), reduction)
+    return _multiclass(categorical_hinge_values, y_true, y_pred, margin, reduction)
 
 
 def weston_watkins_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
@@ -148,8 +175,4 @@ def weston_watkins_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
     Reference:
         Weston and Watkins, "Support vector machines for multi-class pattern recognition", ESANN 1999.
     """
-    margin = positive(margin, "margin")
-    xp, scores, is_true, true_score = _multiclass(y_true, y_pred, reduction)
-    wrong = xp.constant((~is_true).astype(np.float64))
-    losses = wrong * xp.relu(margin + scores - true_score)
-    return reduce(xp, xp.sum(losses, axis=-1), reduction)
+    return _multiclass(weston_watkins_hinge_values, y_true, y_pred, margin, reduction)

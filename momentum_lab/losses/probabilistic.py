@@ -19,18 +19,16 @@ Conventions shared by the functions here:
 
 import numpy as np
 
-from momentum_lab.losses._backend import (
-    EPSILON,
+from momentum_lab._validate import flag
+from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._ops import EPSILON
+from momentum_lab.losses._validate import (
     check_distribution,
-    check_flag,
     check_label_smoothing,
     check_reduction,
     check_unit_interval,
+    checked_pair,
     class_indices,
-    namespace,
-    operand,
-    prepare_pair,
-    reduce,
     values_of,
 )
 
@@ -40,6 +38,70 @@ __all__ = [
     "sparse_categorical_crossentropy",
     "kl_divergence",
 ]
+
+#: torch's floor for a logarithm of a probability (``binary_cross_entropy``): log p ≥ −100.
+TORCH_LOG_FLOOR = -100.0
+
+
+def _floored_logs(xp, p, floor):
+    """``max(log p, floor)`` and ``max(log1p(−p), floor)``, equal to ``floor`` at ``p = 0`` and ``p = 1``
+    respectively, with no NaN in the gradient there."""
+    log_p = xp.where(p > 0, xp.log(xp.where(p > 0, p, 1.0)), floor)
+    log_1mp = xp.where(p < 1, xp.log1p(-xp.where(p < 1, p, 0.0)), floor)
+    return xp.maximum(log_p, floor), xp.maximum(log_1mp, floor)
+
+
+def binary_crossentropy_values(xp, y, x, from_logits=False, label_smoothing=0.0, log_floor=None, pos_weight=None):
+    """Per element binary cross-entropy of targets ``y`` and probabilities or logits ``x``.
+
+    Targets are first smoothed to ``y(1 − s) + s/2``. Logits: ``softplus(x) − x·y``, plus
+    ``(pos_weight − 1)·y·softplus(−x)`` when ``pos_weight`` is given (torch's weight of the positive
+    term). Probabilities: ``−[y log p + (1 − y) log(1 − p)]`` with ``p`` clipped to ``[EPSILON, 1 − EPSILON]``
+    (Keras), or with unclipped ``p`` and each log floored at ``log_floor`` (torch: −100, ``log(1 − p)`` as
+    ``log1p(−p)``).
+    """
+    if label_smoothing:
+        y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        losses = xp.softplus(x) - x * y
+        if pos_weight is not None:
+            losses = losses + (pos_weight - 1.0) * y * xp.softplus(-x)
+        return losses
+    if log_floor is None:
+        p = xp.clip(x, EPSILON, 1.0 - EPSILON)
+        return -(y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p))
+    log_p, log_1mp = _floored_logs(xp, x, log_floor)
+    return -(y * log_p + (1.0 - y) * log_1mp)
+
+
+def log_probabilities(xp, x, from_logits, axis=-1, high=1.0 - EPSILON):
+    """``log q`` along ``axis``: ``x − logsumexp(x)`` for logits, else ``log clip(x, EPSILON, high)``."""
+    if from_logits:
+        return x - xp.logsumexp(x, axis=axis, keepdims=True)
+    return xp.log(xp.clip(x, EPSILON, high))
+
+
+def cross_entropy_values(xp, y, x, from_logits=False, label_smoothing=0.0, axis=-1, class_weight=None):
+    """Per sample ``−Σ_j w_j y_j log q_j`` along the class ``axis``.
+
+    Targets are first smoothed to ``y(1 − s) + s/C`` (C classes); ``log q`` as in
+    :func:`log_probabilities`; ``w`` = ``class_weight`` (torch's ``weight``), or 1.
+    """
+    if label_smoothing:
+        y = y * (1.0 - label_smoothing) + label_smoothing / x.shape[axis]
+    terms = y * log_probabilities(xp, x, from_logits, axis)
+    if class_weight is not None:
+        terms = terms * class_weight
+    return -xp.sum(terms, axis=axis)
+
+
+def kl_divergence_terms(xp, p, log_q, log_target=False):
+    """Per element ``p (log p − log q)``, 0 where ``p = 0`` (the limit of p log p); with ``log_target`` the
+    target is given as ``log p`` and the term is ``e^{log p} (log p − log q)`` (torch's ``log_target``)."""
+    if log_target:
+        return xp.exp(p) * (p - log_q)
+    # log p where p > 0 and log 1 = 0 elsewhere, so a zero target contributes 0 · (0 − log q) = 0.
+    return p * (xp.log(xp.where(p > 0, p, 1.0)) - log_q)
 
 
 def _check_probabilities(pred_values, from_logits):
@@ -87,28 +149,13 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
         Keras ``keras.losses.binary_crossentropy`` (which averages over the last axis first);
         PyTorch ``binary_cross_entropy`` / ``binary_cross_entropy_with_logits``.
     """
-    from_logits = check_flag(from_logits, "from_logits")
+    from_logits = flag(from_logits, "from_logits")
     s = check_label_smoothing(label_smoothing)
-    xp, y, x, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    check_unit_interval(true_values, "y_true", "targets in [0, 1]")
-    _check_probabilities(pred_values, from_logits)
-    if s:
-        y = y * (1.0 - s) + 0.5 * s
-    if from_logits:
-        losses = xp.softplus(x) - x * y
-    else:
-        p = xp.clip(x, EPSILON, 1.0 - EPSILON)
-        losses = -(y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p))
-    return reduce(xp, losses, reduction)
-
-
-def _cross_entropy(xp, y, x, from_logits):
-    """Per-sample −Σ_j y_j log q_j along the last axis (q = softmax(x) or the clipped probabilities)."""
-    if from_logits:
-        log_q = x - xp.logsumexp(x, axis=-1, keepdims=True)
-    else:
-        log_q = xp.log(xp.clip(x, EPSILON, 1.0 - EPSILON))
-    return -xp.sum(y * log_q, axis=-1)
+    pair = checked_pair(y_true, y_pred, reduction)
+    check_unit_interval(pair.true_values, "y_true", "targets in [0, 1]")
+    _check_probabilities(pair.pred_values, from_logits)
+    losses = binary_crossentropy_values(ops, pair.y_true, pair.y_pred, from_logits, s)
+    return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
 def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, reduction="mean"):
@@ -146,15 +193,14 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
         Keras ``keras.losses.categorical_crossentropy``; PyTorch ``cross_entropy`` with probability
         targets (class axis 1).
     """
-    from_logits = check_flag(from_logits, "from_logits")
+    from_logits = flag(from_logits, "from_logits")
     s = check_label_smoothing(label_smoothing)
-    xp, y, x, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    num_classes = _class_axis(pred_values)
-    check_distribution(true_values, "y_true")
-    _check_probabilities(pred_values, from_logits)
-    if s:
-        y = y * (1.0 - s) + s / num_classes
-    return reduce(xp, _cross_entropy(xp, y, x, from_logits), reduction)
+    pair = checked_pair(y_true, y_pred, reduction)
+    _class_axis(pair.pred_values)
+    check_distribution(pair.true_values, "y_true")
+    _check_probabilities(pair.pred_values, from_logits)
+    losses = cross_entropy_values(ops, pair.y_true, pair.y_pred, from_logits, s)
+    return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, reduction="mean"):
@@ -185,10 +231,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_
         targets (which also skips targets equal to ``ignore_index=-100``; this function has no ignored
         class).
     """
-    from_logits = check_flag(from_logits, "from_logits")
+    from_logits = flag(from_logits, "from_logits")
     s = check_label_smoothing(label_smoothing)
     check_reduction(reduction)
-    xp = namespace(y_pred)
     pred_values = values_of(y_pred, "y_pred")
     num_classes = _class_axis(pred_values)
     labels = class_indices(y_true, num_classes)
@@ -199,9 +244,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_
         )
     _check_probabilities(pred_values, from_logits)
     one_hot = (labels[..., None] == np.arange(num_classes)).astype(np.float64)
-    y = xp.constant(one_hot * (1.0 - s) + s / num_classes)
-    x = operand(xp, y_pred, pred_values)
-    return reduce(xp, _cross_entropy(xp, y, x, from_logits), reduction)
+    x = y_pred if ops.is_tensor(y_pred) else pred_values
+    return ops.reduce(cross_entropy_values(ops, one_hot, x, from_logits, s), reduction, ops.is_tensor(y_pred))
 
 
 def kl_divergence(y_true, y_pred, *, from_logits=False, reduction="mean"):
@@ -231,16 +275,11 @@ def kl_divergence(y_true, y_pred, *, from_logits=False, reduction="mean"):
         [1e-7, 1] too, so zero targets add about 1e-7·log(1e-7/q) each. PyTorch ``kl_div(log q, p)``
         equals this mean only with ``reduction="batchmean"``; its ``"mean"`` also divides by C.
     """
-    from_logits = check_flag(from_logits, "from_logits")
-    xp, p, x, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    _class_axis(pred_values)
-    check_distribution(true_values, "y_true")
-    _check_probabilities(pred_values, from_logits)
-    if from_logits:
-        log_q = x - xp.logsumexp(x, axis=-1, keepdims=True)
-    else:
-        log_q = xp.log(xp.clip(x, EPSILON, 1.0))
-    positive = true_values > 0
-    # log p where p > 0 and log 1 = 0 elsewhere, so a zero target contributes 0 · (0 − log q) = 0.
-    log_p = xp.log(xp.where(positive, p, xp.constant(np.ones_like(true_values))))
-    return reduce(xp, xp.sum(p * (log_p - log_q), axis=-1), reduction)
+    from_logits = flag(from_logits, "from_logits")
+    pair = checked_pair(y_true, y_pred, reduction)
+    _class_axis(pair.pred_values)
+    check_distribution(pair.true_values, "y_true")
+    _check_probabilities(pair.pred_values, from_logits)
+    log_q = log_probabilities(ops, pair.y_pred, from_logits, high=1.0)
+    losses = ops.sum(kl_divergence_terms(ops, pair.y_true, log_q), axis=-1)
+    return ops.reduce(losses, reduction, pair.keep_tensor)

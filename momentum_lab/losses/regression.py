@@ -9,18 +9,49 @@ Conventions shared by the four functions:
   length of that axis). ``"mean"`` averages over every element (Keras' default and torch's ``"mean"``),
   ``"sum"`` adds them up (torch's ``"sum"``).
 * Arrays give NumPy results; tensors of ``momentum_lab.autodiff`` give tensors on the tape.
+
+Each loss is a formula ``*_values(xp, y_true, y_pred, ...)`` returning the per-element losses over an
+ops namespace ``xp`` (see :mod:`momentum_lab.losses._ops`), and a NumPy function that checks the
+inputs, evaluates the formula and reduces. The Keras classes and torch modules call the same formulas.
 """
 
 import math
 
-import numpy as np
-
 from momentum_lab._validate import positive
-from momentum_lab.losses._backend import prepare_pair, reduce
+from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._validate import checked_pair
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "huber", "log_cosh"]
 
 _LOG2 = math.log(2.0)
+
+
+def squared_error_values(xp, y_true, y_pred):
+    """Per element ``(y_pred − y_true)²``."""
+    return xp.square(y_pred - y_true)
+
+
+def absolute_error_values(xp, y_true, y_pred):
+    """Per element ``|y_pred − y_true|``."""
+    return xp.abs(y_pred - y_true)
+
+
+def huber_values(xp, y_true, y_pred, delta=1.0):
+    """Per element ``½e²`` if ``|e| ≤ delta`` else ``delta·|e| − ½delta²``, with ``e = y_pred − y_true``."""
+    error = y_pred - y_true
+    abs_error = xp.abs(error)
+    return xp.where(abs_error <= delta, 0.5 * xp.square(error), delta * abs_error - 0.5 * delta**2)
+
+
+def log_cosh_values(xp, y_true, y_pred):
+    """Per element ``log cosh e = e + softplus(−2e) − log 2``, with ``e = y_pred − y_true``."""
+    error = y_pred - y_true
+    return error + xp.softplus(-2.0 * error) - _LOG2
+
+
+def _elementwise(formula, y_true, y_pred, reduction, *params):
+    pair = checked_pair(y_true, y_pred, reduction)
+    return ops.reduce(formula(ops, pair.y_true, pair.y_pred, *params), reduction, pair.keep_tensor)
 
 
 def mean_squared_error(y_true, y_pred, *, reduction="mean"):
@@ -44,8 +75,7 @@ def mean_squared_error(y_true, y_pred, *, reduction="mean"):
     Reference:
         Keras ``keras.losses.mean_squared_error``; PyTorch ``torch.nn.functional.mse_loss``.
     """
-    xp, y_true, y_pred, _, _ = prepare_pair(y_true, y_pred, reduction)
-    return reduce(xp, xp.square(y_pred - y_true), reduction)
+    return _elementwise(squared_error_values, y_true, y_pred, reduction)
 
 
 def mean_absolute_error(y_true, y_pred, *, reduction="mean"):
@@ -70,8 +100,7 @@ def mean_absolute_error(y_true, y_pred, *, reduction="mean"):
     Reference:
         Keras ``keras.losses.mean_absolute_error``; PyTorch ``torch.nn.functional.l1_loss``.
     """
-    xp, y_true, y_pred, _, _ = prepare_pair(y_true, y_pred, reduction)
-    return reduce(xp, xp.abs(y_pred - y_true), reduction)
+    return _elementwise(absolute_error_values, y_true, y_pred, reduction)
 
 
 def huber(y_true, y_pred, delta=1.0, *, reduction="mean"):
@@ -100,13 +129,7 @@ def huber(y_true, y_pred, delta=1.0, *, reduction="mean"):
         ``keras.losses.huber``; PyTorch ``torch.nn.functional.huber_loss`` (not ``smooth_l1_loss``,
         which divides by ``beta``).
     """
-    delta = positive(delta, "delta")
-    xp, y_true, y_pred, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    error = y_pred - y_true
-    quadratic = 0.5 * xp.square(error)
-    linear = delta * xp.abs(error) - 0.5 * delta**2
-    small = np.abs(pred_values - true_values) <= delta
-    return reduce(xp, xp.where(small, quadratic, linear), reduction)
+    return _elementwise(huber_values, y_true, y_pred, reduction, positive(delta, "delta"))
 
 
 def log_cosh(y_true, y_pred, *, reduction="mean"):
@@ -134,6 +157,4 @@ def log_cosh(y_true, y_pred, *, reduction="mean"):
     Reference:
         Keras ``keras.losses.log_cosh`` (PyTorch has no built-in).
     """
-    xp, y_true, y_pred, _, _ = prepare_pair(y_true, y_pred, reduction)
-    error = y_pred - y_true
-    return reduce(xp, error + xp.softplus(-2.0 * error) - _LOG2, reduction)
+    return _elementwise(log_cosh_values, y_true, y_pred, reduction)

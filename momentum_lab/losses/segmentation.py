@@ -15,35 +15,65 @@ Conventions shared by the four functions:
   as a score of 1 (loss 0, gradient 0), the limit as ``s → 0``, so no NaN ever comes out.
 """
 
-import numpy as np
-
 from momentum_lab._validate import non_negative, normalize_axes, positive
-from momentum_lab.losses._backend import check_unit_interval, is_tensor, prepare_pair, reduce
+from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._validate import check_unit_interval, checked_pair
 
 __all__ = ["dice", "jaccard", "tversky", "focal_tversky"]
 
 
-def _sum_over(xp, x, axes):
-    for a in reversed(axes):  # highest axis first, so the lower indices stay valid
-        x = xp.sum(x, axis=a)
-    return x
-
-
-def _prepare(y_true, y_pred, axis, smooth, reduction):
-    smooth = non_negative(smooth, "smooth")
-    xp, g, p, true_values, pred_values = prepare_pair(y_true, y_pred, reduction)
-    check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
-    check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
-    return xp, g, p, normalize_axes(axis, pred_values.ndim), smooth
-
-
 def _score(xp, numerator, denominator):
     """numerator / denominator, and 1 where the denominator is 0 (only for smooth = 0 on empty inputs)."""
-    den_values = np.asarray(denominator.numpy() if is_tensor(denominator) else denominator)
-    defined = den_values > 0
-    ones = xp.constant(np.ones(den_values.shape))
-    safe = xp.where(defined, denominator, ones)
-    return xp.where(defined, numerator / safe, ones)
+    defined = denominator > 0
+    return xp.where(defined, numerator / xp.where(defined, denominator, 1.0), 1.0)
+
+
+def dice_values(xp, g, p, axis=None, smooth=1.0, squared=False, epsilon=0.0):
+    """Per score ``1 − (2·Σpg + s) / (Σp + Σg + s + ε)`` (``squared``: ``Σp² + Σg²``), sums over ``axis``;
+    ``ε`` is Keras' ``1e-7`` in the denominator only (0 in the library's form)."""
+    intersection = xp.sum(p * g, axis=axis)
+    if squared:
+        total = xp.sum(xp.square(p), axis=axis) + xp.sum(xp.square(g), axis=axis)
+    else:
+        total = xp.sum(p, axis=axis) + xp.sum(g, axis=axis)
+    return 1.0 - _score(xp, 2.0 * intersection + smooth, total + smooth + epsilon)
+
+
+def jaccard_values(xp, g, p, axis=None, smooth=1.0):
+    """Per score ``1 − (TP + s) / (Σp + Σg − TP + s)``, ``TP = Σpg`` over ``axis``."""
+    intersection = xp.sum(p * g, axis=axis)
+    union = xp.sum(p, axis=axis) + xp.sum(g, axis=axis) - intersection
+    return 1.0 - _score(xp, intersection + smooth, union + smooth)
+
+
+def _tversky_index(xp, g, p, axes, alpha, beta, s, epsilon=0.0):
+    """``TI = (TP + s) / (TP + α·FP + β·FN + s + ε)``: α weights the false positives, β the false negatives."""
+    tp = xp.sum(p * g, axis=axes)
+    fp = xp.sum(p * (1.0 - g), axis=axes)
+    fn = xp.sum((1.0 - p) * g, axis=axes)
+    return _score(xp, tp + s, tp + alpha * fp + beta * fn + s + epsilon)
+
+
+def tversky_values(xp, g, p, alpha=0.3, beta=0.7, axis=None, smooth=1.0, epsilon=0.0):
+    """Per score ``1 − TI`` (:func:`_tversky_index`)."""
+    return 1.0 - _tversky_index(xp, g, p, axis, alpha, beta, smooth, epsilon)
+
+
+def focal_tversky_values(xp, g, p, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0):
+    """Per score ``(1 − TI)^{1/γ}`` as ``exp(log(1 − TI)/γ)``, and 0 (gradient 0) where ``TI = 1``."""
+    base = tversky_values(xp, g, p, alpha, beta, axis, smooth)
+    positive_base = base > 0
+    return xp.where(positive_base, xp.exp(xp.log(xp.where(positive_base, base, 1.0)) / gamma), 0.0)
+
+
+def _overlap(formula, y_true, y_pred, axis, smooth, reduction, **params):
+    smooth = non_negative(smooth, "smooth")
+    pair = checked_pair(y_true, y_pred, reduction)
+    check_unit_interval(pair.true_values, "y_true", "mask values in [0, 1]")
+    check_unit_interval(pair.pred_values, "y_pred", "probabilities in [0, 1]")
+    axes = normalize_axes(axis, pair.pred_values.ndim)
+    losses = formula(ops, pair.y_true, pair.y_pred, axis=axes, smooth=smooth, **params)
+    return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
 def dice(y_true, y_pred, axis=None, smooth=1.0, squared=False, *, reduction="mean"):
@@ -76,14 +106,7 @@ def dice(y_true, y_pred, axis=None, smooth=1.0, squared=False, *, reduction="mea
         Dice, Ecology 1945; Milletari, Navab and Ahmadi, "V-Net", 3DV 2016 (squared denominator).
         Keras ``keras.losses.dice`` is ``s = 0`` with 1e-7 added to the denominator only.
     """
-    squared = bool(squared)
-    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
-    intersection = _sum_over(xp, p * g, axes)
-    if squared:
-        total = _sum_over(xp, xp.square(p), axes) + _sum_over(xp, xp.square(g), axes)
-    else:
-        total = _sum_over(xp, p, axes) + _sum_over(xp, g, axes)
-    return reduce(xp, 1.0 - _score(xp, 2.0 * intersection + s, total + s), reduction)
+    return _overlap(dice_values, y_true, y_pred, axis, smooth, reduction, squared=bool(squared))
 
 
 def jaccard(y_true, y_pred, axis=None, smooth=1.0, *, reduction="mean"):
@@ -112,17 +135,7 @@ def jaccard(y_true, y_pred, axis=None, smooth=1.0, *, reduction="mean"):
         Jaccard, Bull. Soc. Vaud. Sci. Nat. 1901; Rahman and Wang, "Optimizing intersection-over-union
         in deep neural networks for image segmentation", ISVC 2016.
     """
-    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
-    intersection = _sum_over(xp, p * g, axes)
-    union = _sum_over(xp, p, axes) + _sum_over(xp, g, axes) - intersection
-    return reduce(xp, 1.0 - _score(xp, intersection + s, union + s), reduction)
-
-
-def _tversky_index(xp, g, p, axes, alpha, beta, s):
-    tp = _sum_over(xp, p * g, axes)
-    fp = _sum_over(xp, p * (1.0 - g), axes)
-    fn = _sum_over(xp, (1.0 - p) * g, axes)
-    return _score(xp, tp + s, tp + alpha * fp + beta * fn + s)
+    return _overlap(jaccard_values, y_true, y_pred, axis, smooth, reduction)
 
 
 def tversky(y_true, y_pred, alpha=0.3, beta=0.7, axis=None, smooth=1.0, *, reduction="mean"):
@@ -156,10 +169,8 @@ def tversky(y_true, y_pred, alpha=0.3, beta=0.7, axis=None, smooth=1.0, *, reduc
         ``keras.losses.tversky`` swaps the two (its ``alpha`` multiplies FN) and uses ``s = 0`` with
         1e-7 added to the denominator.
     """
-    alpha = non_negative(alpha, "alpha")
-    beta = non_negative(beta, "beta")
-    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
-    return reduce(xp, 1.0 - _tversky_index(xp, g, p, axes, alpha, beta, s), reduction)
+    alpha, beta = non_negative(alpha, "alpha"), non_negative(beta, "beta")
+    return _overlap(tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta)
 
 
 def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0, *, reduction="mean"):
@@ -193,14 +204,7 @@ def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, s
         Abraham and Khan, "A novel focal Tversky loss function with improved attention U-Net for lesion
         segmentation", ISBI 2019.
     """
-    alpha = non_negative(alpha, "alpha")
-    beta = non_negative(beta, "beta")
+    alpha, beta = non_negative(alpha, "alpha"), non_negative(beta, "beta")
     gamma = positive(gamma, "gamma")
-    xp, g, p, axes, s = _prepare(y_true, y_pred, axis, smooth, reduction)
-    base = 1.0 - _tversky_index(xp, g, p, axes, alpha, beta, s)
-    base_values = np.asarray(base.numpy() if is_tensor(base) else base)
-    positive_base = base_values > 0
-    ones = xp.constant(np.ones(base_values.shape))
-    safe = xp.where(positive_base, base, ones)
-    losses = xp.where(positive_base, xp.exp(xp.log(safe) / gamma), xp.constant(np.zeros(base_values.shape)))
-    return reduce(xp, losses, reduction)
+    return _overlap(focal_tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta,
+                    gamma=gamma)

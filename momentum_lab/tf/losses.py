@@ -25,8 +25,8 @@ import math
 import keras
 from keras import ops
 
-from momentum_lab._validate import non_negative, positive
-from momentum_lab.losses import _backend as checks
+from momentum_lab._validate import flag, non_negative, positive
+from momentum_lab.losses import _validate as checks
 
 #: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
 EPSILON = 1e-7
@@ -159,7 +159,7 @@ class BinaryCrossentropy(_Loss):
         dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
         self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
@@ -188,7 +188,7 @@ class CategoricalCrossentropy(_Loss):
         name="categorical_crossentropy", dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
         self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
@@ -209,7 +209,7 @@ class SparseCategoricalCrossentropy(_Loss):
         name="sparse_categorical_crossentropy", dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
         self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
@@ -229,7 +229,7 @@ class KLDivergence(_Loss):
 
     def __init__(self, from_logits=False, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         log_q = _log_softmax(y_pred) if self.from_logits else _log_clipped(y_pred, high=1.0)
@@ -348,7 +348,7 @@ class GANDiscriminatorLoss(_Loss):
 
     def __init__(self, from_logits=True, reduction="sum_over_batch_size", name="gan_discriminator_loss", dtype=None):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         d_real, d_fake = y_true, y_pred
@@ -365,7 +365,7 @@ class GANGeneratorMinimaxLoss(_Loss):
         self, from_logits=True, reduction="sum_over_batch_size", name="gan_generator_minimax_loss", dtype=None
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         return -_neg_log_one_minus_d(y_pred, self.from_logits)
@@ -382,7 +382,7 @@ class GANGeneratorNonsaturatingLoss(_Loss):
         dtype=None,
     ):
         super().__init__(reduction, name, dtype)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
 
     def call(self, y_true, y_pred):
         return _neg_log_d(y_pred, self.from_logits)

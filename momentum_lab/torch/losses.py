@@ -14,8 +14,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from momentum_lab._validate import non_negative, normalize_axes, positive
-from momentum_lab.losses import _backend as checks
+from momentum_lab._validate import flag, non_negative, normalize_axes, positive
+from momentum_lab.losses import _validate as checks
 
 #: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
 EPSILON = 1e-7
@@ -56,7 +56,7 @@ def _numbers(tensor, name):
 
 def _pair(y_true, y_pred):
     true_values, pred_values = _numbers(y_true, "y_true"), _numbers(y_pred, "y_pred")
-    checks.check_same_shape(true_values, pred_values)
+    checks.check_same_shape(true_values.shape, pred_values.shape)
     return true_values, pred_values
 
 
@@ -78,7 +78,9 @@ class _Loss(torch.nn.Module):
 
 def _signed(y_true, true_values):
     """Binary labels as {−1, 1} (checked by the NumPy rule: {−1, 1} as is, {0, 1} mapped by 2y − 1)."""
-    return torch.as_tensor(checks.signed_labels(true_values), dtype=y_true.dtype, device=y_true.device)
+    checks.check_binary_labels(true_values)
+    signed = true_values if (true_values == -1).any() else 2.0 * true_values - 1.0
+    return torch.as_tensor(signed, dtype=y_true.dtype, device=y_true.device)
 
 
 def _softplus(x):
@@ -144,7 +146,7 @@ class LogCosh(_Loss):
 class _CrossEntropyBase(_Loss):
     def __init__(self, from_logits=False, label_smoothing=0.0, reduction="mean"):
         super().__init__(reduction)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
         self.label_smoothing = checks.check_label_smoothing(label_smoothing)
 
     def _check_prediction(self, pred_values):
@@ -213,7 +215,7 @@ class KLDivergence(_Loss):
 
     def __init__(self, from_logits=False, reduction="mean"):
         super().__init__(reduction)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
 
     def forward(self, y_true, y_pred):
         true_values, pred_values = _pair(y_true, y_pred)
@@ -308,7 +310,7 @@ class LogLoss(_Loss):
 class _GANLoss(_Loss):
     def __init__(self, from_logits=True, reduction="mean"):
         super().__init__(reduction)
-        self.from_logits = checks.check_flag(from_logits, "from_logits")
+        self.from_logits = flag(from_logits, "from_logits")
 
     def _check(self, output, name):
         values = _numbers(output, name)
@@ -335,7 +337,7 @@ class GANDiscriminatorLoss(_GANLoss):
         fake_values = self._check(d_fake, "d_fake")
         real_terms, fake_terms = self._neg_log_d(d_real), self._neg_log_one_minus_d(d_fake)
         if self.reduction == "none":
-            checks.check_same_shape(real_values, fake_values, "d_real", "d_fake")
+            checks.check_same_shape(real_values.shape, fake_values.shape, "d_real", "d_fake")
             return real_terms + fake_terms
         return self._reduce(real_terms) + self._reduce(fake_terms)
 
