@@ -65,8 +65,8 @@ FRAMEWORK_ORDER = ["NumPy", "TensorFlow", "PyTorch"]
 FRAMEWORK_WORDS = re.compile(r"^(numpy|tensorflow|keras|pytorch|torch|jax)\b", re.IGNORECASE)
 RAW_TEX = re.compile(r"\$|\\(?:[td]?frac|sqrt|hat|bar|tilde|mathrm|mathbb|mathbf|operatorname|left|right|"
                      r"cdot|alpha|beta|eta|kappa|lambda|theta|mu|nabla|partial|le|ge|[()\[\]])(?![A-Za-z])")
-ALT_TEX = re.compile(r"\\|\$|\^|_\{|[{}]|\b[td]?frac|\bhat|\bsqrt\b|\bmathrm|\bmathbb|\boperatorname|"
-                     r"\bcdot\b|\bstar\b")
+ALT_TEX = re.compile(r"\\|\$|\^|_\{|[{}]|\b[td]?frac|\bhat(?![a-z\s])|\bmathrm|\bmathbb|\boperatorname|"
+                     r"\bcdot\b|\bvarepsilon\b")
 BUILD_PATH = re.compile(r"(?<![\w.])(?:/(?:home|usr|opt|tmp|work|root|srv|var|Users|private)/\S+|"
                         r"[A-Z]:\\\S+)|site-packages|\.venv/|dist-packages")
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
@@ -180,10 +180,8 @@ class PageVisit:
         self.cdp.on("Network.loadingFinished", self._finished)
         self.page.goto(self.url, wait_until="load")
         self.math_problems = self._wait_for_math()
-        try:
-            self.page.wait_for_load_state("networkidle", timeout=10_000)
-        except Exception:  # a page that keeps loading is reported by its weight, not here
-            pass
+        # the fonts MathJax and the icons ask for once the page is typeset (counted in the weight)
+        self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def _route(self, route):
         if urllib.parse.urlsplit(route.request.url).netloc in (self.local, ""):
@@ -250,6 +248,13 @@ AUDIT_JS = r"""
   const out = {};
   const de = document.documentElement;
   out.pageOverflow = Math.max(de.scrollWidth, document.body.scrollWidth) - de.clientWidth;
+  out.pastTheEdge = [];
+  if (out.pageOverflow > 1) {  // what sticks out (the innermost elements past the window's edge)
+    const past = Array.from(document.body.querySelectorAll('*')).filter(el => visible(el)
+      && el.getBoundingClientRect().right > de.clientWidth + 1);
+    out.pastTheEdge = past.filter(el => !past.some(o => o !== el && el.contains(o))).slice(0, 4)
+      .map(el => `${describe(el)} (right edge at ${Math.round(el.getBoundingClientRect().right)} px)`);
+  }
   out.title = document.title;
 
   // Blocks wider than their box, unless they scroll with a visible scrollbar.
@@ -329,8 +334,11 @@ AUDIT_JS = r"""
   });
 
   // Search fields a reader sees at once.
-  out.searchFields = Array.from(document.querySelectorAll('input[type="search"], .search-button-field, form.bd-search'))
-    .filter(el => visible(el) && !el.closest('dialog') && el.getBoundingClientRect().width > 0).length;
+  const fields = Array.from(document.querySelectorAll('input[type="search"], .search-button-field, form.bd-search'))
+    .filter(el => visible(el) && !el.closest('dialog') && el.getBoundingClientRect().width > 0);
+  // the search page's own form is the page's subject, not page furniture
+  out.searchFields = fields.filter(el => !fields.some(o => o !== el && o.contains(el)))
+    .filter(el => !(document.body.id === 'search' || location.pathname.endsWith('/search.html')) || !article.contains(el)).length;
 
   // Tab sets.
   out.tabSets = Array.from(document.querySelectorAll('.sd-tab-set')).map(set => ({
@@ -422,126 +430,166 @@ def _save(visit, audit, problems):
 
 # --- interactive checks -------------------------------------------------------------------------------
 
+NAV_STATE_JS = """(kind) => {
+    const shown = el => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+      && el.getBoundingClientRect().width > 50;
+    const button = Array.from(document.querySelectorAll(`.${kind}-toggle`)).find(b => b.getClientRects().length > 0
+      && getComputedStyle(b).visibility !== 'hidden');
+    const modal = document.getElementById(`pst-${kind}-sidebar-modal`);
+    const sidebar = document.getElementById(`pst-${kind}-sidebar`);
+    return {button: !!button, expanded: button ? button.getAttribute('aria-expanded') : null,
+            open: !!modal && modal.open && shown(modal) && modal.querySelectorAll('a').length > 0,
+            docked: shown(sidebar) && !(modal && modal.open),
+            hasToc: !!document.querySelector('#pst-page-toc-nav a, .bd-toc-nav a')};
+}"""
+
+
 def _navigation_problems(page, width):
-    """The visible navigation buttons open and close what they name; aria-expanded follows."""
+    """The visible navigation buttons open and close what they name; aria-expanded follows.
+
+    The first press of each button is a real click (Playwright checks that it is visible and not
+    covered); the rest are keys and synthetic presses, to keep the test fast.
+    """
     problems = []
-    state = page.evaluate("""() => {
-        const shown = el => el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-        const sidebar = document.getElementById('pst-primary-sidebar');
-        return {primary: Array.from(document.querySelectorAll('.primary-toggle')).filter(shown).length,
-                secondary: Array.from(document.querySelectorAll('.secondary-toggle')).filter(shown).length,
-                hasToc: !!document.querySelector('#pst-page-toc-nav a, .bd-toc-nav a'),
-                sidebarShown: shown(sidebar) && sidebar.getBoundingClientRect().width > 50};
-    }""")
-    drawer_js = """(id) => { const d = document.getElementById(id);
-        return !!d && d.open && d.getBoundingClientRect().width > 50 && d.querySelectorAll('a').length > 0; }"""
-    toggles = [("primary", "site navigation", "pst-primary-sidebar-modal")]
-    if state["hasToc"]:
-        toggles.append(("secondary", "contents", "pst-secondary-sidebar-modal"))
-    for kind, name, modal in toggles:
-        buttons = page.locator(f".{kind}-toggle:visible")
-        if buttons.count() == 0:
-            if kind == "primary" and not state["sidebarShown"]:
-                problems.append("no visible button opens the site navigation, and the sidebar is hidden")
+    for kind, name in (("primary", "site navigation"), ("secondary", "contents")):
+        state = page.evaluate(NAV_STATE_JS, kind)
+        if kind == "secondary" and not state["hasToc"]:
             continue
-        button = buttons.first
-        docked = page.evaluate("(id) => { const d = document.getElementById(id.replace('-modal', '')); "
-                               "return !!d && d.getClientRects().length > 0 && d.getBoundingClientRect().width > 50 && "
-                               "getComputedStyle(d).visibility !== 'hidden'; }", modal)
-        if docked and kind == "primary":
-            # desktop: the button folds the sidebar away and brings it back
+        if not state["button"]:
+            if not state["docked"]:
+                problems.append(f"no visible button opens the {name}, and it is not shown beside the text")
+            continue
+        button = page.locator(f".{kind}-toggle:visible").first
+        if state["docked"] and kind == "primary":
+            # a desktop: the button folds the sidebar away and brings it back
             button.click()
-            page.wait_for_timeout(350)
-            hidden = not page.evaluate("(id) => { const d = document.getElementById(id); "
-                                       "return d.getClientRects().length > 0 && d.getBoundingClientRect().width > 50 "
-                                       "&& getComputedStyle(d).visibility !== 'hidden'; }", "pst-primary-sidebar")
-            expanded = button.get_attribute("aria-expanded")
-            button.click()
-            page.wait_for_timeout(350)
-            back = page.evaluate("(id) => { const d = document.getElementById(id); "
-                                 "return d.getBoundingClientRect().width > 50; }", "pst-primary-sidebar")
-            if not hidden or not back:
-                problems.append(f"the {name} button does not fold the sidebar away and back "
-                                f"(hidden after a press: {hidden}, back after a second: {back})")
-            if expanded != "false" or button.get_attribute("aria-expanded") != "true":
+            try:
+                page.wait_for_function(f"() => !({NAV_STATE_JS})('primary').docked", timeout=3_000)
+            except Exception:
+                problems.append(f"the {name} button does not fold the sidebar away")
+                continue
+            folded = page.evaluate(NAV_STATE_JS, kind)
+            page.evaluate("() => document.querySelector('.primary-toggle:not([hidden])') && "
+                          "Array.from(document.querySelectorAll('.primary-toggle')).find(b => b.getClientRects().length).click()")
+            try:
+                page.wait_for_function(f"() => ({NAV_STATE_JS})('primary').docked", timeout=3_000)
+            except Exception:
+                problems.append(f"a second press of the {name} button does not bring the sidebar back")
+            back = page.evaluate(NAV_STATE_JS, kind)
+            if folded["expanded"] != "false" or back["expanded"] != "true":
                 problems.append(f"the {name} button's aria-expanded does not follow the sidebar "
-                                f"({expanded!r} folded, {button.get_attribute('aria-expanded')!r} shown)")
+                                f"({folded['expanded']!r} folded, {back['expanded']!r} shown)")
             continue
-        if docked:
-            continue  # the page's contents are shown beside the text; nothing to open
+        if state["docked"]:
+            continue  # shown beside the text; its button (if any) has nothing to open
         button.click()
         try:
-            page.wait_for_function(drawer_js, arg=modal, timeout=3_000)
+            page.wait_for_function(f"() => ({NAV_STATE_JS})('{kind}').open", timeout=3_000)
         except Exception:
             problems.append(f"the visible {name} button does not open a drawer with links")
             continue
-        if button.get_attribute("aria-expanded") != "true":
-            problems.append(f"{name} drawer open but the button says aria-expanded="
-                            f"{button.get_attribute('aria-expanded')!r}")
+        if page.evaluate(NAV_STATE_JS, kind)["expanded"] != "true":
+            problems.append(f"the {name} drawer is open but its button does not say aria-expanded=true")
         page.keyboard.press("Escape")
-        page.wait_for_timeout(150)
-        if page.evaluate("(id) => document.getElementById(id).open", modal):
+        try:  # the dialog's close event comes a task later
+            page.wait_for_function(f"() => {{ const s = ({NAV_STATE_JS})('{kind}'); return !s.open && s.expanded === 'false'; }}",
+                                   timeout=2_000)
+        except Exception:
+            pass
+        after = page.evaluate(NAV_STATE_JS, kind)
+        if after["open"]:
             problems.append(f"Escape does not close the {name} drawer")
-            page.evaluate("(id) => document.getElementById(id).close()", modal)
-        if button.get_attribute("aria-expanded") != "false":
-            problems.append(f"{name} drawer closed but aria-expanded={button.get_attribute('aria-expanded')!r}")
-        # the keyboard opens it too, and a press outside the drawer closes it
-        button.focus()
+            page.evaluate(f"() => document.getElementById('pst-{kind}-sidebar-modal').close()")
+        elif after["expanded"] != "false":
+            problems.append(f"the {name} drawer is closed but its button says aria-expanded={after['expanded']!r}")
+        # the keyboard opens it too, and a press on the backdrop closes it
+        page.evaluate(f"() => Array.from(document.querySelectorAll('.{kind}-toggle'))"
+                      ".find(b => b.getClientRects().length).focus()")
         page.keyboard.press("Enter")
         try:
-            page.wait_for_function(drawer_js, arg=modal, timeout=3_000)
+            page.wait_for_function(f"() => ({NAV_STATE_JS})('{kind}').open", timeout=3_000)
         except Exception:
             problems.append(f"Enter on the focused {name} button does not open the drawer")
             continue
-        page.mouse.click(width - 5, 300 if kind == "primary" else 300)
-        if kind == "secondary":
-            page.mouse.click(5, 300)
-        page.wait_for_timeout(150)
-        if page.evaluate("(id) => document.getElementById(id).open", modal):
+        closed = page.evaluate(f"""() => {{
+            const modal = document.getElementById('pst-{kind}-sidebar-modal'), box = modal.getBoundingClientRect();
+            const x = box.left > 20 ? 5 : innerWidth - 5;  // the side the drawer does not cover
+            modal.dispatchEvent(new MouseEvent('click', {{bubbles: true, clientX: x, clientY: 300}}));
+            return !modal.open; }}""")
+        try:
+            page.wait_for_function(f"() => ({NAV_STATE_JS})('{kind}').expanded === 'false'", timeout=2_000)
+        except Exception:
+            problems.append(f"the {name} drawer closed by a press outside it leaves aria-expanded=true")
+        if not closed:
             problems.append(f"a press outside the {name} drawer does not close it")
-            page.evaluate("(id) => document.getElementById(id).close()", modal)
+            page.evaluate(f"() => document.getElementById('pst-{kind}-sidebar-modal').close()")
     return problems
 
 
+SOLUTIONS_JS = """() => {
+    const items = Array.from(document.querySelectorAll('.solution.dropdown, .admonition.dropdown'));
+    const shown = item => {  // what the reader sees (one layout)
+        const body = item.querySelector(':scope > :not(.admonition-title)');
+        return !!body && body.getClientRects().length > 0 && getComputedStyle(body).visibility !== 'hidden'
+          && body.getBoundingClientRect().height > 0; };
+    // the pressed dropdown by what is shown; the others by their state (no layout for each)
+    const open = (s) => items.map((item, i) => i === s ? shown(item) : !item.classList.contains('toggle-hidden'));
+    const press = el => el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
+    const problems = [], url = location.href;
+    items.forEach((item, s) => {
+        const title = item.querySelector(':scope > .admonition-title');
+        const before = open(s);
+        if (before[s]) { problems.push(`solution ${s} is open before it is pressed`); return; }
+        // where a reader presses: the title's text (or link), the chevron's drawing, the bar itself
+        const targets = [title.querySelector('a, span') || title, title.querySelector('.toggle-button svg *') || title, title];
+        targets.forEach((target, t) => {
+            const was = open(s)[s];
+            press(target);
+            const now = open(s);
+            if (now[s] === was) problems.push(`solution ${s} does not ${was ? 'close' : 'open'} when its header is pressed on ${target.tagName.toLowerCase()}${target.className && target.className.baseVal === undefined ? '.' + target.className : ''}`);
+            const others = now.map((v, i) => i !== s && v !== before[i] ? i : -1).filter(i => i >= 0);
+            if (others.length) problems.push(`pressing solution ${s} changed solutions ${others}`);
+        });
+        if (open(s)[s]) press(title);  // leave it closed
+        if (location.href !== url) problems.push(`pressing solution ${s}'s header leaves for ${location.href}`);
+    });
+    return {problems, count: items.length};
+}"""
+
+
 def _solution_problems(visit):
-    """Each solution dropdown opens and closes from its whole header, alone, staying on the page."""
+    """Each solution dropdown opens and closes from anywhere on its header, alone, staying on the page.
+
+    The first is pressed with a real click on its title (Playwright checks that the header is visible
+    and takes the click); then every dropdown is pressed on its title text, its chevron and its bar.
+    """
     page, problems = visit.page, []
     solutions = page.locator(".solution.dropdown, .admonition.dropdown")
-    n = solutions.count()
-    state_js = """() => Array.from(document.querySelectorAll('.solution.dropdown, .admonition.dropdown')).map(s => {
-        const body = s.querySelector(':scope > :not(.admonition-title)');
-        return !!body && body.getClientRects().length > 0 && getComputedStyle(body).visibility !== 'hidden'
-          && body.getBoundingClientRect().height > 0; })"""
+    if not solutions.count():
+        return problems, 0
     url = page.url
-    for s in range(n):
-        solution = solutions.nth(s)
-        before = page.evaluate(state_js)
-        if before[s]:
-            problems.append(f"solution {s} is open before it is clicked")
-            continue
-        title = solution.locator(":scope > .admonition-title")
-        title.scroll_into_view_if_needed()
-        link = title.locator("a")
-        target = link.first if link.count() else title
-        target.click()  # the title's text, a link to the exercise in sphinx-exercise's markup
-        page.wait_for_timeout(60)
-        after = page.evaluate(state_js)
-        if not after[s]:
-            problems.append(f"solution {s} does not open when its title is clicked")
-        if page.url != url:
-            problems.append(f"clicking solution {s}'s title leaves the page for {page.url}")
-            page.goto(url)
-            break
-        others = [i for i in range(n) if i != s and before[i] != after[i]]
-        if others:
-            problems.append(f"opening solution {s} changed solutions {others}")
-        box = title.bounding_box()
-        if box:  # the header's far end, away from the text
-            page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)
-            page.wait_for_timeout(60)
-            if page.evaluate(state_js)[s]:
-                problems.append(f"solution {s} does not close when its header is clicked")
-    return problems, n
+    first = solutions.first.locator(":scope > .admonition-title")
+    before = page.evaluate(SOLUTIONS_STATE_JS)
+    first.click()
+    page.wait_for_timeout(50)
+    after = page.evaluate(SOLUTIONS_STATE_JS)
+    if not after[0]:
+        problems.append("solution 0 does not open when its title is clicked")
+    if page.url != url:
+        problems.append(f"clicking solution 0's title leaves the page for {page.url}")
+        page.goto(url)
+    elif after[0]:
+        first.click()
+    if any(a != b for a, b in zip(after[1:], before[1:])):
+        problems.append("clicking solution 0 changed other solutions")
+    result = page.evaluate(SOLUTIONS_JS)
+    return problems + result["problems"], result["count"]
+
+
+SOLUTIONS_STATE_JS = """() => Array.from(document.querySelectorAll('.solution.dropdown, .admonition.dropdown')).map(s => {
+    const body = s.querySelector(':scope > :not(.admonition-title)');
+    return !!body && body.getClientRects().length > 0 && getComputedStyle(body).visibility !== 'hidden'
+      && body.getBoundingClientRect().height > 0; })"""
 
 
 def _tab_problems(page, tab_sets):
@@ -616,7 +664,7 @@ def test_page(browser, base_url, rel, width):
 
         # nothing clipped
         if audit["pageOverflow"] > 1:
-            problems.append(f"the page scrolls sideways by {audit['pageOverflow']} px")
+            problems.append(f"the page scrolls sideways by {audit['pageOverflow']} px: {audit['pastTheEdge']}")
         problems += [f"clipped: {c}" for c in audit["clipped"]]
         problems += [f"sticks out of the column: {c}" for c in audit["outside"]]
 
