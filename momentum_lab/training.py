@@ -91,7 +91,7 @@ class FitRecord:
                          for k in range(0, len(self.losses), steps_per_epoch)])
 
 
-def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=0, eval_fn=None):
+def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=0, eval_fn=None, callback=None):
     """Minibatch training of ``model`` from ``theta0``: one optimizer step per entry of ``batches``.
 
     Step k (k = 0, 1, …)::
@@ -99,6 +99,7 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
         if lr_schedule: optimizer.lr = lr_schedule(k)
         loss_k, g = model.value_and_grad(θ, X[batches[k]], y[batches[k]])
         optimizer.step(θ, g)                       # θ updated in place
+        if callback: callback(k, θ)                # e.g. an average of the iterates
 
     Args:
         model: anything with ``dim`` and ``value_and_grad(theta, X, y)`` (a
@@ -113,6 +114,8 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
         log_every: if > 0, print ``step k: loss …`` (the mean of the last ``log_every`` minibatch losses)
             every ``log_every`` steps and after the last one, with ``eval_fn``'s value when given.
         eval_fn: ``θ ↦ float`` (test accuracy, full training loss), recorded with ``log_every``.
+        callback: ``(k, θ) ↦ None``, called after every step with the updated θ (read it, do not keep
+            it: the same array is updated in place), e.g. ``lambda k, t: ema.update(t)``.
 
     Returns a :class:`FitRecord`.
     """
@@ -124,6 +127,8 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
                         f"got {type(optimizer).__name__}")
     if lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"lr_schedule must be a callable k -> lr or None; got {type(lr_schedule).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a callable (k, theta) -> None or None; got {type(callback).__name__}")
     if eval_fn is not None and not callable(eval_fn):
         raise TypeError(f"eval_fn must be a callable theta -> float or None; got {type(eval_fn).__name__}")
     log_every = positive_int(log_every, "log_every", minimum=0)
@@ -140,6 +145,8 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
         if log_every and k % log_every == 0 and k:
             _log(k, losses[k - log_every:k], theta, eval_fn, evals)
         optimizer.step(theta, gradient)
+        if callback is not None:
+            callback(k, theta)
     if log_every or eval_fn is not None:
         _log(steps, losses[max(0, steps - (log_every or steps)):], theta, eval_fn, evals, quiet=not log_every)
     return FitRecord(losses, lrs, theta, tuple(evals))

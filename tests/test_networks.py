@@ -214,6 +214,9 @@ def test_fit_is_the_loop_written_out(digits):
     np.testing.assert_array_equal(record.theta, theta)
     np.testing.assert_array_equal(record.lrs, [schedule(k) for k in range(len(batches))])
     assert np.array_equal(theta0, model.init(1))  # theta0 untouched
+    seen = []
+    fit(model, theta0, SGD(0.1), batches[:3], X, y, callback=lambda k, t: seen.append((k, t.copy())))
+    assert [k for k, _ in seen] == [0, 1, 2] and not np.array_equal(seen[0][1], theta0)
     assert record.epoch_means(len(batches) // 2) == pytest.approx([np.mean(losses[:14]), np.mean(losses[14:])])
 
 

@@ -6,6 +6,9 @@
   (torch's convention), with the table of the three conventions in its docstring;
 * :mod:`~momentum_lab.optim.adaptive` (chapter 12): ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``NAdam``
   (torch's conventions) and ``KerasAdagrad``, ``KerasRMSprop``, ``KerasAdam``, ``KerasAdamW``, ``KerasNadam``;
+* :mod:`~momentum_lab.optim.schedules` (chapter 11): learning-rate schedules ``k ↦ η_k`` (``StepDecay``,
+  ``CosineDecay``, ``LinearWarmup``, ``OneCycle``), the rates of ``torch.optim.lr_scheduler`` and Keras;
+* :mod:`~momentum_lab.optim.averaging` (chapter 11): ``PolyakAverage`` and ``EMA`` of the iterates;
 * :mod:`~momentum_lab.optim.trajectory` (chapters 1–3): ``trajectory`` records a run's iterates and
   ``landscape_run`` gives the explorers a run with its verdict;
 * :mod:`~momentum_lab.optim._engine` (private): the per-parameter state and the chunked, multi-threaded
@@ -44,6 +47,8 @@ from momentum_lab.optim.adaptive import (
 )
 from momentum_lab.optim.gradient_descent import GradientDescent, gradient_descent, gradient_descent_step
 from momentum_lab.optim.momentum import SGD, ClassicalMomentum, KerasMomentum
+from momentum_lab.optim.averaging import EMA, PolyakAverage
+from momentum_lab.optim.schedules import Constant, CosineDecay, LinearWarmup, OneCycle, StepDecay
 from momentum_lab.optim.trajectory import DIVERGENCE_NORM, DivergenceWarning, landscape_run, trajectory
 
 __all__ = [
@@ -61,12 +66,19 @@ __all__ = [
     "DIVERGENCE_NORM",
     "PARALLEL_MIN_SIZE",
     "ClassicalMomentum",
+    "Constant",
+    "CosineDecay",
     "DivergenceWarning",
+    "EMA",
     "GradientDescent",
     "KerasMomentum",
+    "LinearWarmup",
+    "OneCycle",
     "Optimizer",
     "ParamState",
+    "PolyakAverage",
     "SGD",
+    "StepDecay",
     "get_num_threads",
     "gradient_descent",
     "gradient_descent_step",
