@@ -205,13 +205,41 @@ def test_every_loss_has_both_framework_classes():
     assert names == set(KL.__all__) == set(TL.__all__)
 
 
+# Keras classes compute one loss per sample: the elementwise losses are averaged over the last axis.
+ELEMENTWISE = {"MeanSquaredError", "MeanAbsoluteError", "Huber", "LogCosh", "BinaryCrossentropy", "Hinge",
+               "SquaredHinge", "ZeroOneLoss", "ExponentialLoss", "LogLoss", "GANDiscriminatorLoss",
+               "GANGeneratorMinimaxLoss", "GANGeneratorNonsaturatingLoss"}
+# A Keras class with a built-in's name has the built-in's defaults; these arguments select the course's
+# convention, which the NumPy function computes.
+KERAS_COURSE_CONVENTION = {
+    "CategoricalHinge": {"wrong_classes_only": True},
+    "Dice": {"smooth": 1.0},
+    "Tversky": {"alpha": 0.3, "beta": 0.7, "smooth": 1.0, "alpha_weights": "false_positives"},
+}
+# Keras' KL divergence clips the targets to [1e-7, 1] as the built-in does.
+KERAS_TARGETS = {"KLDivergence": lambda t: np.clip(t, 1e-7, 1.0)}
+
+
+def keras_expected(fn, cls_name, y_true, args, kwargs, reduction):
+    """What a Keras class gives, from the NumPy function: per-sample values, then Keras' reduction."""
+    if cls_name in KERAS_TARGETS:
+        args = (KERAS_TARGETS[cls_name](y_true), *args[1:])
+    per_sample = np.asarray(fn(*args, reduction="none", **kwargs))
+    if cls_name in ELEMENTWISE:
+        per_sample = per_sample.mean(axis=-1)
+    return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](per_sample)
+
+
 @pytest.mark.parametrize("fn, cls_name, kwargs, y_true, y_pred", _spec_params(SPECS))
 def test_numpy_keras_and_torch_versions_agree(fn, cls_name, kwargs, y_true, y_pred):
     for reduction in REDUCTIONS:
         case_id = f"{cls_name}{kwargs}-{reduction}"
         ours = fn(y_true, y_pred, reduction=reduction, **kwargs)
-        keras_loss = getattr(KL, cls_name)(reduction=KERAS_REDUCTION[reduction], dtype="float64", **kwargs)
-        agree("keras (momentum_lab.tf)", case_id, ours, keras_loss(y_true, y_pred).numpy())
+        keras_kwargs = {**KERAS_COURSE_CONVENTION.get(cls_name, {}), **kwargs}
+        keras_loss = getattr(KL, cls_name)(reduction=KERAS_REDUCTION[reduction], dtype="float64", **keras_kwargs)
+        agree("keras (momentum_lab.tf)", case_id,
+              keras_expected(fn, cls_name, y_true, (y_true, y_pred), kwargs, reduction),
+              keras_loss(y_true, y_pred).numpy())
         torch_loss = getattr(TL, cls_name)(reduction=reduction, **kwargs)
         torch_true = torch.tensor(y_true) if y_true.dtype.kind == "i" else t64(y_true)
         agree("torch (momentum_lab.torch)", case_id, ours, torch_loss(torch_true, t64(y_pred)).numpy())
@@ -225,7 +253,8 @@ def test_gan_losses_agree_across_numpy_keras_and_torch(fn, cls_name, kwargs, d_r
         ours = fn(*args, reduction=reduction, **kwargs)
         keras_loss = getattr(KL, cls_name)(reduction=KERAS_REDUCTION[reduction], dtype="float64", **kwargs)
         keras_args = (np.zeros_like(d_fake), d_fake) if d_real is None else args  # y_true ignored by generators
-        agree("keras (momentum_lab.tf)", case_id, ours, keras_loss(*keras_args).numpy())
+        agree("keras (momentum_lab.tf)", case_id, keras_expected(fn, cls_name, None, args, kwargs, reduction),
+              keras_loss(*keras_args).numpy())
         torch_loss = getattr(TL, cls_name)(reduction=reduction, **kwargs)
         agree("torch (momentum_lab.torch)", case_id, ours, torch_loss(*map(t64, args)).numpy())
 
@@ -423,6 +452,8 @@ def test_keras_cce_divides_probabilities_by_their_sum_we_do_not():
     assert theirs == pytest.approx(-math.log(0.2 / 0.6), rel=1e-12)
     assert L.categorical_crossentropy(y, p) == pytest.approx(-math.log(0.2), rel=1e-15)
     assert L.categorical_crossentropy(y, p / p.sum()) == pytest.approx(theirs, rel=1e-12)
+    agree("keras built-in", "CategoricalCrossentropy on rows summing to 0.6",
+          float(KL.CategoricalCrossentropy(dtype="float64")(y, p)), theirs)
     pin("keras cce renormalizes", L.categorical_crossentropy(y, p), theirs)
 
 
@@ -477,6 +508,8 @@ def test_keras_categorical_hinge_counts_the_true_class_as_a_zero_score():
     negative = -np.abs(SCORES) - 1
     keras_form = np.maximum(0, 1 + np.max((1 - ONE_HOT) * negative, axis=-1) - np.sum(ONE_HOT * negative, axis=-1))
     np.testing.assert_allclose(np.asarray(keras.losses.categorical_hinge(ONE_HOT, negative)), keras_form, rtol=1e-14)
+    assert float(KL.CategoricalHinge(dtype="float64")(y, x)) == theirs  # the built-in's form by default
+    assert float(KL.CategoricalHinge(dtype="float64", wrong_classes_only=True)(y, x)) == 3.0
     pin("keras categorical_hinge, negative scores", L.categorical_hinge(y, x), theirs)
 
 
@@ -509,6 +542,8 @@ def test_keras_kl_clips_zero_targets_to_1e7():
     np.testing.assert_allclose(theirs, np.sum(p * np.log(p / q), axis=-1), rtol=1e-13)
     zero_terms = np.sum(np.where(ONE_HOT == 0, 1e-7 * np.log(1e-7 / q), 0.0), axis=-1)
     np.testing.assert_allclose(theirs - ours, zero_terms, atol=1e-15)
+    agree("keras built-in", "KLDivergence, one-hot targets",
+          KL.KLDivergence(reduction=None, dtype="float64")(ONE_HOT, SOFTMAX).numpy(), theirs, rtol=1e-13, atol=1e-15)
     pin("keras kl, one-hot targets", ours[:2], theirs[:2])
 
 
@@ -524,7 +559,10 @@ def test_keras_dice_is_smooth_0_with_1e7_in_the_denominator():
         theirs = np.asarray(keras.losses.dice(MASKS, MASK_PROBS, axis=axis))
         agree("keras built-in", f"dice axis={axis} (after the 1e-7 adjustment)",
               _keras_denominator_adjusted(ours, denominator), theirs, rtol=1e-14, atol=1e-15)
+        ours_keras = KL.Dice(reduction=None, axis=axis, dtype="float64")(MASKS, MASK_PROBS).numpy()
+        agree("keras built-in", f"Dice axis={axis}", ours_keras, theirs, rtol=1e-14, atol=1e-15)
     assert float(keras.losses.dice(EMPTY, EMPTY)) == 1.0  # Keras: an empty mask predicted empty costs 1
+    assert float(KL.Dice(dtype="float64")(EMPTY, EMPTY)) == 1.0
     assert L.dice(EMPTY, EMPTY, smooth=0.0) == 0.0
     pin("dice of empty masks: ours vs keras", 0.0, 1.0)
 
@@ -543,6 +581,12 @@ def test_keras_3_15_tversky_swaps_alpha_and_beta():
           _keras_denominator_adjusted(swapped, tp + beta * fp + alpha * fn), theirs, rtol=1e-14, atol=1e-15)
     same_names = L.tversky(MASKS, MASK_PROBS, alpha=alpha, beta=beta, axis=axis, smooth=0.0, reduction="none")
     assert np.max(np.abs(same_names - theirs)) > 0.05
+    # our Keras class follows the built-in by default, and the paper with alpha_weights="false_positives"
+    ours_keras = KL.Tversky(alpha, beta, axis=axis, reduction=None, dtype="float64")(MASKS, MASK_PROBS).numpy()
+    agree("keras built-in", "Tversky(alpha=0.2, beta=0.9)", ours_keras, theirs, rtol=1e-14, atol=1e-15)
+    salehi = KL.Tversky(alpha, beta, axis=axis, reduction=None, dtype="float64", alpha_weights="false_positives",
+                        smooth=0.0)(MASKS, MASK_PROBS).numpy()
+    np.testing.assert_allclose(salehi, same_names, rtol=1e-14)
     pin("keras 3.15 tversky(alpha=0.2, beta=0.9) vs ours with the same names", same_names, theirs)
 
 
@@ -553,7 +597,7 @@ def test_keras_log_cosh_uses_log_2_rounded_to_float32():
     np.testing.assert_allclose(theirs, ours + math.log(2.0) - log2_float32, rtol=1e-14)
     assert math.log(2.0) - log2_float32 == pytest.approx(-1.9046543e-09, rel=1e-6)
     np.testing.assert_allclose(  # our Keras class uses the float64 constant
-        KL.LogCosh(dtype="float64", reduction=None)(TARGETS, SCORES).numpy().mean(axis=-1), ours, rtol=1e-14)
+        KL.LogCosh(dtype="float64", reduction=None)(TARGETS, SCORES).numpy(), ours, rtol=1e-14)
     pin("keras log_cosh float32 log 2", ours[:2], theirs[:2])
 
 
@@ -570,6 +614,7 @@ def test_torch_soft_margin_loss_overflows_where_log_loss_does_not():
 # ---------------------------------------------------------------------------------------------------
 
 HARD_LABELS = np.round(SATURATED)  # {0, 1} labels for the EXTREME logits
+CLIPPED_ONE_HOT = np.clip(EXTREME_ONE_HOT, 1e-7, 1.0)
 
 # (id, our NumPy/autodiff loss, our torch loss, our keras loss, torch built-in): functions of the logits
 LOGIT_GRADIENTS = [
@@ -591,8 +636,13 @@ LOGIT_GRADIENTS = [
     ("kl from logits",
      lambda x: L.kl_divergence(EXTREME_ONE_HOT, x, from_logits=True),
      lambda x: TL.KLDivergence(from_logits=True)(t64(EXTREME_ONE_HOT), x),
-     lambda x: KL.KLDivergence(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
+     None,
      lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(EXTREME_ONE_HOT), reduction="batchmean")),
+    ("kl from logits, targets clipped to [1e-7, 1] as Keras does",
+     lambda x: L.kl_divergence(CLIPPED_ONE_HOT, x, from_logits=True),
+     lambda x: TL.KLDivergence(from_logits=True)(t64(CLIPPED_ONE_HOT), x),
+     lambda x: KL.KLDivergence(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
+     lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(CLIPPED_ONE_HOT), reduction="batchmean")),
     ("log_loss",
      lambda x: L.log_loss(2 * HARD_LABELS - 1, x),
      lambda x: TL.LogLoss()(t64(2 * HARD_LABELS - 1), x),
@@ -639,9 +689,11 @@ def test_extreme_logits_give_finite_losses_and_torch_gradients(ours, ours_torch,
     from momentum_lab import autodiff as ad
 
     their_value, their_grad = torch_value_and_grad(builtin, EXTREME)
-    for label, (value, grad) in {"autodiff tape": ad.value_and_grad(ours)(EXTREME),
-                                 "torch class": torch_value_and_grad(ours_torch, EXTREME),
-                                 "keras class": keras_value_and_grad(ours_keras, EXTREME)}.items():
+    results = {"autodiff tape": ad.value_and_grad(ours)(EXTREME),
+               "torch class": torch_value_and_grad(ours_torch, EXTREME)}
+    if ours_keras is not None:
+        results["keras class"] = keras_value_and_grad(ours_keras, EXTREME)
+    for label, (value, grad) in results.items():
         assert np.isfinite(value) and np.all(np.isfinite(grad))
         agree("torch built-in", f"±1e4 logits value ({label})", value, their_value)
         agree("torch built-in", f"±1e4 logits gradient ({label})", grad, their_grad, rtol=1e-12, atol=1e-15)
@@ -653,16 +705,16 @@ def test_extreme_logits_give_finite_losses_and_torch_gradients(ours, ours_torch,
 
 NON_DEFAULT = {
     "Huber": {"delta": 0.5},
-    "BinaryCrossentropy": {"from_logits": True, "label_smoothing": 0.1},
-    "CategoricalCrossentropy": {"from_logits": True, "label_smoothing": 0.1},
-    "SparseCategoricalCrossentropy": {"from_logits": True},
+    "BinaryCrossentropy": {"from_logits": True, "label_smoothing": 0.1, "axis": 1},
+    "CategoricalCrossentropy": {"from_logits": True, "label_smoothing": 0.1, "axis": 1},
+    "SparseCategoricalCrossentropy": {"from_logits": True, "ignore_class": 2, "label_smoothing": 0.1},
     "KLDivergence": {"from_logits": True},
-    "CategoricalHinge": {"margin": 0.5},
+    "CategoricalHinge": {"margin": 0.5, "wrong_classes_only": True},
     "WestonWatkinsHinge": {"margin": 2.0},
     "GANDiscriminatorLoss": {"from_logits": False},
     "Dice": {"axis": (1, 2), "smooth": 0.5, "squared": True},
     "Jaccard": {"axis": 1, "smooth": 0.0},
-    "Tversky": {"alpha": 0.1, "beta": 0.9, "axis": [1, 2]},
+    "Tversky": {"alpha": 0.1, "beta": 0.9, "axis": [1, 2], "smooth": 1.0, "alpha_weights": "false_positives"},
     "FocalTversky": {"alpha": 0.4, "beta": 0.6, "gamma": 2.0},
 }
 

@@ -1,71 +1,66 @@
-"""Keras 3 versions of ``momentum_lab.losses``: the same formulas, written from scratch in ``keras.ops``.
+"""Keras 3 versions of ``momentum_lab.losses``: the library's formulas evaluated with ``keras.ops``.
 
-Each class is a ``keras.losses.Loss`` whose ``call`` returns the unreduced losses exactly as the NumPy
-function does with ``reduction="none"`` (per element, per sample or per score; see
-``momentum_lab.losses``). Keras then applies its own ``reduction``: the default
-``"sum_over_batch_size"`` averages over every returned value, which equals the NumPy ``"mean"``; Keras'
-``"sum"`` equals the NumPy ``"sum"``; ``None`` returns the unreduced values. ``sample_weight`` works as
-for any Keras loss.
+Chapters 6–9. Each class is a ``keras.losses.Loss`` whose ``call`` returns one loss **per sample**, as
+every Keras built-in does: the formula's per-element losses (from :mod:`momentum_lab.losses`, with
+``xp = keras.ops``) averaged over the last axis (``axis`` where Keras has one), or the formula's
+per-sample or per-score values for the class-axis and overlap losses. Keras' own ``Loss.__call__`` then
+applies ``sample_weight``, masks and ``reduction`` (``"sum_over_batch_size"``, ``"sum"``, ``"mean"``,
+``"mean_with_sample_weight"``, ``None``), so they give what the built-ins give.
 
-The classes take the same arguments as the NumPy functions (``delta``, ``from_logits``,
-``label_smoothing``, ``margin``, ``alpha``, ``beta``, ``gamma``, ``axis``, ``smooth``, ``squared``) plus
-Keras' ``reduction``, ``name`` and ``dtype``, and are registered for serialization under the package
-``"momentum_lab"``, so a model compiled with them saves to ``.keras`` and loads back.
+Conventions:
 
-Differences from the NumPy functions, all due to running inside a traced graph: inputs are not checked
-(invalid labels give numbers, not errors), and binary labels are converted with the same rule (any −1
-present: used as they are; otherwise ``2y − 1``) but without raising on mixed labels.
+* A class bearing a Keras built-in's name (``MeanSquaredError``, ``MeanAbsoluteError``, ``Huber``,
+  ``LogCosh``, ``BinaryCrossentropy``, ``CategoricalCrossentropy``, ``SparseCategoricalCrossentropy``,
+  ``KLDivergence``, ``Hinge``, ``SquaredHinge``, ``CategoricalHinge``, ``Dice``, ``Tversky``) takes the
+  built-in's arguments in the built-in's order with its defaults, and computes what it computes; the
+  course's conventions are keyword-only extras, off by default: ``label_smoothing`` for the sparse
+  cross-entropy, ``from_logits`` for KL, ``margin`` and ``wrong_classes_only`` (Crammer–Singer) for the
+  categorical hinge, ``smooth`` and ``squared`` for Dice, ``smooth`` and ``alpha_weights`` for Tversky.
+* Two deliberate differences from the built-ins: inputs whose shapes differ after Keras' usual
+  squeeze/expand of a trailing axis of length 1 raise ValueError (``MeanSquaredError`` built-in
+  broadcasts a (3, 1) target against (3, 3) predictions); and ``LogCosh`` uses log 2 in float64 (the
+  built-in rounds it to float32, a 1.9e-9 difference).
+* The other classes (``WestonWatkinsHinge``, ``ZeroOneLoss``, ``ExponentialLoss``, ``LogLoss``, the GAN
+  losses, ``Jaccard``, ``FocalTversky``) have no Keras counterpart and take the NumPy functions' arguments.
+* Inputs are not checked for their values (a traced graph cannot raise on data): invalid labels give
+  numbers, not errors. Probability tensors produced by ``keras.activations.sigmoid``/``softmax`` carry their
+  logits, which the Keras built-ins silently use (skipping the clip); these classes never do.
 
-Keras trap: a probability tensor produced by ``keras.activations.sigmoid``/``softmax`` carries its logits,
-and Keras' *built-in* cross-entropies silently use them (skipping the 1e-7 clip). These classes never do.
+Every class is registered for serialization under the package ``"momentum_lab"``, so a model compiled
+with them saves to ``.keras`` and loads back.
 """
-
-import math
 
 import keras
 from keras import ops
+from keras.src.backend.common.masking import set_keras_mask  # what Keras' own sparse cross-entropy calls
+from keras.src.losses.loss import squeeze_or_expand_to_same_rank  # what every Keras built-in applies first
 
-from momentum_lab._validate import flag, non_negative, positive
-from momentum_lab.losses import _validate as checks
+from momentum_lab._validate import flag, non_negative, normalize_axes, positive
+from momentum_lab.losses import CLASS_NAMES, classical, margin, probabilistic, regression, segmentation
+from momentum_lab.losses._ops import EPSILON
+from momentum_lab.losses._validate import check_label_smoothing, check_same_shape
 
-#: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
-EPSILON = 1e-7
-_LOG2 = math.log(2.0)
-
-__all__ = [
-    "MeanSquaredError",
-    "MeanAbsoluteError",
-    "Huber",
-    "LogCosh",
-    "BinaryCrossentropy",
-    "CategoricalCrossentropy",
-    "SparseCategoricalCrossentropy",
-    "KLDivergence",
-    "Hinge",
-    "SquaredHinge",
-    "CategoricalHinge",
-    "WestonWatkinsHinge",
-    "ZeroOneLoss",
-    "ExponentialLoss",
-    "LogLoss",
-    "GANDiscriminatorLoss",
-    "GANGeneratorMinimaxLoss",
-    "GANGeneratorNonsaturatingLoss",
-    "Dice",
-    "Jaccard",
-    "Tversky",
-    "FocalTversky",
-]
+__all__ = list(CLASS_NAMES)
 
 _register = keras.saving.register_keras_serializable(package="momentum_lab")
+_BATCH = "sum_over_batch_size"
+
+
+def _axis_config(axis):
+    """``axis`` with a tuple stored as a list, so ``get_config`` round-trips through JSON unchanged (the
+    axes are checked by ``normalize_axes`` when the loss first runs, once the number of dimensions is known)."""
+    return list(axis) if isinstance(axis, tuple) else axis
 
 
 class _Loss(keras.losses.Loss):
-    """Base class: stores the formula's parameters and puts them in ``get_config``."""
+    """Base class: ``call`` aligns the ranks as Keras does, checks the shapes and returns ``per_sample``.
+
+    ``_params`` names the attributes that ``get_config`` stores (and ``from_config`` passes back).
+    """
 
     _params = ()
 
-    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
+    def __init__(self, reduction=_BATCH, name=None, dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
@@ -74,19 +69,13 @@ class _Loss(keras.losses.Loss):
         config.update({key: getattr(self, key) for key in self._params})
         return config
 
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        check_same_shape(y_true.shape, y_pred.shape)
+        return self.per_sample(y_true, y_pred)
 
-def _signed_labels(y_true):
-    """Labels in {−1, 1} as they are; otherwise (labels in {0, 1}) mapped by 2y − 1."""
-    has_minus_one = ops.any(ops.equal(y_true, -1.0))
-    return ops.where(has_minus_one, y_true, 2.0 * y_true - 1.0)
-
-
-def _log_softmax(x):
-    return x - ops.logsumexp(x, axis=-1, keepdims=True)
-
-
-def _log_clipped(p, high=1.0 - EPSILON):
-    return ops.log(ops.clip(p, EPSILON, high))
+    def per_sample(self, y_true, y_pred):
+        raise NotImplementedError
 
 
 # --- regression -------------------------------------------------------------------------------------
@@ -94,54 +83,50 @@ def _log_clipped(p, high=1.0 - EPSILON):
 
 @_register
 class MeanSquaredError(_Loss):
-    """Per element ``(y_pred − y_true)²``."""
+    """``keras.losses.MeanSquaredError``: per sample ``mean((y_pred − y_true)², axis=-1)``."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+    def __init__(self, reduction=_BATCH, name="mean_squared_error", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.square(y_pred - y_true)
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(regression.squared_error_values(ops, y_true, y_pred), axis=-1)
 
 
 @_register
 class MeanAbsoluteError(_Loss):
-    """Per element ``|y_pred − y_true|``."""
+    """``keras.losses.MeanAbsoluteError``: per sample ``mean(|y_pred − y_true|, axis=-1)``."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+    def __init__(self, reduction=_BATCH, name="mean_absolute_error", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.abs(y_pred - y_true)
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(regression.absolute_error_values(ops, y_true, y_pred), axis=-1)
 
 
 @_register
 class Huber(_Loss):
-    """Per element ``½e²`` if ``|e| ≤ delta`` else ``delta·|e| − ½delta²``, ``e = y_pred − y_true``."""
+    """``keras.losses.Huber``: per sample the mean over the last axis of ``½e²`` if ``|e| ≤ delta`` else
+    ``delta·|e| − ½delta²``, ``e = y_pred − y_true``."""
 
     _params = ("delta",)
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber", dtype=None):
+    def __init__(self, delta=1.0, reduction=_BATCH, name="huber_loss", dtype=None):
         super().__init__(reduction, name, dtype)
         self.delta = positive(delta, "delta")
 
-    def call(self, y_true, y_pred):
-        error = y_pred - y_true
-        abs_error = ops.abs(error)
-        return ops.where(
-            abs_error <= self.delta, 0.5 * ops.square(error), self.delta * abs_error - 0.5 * self.delta**2
-        )
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(regression.huber_values(ops, y_true, y_pred, self.delta), axis=-1)
 
 
 @_register
 class LogCosh(_Loss):
-    """Per element ``e + softplus(−2e) − log 2`` (= log cosh e), ``e = y_pred − y_true``."""
+    """``keras.losses.LogCosh``: per sample ``mean(e + softplus(−2e) − log 2, axis=-1)`` (log 2 in float64)."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+    def __init__(self, reduction=_BATCH, name="log_cosh", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        error = y_pred - y_true
-        return error + ops.softplus(-2.0 * error) - _LOG2
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(regression.log_cosh_values(ops, y_true, y_pred), axis=-1)
 
 
 # --- probabilistic ----------------------------------------------------------------------------------
@@ -149,92 +134,104 @@ class LogCosh(_Loss):
 
 @_register
 class BinaryCrossentropy(_Loss):
-    """Per element ``softplus(x) − x·y`` (logits) or ``−[y log p + (1 − y) log(1 − p)]``, p clipped to
-    ``[1e-7, 1 − 1e-7]``; targets smoothed to ``y(1 − s) + s/2``."""
+    """``keras.losses.BinaryCrossentropy``: per sample the mean over ``axis`` of ``softplus(x) − x·y``
+    (logits) or ``−[y log p + (1 − y) log(1 − p)]`` with p clipped to ``[1e-7, 1 − 1e-7]``; targets
+    smoothed to ``y(1 − s) + s/2``."""
 
-    _params = ("from_logits", "label_smoothing")
+    _params = ("from_logits", "label_smoothing", "axis")
 
-    def __init__(
-        self, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size", name="binary_crossentropy",
-        dtype=None,
-    ):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_BATCH,
+                 name="binary_crossentropy", dtype=None):
         super().__init__(reduction, name, dtype)
         self.from_logits = flag(from_logits, "from_logits")
-        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = axis
 
-    def call(self, y_true, y_pred):
-        s = self.label_smoothing
-        y = y_true * (1.0 - s) + 0.5 * s
-        if self.from_logits:
-            return ops.softplus(y_pred) - y_pred * y
-        p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        return -(y * ops.log(p) + (1.0 - y) * ops.log(1.0 - p))
-
-
-def _cross_entropy(y, y_pred, from_logits):
-    log_q = _log_softmax(y_pred) if from_logits else _log_clipped(y_pred)
-    return -ops.sum(y * log_q, axis=-1)
+    def per_sample(self, y_true, y_pred):
+        losses = probabilistic.binary_crossentropy_values(ops, y_true, y_pred, self.from_logits, self.label_smoothing)
+        return ops.mean(losses, axis=self.axis)
 
 
 @_register
 class CategoricalCrossentropy(_Loss):
-    """Per sample ``−Σ_j y_j log q_j`` (class axis last), ``log q = x − logsumexp(x)`` for logits or
-    ``log clip(p, 1e-7, 1 − 1e-7)``; targets smoothed to ``y(1 − s) + s/C``."""
+    """``keras.losses.CategoricalCrossentropy``: per sample ``−Σ_j y_j log q_j`` along ``axis``, with
+    ``log q = x − logsumexp(x)`` for logits, or ``log clip(p / Σp, 1e-7, 1 − 1e-7)`` (probabilities are
+    first rescaled to sum to 1, as Keras does); targets smoothed to ``y(1 − s) + s/C``."""
 
-    _params = ("from_logits", "label_smoothing")
+    _params = ("from_logits", "label_smoothing", "axis")
 
-    def __init__(
-        self, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size",
-        name="categorical_crossentropy", dtype=None,
-    ):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_BATCH,
+                 name="categorical_crossentropy", dtype=None):
         super().__init__(reduction, name, dtype)
         self.from_logits = flag(from_logits, "from_logits")
-        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = axis
 
-    def call(self, y_true, y_pred):
-        s = self.label_smoothing
-        num_classes = ops.cast(ops.shape(y_pred)[-1], y_pred.dtype)
-        y = y_true * (1.0 - s) + s / num_classes
-        return _cross_entropy(y, y_pred, self.from_logits)
+    def per_sample(self, y_true, y_pred):
+        if not self.from_logits:
+            y_pred = y_pred / ops.sum(y_pred, axis=self.axis, keepdims=True)
+        return probabilistic.cross_entropy_values(ops, y_true, y_pred, self.from_logits, self.label_smoothing,
+                                                  self.axis)
 
 
 @_register
 class SparseCategoricalCrossentropy(_Loss):
-    """``CategoricalCrossentropy`` of ``one_hot(y_true, C)``: integer labels of shape ``y_pred.shape[:-1]``."""
+    """``keras.losses.SparseCategoricalCrossentropy``: ``CategoricalCrossentropy`` of ``one_hot(y_true)``.
 
-    _params = ("from_logits", "label_smoothing")
+    As in Keras, probabilities are clipped to ``[1e-7, 1 − 1e-7]`` and their logarithms then used as
+    logits, which rescales the clipped rows to sum to 1.
 
-    def __init__(
-        self, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size",
-        name="sparse_categorical_crossentropy", dtype=None,
-    ):
+    Labels have the shape of ``y_pred`` without its class axis, or with it of length 1 (squeezed away).
+    Samples labelled ``ignore_class`` get loss 0 and a mask, so Keras' mean skips them. Keyword-only
+    ``label_smoothing`` (not in Keras) smooths the one-hot rows to ``y(1 − s) + s/C``.
+    """
+
+    _params = ("from_logits", "ignore_class", "axis", "label_smoothing")
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction=_BATCH, axis=-1,
+                 name="sparse_categorical_crossentropy", dtype=None, *, label_smoothing=0.0):
         super().__init__(reduction, name, dtype)
         self.from_logits = flag(from_logits, "from_logits")
-        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
+        self.ignore_class = ignore_class
+        self.axis = axis
+        self.label_smoothing = check_label_smoothing(label_smoothing)
 
     def call(self, y_true, y_pred):
-        s = self.label_smoothing
-        num_classes = ops.shape(y_pred)[-1]
-        one_hot = ops.one_hot(ops.cast(y_true, "int32"), num_classes, dtype=y_pred.dtype)
-        y = one_hot * (1.0 - s) + s / ops.cast(num_classes, y_pred.dtype)
-        return _cross_entropy(y, y_pred, self.from_logits)
+        axis = normalize_axes(self.axis, len(y_pred.shape))[0]
+        if len(y_true.shape) == len(y_pred.shape) and y_true.shape[axis] == 1:
+            y_true = ops.squeeze(y_true, axis=axis)
+        without_classes = tuple(y_pred.shape[:axis]) + tuple(y_pred.shape[axis + 1:])
+        check_same_shape(y_true.shape, without_classes, "y_true", "y_pred without its class axis")
+        labels = ops.cast(y_true, "int32")
+        valid = None
+        if self.ignore_class is not None:
+            valid = ops.not_equal(labels, self.ignore_class)
+            labels = ops.where(valid, labels, 0)
+        one_hot = ops.one_hot(labels, y_pred.shape[axis], axis=axis, dtype=y_pred.dtype)
+        logits = y_pred if self.from_logits else probabilistic.log_probabilities(ops, y_pred, False)
+        losses = probabilistic.cross_entropy_values(ops, one_hot, logits, True, self.label_smoothing, axis)
+        if valid is not None:
+            losses = ops.where(valid, losses, 0.0)
+            set_keras_mask(losses, valid)
+        return losses
 
 
 @_register
 class KLDivergence(_Loss):
-    """Per sample ``Σ_j p_j (log p_j − log q_j)``, zero-target terms 0, ``log q`` from logits or
-    ``log clip(q, 1e-7, 1)``."""
+    """``keras.losses.KLDivergence``: per sample ``Σ_j p_j (log p_j − log q_j)`` with p and q clipped to
+    ``[1e-7, 1]`` (as Keras; a zero target adds ``1e-7·log(1e-7/q)``); keyword-only ``from_logits`` takes
+    ``log q = x − logsumexp(x)`` instead."""
 
     _params = ("from_logits",)
 
-    def __init__(self, from_logits=False, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
+    def __init__(self, reduction=_BATCH, name="kl_divergence", dtype=None, *, from_logits=False):
         super().__init__(reduction, name, dtype)
         self.from_logits = flag(from_logits, "from_logits")
 
-    def call(self, y_true, y_pred):
-        log_q = _log_softmax(y_pred) if self.from_logits else _log_clipped(y_pred, high=1.0)
-        log_p = ops.log(ops.where(y_true > 0, y_true, ops.ones_like(y_true)))
-        return ops.sum(y_true * (log_p - log_q), axis=-1)
+    def per_sample(self, y_true, y_pred):
+        log_q = probabilistic.log_probabilities(ops, y_pred, self.from_logits, high=1.0)
+        p = ops.clip(y_true, EPSILON, 1.0)
+        return ops.sum(probabilistic.kl_divergence_terms(ops, p, log_q), axis=-1)
 
 
 # --- margin -----------------------------------------------------------------------------------------
@@ -242,40 +239,43 @@ class KLDivergence(_Loss):
 
 @_register
 class Hinge(_Loss):
-    """Per element ``max(0, 1 − y·y_pred)``, labels in {−1, 1} or {0, 1}."""
+    """``keras.losses.Hinge``: per sample ``mean(max(0, 1 − y·y_pred), axis=-1)``; labels {0, 1} become
+    {−1, 1} when every label is 0 or 1."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
+    def __init__(self, reduction=_BATCH, name="hinge", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.relu(1.0 - _signed_labels(y_true) * y_pred)
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(margin.hinge_values(ops, y_true, y_pred), axis=-1)
 
 
 @_register
 class SquaredHinge(_Loss):
-    """Per element ``max(0, 1 − y·y_pred)²``, labels in {−1, 1} or {0, 1}."""
+    """``keras.losses.SquaredHinge``: per sample ``mean(max(0, 1 − y·y_pred)², axis=-1)``."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
+    def __init__(self, reduction=_BATCH, name="squared_hinge", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred))
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(margin.squared_hinge_values(ops, y_true, y_pred), axis=-1)
 
 
 @_register
 class CategoricalHinge(_Loss):
-    """Per sample ``max(0, margin + max_{j≠k} x_j − x_k)`` (Crammer–Singer), one-hot labels."""
+    """``keras.losses.CategoricalHinge``: per sample ``max(0, margin + max_j((1 − y)·x)_j − Σ y·x)``, the true
+    class entering the maximum as a 0. Keyword-only: ``margin`` (Keras: 1), and ``wrong_classes_only=True``
+    for Crammer–Singer's ``max_{j≠k} x_j`` (the course's :func:`momentum_lab.losses.categorical_hinge`)."""
 
-    _params = ("margin",)
+    _params = ("margin", "wrong_classes_only")
 
-    def __init__(self, margin=1.0, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
+    def __init__(self, reduction=_BATCH, name="categorical_hinge", dtype=None, *, margin=1.0,
+                 wrong_classes_only=False):
         super().__init__(reduction, name, dtype)
         self.margin = positive(margin, "margin")
+        self.wrong_classes_only = flag(wrong_classes_only, "wrong_classes_only")
 
-    def call(self, y_true, y_pred):
-        true_score = ops.sum(y_true * y_pred, axis=-1)
-        wrong_scores = ops.where(y_true > 0.5, ops.full_like(y_pred, -math.inf), y_pred)
-        return ops.relu(self.margin + ops.max(wrong_scores, axis=-1) - true_score)
+    def per_sample(self, y_true, y_pred):
+        return margin.categorical_hinge_values(ops, y_true, y_pred, self.margin, self.wrong_classes_only)
 
 
 @_register
@@ -284,13 +284,12 @@ class WestonWatkinsHinge(_Loss):
 
     _params = ("margin",)
 
-    def __init__(self, margin=1.0, reduction="sum_over_batch_size", name="weston_watkins_hinge", dtype=None):
+    def __init__(self, margin=1.0, reduction=_BATCH, name="weston_watkins_hinge", dtype=None):
         super().__init__(reduction, name, dtype)
         self.margin = positive(margin, "margin")
 
-    def call(self, y_true, y_pred):
-        true_score = ops.sum(y_true * y_pred, axis=-1, keepdims=True)
-        return ops.sum((1.0 - y_true) * ops.relu(self.margin + y_pred - true_score), axis=-1)
+    def per_sample(self, y_true, y_pred):
+        return margin.weston_watkins_hinge_values(ops, y_true, y_pred, self.margin)
 
 
 # --- classical zoo ----------------------------------------------------------------------------------
@@ -298,151 +297,112 @@ class WestonWatkinsHinge(_Loss):
 
 @_register
 class ZeroOneLoss(_Loss):
-    """Per element 1 if ``y·f ≤ 0`` else 0 (gradient 0)."""
+    """Per sample the mean over the last axis of 1 if ``y·f ≤ 0`` else 0 (gradient 0)."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="zero_one_loss", dtype=None):
+    def __init__(self, reduction=_BATCH, name="zero_one_loss", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        margins = _signed_labels(y_true) * y_pred
-        return ops.cast(margins <= 0.0, y_pred.dtype) + 0.0 * margins
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(classical.zero_one_values(ops, y_true, y_pred), axis=-1)
 
 
 @_register
 class ExponentialLoss(_Loss):
-    """Per element ``exp(−y·f)``."""
+    """Per sample ``mean(exp(−y·f), axis=-1)``."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="exponential_loss", dtype=None):
+    def __init__(self, reduction=_BATCH, name="exponential_loss", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.exp(-_signed_labels(y_true) * y_pred)
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(classical.exponential_values(ops, y_true, y_pred), axis=-1)
 
 
 @_register
 class LogLoss(_Loss):
-    """Per element ``softplus(−y·f)`` (logistic loss on margins)."""
+    """Per sample ``mean(softplus(−y·f), axis=-1)`` (logistic loss on margins)."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="log_loss", dtype=None):
+    def __init__(self, reduction=_BATCH, name="log_loss", dtype=None):
         super().__init__(reduction, name, dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.softplus(-_signed_labels(y_true) * y_pred)
+    def per_sample(self, y_true, y_pred):
+        return ops.mean(classical.log_loss_values(ops, y_true, y_pred), axis=-1)
 
 
-def _neg_log_d(output, from_logits):
-    return ops.softplus(-output) if from_logits else -_log_clipped(output)
-
-
-def _neg_log_one_minus_d(output, from_logits):
-    if from_logits:
-        return ops.softplus(output)
-    return -ops.log(1.0 - ops.clip(output, EPSILON, 1.0 - EPSILON))
-
-
-@_register
-class GANDiscriminatorLoss(_Loss):
-    """Per element ``−log D(x) − log(1 − D(G(z)))``: call it as ``loss(d_real, d_fake)`` (same shapes)."""
-
+class _GANLoss(_Loss):
     _params = ("from_logits",)
 
-    def __init__(self, from_logits=True, reduction="sum_over_batch_size", name="gan_discriminator_loss", dtype=None):
+    def __init__(self, from_logits, reduction, name, dtype):
         super().__init__(reduction, name, dtype)
         self.from_logits = flag(from_logits, "from_logits")
 
-    def call(self, y_true, y_pred):
-        d_real, d_fake = y_true, y_pred
-        return _neg_log_d(d_real, self.from_logits) + _neg_log_one_minus_d(d_fake, self.from_logits)
+
+@_register
+class GANDiscriminatorLoss(_GANLoss):
+    """Per sample ``mean(−log D(x) − log(1 − D(G(z))), axis=-1)``: call it as ``loss(d_real, d_fake)``."""
+
+    def __init__(self, from_logits=True, reduction=_BATCH, name="gan_discriminator_loss", dtype=None):
+        super().__init__(from_logits, reduction, name, dtype)
+
+    def per_sample(self, d_real, d_fake):
+        terms = classical.neg_log_d(ops, d_real, self.from_logits) + classical.neg_log_one_minus_d(
+            ops, d_fake, self.from_logits)
+        return ops.mean(terms, axis=-1)
 
 
 @_register
-class GANGeneratorMinimaxLoss(_Loss):
-    """Per element ``log(1 − D(G(z)))`` of ``y_pred = d_fake``; ``y_true`` is ignored (pass any tensor)."""
+class GANGeneratorMinimaxLoss(_GANLoss):
+    """Per sample ``mean(log(1 − D(G(z))), axis=-1)`` of ``y_pred = d_fake``; ``y_true`` is ignored."""
 
-    _params = ("from_logits",)
-
-    def __init__(
-        self, from_logits=True, reduction="sum_over_batch_size", name="gan_generator_minimax_loss", dtype=None
-    ):
-        super().__init__(reduction, name, dtype)
-        self.from_logits = flag(from_logits, "from_logits")
+    def __init__(self, from_logits=True, reduction=_BATCH, name="gan_generator_minimax_loss", dtype=None):
+        super().__init__(from_logits, reduction, name, dtype)
 
     def call(self, y_true, y_pred):
-        return -_neg_log_one_minus_d(y_pred, self.from_logits)
+        return ops.mean(-classical.neg_log_one_minus_d(ops, y_pred, self.from_logits), axis=-1)
 
 
 @_register
-class GANGeneratorNonsaturatingLoss(_Loss):
-    """Per element ``−log D(G(z))`` of ``y_pred = d_fake``; ``y_true`` is ignored (pass any tensor)."""
+class GANGeneratorNonsaturatingLoss(_GANLoss):
+    """Per sample ``mean(−log D(G(z)), axis=-1)`` of ``y_pred = d_fake``; ``y_true`` is ignored."""
 
-    _params = ("from_logits",)
-
-    def __init__(
-        self, from_logits=True, reduction="sum_over_batch_size", name="gan_generator_nonsaturating_loss",
-        dtype=None,
-    ):
-        super().__init__(reduction, name, dtype)
-        self.from_logits = flag(from_logits, "from_logits")
+    def __init__(self, from_logits=True, reduction=_BATCH, name="gan_generator_nonsaturating_loss", dtype=None):
+        super().__init__(from_logits, reduction, name, dtype)
 
     def call(self, y_true, y_pred):
-        return _neg_log_d(y_pred, self.from_logits)
+        return ops.mean(classical.neg_log_d(ops, y_pred, self.from_logits), axis=-1)
 
 
 # --- segmentation -----------------------------------------------------------------------------------
 
 
-def _check_axis(axis):
-    if axis is None:
-        return None
-    if isinstance(axis, int) and not isinstance(axis, bool):
-        return axis
-    axis = tuple(axis)
-    if not all(isinstance(a, int) and not isinstance(a, bool) for a in axis):
-        raise TypeError(f"axis must be None, an int or a tuple of ints; got axis={axis!r}")
-    return list(axis)  # a list, so get_config round-trips through JSON unchanged
-
-
-def _score(numerator, denominator):
-    """numerator / denominator, and 1 where the denominator is 0 (smooth = 0 on empty inputs)."""
-    defined = denominator > 0.0
-    safe = ops.where(defined, denominator, ops.ones_like(denominator))
-    return ops.where(defined, numerator / safe, ops.ones_like(denominator))
-
-
-def _axis_arg(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
 class _Overlap(_Loss):
-    def _sum(self, x):
-        return ops.sum(x, axis=_axis_arg(self.axis))
+    def _axes(self, y_pred):
+        return None if self.axis is None else normalize_axes(self.axis, len(y_pred.shape))
 
-    def _tversky_index(self, g, p):
-        tp = self._sum(p * g)
-        fp = self._sum(p * (1.0 - g))
-        fn = self._sum((1.0 - p) * g)
-        return _score(tp + self.smooth, tp + self.alpha * fp + self.beta * fn + self.smooth)
+
+def _keras_smooth(smooth):
+    """``(s, ε)``: Keras' form (0, 1e-7 in the denominator only) for ``smooth=None``, else ``(s, 0)``."""
+    return (0.0, EPSILON) if smooth is None else (non_negative(smooth, "smooth"), 0.0)
 
 
 @_register
 class Dice(_Overlap):
-    """Per score ``1 − (2Σpg + s)/(Σp + Σg + s)`` (``squared``: ``Σp² + Σg²``), sums over ``axis``."""
+    """``keras.losses.Dice``: per score ``1 − 2·Σpg / (Σp + Σg + 1e-7)``, sums over ``axis`` (None: all).
+
+    Keyword-only: ``smooth=s`` gives the library's ``1 − (2·Σpg + s)/(Σp + Σg + s)`` instead, and
+    ``squared=True`` the V-Net denominator ``Σp² + Σg²``.
+    """
 
     _params = ("axis", "smooth", "squared")
 
-    def __init__(
-        self, axis=None, smooth=1.0, squared=False, reduction="sum_over_batch_size", name="dice", dtype=None
-    ):
+    def __init__(self, reduction=_BATCH, name="dice", axis=None, dtype=None, *, smooth=None, squared=False):
         super().__init__(reduction, name, dtype)
-        self.axis = _check_axis(axis)
-        self.smooth = non_negative(smooth, "smooth")
-        self.squared = bool(squared)
+        self.axis = _axis_config(axis)
+        self.smooth = None if smooth is None else non_negative(smooth, "smooth")
+        self.squared = flag(squared, "squared")
 
-    def call(self, y_true, y_pred):
-        g, p = y_true, y_pred
-        intersection = self._sum(p * g)
-        total = self._sum(ops.square(p)) + self._sum(ops.square(g)) if self.squared else self._sum(p) + self._sum(g)
-        return 1.0 - _score(2.0 * intersection + self.smooth, total + self.smooth)
+    def per_sample(self, y_true, y_pred):
+        s, epsilon = _keras_smooth(self.smooth)
+        return segmentation.dice_values(ops, y_true, y_pred, self._axes(y_pred), s, self.squared, epsilon)
 
 
 @_register
@@ -451,57 +411,67 @@ class Jaccard(_Overlap):
 
     _params = ("axis", "smooth")
 
-    def __init__(self, axis=None, smooth=1.0, reduction="sum_over_batch_size", name="jaccard", dtype=None):
+    def __init__(self, axis=None, smooth=1.0, reduction=_BATCH, name="jaccard", dtype=None):
         super().__init__(reduction, name, dtype)
-        self.axis = _check_axis(axis)
+        self.axis = _axis_config(axis)
         self.smooth = non_negative(smooth, "smooth")
 
-    def call(self, y_true, y_pred):
-        g, p = y_true, y_pred
-        intersection = self._sum(p * g)
-        union = self._sum(p) + self._sum(g) - intersection
-        return 1.0 - _score(intersection + self.smooth, union + self.smooth)
+    def per_sample(self, y_true, y_pred):
+        return segmentation.jaccard_values(ops, y_true, y_pred, self._axes(y_pred), self.smooth)
+
+
+_ALPHA_WEIGHTS = ("false_negatives", "false_positives")
 
 
 @_register
 class Tversky(_Overlap):
-    """Per score ``1 − (TP + s)/(TP + α·FP + β·FN + s)``: α weights false positives, β false negatives
-    (Salehi et al. 2017; Keras 3.15.1's own ``Tversky`` has them swapped)."""
+    """``keras.losses.Tversky`` of Keras 3.15: per score ``1 − TP / (TP + alpha·FN + beta·FP + 1e-7)``.
 
-    _params = ("alpha", "beta", "axis", "smooth")
+    Keras 3.15.1 multiplies the false negatives by ``alpha`` although its docstring (and Salehi et al.
+    2017) give ``alpha`` to the false positives; Keras master fixes this. Keyword-only
+    ``alpha_weights="false_positives"`` selects the paper's (and the course's) convention,
+    ``1 − TP / (TP + alpha·FP + beta·FN + ...)``; ``smooth=s`` adds ``s`` to the numerator and the
+    denominator instead of the 1e-7. With ``alpha = beta`` (the default ½) the two conventions agree.
+    """
 
-    def __init__(
-        self, alpha=0.3, beta=0.7, axis=None, smooth=1.0, reduction="sum_over_batch_size", name="tversky", dtype=None
-    ):
+    _params = ("alpha", "beta", "axis", "smooth", "alpha_weights")
+
+    def __init__(self, alpha=0.5, beta=0.5, reduction=_BATCH, name="tversky", axis=None, dtype=None, *,
+                 smooth=None, alpha_weights="false_negatives"):
         super().__init__(reduction, name, dtype)
         self.alpha = non_negative(alpha, "alpha")
         self.beta = non_negative(beta, "beta")
-        self.axis = _check_axis(axis)
-        self.smooth = non_negative(smooth, "smooth")
+        self.axis = _axis_config(axis)
+        self.smooth = None if smooth is None else non_negative(smooth, "smooth")
+        if alpha_weights not in _ALPHA_WEIGHTS:
+            raise ValueError(f"alpha_weights must be one of {_ALPHA_WEIGHTS}; got alpha_weights={alpha_weights!r}")
+        self.alpha_weights = alpha_weights
 
-    def call(self, y_true, y_pred):
-        return 1.0 - self._tversky_index(y_true, y_pred)
+    def per_sample(self, y_true, y_pred):
+        s, epsilon = _keras_smooth(self.smooth)
+        if self.alpha_weights == "false_positives":
+            fp_weight, fn_weight = self.alpha, self.beta
+        else:  # Keras 3.15: alpha multiplies the false negatives
+            fp_weight, fn_weight = self.beta, self.alpha
+        return segmentation.tversky_values(ops, y_true, y_pred, fp_weight, fn_weight, self._axes(y_pred), s, epsilon)
 
 
 @_register
 class FocalTversky(_Overlap):
-    """Per score ``(1 − TI)^{1/γ}`` as ``exp(log(1 − TI)/γ)``, 0 where TI = 1 (Abraham and Khan 2019)."""
+    """Per score ``(1 − TI)^{1/γ}``, ``TI = (TP + s)/(TP + α·FP + β·FN + s)`` (α weights the false
+    positives, as in Salehi et al. and the course), 0 where TI = 1 (Abraham and Khan 2019)."""
 
     _params = ("alpha", "beta", "gamma", "axis", "smooth")
 
-    def __init__(
-        self, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0, reduction="sum_over_batch_size",
-        name="focal_tversky", dtype=None,
-    ):
+    def __init__(self, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0, reduction=_BATCH,
+                 name="focal_tversky", dtype=None):
         super().__init__(reduction, name, dtype)
         self.alpha = non_negative(alpha, "alpha")
         self.beta = non_negative(beta, "beta")
         self.gamma = positive(gamma, "gamma")
-        self.axis = _check_axis(axis)
+        self.axis = _axis_config(axis)
         self.smooth = non_negative(smooth, "smooth")
 
-    def call(self, y_true, y_pred):
-        base = 1.0 - self._tversky_index(y_true, y_pred)
-        positive_base = base > 0.0
-        safe = ops.where(positive_base, base, ops.ones_like(base))
-        return ops.where(positive_base, ops.exp(ops.log(safe) / self.gamma), ops.zeros_like(base))
+    def per_sample(self, y_true, y_pred):
+        return segmentation.focal_tversky_values(ops, y_true, y_pred, self.alpha, self.beta, self.gamma,
+                                                 self._axes(y_pred), self.smooth)
