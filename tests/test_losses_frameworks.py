@@ -218,6 +218,11 @@ KERAS_COURSE_CONVENTION = {
 }
 # Keras' KL divergence clips the targets to [1e-7, 1] as the built-in does.
 KERAS_TARGETS = {"KLDivergence": lambda t: np.clip(t, 1e-7, 1.0)}
+# torch's KL reductions: "mean" averages every element; the per-sample mean is "batchmean".
+TORCH_KL_REDUCTION = {"mean": "batchmean", "sum": "sum", "none": "none"}
+# torch's BCE floors each log at −100 instead of clipping p: saturated probabilities differ by design
+# (tests/test_losses_torch.py compares them with torch.nn.BCELoss).
+TORCH_DIFFERS = {"bce probs-saturated"}
 
 
 def keras_expected(fn, cls_name, y_true, args, kwargs, reduction):
@@ -231,7 +236,7 @@ def keras_expected(fn, cls_name, y_true, args, kwargs, reduction):
 
 
 @pytest.mark.parametrize("fn, cls_name, kwargs, y_true, y_pred", _spec_params(SPECS))
-def test_numpy_keras_and_torch_versions_agree(fn, cls_name, kwargs, y_true, y_pred):
+def test_numpy_keras_and_torch_versions_agree(fn, cls_name, kwargs, y_true, y_pred, request):
     for reduction in REDUCTIONS:
         case_id = f"{cls_name}{kwargs}-{reduction}"
         ours = fn(y_true, y_pred, reduction=reduction, **kwargs)
@@ -240,9 +245,15 @@ def test_numpy_keras_and_torch_versions_agree(fn, cls_name, kwargs, y_true, y_pr
         agree("keras (momentum_lab.tf)", case_id,
               keras_expected(fn, cls_name, y_true, (y_true, y_pred), kwargs, reduction),
               keras_loss(y_true, y_pred).numpy())
-        torch_loss = getattr(TL, cls_name)(reduction=reduction, **kwargs)
+        if request.node.callspec.id in TORCH_DIFFERS:
+            continue
+        torch_reduction = TORCH_KL_REDUCTION[reduction] if cls_name == "KLDivergence" else reduction
+        torch_loss = getattr(TL, cls_name)(reduction=torch_reduction, **kwargs)
         torch_true = torch.tensor(y_true) if y_true.dtype.kind == "i" else t64(y_true)
-        agree("torch (momentum_lab.torch)", case_id, ours, torch_loss(torch_true, t64(y_pred)).numpy())
+        theirs = torch_loss(t64(y_pred), torch_true).numpy()  # torch order: (input, target)
+        if cls_name == "KLDivergence" and reduction == "none":
+            theirs = theirs.sum(axis=-1)  # torch's "none" keeps every element
+        agree("torch (momentum_lab.torch)", case_id, ours, theirs)
 
 
 @pytest.mark.parametrize("fn, cls_name, kwargs, d_real, d_fake", _spec_params(GAN_SPECS))
@@ -259,17 +270,20 @@ def test_gan_losses_agree_across_numpy_keras_and_torch(fn, cls_name, kwargs, d_r
         agree("torch (momentum_lab.torch)", case_id, ours, torch_loss(*map(t64, args)).numpy())
 
 
-def test_torch_classes_raise_like_the_numpy_functions():
-    with pytest.raises(ValueError, match=r"y_true must hold labels in \{-1, 1\} or in \{0, 1\}; got y_true\[1\]=2.0"):
-        TL.Hinge()(t64([1.0, 2.0]), t64([0.5, 0.5]))
-    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape"):
-        TL.MeanSquaredError()(t64([1.0, 2.0]), t64([[1.0, 2.0]]))
-    with pytest.raises(ValueError, match=r"class indices in \[0, 3\].*got y_true\[0\]=4.0"):
-        TL.SparseCategoricalCrossentropy()(torch.tensor([4]), t64(SOFTMAX[:1]))
-    with pytest.raises(ValueError, match=r"y_pred must hold probabilities in \[0, 1\] \(from_logits=False\)"):
-        TL.BinaryCrossentropy()(t64([1.0]), t64([1.5]))
-    with pytest.raises(ValueError, match=r"reduction must be one of"):
+def test_torch_classes_check_their_inputs_like_the_numpy_functions():
+    with pytest.raises(ValueError, match=r"target must hold labels in \{-1, 1\} or in \{0, 1\}; got target\[1\]=2.0"):
+        TL.Hinge()(t64([0.5, 0.5]), t64([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"target and input must have the same shape"):
+        TL.MeanSquaredError()(t64([[1.0, 2.0]]), t64([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"target must hold class indices in \[0, 3\].*got target\[0\]=4.0"):
+        TL.SparseCategoricalCrossentropy()(t64(SOFTMAX[:1]), torch.tensor([4]))
+    with pytest.raises(ValueError, match=r"input must hold probabilities in \[0, 1\] \(from_logits=False\)"):
+        TL.BinaryCrossentropy()(t64([1.5]), t64([1.0]))
+    with pytest.raises(ValueError,
+                       match=r"reduction must be one of \('mean', 'sum', 'none'\); got reduction='batchmean'"):
         TL.Dice(reduction="batchmean")
+    with pytest.raises(TypeError, match=r"target must be a torch.Tensor; got ndarray"):
+        TL.MeanSquaredError()(t64([1.0]), np.array([1.0]))
     with pytest.raises(ValueError, match=r"delta must be > 0; got delta=-1.0"):
         KL.Huber(delta=-1.0)
     with pytest.raises(TypeError, match=r"from_logits must be True or False"):
@@ -422,14 +436,19 @@ def test_torch_bce_clamps_each_log_at_minus_100_where_we_clip_p_to_1e7():
     pin("bce saturated p: ours (= keras) vs torch", ours, theirs)
 
 
-def test_torch_bce_gradient_differs_at_saturated_probabilities():
-    # torch divides by max(p(1 − p), 1e-12); our clip has zero gradient outside [1e-7, 1 − 1e-7].
+def test_bce_gradient_at_saturated_probabilities_torch_form_versus_the_clip():
+    # torch divides by max(p(1 − p), 1e-12), so at p = 1e-9 the gradient is −1/p; the clip of the NumPy
+    # (and Keras) form has zero gradient outside [1e-7, 1 − 1e-7]. Our torch class follows torch.
+    from momentum_lab import autodiff as ad
+
     p = torch.tensor([1e-9, 0.3], dtype=torch.float64, requires_grad=True)
     F.binary_cross_entropy(p, t64([1.0, 1.0]), reduction="sum").backward()
     np.testing.assert_allclose(p.grad.numpy(), [-1 / 1e-9, -1 / 0.3], rtol=1e-6)
     q = torch.tensor([1e-9, 0.3], dtype=torch.float64, requires_grad=True)
-    TL.BinaryCrossentropy(reduction="sum")(t64([1.0, 1.0]), q).backward()
-    np.testing.assert_allclose(q.grad.numpy(), [0.0, -1 / 0.3], rtol=1e-12)
+    TL.BinaryCrossentropy(reduction="sum")(q, t64([1.0, 1.0])).backward()
+    np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-12)
+    clipped = ad.grad(lambda x: L.binary_crossentropy(np.ones(2), x, reduction="sum"))(np.array([1e-9, 0.3]))
+    np.testing.assert_allclose(clipped, [0.0, -1 / 0.3], rtol=1e-12)
 
 
 def test_keras_sigmoid_output_carries_its_logits_and_skips_the_clip():
@@ -620,32 +639,32 @@ CLIPPED_ONE_HOT = np.clip(EXTREME_ONE_HOT, 1e-7, 1.0)
 LOGIT_GRADIENTS = [
     ("bce",
      lambda x: L.binary_crossentropy(HARD_LABELS, x, from_logits=True),
-     lambda x: TL.BinaryCrossentropy(from_logits=True)(t64(HARD_LABELS), x),
+     lambda x: TL.BinaryCrossentropy(from_logits=True)(x, t64(HARD_LABELS)),
      lambda x: KL.BinaryCrossentropy(from_logits=True, dtype="float64")(HARD_LABELS, x),
      lambda x: F.binary_cross_entropy_with_logits(x, t64(HARD_LABELS))),
     ("cce",
      lambda x: L.categorical_crossentropy(EXTREME_ONE_HOT, x, from_logits=True),
-     lambda x: TL.CategoricalCrossentropy(from_logits=True)(t64(EXTREME_ONE_HOT), x),
+     lambda x: TL.CategoricalCrossentropy(from_logits=True)(x, t64(EXTREME_ONE_HOT)),
      lambda x: KL.CategoricalCrossentropy(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
      lambda x: F.cross_entropy(x, t64(EXTREME_ONE_HOT))),
     ("scce",
      lambda x: L.sparse_categorical_crossentropy(np.array([0, 1]), x, from_logits=True),
-     lambda x: TL.SparseCategoricalCrossentropy(from_logits=True)(torch.tensor([0, 1]), x),
+     lambda x: TL.SparseCategoricalCrossentropy(from_logits=True)(x, torch.tensor([0, 1])),
      lambda x: KL.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")(np.array([0, 1]), x),
      lambda x: F.cross_entropy(x, torch.tensor([0, 1]))),
     ("kl from logits",
      lambda x: L.kl_divergence(EXTREME_ONE_HOT, x, from_logits=True),
-     lambda x: TL.KLDivergence(from_logits=True)(t64(EXTREME_ONE_HOT), x),
+     lambda x: TL.KLDivergence(from_logits=True, reduction="batchmean")(x, t64(EXTREME_ONE_HOT)),
      None,
      lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(EXTREME_ONE_HOT), reduction="batchmean")),
     ("kl from logits, targets clipped to [1e-7, 1] as Keras does",
      lambda x: L.kl_divergence(CLIPPED_ONE_HOT, x, from_logits=True),
-     lambda x: TL.KLDivergence(from_logits=True)(t64(CLIPPED_ONE_HOT), x),
+     lambda x: TL.KLDivergence(from_logits=True, reduction="batchmean")(x, t64(CLIPPED_ONE_HOT)),
      lambda x: KL.KLDivergence(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
      lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(CLIPPED_ONE_HOT), reduction="batchmean")),
     ("log_loss",
      lambda x: L.log_loss(2 * HARD_LABELS - 1, x),
-     lambda x: TL.LogLoss()(t64(2 * HARD_LABELS - 1), x),
+     lambda x: TL.LogLoss()(x, t64(2 * HARD_LABELS - 1)),
      lambda x: KL.LogLoss(dtype="float64")(2 * HARD_LABELS - 1, x),
      lambda x: F.binary_cross_entropy_with_logits(x, t64(HARD_LABELS))),
     ("gan discriminator",

@@ -1,69 +1,123 @@
-"""PyTorch versions of ``momentum_lab.losses``: the same formulas, written from scratch in torch ops.
+"""PyTorch versions of ``momentum_lab.losses``: the library's formulas evaluated with torch operations.
 
-Each class is a ``torch.nn.Module`` taking the same arguments as the NumPy function (``reduction`` among
-them: ``"mean"``, ``"sum"`` or ``"none"``, with the same meaning), and its ``forward(y_true, y_pred)``
-keeps the library's argument order: targets first, like Keras (torch's own functional losses take
-``(input, target)``). The class axis is the last one (``torch.nn.functional.cross_entropy`` uses axis 1).
+Chapters 6–9. Each class is a ``torch.nn.Module`` that follows PyTorch's loss conventions:
 
-Inputs are checked eagerly with the NumPy library's checks, so bad labels, out-of-range probabilities and
-mismatched shapes raise the same ValueError/TypeError as ``momentum_lab.losses``.
+* ``forward(input, target)``: predictions first, targets second (``torch.nn.MSELoss`` order; the NumPy
+  functions and Keras take ``(y_true, y_pred)``). The GAN losses take ``forward(d_real, d_fake)`` and
+  ``forward(d_fake)``.
+* ``reduction="mean"`` (default), ``"sum"`` or ``"none"``; ``KLDivergence`` also ``"batchmean"``. As in
+  torch, ``"mean"`` averages every element of an elementwise loss (and of ``KLDivergence``'s terms), the
+  samples of a class-axis loss, and the scores of an overlap loss.
+* Weights where torch has them: ``weight`` (elementwise) and ``pos_weight`` (logits only) for
+  ``BinaryCrossentropy``, as ``BCELoss``/``BCEWithLogitsLoss``; per-class ``weight`` for the categorical
+  cross-entropies and ``ignore_index=-100`` for the sparse one, as ``CrossEntropyLoss`` (a weighted mean
+  divides by the summed weights of the kept samples); ``log_target`` for ``KLDivergence``, as ``KLDivLoss``.
+* Binary cross-entropy on probabilities floors each logarithm at −100 as ``BCELoss`` does (a saturated
+  p = 0 for a positive costs 100, where Keras' clip to 1e-7 costs 16.1). Gradients agree with torch's
+  wherever p(1 − p) ≥ 1e-12 (torch divides by max(p(1 − p), 1e-12)); at p = 0 or 1 ours is 0.
+* The class axis is the last one (``torch.nn.functional.cross_entropy`` uses dimension 1).
+
+The formulas run on :data:`torch_ops`, a shim that gives torch functions NumPy's names. Inputs are checked
+in eager mode with the NumPy library's checks (bad labels, probabilities outside [0, 1], mismatched
+shapes raise ValueError/TypeError naming ``input`` or ``target``); while ``torch.compile`` traces, only the
+static checks (types, shapes, arguments) run, so the checks cause no graph break.
 """
 
-import math
+from types import SimpleNamespace
 
 import torch
 import torch.nn.functional as F
 
 from momentum_lab._validate import flag, non_negative, normalize_axes, positive
-from momentum_lab.losses import _validate as checks
+from momentum_lab.losses import CLASS_NAMES, classical, margin, probabilistic, regression, segmentation
+from momentum_lab.losses._validate import (
+    check_binary_labels,
+    check_distribution,
+    check_label_smoothing,
+    check_one_hot,
+    check_reduction,
+    check_same_shape,
+    check_unit_interval,
+    class_indices,
+    values_of,
+)
 
-#: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm, as in ``momentum_lab.losses``.
-EPSILON = 1e-7
-_LOG2 = math.log(2.0)
+__all__ = list(CLASS_NAMES)
 
-__all__ = [
-    "MeanSquaredError",
-    "MeanAbsoluteError",
-    "Huber",
-    "LogCosh",
-    "BinaryCrossentropy",
-    "CategoricalCrossentropy",
-    "SparseCategoricalCrossentropy",
-    "KLDivergence",
-    "Hinge",
-    "SquaredHinge",
-    "CategoricalHinge",
-    "WestonWatkinsHinge",
-    "ZeroOneLoss",
-    "ExponentialLoss",
-    "LogLoss",
-    "GANDiscriminatorLoss",
-    "GANGeneratorMinimaxLoss",
-    "GANGeneratorNonsaturatingLoss",
-    "Dice",
-    "Jaccard",
-    "Tversky",
-    "FocalTversky",
-]
+
+# --- the ops namespace ------------------------------------------------------------------------------
+
+
+def _softplus(x):
+    """log(1 + e^x) as ``logaddexp(0, x)``: no overflow, and autograd gives σ(x) everywhere
+    (``F.softplus`` returns x itself above its threshold 20)."""
+    return torch.logaddexp(torch.zeros_like(x), x)
+
+
+def _maximum(x, floor):
+    return torch.clamp(x, min=floor)
+
+
+def _sum(x, axis=None, keepdims=False):
+    return torch.sum(x, dim=axis, keepdim=keepdims)
+
+
+def _mean(x, axis=None, keepdims=False):
+    return torch.mean(x, dim=axis, keepdim=keepdims)
+
+
+def _max(x, axis=None, keepdims=False):
+    return x.amax() if axis is None else torch.amax(x, dim=axis, keepdim=keepdims)
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    return torch.logsumexp(x, dim=tuple(range(x.ndim)) if axis is None else axis, keepdim=keepdims)
+
+
+#: The operations of :mod:`momentum_lab.losses._ops`, under the same names, for torch tensors.
+torch_ops = SimpleNamespace(
+    abs=torch.abs, all=torch.all, clip=torch.clamp, exp=torch.exp, log=torch.log, log1p=torch.log1p,
+    logsumexp=_logsumexp, max=_max, maximum=_maximum, mean=_mean, relu=torch.relu, softplus=_softplus,
+    square=torch.square, sum=_sum, where=torch.where,
+)
+T = torch_ops
+
+
+# --- checks -----------------------------------------------------------------------------------------
+
+
+def _eager():
+    """True unless ``torch.compile`` is tracing: value checks need the numbers, so they run eagerly only."""
+    return not torch.compiler.is_compiling()
+
+
+def _tensor(value, name):
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor; got {type(value).__name__}")
+    return value
 
 
 def _numbers(tensor, name):
-    """The values of ``tensor`` as a checked (finite, non-empty) float64 NumPy array."""
-    if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor; got {type(tensor).__name__}")
-    return checks.values_of(tensor.detach().cpu().to(torch.float64).numpy(), name)
+    """The values of ``tensor`` as a checked (finite, non-empty) float64 NumPy array (eager mode only)."""
+    return values_of(tensor.detach().cpu().to(torch.float64).numpy(), name)
 
 
-def _pair(y_true, y_pred):
-    true_values, pred_values = _numbers(y_true, "y_true"), _numbers(y_pred, "y_pred")
-    checks.check_same_shape(true_values.shape, pred_values.shape)
-    return true_values, pred_values
+def _pair(input, target):
+    """Check two same-shaped tensors; in eager mode return their values ``(input, target)``, else None."""
+    _tensor(input, "input")
+    _tensor(target, "target")
+    check_same_shape(target.shape, input.shape, "target", "input")
+    if _eager():
+        return _numbers(input, "input"), _numbers(target, "target")
+    return None
 
 
 class _Loss(torch.nn.Module):
+    _reductions = ("mean", "sum", "none")
+
     def __init__(self, reduction="mean"):
         super().__init__()
-        self.reduction = checks.check_reduction(reduction)
+        self.reduction = check_reduction(reduction, self._reductions)
 
     def _reduce(self, losses):
         if self.reduction == "mean":
@@ -76,174 +130,189 @@ class _Loss(torch.nn.Module):
         return f"reduction={self.reduction!r}"
 
 
-def _signed(y_true, true_values):
-    """Binary labels as {−1, 1} (checked by the NumPy rule: {−1, 1} as is, {0, 1} mapped by 2y − 1)."""
-    checks.check_binary_labels(true_values)
-    signed = true_values if (true_values == -1).any() else 2.0 * true_values - 1.0
-    return torch.as_tensor(signed, dtype=y_true.dtype, device=y_true.device)
-
-
-def _softplus(x):
-    """log(1 + e^x) as ``logaddexp(0, x)`` = max(x, 0) + log1p(e^{−|x|}): no overflow, and autograd gives
-    the exact derivative σ(x) everywhere. (Writing ``clamp(x, min=0) + log1p(exp(−|x|))`` literally
-    gives the derivative 1 instead of ½ at x = 0, from the kinks' conventions; ``F.softplus`` returns x
-    itself above its threshold 20.)"""
-    return torch.logaddexp(torch.zeros_like(x), x)
-
-
-def _log_softmax(x):
-    return x - torch.logsumexp(x, dim=-1, keepdim=True)
-
-
 # --- regression -------------------------------------------------------------------------------------
 
 
 class MeanSquaredError(_Loss):
-    """Per element ``(y_pred − y_true)²``."""
+    """Per element ``(input − target)²`` (``torch.nn.MSELoss``)."""
 
-    def forward(self, y_true, y_pred):
-        _pair(y_true, y_pred)
-        return self._reduce(torch.square(y_pred - y_true))
+    def forward(self, input, target):
+        _pair(input, target)
+        return self._reduce(regression.squared_error_values(T, target, input))
 
 
 class MeanAbsoluteError(_Loss):
-    """Per element ``|y_pred − y_true|``."""
+    """Per element ``|input − target|`` (``torch.nn.L1Loss``)."""
 
-    def forward(self, y_true, y_pred):
-        _pair(y_true, y_pred)
-        return self._reduce(torch.abs(y_pred - y_true))
+    def forward(self, input, target):
+        _pair(input, target)
+        return self._reduce(regression.absolute_error_values(T, target, input))
 
 
 class Huber(_Loss):
-    """Per element ``½e²`` if ``|e| ≤ delta`` else ``delta·|e| − ½delta²``, ``e = y_pred − y_true``."""
+    """Per element ``½e²`` if ``|e| ≤ delta`` else ``delta·|e| − ½delta²``, ``e = input − target``
+    (``torch.nn.HuberLoss``)."""
 
     def __init__(self, delta=1.0, reduction="mean"):
         super().__init__(reduction)
         self.delta = positive(delta, "delta")
 
-    def forward(self, y_true, y_pred):
-        _pair(y_true, y_pred)
-        error = y_pred - y_true
-        abs_error = torch.abs(error)
-        losses = torch.where(
-            abs_error <= self.delta, 0.5 * torch.square(error), self.delta * abs_error - 0.5 * self.delta**2
-        )
-        return self._reduce(losses)
+    def forward(self, input, target):
+        _pair(input, target)
+        return self._reduce(regression.huber_values(T, target, input, self.delta))
 
 
 class LogCosh(_Loss):
-    """Per element ``e + softplus(−2e) − log 2`` (= log cosh e), ``e = y_pred − y_true``."""
+    """Per element ``e + softplus(−2e) − log 2`` (= log cosh e), ``e = input − target``."""
 
-    def forward(self, y_true, y_pred):
-        _pair(y_true, y_pred)
-        error = y_pred - y_true
-        return self._reduce(error + _softplus(-2.0 * error) - _LOG2)
+    def forward(self, input, target):
+        _pair(input, target)
+        return self._reduce(regression.log_cosh_values(T, target, input))
 
 
 # --- probabilistic ----------------------------------------------------------------------------------
 
 
-class _CrossEntropyBase(_Loss):
-    def __init__(self, from_logits=False, label_smoothing=0.0, reduction="mean"):
+def _check_probabilities(values, from_logits, name="input"):
+    if not from_logits:
+        check_unit_interval(values, name, "probabilities in [0, 1] (from_logits=False)")
+
+
+def _class_axis(input):
+    if input.ndim == 0:
+        raise ValueError(f"input must have a class axis last; got a scalar input of shape {tuple(input.shape)}")
+    return input.shape[-1]
+
+
+class BinaryCrossentropy(_Loss):
+    """Per element ``softplus(x) − x·y`` (+ ``(pos_weight − 1)·y·softplus(−x)``) for logits x, as
+    ``BCEWithLogitsLoss``, or ``−[y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)]`` for probabilities,
+    as ``BCELoss``; times ``weight``; targets smoothed to ``y(1 − s) + s/2``."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, reduction="mean", weight=None, pos_weight=None):
         super().__init__(reduction)
         self.from_logits = flag(from_logits, "from_logits")
-        self.label_smoothing = checks.check_label_smoothing(label_smoothing)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        if pos_weight is not None and not self.from_logits:
+            raise ValueError("pos_weight weighs logits (BCEWithLogitsLoss); got pos_weight with from_logits=False")
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
 
-    def _check_prediction(self, pred_values):
-        if not self.from_logits:
-            checks.check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1] (from_logits=False)")
-
-    def _cross_entropy(self, y, y_pred):
-        if self.from_logits:
-            log_q = _log_softmax(y_pred)
-        else:
-            log_q = torch.log(torch.clamp(y_pred, EPSILON, 1.0 - EPSILON))
-        return -(y * log_q).sum(dim=-1)
-
-
-class BinaryCrossentropy(_CrossEntropyBase):
-    """Per element ``softplus(x) − x·y`` (logits) or ``−[y log p + (1 − y) log(1 − p)]``, p clipped to
-    ``[1e-7, 1 − 1e-7]``; targets smoothed to ``y(1 − s) + s/2``."""
-
-    def forward(self, y_true, y_pred):
-        true_values, pred_values = _pair(y_true, y_pred)
-        checks.check_unit_interval(true_values, "y_true", "targets in [0, 1]")
-        self._check_prediction(pred_values)
-        s = self.label_smoothing
-        y = y_true * (1.0 - s) + 0.5 * s
-        if self.from_logits:
-            return self._reduce(_softplus(y_pred) - y_pred * y)
-        p = torch.clamp(y_pred, EPSILON, 1.0 - EPSILON)
-        return self._reduce(-(y * torch.log(p) + (1.0 - y) * torch.log(1.0 - p)))
+    def forward(self, input, target):
+        values = _pair(input, target)
+        if values is not None:
+            check_unit_interval(values[1], "target", "targets in [0, 1]")
+            _check_probabilities(values[0], self.from_logits)
+        losses = probabilistic.binary_crossentropy_values(
+            T, target, input, self.from_logits, self.label_smoothing, probabilistic.TORCH_LOG_FLOOR, self.pos_weight)
+        return self._reduce(losses if self.weight is None else losses * self.weight)
 
 
-class CategoricalCrossentropy(_CrossEntropyBase):
-    """Per sample ``−Σ_j y_j log q_j`` over the last axis; targets smoothed to ``y(1 − s) + s/C``."""
+class CategoricalCrossentropy(_Loss):
+    """Per sample ``−Σ_j w_j y_j log q_j`` over the last axis, targets smoothed to ``y(1 − s) + s/C``,
+    ``w`` the per-class ``weight`` (``CrossEntropyLoss`` with probability targets, classes last)."""
 
-    def forward(self, y_true, y_pred):
-        true_values, pred_values = _pair(y_true, y_pred)
-        checks.check_distribution(true_values, "y_true")
-        self._check_prediction(pred_values)
-        s = self.label_smoothing
-        y = y_true * (1.0 - s) + s / y_pred.shape[-1]
-        return self._reduce(self._cross_entropy(y, y_pred))
+    def __init__(self, from_logits=False, label_smoothing=0.0, reduction="mean", weight=None):
+        super().__init__(reduction)
+        self.from_logits = flag(from_logits, "from_logits")
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.register_buffer("weight", weight)
+
+    def forward(self, input, target):
+        values = _pair(input, target)
+        _class_axis(input)
+        if values is not None:
+            check_distribution(values[1], "target")
+            _check_probabilities(values[0], self.from_logits)
+        return self._reduce(probabilistic.cross_entropy_values(
+            T, target, input, self.from_logits, self.label_smoothing, class_weight=self.weight))
 
 
-class SparseCategoricalCrossentropy(_CrossEntropyBase):
-    """``CategoricalCrossentropy`` of ``one_hot(y_true, C)``; integer labels of shape ``y_pred.shape[:-1]``."""
+class SparseCategoricalCrossentropy(_Loss):
+    """``CategoricalCrossentropy`` of ``one_hot(target, C)``: integer targets of shape ``input.shape[:-1]``
+    (``CrossEntropyLoss`` with class indices, classes last). Targets equal to ``ignore_index`` cost 0 and
+    leave the mean; with ``weight``, ``"mean"`` divides by ``Σ_i weight[target_i]`` over the kept samples."""
 
-    def forward(self, y_true, y_pred):
-        pred_values = _numbers(y_pred, "y_pred")
-        if pred_values.ndim == 0:
-            raise ValueError(f"y_pred must have a class axis last; got a scalar y_pred={pred_values.item()!r}")
-        num_classes = pred_values.shape[-1]
-        labels = checks.class_indices(y_true.detach().cpu().numpy(), num_classes)
-        if labels.shape != pred_values.shape[:-1]:
-            raise ValueError(
-                "y_true must have shape y_pred.shape[:-1] (one class index per sample); "
-                f"got y_true.shape={labels.shape} and y_pred.shape={pred_values.shape}"
-            )
-        self._check_prediction(pred_values)
-        s = self.label_smoothing
-        one_hot = F.one_hot(y_true.long(), num_classes).to(y_pred.dtype)
-        return self._reduce(self._cross_entropy(one_hot * (1.0 - s) + s / num_classes, y_pred))
+    def __init__(self, from_logits=False, label_smoothing=0.0, reduction="mean", weight=None, ignore_index=-100):
+        super().__init__(reduction)
+        self.from_logits = flag(from_logits, "from_logits")
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.register_buffer("weight", weight)
+        self.ignore_index = int(ignore_index)
+
+    def forward(self, input, target):
+        _tensor(input, "input")
+        _tensor(target, "target")
+        num_classes = _class_axis(input)
+        if tuple(target.shape) != tuple(input.shape[:-1]):
+            raise ValueError("target must have shape input.shape[:-1] (one class index per sample); "
+                             f"got target.shape={tuple(target.shape)} and input.shape={tuple(input.shape)}")
+        if _eager():  # ignored entries are checked as class 0
+            kept_labels = torch.where(target == self.ignore_index, 0, target).detach().cpu().numpy()
+            class_indices(kept_labels, num_classes, "target", "input")
+            _check_probabilities(_numbers(input, "input"), self.from_logits)
+        kept = target != self.ignore_index
+        labels = torch.where(kept, target, 0).long()
+        one_hot = F.one_hot(labels, num_classes).to(input.dtype)
+        losses = probabilistic.cross_entropy_values(
+            T, one_hot, input, self.from_logits, self.label_smoothing, class_weight=self.weight)
+        losses = torch.where(kept, losses, 0.0)
+        if self.reduction != "mean":
+            return self._reduce(losses)
+        sample_weight = kept.to(input.dtype) if self.weight is None else torch.where(kept, self.weight[labels], 0.0)
+        return losses.sum() / sample_weight.sum()
 
 
 class KLDivergence(_Loss):
-    """Per sample ``Σ_j p_j (log p_j − log q_j)``, zero-target terms 0, ``log q`` from logits or
-    ``log clip(q, 1e-7, 1)``."""
+    """Per element ``p (log p − log q)`` (0 where p = 0), ``log q`` from ``input`` (probabilities, clipped to
+    ``[1e-7, 1]``, or logits), ``p = target`` (or ``log p`` with ``log_target``), as ``KLDivLoss``:
+    ``"mean"`` averages every element, ``"batchmean"`` (the true KL per sample) divides the sum by
+    ``input.shape[0]``."""
 
-    def __init__(self, from_logits=False, reduction="mean"):
+    _reductions = ("mean", "sum", "none", "batchmean")
+
+    def __init__(self, from_logits=False, reduction="mean", log_target=False):
         super().__init__(reduction)
         self.from_logits = flag(from_logits, "from_logits")
+        self.log_target = flag(log_target, "log_target")
 
-    def forward(self, y_true, y_pred):
-        true_values, pred_values = _pair(y_true, y_pred)
-        checks.check_distribution(true_values, "y_true")
-        if not self.from_logits:
-            checks.check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1] (from_logits=False)")
-        log_q = _log_softmax(y_pred) if self.from_logits else torch.log(torch.clamp(y_pred, EPSILON, 1.0))
-        log_p = torch.log(torch.where(y_true > 0, y_true, torch.ones_like(y_true)))
-        return self._reduce((y_true * (log_p - log_q)).sum(dim=-1))
+    def forward(self, input, target):
+        values = _pair(input, target)
+        _class_axis(input)
+        if values is not None:
+            if not self.log_target:
+                check_distribution(values[1], "target")
+            _check_probabilities(values[0], self.from_logits)
+        log_q = probabilistic.log_probabilities(T, input, self.from_logits, high=1.0)
+        terms = probabilistic.kl_divergence_terms(T, target, log_q, self.log_target)
+        if self.reduction == "batchmean":
+            return terms.sum() / input.shape[0]
+        return self._reduce(terms)
 
 
 # --- margin -----------------------------------------------------------------------------------------
 
 
-class Hinge(_Loss):
-    """Per element ``max(0, 1 − y·y_pred)``, labels in {−1, 1} or {0, 1}."""
+def _binary_pair(input, target):
+    values = _pair(input, target)
+    if values is not None:
+        check_binary_labels(values[1], "target")
 
-    def forward(self, y_true, y_pred):
-        true_values, _ = _pair(y_true, y_pred)
-        return self._reduce(torch.relu(1.0 - _signed(y_true, true_values) * y_pred))
+
+class Hinge(_Loss):
+    """Per element ``max(0, 1 − y·input)``, target labels y in {−1, 1} or {0, 1}."""
+
+    def forward(self, input, target):
+        _binary_pair(input, target)
+        return self._reduce(margin.hinge_values(T, target, input))
 
 
 class SquaredHinge(_Loss):
-    """Per element ``max(0, 1 − y·y_pred)²``, labels in {−1, 1} or {0, 1}."""
+    """Per element ``max(0, 1 − y·input)²``, target labels y in {−1, 1} or {0, 1}."""
 
-    def forward(self, y_true, y_pred):
-        true_values, _ = _pair(y_true, y_pred)
-        return self._reduce(torch.square(torch.relu(1.0 - _signed(y_true, true_values) * y_pred)))
+    def forward(self, input, target):
+        _binary_pair(input, target)
+        return self._reduce(margin.squared_hinge_values(T, target, input))
 
 
 class _MulticlassHinge(_Loss):
@@ -251,60 +320,56 @@ class _MulticlassHinge(_Loss):
         super().__init__(reduction)
         self.margin = positive(margin, "margin")
 
-    def _check(self, y_true, y_pred):
-        true_values, pred_values = _pair(y_true, y_pred)
-        if pred_values.ndim == 0 or pred_values.shape[-1] < 2:
+    def _check(self, input, target):
+        values = _pair(input, target)
+        if input.ndim == 0 or input.shape[-1] < 2:
             raise ValueError(
-                f"y_pred must have at least 2 classes on its last axis; got y_pred.shape={pred_values.shape}"
-            )
-        checks.check_one_hot(true_values)
+                f"input must have at least 2 classes on its last axis; got input.shape={tuple(input.shape)}")
+        if values is not None:
+            check_one_hot(values[1], "target")
 
 
 class CategoricalHinge(_MulticlassHinge):
-    """Per sample ``max(0, margin + max_{j≠k} x_j − x_k)`` (Crammer–Singer), one-hot labels."""
+    """Per sample ``max(0, margin + max_{j≠k} x_j − x_k)`` (Crammer–Singer), one-hot targets."""
 
-    def forward(self, y_true, y_pred):
-        self._check(y_true, y_pred)
-        true_score = (y_true * y_pred).sum(dim=-1)
-        wrong_scores = torch.where(y_true > 0.5, torch.full_like(y_pred, -math.inf), y_pred)
-        return self._reduce(torch.relu(self.margin + wrong_scores.amax(dim=-1) - true_score))
+    def forward(self, input, target):
+        self._check(input, target)
+        return self._reduce(margin.categorical_hinge_values(T, target, input, self.margin))
 
 
 class WestonWatkinsHinge(_MulticlassHinge):
-    """Per sample ``Σ_{j≠k} max(0, margin + x_j − x_k)``, one-hot labels."""
+    """Per sample ``Σ_{j≠k} max(0, margin + x_j − x_k)``, one-hot targets."""
 
-    def forward(self, y_true, y_pred):
-        self._check(y_true, y_pred)
-        true_score = (y_true * y_pred).sum(dim=-1, keepdim=True)
-        return self._reduce(((1.0 - y_true) * torch.relu(self.margin + y_pred - true_score)).sum(dim=-1))
+    def forward(self, input, target):
+        self._check(input, target)
+        return self._reduce(margin.weston_watkins_hinge_values(T, target, input, self.margin))
 
 
 # --- classical zoo ----------------------------------------------------------------------------------
 
 
 class ZeroOneLoss(_Loss):
-    """Per element 1 if ``y·f ≤ 0`` else 0 (gradient 0)."""
+    """Per element 1 if ``y·input ≤ 0`` else 0 (gradient 0)."""
 
-    def forward(self, y_true, y_pred):
-        true_values, _ = _pair(y_true, y_pred)
-        margins = _signed(y_true, true_values) * y_pred
-        return self._reduce((margins <= 0).to(y_pred.dtype) + 0.0 * margins)
+    def forward(self, input, target):
+        _binary_pair(input, target)
+        return self._reduce(classical.zero_one_values(T, target, input))
 
 
 class ExponentialLoss(_Loss):
-    """Per element ``exp(−y·f)``."""
+    """Per element ``exp(−y·input)``."""
 
-    def forward(self, y_true, y_pred):
-        true_values, _ = _pair(y_true, y_pred)
-        return self._reduce(torch.exp(-_signed(y_true, true_values) * y_pred))
+    def forward(self, input, target):
+        _binary_pair(input, target)
+        return self._reduce(classical.exponential_values(T, target, input))
 
 
 class LogLoss(_Loss):
-    """Per element ``softplus(−y·f)`` (logistic loss on margins)."""
+    """Per element ``softplus(−y·input)`` (logistic loss on margins)."""
 
-    def forward(self, y_true, y_pred):
-        true_values, _ = _pair(y_true, y_pred)
-        return self._reduce(_softplus(-_signed(y_true, true_values) * y_pred))
+    def forward(self, input, target):
+        _binary_pair(input, target)
+        return self._reduce(classical.log_loss_values(T, target, input))
 
 
 class _GANLoss(_Loss):
@@ -313,31 +378,23 @@ class _GANLoss(_Loss):
         self.from_logits = flag(from_logits, "from_logits")
 
     def _check(self, output, name):
-        values = _numbers(output, name)
-        if not self.from_logits:
-            checks.check_unit_interval(values, name, "probabilities D in [0, 1] (from_logits=False)")
-        return values
-
-    def _neg_log_d(self, output):
-        if self.from_logits:
-            return _softplus(-output)
-        return -torch.log(torch.clamp(output, EPSILON, 1.0 - EPSILON))
-
-    def _neg_log_one_minus_d(self, output):
-        if self.from_logits:
-            return _softplus(output)
-        return -torch.log(1.0 - torch.clamp(output, EPSILON, 1.0 - EPSILON))
+        _tensor(output, name)
+        if _eager():
+            values = _numbers(output, name)
+            if not self.from_logits:
+                check_unit_interval(values, name, "probabilities D in [0, 1] (from_logits=False)")
 
 
 class GANDiscriminatorLoss(_GANLoss):
     """``reduce(−log D(x)) + reduce(−log(1 − D(G(z))))``; ``forward(d_real, d_fake)``."""
 
     def forward(self, d_real, d_fake):
-        real_values = self._check(d_real, "d_real")
-        fake_values = self._check(d_fake, "d_fake")
-        real_terms, fake_terms = self._neg_log_d(d_real), self._neg_log_one_minus_d(d_fake)
+        self._check(d_real, "d_real")
+        self._check(d_fake, "d_fake")
+        real_terms = classical.neg_log_d(T, d_real, self.from_logits)
+        fake_terms = classical.neg_log_one_minus_d(T, d_fake, self.from_logits)
         if self.reduction == "none":
-            checks.check_same_shape(real_values.shape, fake_values.shape, "d_real", "d_fake")
+            check_same_shape(d_real.shape, d_fake.shape, "d_real", "d_fake")
             return real_terms + fake_terms
         return self._reduce(real_terms) + self._reduce(fake_terms)
 
@@ -347,7 +404,7 @@ class GANGeneratorMinimaxLoss(_GANLoss):
 
     def forward(self, d_fake):
         self._check(d_fake, "d_fake")
-        return self._reduce(-self._neg_log_one_minus_d(d_fake))
+        return self._reduce(-classical.neg_log_one_minus_d(T, d_fake, self.from_logits))
 
 
 class GANGeneratorNonsaturatingLoss(_GANLoss):
@@ -355,21 +412,10 @@ class GANGeneratorNonsaturatingLoss(_GANLoss):
 
     def forward(self, d_fake):
         self._check(d_fake, "d_fake")
-        return self._reduce(self._neg_log_d(d_fake))
+        return self._reduce(classical.neg_log_d(T, d_fake, self.from_logits))
 
 
 # --- segmentation -----------------------------------------------------------------------------------
-
-
-def _sum(x, dims):
-    return x.sum(dim=dims) if dims else x  # torch sums everything for dim=()
-
-
-def _score(numerator, denominator):
-    """numerator / denominator, and 1 where the denominator is 0 (smooth = 0 on empty inputs)."""
-    defined = denominator > 0
-    safe = torch.where(defined, denominator, torch.ones_like(denominator))
-    return torch.where(defined, numerator / safe, torch.ones_like(denominator))
 
 
 class _Overlap(_Loss):
@@ -378,42 +424,34 @@ class _Overlap(_Loss):
         self.axis = axis
         self.smooth = non_negative(smooth, "smooth")
 
-    def _dims(self, y_true, y_pred):
-        """Check the inputs; return the dimensions the sums run over."""
-        true_values, pred_values = _pair(y_true, y_pred)
-        checks.check_unit_interval(true_values, "y_true", "mask values in [0, 1]")
-        checks.check_unit_interval(pred_values, "y_pred", "probabilities in [0, 1]")
-        return normalize_axes(self.axis, pred_values.ndim)
-
-    def _tversky_index(self, g, p, dims):
-        tp = _sum(p * g, dims)
-        fp = _sum(p * (1.0 - g), dims)
-        fn = _sum((1.0 - p) * g, dims)
-        return _score(tp + self.smooth, tp + self.alpha * fp + self.beta * fn + self.smooth)
+    def _axes(self, input, target):
+        """Check probabilities ``input`` and mask ``target``; return the axes the sums run over."""
+        values = _pair(input, target)
+        if values is not None:
+            check_unit_interval(values[1], "target", "mask values in [0, 1]")
+            check_unit_interval(values[0], "input", "probabilities in [0, 1]")
+        return normalize_axes(self.axis, input.ndim)
 
 
 class Dice(_Overlap):
-    """Per score ``1 − (2Σpg + s)/(Σp + Σg + s)`` (``squared``: ``Σp² + Σg²``), sums over ``axis``."""
+    """Per score ``1 − (2Σpg + s)/(Σp + Σg + s)`` (``squared``: ``Σp² + Σg²``), ``p = input``,
+    ``g = target``, sums over ``axis``."""
 
     def __init__(self, axis=None, smooth=1.0, squared=False, reduction="mean"):
         super().__init__(axis, smooth, reduction)
-        self.squared = bool(squared)
+        self.squared = flag(squared, "squared")
 
-    def forward(self, y_true, y_pred):
-        g, p, dims = y_true, y_pred, self._dims(y_true, y_pred)
-        intersection = _sum(p * g, dims)
-        total = _sum(p * p, dims) + _sum(g * g, dims) if self.squared else _sum(p, dims) + _sum(g, dims)
-        return self._reduce(1.0 - _score(2.0 * intersection + self.smooth, total + self.smooth))
+    def forward(self, input, target):
+        axes = self._axes(input, target)
+        return self._reduce(segmentation.dice_values(T, target, input, axes, self.smooth, self.squared))
 
 
 class Jaccard(_Overlap):
     """Per score ``1 − (TP + s)/(Σp + Σg − TP + s)``, sums over ``axis``."""
 
-    def forward(self, y_true, y_pred):
-        g, p, dims = y_true, y_pred, self._dims(y_true, y_pred)
-        intersection = _sum(p * g, dims)
-        union = _sum(p, dims) + _sum(g, dims) - intersection
-        return self._reduce(1.0 - _score(intersection + self.smooth, union + self.smooth))
+    def forward(self, input, target):
+        axes = self._axes(input, target)
+        return self._reduce(segmentation.jaccard_values(T, target, input, axes, self.smooth))
 
 
 class Tversky(_Overlap):
@@ -424,24 +462,19 @@ class Tversky(_Overlap):
         self.alpha = non_negative(alpha, "alpha")
         self.beta = non_negative(beta, "beta")
 
-    def forward(self, y_true, y_pred):
-        dims = self._dims(y_true, y_pred)
-        return self._reduce(1.0 - self._tversky_index(y_true, y_pred, dims))
+    def forward(self, input, target):
+        axes = self._axes(input, target)
+        return self._reduce(segmentation.tversky_values(T, target, input, self.alpha, self.beta, axes, self.smooth))
 
 
-class FocalTversky(_Overlap):
+class FocalTversky(Tversky):
     """Per score ``(1 − TI)^{1/γ}`` as ``exp(log(1 − TI)/γ)``, 0 where TI = 1 (Abraham and Khan 2019)."""
 
     def __init__(self, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0, reduction="mean"):
-        super().__init__(axis, smooth, reduction)
-        self.alpha = non_negative(alpha, "alpha")
-        self.beta = non_negative(beta, "beta")
+        super().__init__(alpha, beta, axis, smooth, reduction)
         self.gamma = positive(gamma, "gamma")
 
-    def forward(self, y_true, y_pred):
-        dims = self._dims(y_true, y_pred)
-        base = 1.0 - self._tversky_index(y_true, y_pred, dims)
-        positive_base = base > 0
-        safe = torch.where(positive_base, base, torch.ones_like(base))
-        losses = torch.where(positive_base, torch.exp(torch.log(safe) / self.gamma), torch.zeros_like(base))
-        return self._reduce(losses)
+    def forward(self, input, target):
+        axes = self._axes(input, target)
+        return self._reduce(segmentation.focal_tversky_values(
+            T, target, input, self.alpha, self.beta, self.gamma, axes, self.smooth))
