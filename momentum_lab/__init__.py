@@ -8,9 +8,19 @@ Submodules are loaded on first attribute access, so ``momentum_lab.landscapes`` 
 ``import momentum_lab``.
 """
 
+from importlib import metadata as _metadata
+
 from momentum_lab._lazy import lazy_submodules
 
-__version__ = "0.1.0"
+#: The name to install the library by (``pip install momentum-lab-course``); it imports as ``momentum_lab``.
+DISTRIBUTION = "momentum-lab-course"
+
+# The version of the installed distribution (pyproject.toml is its one source); a source tree imported
+# without installing it has no metadata to read.
+try:
+    __version__ = _metadata.version(DISTRIBUTION)
+except _metadata.PackageNotFoundError:
+    __version__ = "0+unknown"
 
 # Submodules reachable as attributes. The NumPy-only ones come first; the last four import heavy
 # libraries when (and only when) they are touched.
@@ -29,7 +39,7 @@ _SUBMODULES = (
     "torch",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = ["DISTRIBUTION", "__version__", *_SUBMODULES]
 
 
 __getattr__, __dir__ = lazy_submodules(__name__, _SUBMODULES)
