@@ -1,7 +1,7 @@
 """Sphinx extension for the Momentum Lab book: what the published and the offline HTML need.
 
 Loaded by ``_config.yml`` (``sphinx.local_extensions``); ``tests/test_browser.py`` checks the result in
-Chromium. It does three things (the live explorers that replace the notebooks' widgets are
+Chromium. It does five things (the live explorers that replace the notebooks' widgets are
 ``momentum_explorers.py``):
 
 1. **Offline MathJax.** When ``mathjax_path`` is a relative path under ``mathjax/`` (ours is
@@ -18,6 +18,15 @@ Chromium. It does three things (the live explorers that replace the notebooks' w
 3. **A clean console.** It serves ``book/_static`` (``momentum.css``, ``momentum.js``) and works around
    two errors every page logged: the theme's colour mode left unset, and an inline script of
    sphinx-thebe that Sphinx 7.4 includes twice.
+4. **Short errors.** A cell that raises on purpose shows the exception and the line of the cell that
+   raised it, not the IPython traceback through framework internals with the build machine's paths.
+5. **A lighter page.** Font Awesome is cut to the icons the pages use (three small fonts instead of a
+   1.5 MB script and 300 KB of fonts), the search index is loaded by the search page only, and the
+   root page's title is not "Momentum Lab — Momentum Lab".
+
+The alt texts turn TeX into readable text (``_tex_to_text``); ``momentum.js`` does the same for the
+snippets on the search page, opens the navigation drawers from the visible buttons, and makes each
+solution's whole header its toggle.
 """
 
 import re
@@ -429,8 +438,17 @@ def subset_icon_fonts(app, exception):
         for name in re.findall(r"\.fa-([a-z0-9-]+):+before", selectors):
             glyph[name] = int(code, 16)
     codes = {style: set() for style in _FA_FONTS}
-    for style, names in _used_icons(outdir).items():
+    used = _used_icons(outdir)
+    for style, names in used.items():
         codes[style].update(glyph[name] for name in names if name in glyph)
+    # the stylesheet's rule for each of the 2,000 icons, kept for the icons the pages show (86 KB less)
+    wanted = set().union(*used.values())
+
+    def keep_used(match):
+        names = [n for n in re.findall(r"\.fa-([a-z0-9-]+):+before", match[1]) if n in wanted]
+        return ",".join(f".fa-{n}:before" for n in names) + match[2] if names else ""
+
+    css = re.sub(r"((?:\.fa-[a-z0-9-]+:+before,?)+)(\{content:\"[^\"]*\"\})", keep_used, css)
     # glyphs the stylesheets draw themselves (admonition and link icons) in whichever font
     static_css = "".join(p.read_text(encoding="utf-8", errors="replace")
                          for p in (outdir / "_static").rglob("*.css"))
@@ -462,6 +480,33 @@ def subset_icon_fonts(app, exception):
     script.with_suffix(".js.map").unlink(missing_ok=True)
 
 
+_SEARCH_SCRIPTS = re.compile(r'[ \t]*<script src="(?:\.\./)*(?:_static/searchtools\.js|_static/language_data\.js|'
+                             r'searchindex\.js)"></script>\n?')
+
+
+def drop_search_scripts(app, exception):
+    """Load Sphinx's search index only on the search page.
+
+    pydata-sphinx-theme adds ``searchtools.js``, ``language_data.js`` and ``searchindex.js`` (140 KB) to
+    every page for its search-as-you-type field. With that option off (the default) the search field
+    only sends the reader to ``search.html``, which loads them itself.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    if str(getattr(app.builder, "theme_options", {}).get("search_as_you_type", False)).lower() == "true":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts or page.name == "search.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        if "search_as_you_type = true" in text:
+            continue
+        trimmed = _SEARCH_SCRIPTS.sub("", text)
+        if trimmed != text:
+            page.write_text(trimmed, encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", configure)
     app.connect("html-page-context", dedupe_scripts)
@@ -472,4 +517,5 @@ def setup(app):
     app.add_post_transform(ShortTracebacks)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", subset_icon_fonts)
+    app.connect("build-finished", drop_search_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
