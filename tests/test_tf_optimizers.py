@@ -120,7 +120,45 @@ def test_build_creates_one_zero_slot_per_variable():
     assert all(np.all(m.numpy() == 0) for m in opt.momentums)
 
 
+def test_repr_shows_the_arguments():
+    assert repr(HeavyBall()) == "HeavyBall(learning_rate=0.01, momentum=0.9, nesterov=False)"
+    opt = HeavyBall(0.03, momentum=0.7, nesterov=True, name="hb", clipnorm=1.0, weight_decay=0.004)
+    assert repr(opt) == ("HeavyBall(learning_rate=0.03, momentum=0.7, nesterov=True, name='hb', weight_decay=0.004, "
+                         "clipnorm=1.0)")
+    opt.learning_rate = 0.5  # the repr follows the optimizer's current state
+    assert repr(opt).startswith("HeavyBall(learning_rate=0.5, ")
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=1, decay_rate=0.9)
+    assert repr(HeavyBall(schedule, momentum=0.8)) == (
+        "HeavyBall(learning_rate=ExponentialDecay(initial_learning_rate=0.3, decay_steps=1, decay_rate=0.9, "
+        "staircase=False, name='ExponentialDecay'), momentum=0.8, nesterov=False)")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: HeavyBall(),
+    lambda: HeavyBall(0.03, momentum=0.7, nesterov=True, name="hb", weight_decay=0.004, use_ema=True),
+    lambda: HeavyBall(keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=1, decay_rate=0.9), momentum=1),
+], ids=["defaults", "every argument", "schedule"])
+def test_from_config_rebuilds_the_same_optimizer(make):
+    opt = make()
+    clone = HeavyBall.from_config(opt.get_config())
+    assert clone.get_config() == opt.get_config() and repr(clone) == repr(opt)
+    np.testing.assert_array_equal(tape_trajectory(clone, steps=10), tape_trajectory(make(), steps=10))
+
+
+def test_arguments_are_checked_as_the_numpy_keras_form_checks_them():
+    # the NumPy form rejects a negative learning rate, and so does this one (keras.optimizers.SGD takes it and climbs)
+    with pytest.raises(ValueError, match="must be >= 0"):
+        KerasMomentum(-0.1, 0.9)
+    with pytest.raises(ValueError, match=r"learning_rate must be >= 0; got learning_rate=-0\.1"):
+        HeavyBall(-0.1)
+    assert tape_trajectory(keras.optimizers.SGD(-0.1), steps=3)[-1] @ X0 > X0 @ X0  # the built-in ascends
+
+
 BAD = [
+    (dict(learning_rate=-0.1), ValueError, "learning_rate must be >= 0; got learning_rate=-0.1"),
+    (dict(learning_rate=float("nan")), ValueError, "learning_rate must be finite; got learning_rate=nan"),
+    (dict(learning_rate=True), TypeError, "learning_rate must be a real number; got learning_rate=True"),
+    (dict(momentum=-0.5), ValueError, "momentum must be in [0, 1]; got momentum=-0.5"),
     (dict(momentum=1.5), ValueError, "momentum must be in [0, 1]; got momentum=1.5"),
     (dict(momentum="high"), TypeError, "momentum must be a real number; got momentum='high'"),
     (dict(nesterov="yes"), TypeError, "nesterov must be True or False; got nesterov='yes'"),
@@ -131,5 +169,5 @@ BAD = [
 @pytest.mark.parametrize("kwargs, error, fragment", BAD, ids=[c[2] for c in BAD])
 def test_bad_arguments(kwargs, error, fragment):
     with pytest.raises(error) as info:
-        HeavyBall(0.1, **kwargs)
+        HeavyBall(**(dict(learning_rate=0.1) | kwargs))
     assert fragment in str(info.value)

@@ -11,7 +11,11 @@ step. It shows the three things a Keras optimizer writes:
 * ``update_step(gradient, variable, learning_rate)``: the update, with ``keras.ops`` and ``self.assign*``,
   called by ``apply_gradients`` (from ``model.fit`` or a ``GradientTape`` loop);
 * ``get_config()``: the constructor arguments, so a compiled model saves to ``.keras`` and loads back
-  (the class is registered as ``"momentum_lab>HeavyBall"``).
+  (the class is registered as ``"momentum_lab>HeavyBall"``) and ``HeavyBall.from_config(config)`` rebuilds it.
+
+Its arguments are checked as :class:`momentum_lab.optim.KerasMomentum` checks them (a negative
+``learning_rate``, which Keras' ``SGD`` accepts and then climbs, raises ``ValueError``), and its ``repr``
+shows them: ``HeavyBall(learning_rate=0.01, momentum=0.9, nesterov=False)``.
 
 Keras conventions kept: ``learning_rate`` is a float32 variable (or a schedule), and ``momentum`` is
 cast to the variable's dtype from a Python float, which goes through float32 too. So even for float64
@@ -19,10 +23,14 @@ variables the update uses ``float32(η)`` and ``float32(β)``: a float64 NumPy r
 differs by ~1e-6, one with ``np.float32(η)``, ``np.float32(β)`` agrees to ~1e-15.
 """
 
+import inspect
+import numbers
+
 import keras
+import numpy as np
 from keras import ops
 
-from momentum_lab._validate import in_unit_interval
+from momentum_lab._validate import flag, in_unit_interval, non_negative
 
 __all__ = ["HeavyBall"]
 
@@ -42,7 +50,7 @@ class HeavyBall(keras.optimizers.Optimizer):
     multiplies its whole buffer by today's rate.
 
     Args:
-        learning_rate: a float, a ``keras.optimizers.schedules.LearningRateSchedule`` or a callable.
+        learning_rate: a float ≥ 0, a ``keras.optimizers.schedules.LearningRateSchedule`` or a callable.
         momentum: β in [0, 1] (an int is accepted and converted, unlike ``keras.optimizers.SGD``).
         nesterov: use Nesterov momentum (Sutskever et al. 2013, look-ahead variable).
         name: the optimizer's name.
@@ -54,10 +62,12 @@ class HeavyBall(keras.optimizers.Optimizer):
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.9, nesterov=False, name="heavy_ball", **kwargs):
+        if isinstance(learning_rate, numbers.Real):  # a schedule or a callable is Keras' to check
+            learning_rate = non_negative(learning_rate, "learning_rate")
+        momentum = in_unit_interval(momentum, "momentum", closed_right=True)
+        nesterov = flag(nesterov, "nesterov")
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.momentum = in_unit_interval(momentum, "momentum", closed_right=True)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be True or False; got nesterov={nesterov!r} ({type(nesterov).__name__})")
+        self.momentum = momentum
         self.nesterov = nesterov
 
     def build(self, variables):
@@ -84,6 +94,32 @@ class HeavyBall(keras.optimizers.Optimizer):
             self.assign_add(variable, m)  # θ += m
 
     def get_config(self):
+        """The constructor's arguments (Keras' common ones included); ``HeavyBall.from_config`` inverts it."""
         config = super().get_config()
         config.update({"momentum": self.momentum, "nesterov": self.nesterov})
         return config
+
+    def __repr__(self):
+        """``HeavyBall(learning_rate=…, momentum=…, nesterov=…)``, then Keras' arguments that differ from their defaults."""
+        config = self.get_config()
+        rate = self._learning_rate
+        if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+            learning_rate = f"{type(rate).__name__}({', '.join(f'{k}={v!r}' for k, v in rate.get_config().items())})"
+        elif callable(rate) and not isinstance(rate, keras.Variable):
+            learning_rate = getattr(rate, "__name__", repr(rate))
+        else:  # a float32 variable: show the float32 value as written (0.01, not 0.009999999776482582)
+            learning_rate = str(np.float32(config["learning_rate"]))
+        parts = [f"learning_rate={learning_rate}", f"momentum={self.momentum!r}", f"nesterov={self.nesterov!r}"]
+        if config["name"] != "heavy_ball":
+            parts.append(f"name={config['name']!r}")
+        parts += [f"{key}={config[key]!r}" for key, default in _COMMON_DEFAULTS.items()
+                  if key in config and config[key] != default]
+        return f"HeavyBall({', '.join(parts)})"
+
+
+# Keras' common optimizer arguments and their defaults, shown by repr only when they differ.
+_COMMON_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(keras.optimizers.SGD).parameters.items()
+    if parameter.default is not inspect.Parameter.empty and name not in {"learning_rate", "momentum", "nesterov", "name"}
+}

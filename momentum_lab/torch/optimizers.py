@@ -2,27 +2,45 @@
 
 Chapter 2 ("Momentum: the heavy ball"): heavy ball written as a torch optimizer.
 
-:class:`HeavyBall` is a ``torch.optim.Optimizer`` subclass computing exactly what ``torch.optim.SGD``
-computes (its single-tensor path), in a dozen readable lines: per-parameter state created on first use,
-``param_groups`` holding the hyperparameters (so schedulers and ``add_param_group`` work), a step under
-``torch.no_grad()`` and the optional closure that re-evaluates the loss.
+:class:`HeavyBall` is a ``torch.optim.Optimizer`` subclass that takes ``torch.optim.SGD``'s arguments, with
+its defaults, and computes exactly what ``torch.optim.SGD`` computes, in a dozen readable lines: per-parameter
+state created on first use, ``param_groups`` holding the hyperparameters (so schedulers and
+``add_param_group`` work), a step under ``torch.no_grad()`` and the optional closure that re-evaluates the
+loss.
 """
 
 import torch
 
-from momentum_lab._validate import in_unit_interval, non_negative
+from momentum_lab._validate import flag, in_unit_interval, non_negative
 
 __all__ = ["HeavyBall"]
 
 
+def _rate(value, name):
+    """A float ≥ 0, or (as torch allows for ``lr`` and ``weight_decay``) a one-element tensor ≥ 0, kept as is."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            raise ValueError(f"{name} must be a float or a 1-element tensor; got a tensor of shape {tuple(value.shape)}")
+        if not value.item() >= 0:
+            raise ValueError(f"{name} must be >= 0; got {name}={value.item()!r}")
+        return value
+    return non_negative(value, name)
+
+
+def _scalar(value):
+    """The Python number a hyperparameter stands for (a tensor ``lr`` enters the step as its value)."""
+    return value.item() if isinstance(value, torch.Tensor) else value
+
+
 class HeavyBall(torch.optim.Optimizer):
-    """Heavy-ball momentum in torch's convention (``torch.optim.SGD`` without its extras).
+    """Heavy-ball momentum in torch's convention, a from-scratch ``torch.optim.SGD``.
 
     Update of each parameter θ with gradient g, at steps k = 1, 2, …::
 
+        g ← −g                                        # maximize=True: ascend instead
         g ← g + weight_decay · θ                      # coupled weight decay (when weight_decay ≠ 0)
         b ← g                                         # k = 1: the buffer starts at the first gradient
-        b ← momentum · b + (1 − dampening) · g        # k > 1
+        b ← momentum · b + (1 − dampening) · g        # k > 1 (when momentum ≠ 0)
         g ← g + momentum · b   if nesterov else  b
         θ ← θ − lr · g
 
@@ -30,28 +48,48 @@ class HeavyBall(torch.optim.Optimizer):
     ``lr`` this is the classical heavy ball with ``v = lr · b``; under a schedule it is not.
     ``p.grad`` is never modified. State: ``state[p]["momentum_buffer"]`` (when momentum ≠ 0).
 
+    The arguments, their order and their defaults are ``torch.optim.SGD``'s (torch 2.13), so the class is a
+    drop-in replacement: ``HeavyBall(model.parameters(), lr=0.1, momentum=0.9)``. Two differences, both
+    about what is *rejected*: ``dampening`` must lie in [0, 1] (torch accepts any number), and the two
+    kernels this readable loop does not have, ``differentiable=True`` and ``fused=True``, raise
+    ``ValueError`` (use ``torch.optim.SGD`` for them).
+
     Args:
         params: an iterable of tensors or of parameter-group dicts.
-        lr: learning rate ≥ 0.
-        momentum: ≥ 0 (0 is plain gradient descent).
+        lr: learning rate ≥ 0, a float or a 1-element tensor (default 1e-3, as in ``torch.optim.SGD``).
+        momentum: ≥ 0 (default 0: plain gradient descent).
+        dampening: in [0, 1] (default 0).
+        weight_decay: ≥ 0, a float or a 1-element tensor (coupled, as in ``torch.optim.SGD``; default 0).
         nesterov: Nesterov momentum; needs momentum > 0 and dampening = 0.
-        dampening: in [0, 1].
-        weight_decay: ≥ 0 (coupled, as in torch.optim.SGD).
+        maximize: ascend the objective instead of descending it.
+        foreach: accepted for compatibility; torch's multi-tensor kernel computes the same numbers as the
+            per-tensor loop, which is what this class always runs.
+        differentiable: must be False.
+        fused: must be None or False.
     """
 
-    def __init__(self, params, lr, momentum=0.9, nesterov=False, dampening=0.0, weight_decay=0.0):
-        lr = non_negative(lr, "lr")
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        lr = _rate(lr, "lr")
         momentum = non_negative(momentum, "momentum")
         dampening = in_unit_interval(dampening, "dampening", closed_right=True)
-        weight_decay = non_negative(weight_decay, "weight_decay")
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be True or False; got nesterov={nesterov!r} ({type(nesterov).__name__})")
+        weight_decay = _rate(weight_decay, "weight_decay")
+        nesterov = flag(nesterov, "nesterov")
+        maximize = flag(maximize, "maximize")
+        if foreach is not None:
+            foreach = flag(foreach, "foreach")
+        if flag(differentiable, "differentiable"):
+            raise ValueError("differentiable=True is not supported by HeavyBall (use torch.optim.SGD); "
+                             "got differentiable=True")
+        if fused is not None and flag(fused, "fused"):
+            raise ValueError("fused=True is not supported by HeavyBall (use torch.optim.SGD); got fused=True")
         if nesterov and momentum <= 0:
             raise ValueError(f"nesterov=True requires momentum > 0; got momentum={momentum!r}")
         if nesterov and dampening != 0:
             raise ValueError(f"nesterov=True requires dampening=0; got dampening={dampening!r}")
-        defaults = {"lr": lr, "momentum": momentum, "nesterov": nesterov, "dampening": dampening,
-                    "weight_decay": weight_decay}
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": False, "fused": fused}
         super().__init__(params, defaults)
 
     @torch.no_grad()
@@ -62,12 +100,12 @@ class HeavyBall(torch.optim.Optimizer):
             with torch.enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            lr, weight_decay = _scalar(group["lr"]), _scalar(group["weight_decay"])
+            momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                g = p.grad
+                g = -p.grad if group["maximize"] else p.grad
                 if weight_decay != 0:
                     g = g.add(p, alpha=weight_decay)  # a new tensor: p.grad is left alone
                 if momentum != 0:
