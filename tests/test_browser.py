@@ -320,13 +320,15 @@ AUDIT_JS = r"""
     return {where: describe(el), text, lines: text.split('\n').length}; });
 
   // Images: alt text and what the figure check needs.
+  const contentWidth = el => { const cs = getComputedStyle(el);
+    return el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight); };
   out.images = Array.from(document.images).map(img => {
     const fig = img.closest('figure'), r = img.getBoundingClientRect();
     const panels = img.closest('.tag_panels');
     return {src: img.src, rawSrc: img.getAttribute('src'), alt: img.getAttribute('alt'),
             loaded: img.complete && img.naturalWidth > 0, natural: img.naturalWidth, shown: r.width,
             isFigure: !!(img.closest('.cell_output') || img.closest('article figure')),
-            inPanels: !!panels, column: article.clientWidth,
+            inPanels: !!panels, column: contentWidth(img.closest('.cell_output, figure') || img.parentElement),
             visible: visible(img), where: describe(img),
             caption: fig && fig.querySelector('figcaption') ? fig.querySelector('figcaption').textContent.trim() : ''};
   });
