@@ -252,7 +252,7 @@ def test_overlap_losses_have_finite_gradients_on_empty_masks_and_at_perfect_pred
     empty = np.zeros((2, 3, 3))
     for loss in (L.dice, L.jaccard, L.tversky, L.focal_tversky):
         for smooth in (1.0, 0.0):
-            grad = ad.grad(lambda p: loss(empty, p, axis=(1, 2), smooth=smooth))(empty)
+            grad = ad.grad(lambda p, loss=loss, smooth=smooth: loss(empty, p, axis=(1, 2), smooth=smooth))(empty)
             assert np.all(np.isfinite(grad)), (loss.__name__, smooth)
     # focal Tversky at TI = 1: loss 0, gradient defined as 0 (the one-sided derivative is unbounded)
     value, grad = ad.value_and_grad(lambda p: L.focal_tversky(MASKS, p))(MASKS)

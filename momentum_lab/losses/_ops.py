@@ -18,7 +18,22 @@ branches are ``where``; stable forms are ``softplus`` and ``logsumexp``, never w
 import numpy as np
 
 from momentum_lab.autodiff import (  # noqa: A004 - the namespace mirrors NumPy's names
-    Tensor, abs, clip, constant, exp, log, log1p, logsumexp, max, maximum, mean, relu, softplus, square, sum, where,
+    Tensor,
+    abs,
+    clip,
+    constant,
+    exp,
+    log,
+    log1p,
+    logsumexp,
+    max,
+    maximum,
+    mean,
+    relu,
+    softplus,
+    square,
+    sum,
+    where,
 )
 
 __all__ = ["EPSILON", "REDUCTIONS", "abs", "all", "clip", "exp", "log", "log1p", "logsumexp", "max", "maximum",

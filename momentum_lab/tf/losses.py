@@ -58,7 +58,7 @@ class _Loss(keras.losses.Loss):
     ``_params`` names the attributes that ``get_config`` stores (and ``from_config`` passes back).
     """
 
-    _params = ()
+    _params: tuple[str, ...] = ()
 
     def __init__(self, reduction=_BATCH, name=None, dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)

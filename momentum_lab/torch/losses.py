@@ -24,6 +24,7 @@ static checks (types, shapes, arguments) run, so the checks cause no graph break
 """
 
 from types import SimpleNamespace
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -113,7 +114,7 @@ def _pair(input, target):
 
 
 class _Loss(torch.nn.Module):
-    _reductions = ("mean", "sum", "none")
+    _reductions: tuple[str, ...] = ("mean", "sum", "none")
 
     def __init__(self, reduction="mean"):
         super().__init__()
@@ -259,7 +260,10 @@ class SparseCategoricalCrossentropy(_Loss):
         losses = torch.where(kept, losses, 0.0)
         if self.reduction != "mean":
             return self._reduce(losses)
-        sample_weight = kept.to(input.dtype) if self.weight is None else torch.where(kept, self.weight[labels], 0.0)
+        if self.weight is None:
+            sample_weight = kept.to(input.dtype)
+        else:
+            sample_weight = torch.where(kept, cast(torch.Tensor, self.weight)[labels], 0.0)
         return losses.sum() / sample_weight.sum()
 
 
