@@ -33,6 +33,7 @@ _SUBMODULES = (
     "curvature",
     "models",
     "check",
+    "frameworks",
     "plotting",
     "widgets",
     "tf",
