@@ -154,7 +154,7 @@ def browser():
 class PageVisit:
     """One page opened cold and offline, with everything the browser reported while loading it."""
 
-    def __init__(self, browser, base_url, rel, width, context=None):
+    def __init__(self, browser, base_url, rel, width, context=None, typeset=True):
         self.rel, self.width = rel, width
         self.url = urllib.parse.urljoin(base_url, rel)
         self.local = urllib.parse.urlsplit(base_url).netloc
@@ -177,9 +177,11 @@ class PageVisit:
                     lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"]))
         self.cdp.on("Network.loadingFinished", self._finished)
         self.page.goto(self.url, wait_until="load")
-        self.math_problems = self._wait_for_math()
-        # the fonts MathJax and the icons ask for once the page is typeset (counted in the weight)
-        self.page.evaluate("() => document.fonts.ready.then(() => true)")
+        self.math_problems = []
+        if typeset:
+            self.math_problems = self._wait_for_math()
+            # the fonts MathJax and the icons ask for once the page is typeset (counted in the weight)
+            self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def _route(self, route):
         if urllib.parse.urlsplit(route.request.url).netloc in (self.local, ""):
@@ -797,14 +799,14 @@ def test_framework_choice_follows_the_reader(browser, base_url):
         pytest.skip("fewer than two pages have framework tabs")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
-        first = PageVisit(browser, base_url, with_tabs[0], 1280, context=context)
+        first = PageVisit(browser, base_url, with_tabs[0], 1280, context=context, typeset=False)
         label = first.page.locator('label.sd-tab-label[data-sync-group="framework"]:visible').last
         chosen = label.get_attribute("data-sync-id")
         label.click()
         first.close()
         problems = []
         for rel in with_tabs[1:]:
-            later = PageVisit(browser, base_url, rel, 1280, context=context)
+            later = PageVisit(browser, base_url, rel, 1280, context=context, typeset=False)
             shown = later.page.evaluate("""() => Array.from(document.querySelectorAll('.sd-tab-set')).map(set => {
                 const input = set.querySelector(':scope > input:checked'), label = input && input.nextElementSibling;
                 const ids = Array.from(set.querySelectorAll(':scope > label')).map(l => l.getAttribute('data-sync-id'));
