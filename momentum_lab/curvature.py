@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from momentum_lab._validate import as_float_array, positive, positive_int
+from momentum_lab._validate import as_float_array, flag, positive, positive_int
 
 __all__ = [
     "Extremes",
@@ -260,8 +260,7 @@ def hessian_from_hvp(hvp, dim, symmetrize=True):
     """
     _check_hvp(hvp)
     dim = _check_dim(dim)
-    if not isinstance(symmetrize, (bool, np.bool_)):
-        raise TypeError(f"symmetrize must be True or False; got symmetrize={symmetrize!r}")
+    symmetrize = flag(symmetrize, "symmetrize")
     H = np.empty((dim, dim))
     for i, e in enumerate(np.eye(dim)):
         H[:, i] = _apply(hvp, e)

@@ -20,7 +20,7 @@ Each class is its update rule, ``rule(theta, g, *buffers, first)``, in plain Num
 threads) without changing what it computes.
 """
 
-from momentum_lab._validate import in_unit_interval, non_negative
+from momentum_lab._validate import flag, in_unit_interval, non_negative
 from momentum_lab.optim._engine import Optimizer
 
 
@@ -29,15 +29,6 @@ def _momentum(value, *, torch_style):
     if torch_style:
         return non_negative(value, "momentum")
     return in_unit_interval(value, "momentum", closed_right=True)
-
-
-def _flag(value, name):
-    """``value`` if it is a boolean (Python or NumPy), else a TypeError naming ``name``."""
-    import numpy as np
-
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {name}={value!r} ({type(value).__name__})")
-    return bool(value)
 
 
 class ClassicalMomentum(Optimizer):
@@ -69,7 +60,7 @@ class ClassicalMomentum(Optimizer):
     def __init__(self, lr, momentum, nesterov=False):
         super().__init__(lr)
         self.momentum = _momentum(momentum, torch_style=False)
-        self.nesterov = _flag(nesterov, "nesterov")
+        self.nesterov = flag(nesterov, "nesterov")
 
     def rule(self, theta, g, v, *, first):
         step = g * self.lr  # η g
@@ -163,7 +154,7 @@ class SGD(Optimizer):
     def __init__(self, lr, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         super().__init__(lr)
         self.momentum = _momentum(momentum, torch_style=True)
-        self.nesterov = _flag(nesterov, "nesterov")
+        self.nesterov = flag(nesterov, "nesterov")
         self.dampening = in_unit_interval(dampening, "dampening", closed_right=True)
         self.weight_decay = non_negative(weight_decay, "weight_decay")
         if self.nesterov and self.momentum <= 0:

@@ -16,7 +16,7 @@ Only the ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidget
 import numpy as np
 
 from momentum_lab import landscapes, theory
-from momentum_lab._validate import in_unit_interval, positive, positive_int, real_number
+from momentum_lab._validate import flag, in_unit_interval, positive, positive_int, real_number
 from momentum_lab.optim import ClassicalMomentum, GradientDescent
 from momentum_lab.widgets._base import landscape_run
 
@@ -56,8 +56,7 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
     steps = positive_int(steps, "steps")
     if steps > 1000:
         raise ValueError(f"steps must be <= 1000; got steps={steps!r}")
-    if not isinstance(nesterov, (bool, np.bool_)):
-        raise TypeError(f"nesterov must be True or False; got nesterov={nesterov!r}")
+    nesterov = flag(nesterov, "nesterov")
     x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
     L = float(np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))[-1])
     limit = 2 * (1 + beta) / ((1 + 2 * beta) * L) if nesterov else 2 * (1 + beta) / L
