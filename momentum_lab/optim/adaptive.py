@@ -38,7 +38,7 @@ import numpy as np
 
 from momentum_lab._validate import in_unit_interval, non_negative
 from momentum_lab.optim._engine import Optimizer, apply_rule, as_pairs
-from momentum_lab.optim.momentum import _flag as flag
+from momentum_lab._validate import flag
 
 
 class StepCounting(Optimizer):
