@@ -89,7 +89,7 @@ def test_figure_and_widget_build(agg):
     fig = adam_figure("valley", steps=30)
     assert len(fig.axes) == 2
     fig = adam_figure("bowl", hb_lr=5.0, steps=30)  # a diverging heavy ball (2(1 + β)/L = 3.8) still draws
-    assert "diverges" in " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert "diverges" in " ".join(t.get_text() for t in fig.axes[1].get_legend().get_texts())
     widget = adam_widget(steps=20)
     assert "Adam explorer" in repr(widget)
     menu, lr, beta1, beta2 = widget.children[0].children[0].children

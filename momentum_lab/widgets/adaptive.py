@@ -114,7 +114,6 @@ def adam_figure(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e
         plotting.loss_curve(ax_loss, result["losses"], minimum=surface.minimum, label=label, color=color,
                             linestyle=style)
     ax_path.set_title(f"{surface.name}, β₁ = {run['beta1']:g}, β₂ = {run['beta2']:g}")
-    ax_path.legend(loc="lower right")
     ax_loss.set_title("distance to the minimum value")
     ax_loss.legend(loc="best")
     fig.tight_layout()
