@@ -87,11 +87,14 @@ def minibatch_gradient_variance(per_example_grads, batch_size, draws=200, seed=0
         raise ValueError(f"batch_size must be at most the number of examples {len(G)}; got batch_size={batch_size}")
     draws = positive_int(draws, "draws")
     rng = np.random.default_rng(seed)
-    weights = np.zeros((draws, len(G)))  # row j averages the rows of minibatch j: one matrix product
-    for j in range(draws):
-        weights[j, rng.choice(len(G), batch_size, replace=False)] = 1.0 / batch_size
-    deviations = weights @ G - G.mean(axis=0)
-    return float(np.mean(np.sum(deviations**2, axis=1)))
+    batches = [rng.choice(len(G), batch_size, replace=False) for _ in range(draws)]
+    full = G.mean(axis=0)
+    if batch_size <= 64:  # small batches: gather their rows
+        return float(np.mean([np.sum((G[rows].mean(axis=0) - full) ** 2) for rows in batches]))
+    weights = np.zeros((draws, len(G)))  # large batches: row j of `weights` averages batch j, one product
+    for j, rows in enumerate(batches):
+        weights[j, rows] = 1.0 / batch_size
+    return float(np.mean(np.sum((weights @ G - full) ** 2, axis=1)))
 
 
 def noise_scale(per_example_grads):
@@ -153,7 +156,7 @@ def noise_ball(lr, curvature, noise_variance, momentum=0.0):
 
 
 def simulate_noisy_quadratic(curvatures, optimizer, steps, *, noise_std=1.0, batch_size=1, chains=1000,
-                             theta0=None, seed=0, callback=None):
+                             theta0=None, seed=0, callback=None, per_direction=False):
     """Run ``chains`` independent copies of ``optimizer`` on ``f(θ) = ½ Σ_i λ_i θ_i²`` with noisy gradients.
 
     Step k: ``g = λ ⊙ θ + (noise_std / √batch_size) ξ`` with ξ standard normal (one draw per chain and
@@ -172,9 +175,11 @@ def simulate_noisy_quadratic(curvatures, optimizer, steps, *, noise_std=1.0, bat
         theta0: the start, shape ``(d,)`` (default ``(1, …, 1)``), the same for every chain.
         seed: the seed of the noise.
         callback: ``(k, θ) ↦ None`` after every step (θ of shape ``(chains, d)``, updated in place).
+        per_direction: return the loss of each direction, ``½ λ_i θ_i²`` averaged over the chains.
 
     Returns:
-        ``losses``: shape ``(steps + 1,)``, the loss ``f(θ_k)`` averaged over the chains, k = 0 … steps.
+        ``losses``: shape ``(steps + 1,)``, the loss ``f(θ_k)`` averaged over the chains, k = 0 … steps
+        (shape ``(steps + 1, d)`` with ``per_direction``).
     """
     lam = as_float_array(curvatures, "curvatures", ndim=1)
     if np.any(lam <= 0):
@@ -189,12 +194,12 @@ def simulate_noisy_quadratic(curvatures, optimizer, steps, *, noise_std=1.0, bat
     rng = np.random.default_rng(seed)
     theta = np.tile(start, (chains, 1))
     scale = noise_std / np.sqrt(batch_size)
-    losses = np.empty(steps + 1)
-    losses[0] = 0.5 * float(np.mean(theta**2 @ lam))
+    losses = np.empty((steps + 1, len(lam)))
+    losses[0] = 0.5 * lam * np.mean(theta**2, axis=0)
     for k in range(steps):
         g = lam * theta + scale * rng.standard_normal(theta.shape)
         optimizer.step(theta, g)
         if callback is not None:
             callback(k, theta)
-        losses[k + 1] = 0.5 * float(np.mean(theta**2 @ lam))
-    return losses
+        losses[k + 1] = 0.5 * lam * np.mean(theta**2, axis=0)
+    return losses if per_direction else losses.sum(axis=1)

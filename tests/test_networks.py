@@ -346,3 +346,37 @@ def test_framework_networks_hold_theta_and_compute_the_same_loss(digits):
     t_loss = tm.classifier_loss(tnet, torch.from_numpy(X), torch.from_numpy(y), model.l2).item()
     k_loss = float(km.classifier_loss(knet, tf.constant(X), tf.constant(y), model.l2))
     assert abs(t_loss - ours) < 1e-13 and abs(k_loss - ours) < 1e-13
+
+
+# -- the backward pass written out -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sizes, activation, l2", [
+    ((64, 32, 10), "tanh", 1e-4),
+    ((64, 16, 8, 10), "relu", 0.0),
+    ((64, 10), "tanh", 1e-2),
+])
+def test_by_hand_equals_autodiff(digits, sizes, activation, l2):
+    X, y = digits[0][:200], digits[1][:200]
+    model = SoftmaxMLP(sizes, l2=l2, activation=activation)
+    theta = model.init(seed=4)
+    value, g = model.value_and_grad(theta, X, y)
+    value_h, g_h = model.value_and_grad_by_hand(theta, X, y)
+    assert abs(value - value_h) < 1e-14
+    np.testing.assert_allclose(g_h, g, rtol=0, atol=1e-15)
+    G = model.per_example_grads(theta, X[:30], y[:30])
+    one_by_one = np.stack([model.grad(theta, X[i:i + 1], y[i:i + 1]) for i in range(30)])
+    np.testing.assert_allclose(G, one_by_one, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(model.per_example_grads(theta, X, y).mean(axis=0), g, rtol=0, atol=1e-15)
+
+
+def test_fit_with_the_by_hand_gradient_is_the_same_run(digits):
+    X, y = digits[0], digits[1]
+    model = SoftmaxMLP((64, 16, 10), l2=1e-4)
+    batches = minibatch_indices(len(X), 64, 2, seed=6)
+    a = fit(model, model.init(2), SGD(0.1, momentum=0.9), batches, X, y)
+    b = fit(model, model.init(2), SGD(0.1, momentum=0.9), batches, X, y, value_and_grad=model.value_and_grad_by_hand)
+    np.testing.assert_allclose(a.losses, b.losses, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(a.theta, b.theta, rtol=0, atol=1e-13)
+    with pytest.raises(TypeError, match="value_and_grad must be a callable"):
+        fit(model, model.init(2), SGD(0.1), batches, X, y, value_and_grad=1.0)

@@ -33,9 +33,13 @@ def test_simulation_settles_on_the_noise_ball(optimizer, lr, beta):
     lam = np.array([2.0, 0.5])
     losses = simulate_noisy_quadratic(lam, optimizer(), 3000, noise_std=0.7, batch_size=2, chains=400,
                                       theta0=np.zeros(2), seed=1)
-    expected = noise_ball(lr, lam, 0.49 / 2, momentum=beta).sum()
+    expected = noise_ball(lr, lam, 0.49 / 2, momentum=beta)
     assert losses[0] == 0.0
-    assert losses[1000:].mean() == pytest.approx(expected, rel=0.05)
+    assert losses[1000:].mean() == pytest.approx(expected.sum(), rel=0.05)
+    each = simulate_noisy_quadratic(lam, optimizer(), 3000, noise_std=0.7, batch_size=2, chains=400,
+                                    theta0=np.zeros(2), seed=1, per_direction=True)
+    np.testing.assert_allclose(each.sum(axis=1), losses, rtol=1e-12)
+    np.testing.assert_allclose(each[1000:].mean(axis=0), expected, rtol=0.07)
 
 
 def test_simulation_without_noise_is_the_deterministic_run():

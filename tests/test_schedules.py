@@ -144,7 +144,7 @@ def _keras_cases():
     S = keras.optimizers.schedules
     f64 = np.float64  # a float64 initial rate makes Keras compute in float64
     return {
-        "step decay": (StepDecay(0.3, 7, 0.5), S.ExponentialDecay(f64(0.3), 7, 0.5, staircase=True), 40),
+        "step decay": (StepDecay(0.3, 7, 0.3), S.ExponentialDecay(f64(0.3), 7, f64(0.3), staircase=True), 40),
         "cosine": (CosineDecay(0.3, 50, 0.01), S.CosineDecay(f64(0.3), 50, alpha=0.01 / 0.3), 60),
         "warm-up then cosine": (LinearWarmup(CosineDecay(0.3, 40, 0.006), 10, start_lr=0.03),
                                 S.CosineDecay(f64(0.03), 40, alpha=0.02, warmup_target=f64(0.3), warmup_steps=10), 60),
@@ -166,4 +166,8 @@ def test_keras_schedule_in_float32_by_default():
     # with a Python float the schedule computes in float32: ~1e-9 from the float64 rates, not 1e-12
     theirs = _keras_rates(keras.optimizers.schedules.CosineDecay(0.3, 50), 50)
     gap = np.abs(np.array(CosineDecay(0.3, 50).rates(50)) - theirs).max()
+    assert 1e-10 < gap < 1e-7
+    # and a Python-float decay rate goes through float32 even when the initial rate is float64
+    stepped = keras.optimizers.schedules.ExponentialDecay(np.float64(0.2), 60, 0.3, staircase=True)
+    gap = np.abs(np.array(StepDecay(0.2, 60, 0.3).rates(200)) - _keras_rates(stepped, 200)).max()
     assert 1e-10 < gap < 1e-7
