@@ -15,7 +15,7 @@ NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -pat
 # Two workers on CI's two cores; loadscope keeps each notebook in one kernel.
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit nbval book-strict clean bench student notebooks preview
+.PHONY: book test unit nbval book-strict clean bench student student-light numpy-only notebooks preview
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,27 @@ notebooks: $(STAMP)
 # student/_build/html, built from the stored outputs without executing anything.
 student: $(STAMP)
 	$(PY) tools/student_edition.py --out student --html
+
+# The light install: requirements-numpy.txt (everything but TensorFlow, Keras and PyTorch) in .venv-light.
+LIGHT_VENV  := .venv-light
+LIGHT_PY    := $(LIGHT_VENV)/bin/python
+LIGHT_STAMP := $(LIGHT_VENV)/.installed
+
+$(LIGHT_STAMP): requirements-numpy.txt pyproject.toml
+	test -x $(LIGHT_PY) || $(PYTHON) -m venv $(LIGHT_VENV)
+	$(LIGHT_PY) -m pip install --quiet --upgrade pip
+	$(LIGHT_PY) -m pip install --quiet -r requirements-numpy.txt
+	$(LIGHT_PY) -m pip install --quiet --no-deps -e .
+	$(LIGHT_PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(LIGHT_STAMP)
+
+# The student edition built from the light install alone (same output as `make student`).
+student-light: $(LIGHT_STAMP)
+	$(LIGHT_PY) tools/student_edition.py --out student --html
+
+# Every chapter with the frameworks made unimportable (tests/test_numpy_only.py runs the same).
+numpy-only: $(STAMP)
+	$(PY) tools/numpy_only.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
