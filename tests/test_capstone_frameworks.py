@@ -110,9 +110,9 @@ def test_build_holds_theta_and_computes_the_same_logits(problems, module, which)
 
 
 def test_build_rejects_other_models():
-    with pytest.raises(TypeError, match="LogisticRegression or a TanhMLP"):
+    with pytest.raises(TypeError, match="LogisticRegression, a TanhMLP or a SoftmaxMLP"):
         tf_models.build(object(), np.zeros(3))
-    with pytest.raises(TypeError, match="LogisticRegression or a TanhMLP"):
+    with pytest.raises(TypeError, match="LogisticRegression, a TanhMLP or a SoftmaxMLP"):
         torch_models.build(object(), np.zeros(3))
 
 
