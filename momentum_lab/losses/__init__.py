@@ -103,4 +103,12 @@ __all__ = [
     "perceptual",
     "gaussian_window",
     "edge_filter_bank",
+    "pairwise_distance",
+    "contrastive",
+    "triplet_margin",
+    "cosine_embedding",
+    "info_nce",
+    "nt_xent",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
 ]

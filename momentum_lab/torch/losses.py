@@ -570,18 +570,21 @@ def _embedding_tensors(named, minimum_rows=1):
     for name, tensor in named:
         _tensor(tensor, name)
         if tensor.ndim != 2:
-            raise ValueError(f"{name} must have shape (N, D) (one embedding per row); got {name}.shape={tuple(tensor.shape)}")
+            raise ValueError(f"{name} must have shape (N, D) (one embedding per row); "
+                             f"got {name}.shape={tuple(tensor.shape)}")
         check_same_shape(first.shape, tensor.shape, first_name, name)
         if _eager():
             _numbers(tensor, name)
     if first.shape[0] < minimum_rows:
-        raise ValueError(f"{first_name} must hold at least {minimum_rows} rows; got {first_name}.shape={tuple(first.shape)}")
+        raise ValueError(f"{first_name} must hold at least {minimum_rows} rows; "
+                         f"got {first_name}.shape={tuple(first.shape)}")
 
 
 def _pair_target(target, rows, allowed, what):
     _tensor(target, "target")
     if tuple(target.shape) != (rows,):
-        raise ValueError(f"target must have shape ({rows},) (one label per pair); got target.shape={tuple(target.shape)}")
+        raise ValueError(f"target must have shape ({rows},) (one label per pair); "
+                         f"got target.shape={tuple(target.shape)}")
     if _eager():
         values = _numbers(target, "target")
         bad = ~np.isin(values, allowed)
