@@ -31,7 +31,7 @@ _FAMILIES = {"tf": ("TensorFlow", "Keras", "tf"), "torch": ("PyTorch", "PyTorch"
 
 MARKER = re.compile(r"^[ \t]*#[ \t]*needs[ \t]*:(?P<names>.*)$")
 
-_available = {}   # module name -> bool, filled by available()
+_available: dict[str, bool] = {}   # module name -> bool, filled by available()
 
 
 def _check_names(names, argument="names"):
@@ -125,9 +125,6 @@ def framework_cell_transformer(lines):
     return [f"print({message(*gone)!r})\n"]
 
 
-framework_cell_transformer._momentum_lab_frameworks = True   # recognised on a second registration
-
-
 def enable_framework_cells(shell=None):
     """Register :func:`framework_cell_transformer` with the running IPython (or with ``shell``).
 
@@ -143,6 +140,8 @@ def enable_framework_cells(shell=None):
         if shell is None:
             return None
     transformers = shell.input_transformers_post
-    transformers[:] = [t for t in transformers if not getattr(t, "_momentum_lab_frameworks", False)]
+    ours = (__name__, framework_cell_transformer.__name__)   # also after a reload of this module
+    transformers[:] = [t for t in transformers
+                       if (getattr(t, "__module__", None), getattr(t, "__name__", None)) != ours]
     transformers.append(framework_cell_transformer)
     return None
