@@ -15,7 +15,7 @@ NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -pat
 # Two workers on CI's two cores; loadscope keeps each notebook in one kernel.
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit nbval book-strict clean bench student student-light numpy-only notebooks preview
+.PHONY: book test unit nbval book-strict clean bench student student-light numpy-only notebooks preview pdf slides
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ nbval: $(STAMP)
 		-p no:cacheprovider -n $(NBVAL_WORKERS) --dist loadscope -q $(NOTEBOOKS)
 
 book-strict: book
+
+# The book as one PDF (_build/pdf/momentum-lab.pdf, copied into the site as momentum-lab.pdf) and a
+# reveal.js deck per chapter (_build/html/slides/NN.html), both made from the built HTML with the
+# Chromium of the browser test. Each builds the book first; SITE_READY=1 takes _build/html as it stands
+# (CI does, after `make test`). tests/test_pdf.py checks the PDF once it exists.
+SITE_DEPS := $(if $(SITE_READY),,book)
+pdf: $(STAMP) $(SITE_DEPS)
+	$(PY) tools/book_pdf.py
+
+slides: $(STAMP) $(SITE_DEPS)
+	$(PY) tools/chapter_slides.py
 
 # Re-execute every chapter notebook in place (commit the result).
 notebooks: $(STAMP)
