@@ -54,7 +54,7 @@ class StepCounting(Optimizer):
         return {"t": state["step"]}
 
     def step(self, params, grads):
-        """Update ``params`` in place from ``grads`` (see :meth:`Optimizer.step`)."""
+        """Update ``params`` in place from ``grads``, as every optimizer's ``step`` does."""
         for param, grad in as_pairs(params, grads):
             buffers, first = self._buffers_for(param)
             state = self.state[param]

@@ -14,7 +14,7 @@ from momentum_lab._validate import in_unit_interval, positive, positive_int
 from momentum_lab.optim import Adam, ClassicalMomentum
 from momentum_lab.widgets._base import landscape_run
 
-#: Per landscape: Adam's step size η and the heavy ball's (chapter 2's presets), the explorer's start.
+#: Adam's step size η and the heavy ball's (chapter 2's presets) for each landscape, the explorer's start.
 DEFAULTS = {
     "bowl": (0.1, 0.1),
     "narrow bowl": (0.1, 0.2),
