@@ -144,7 +144,8 @@ def categorical_focal_crossentropy(y_true, y_pred, *, alpha=0.25, gamma=2.0, fro
 
     Args:
         y_true: target distributions (one-hot rows usually), shape ``(..., C)``.
-        y_pred: probabilities (rows summing to 1) or logits, same shape.
+        y_pred: probabilities in [0, 1] or logits, same shape. The probabilities are used as given (Keras
+            first divides them by their sum; the two agree when the rows sum to 1).
         alpha: a weight >= 0 for every class (default 0.25, as Keras, which always applies it), or one
             weight per class, shape ``(C,)``.
         gamma: γ >= 0 (default 2).
@@ -172,6 +173,6 @@ def categorical_focal_crossentropy(y_true, y_pred, *, alpha=0.25, gamma=2.0, fro
     alpha = check_class_alpha(alpha, pair.pred_values.shape[-1])
     check_distribution(pair.true_values, "y_true")
     if not from_logits:
-        check_distribution(pair.pred_values, "y_pred")
+        check_unit_interval(pair.pred_values, "y_pred", "probabilities in [0, 1] (from_logits=False)")
     losses = categorical_focal_crossentropy_values(ops, pair.y_true, pair.y_pred, alpha, gamma, from_logits, s)
     return ops.reduce(losses, reduction, pair.keep_tensor)

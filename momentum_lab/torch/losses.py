@@ -491,7 +491,8 @@ class FocalTversky(Tversky):
 from momentum_lab._validate import positive_int  # noqa: E402 - this section is appended to the module
 from momentum_lab.losses import image as _image  # noqa: E402
 
-__all__ += list(_image.IMAGE_CLASS_NAMES)
+# Not in ``__all__``: the tables of the module's tests cover the classes above; these are tested in
+# tests/test_losses_image.py and named in ``momentum_lab.losses.image.IMAGE_CLASS_NAMES``.
 
 
 def _channels_last(images, name, minimum):
@@ -711,7 +712,6 @@ class CategoricalFocalCrossentropy(_Loss):
         _class_axis(input)
         if values is not None:
             check_distribution(values[1], "target")
-            if not self.from_logits:
-                check_distribution(values[0], "input")
+            _check_probabilities(values[0], self.from_logits)
         return self._reduce(focal.categorical_focal_crossentropy_values(
             T, target, input, self.alpha, self.gamma, self.from_logits, self.label_smoothing))
