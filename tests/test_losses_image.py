@@ -370,3 +370,22 @@ def test_torch_bad_input_names_the_argument(torch):
 
 def test_image_module_exports():
     assert set(image.__all__) <= set(L.__all__)
+
+
+@pytest.mark.frameworks
+def test_torch_modules_compile_without_graph_breaks(torch):
+    import torch._dynamo
+
+    import momentum_lab.torch.losses as TL
+
+    cases = [("SSIMLoss", {"filter_size": 7}, (nchw(torch, NOISY), nchw(torch, IMAGES))),
+             ("TotalVariation", {}, (nchw(torch, NOISY),)),
+             ("PerceptualLoss", {"pool": 4}, (nchw(torch, NOISY), nchw(torch, IMAGES)))]
+    assert {case[0] for case in cases} == set(image.IMAGE_CLASS_NAMES)
+    for name, kwargs, inputs in cases:
+        module = getattr(TL, name)(**kwargs)
+        torch._dynamo.reset()
+        explanation = torch._dynamo.explain(module)(*inputs)
+        assert explanation.graph_break_count == 0 and explanation.graph_count == 1, (name, explanation.break_reasons)
+        compiled = torch.compile(module, backend="eager", fullgraph=True)
+        np.testing.assert_allclose(compiled(*inputs).numpy(), module(*inputs).numpy(), rtol=1e-15)

@@ -59,6 +59,21 @@ def _filter_axis(x, weights, axis):
     return out
 
 
+def window_weights(filter_size=11, filter_sigma=1.5):
+    """:func:`gaussian_window` as a tuple of Python floats, the form the formulas take (so that a traced
+    graph, ``torch.compile`` or Keras, sees constants, not array operations)."""
+    return tuple(gaussian_window(filter_size, filter_sigma).tolist())
+
+
+def filter_taps(filters):
+    """A bank ``(k, k, F)`` as ``(k, taps)``: per filter the tuple of its non-zero ``(row, column, weight)``
+    in Python numbers, the form :func:`perceptual_values` takes."""
+    bank = np.asarray(filters, dtype=np.float64)
+    taps = tuple(tuple((a, b, float(bank[a, b, f])) for a in range(bank.shape[0]) for b in range(bank.shape[1])
+                       if bank[a, b, f] != 0.0) for f in range(bank.shape[2]))
+    return bank.shape[0], taps
+
+
 def _separable_filter(x, window, axes=(-3, -2)):
     """Valid filtering of ``(..., H, W, C)`` images with the separable window ``window ⊗ window``."""
     return _filter_axis(_filter_axis(x, window, axes[0]), window, axes[1])
@@ -67,14 +82,15 @@ def _separable_filter(x, window, axes=(-3, -2)):
 # --- SSIM -----------------------------------------------------------------------------------------
 
 
-def ssim_values(xp, y_true, y_pred, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03):
+def ssim_values(xp, y_true, y_pred, window, max_val=1.0, k1=0.01, k2=0.03):
     """Per image the mean over pixels and channels of ``l·cs`` (Wang et al. 2004), with local statistics
     from the Gaussian window ``w`` (``μ = w * x``, ``σ_xy = w * (xy) − μ_x μ_y``) and
     ``C1 = (k1·max_val)²``, ``C2 = (k2·max_val)²``:
 
     ``l = (2 μ_x μ_y + C1) / (μ_x² + μ_y² + C1)``, ``cs = (2 σ_xy + C2) / (σ_x² + σ_y² + C2)``.
+
+    ``window`` is the 1-D window, :func:`window_weights` (``filter_size``, ``filter_sigma``).
     """
-    window = gaussian_window(filter_size, filter_sigma)
     c1 = (k1 * max_val) ** 2
     c2 = (k2 * max_val) ** 2
     mu_x = _separable_filter(y_true, window)
@@ -126,27 +142,26 @@ def edge_filter_bank(size=3, sigma=1.0):
     return bank[..., [0, 5, 1, 6, 2, 7, 3, 8, 4, 9]]  # each filter beside its opposite
 
 
-def _feature(xp, images, kernel, pool):
+def _feature(xp, images, size, taps, pool):
     """``pool`` × ``pool`` box average of ``relu(kernel ⋆ images)`` (valid), per channel."""
     response = None
-    for (a, b), w in np.ndenumerate(kernel):
-        if w == 0.0:
-            continue
-        piece = float(w) * _shifted(_shifted(images, a, kernel.shape[0], -3), b, kernel.shape[1], -2)
+    for a, b, w in taps:
+        piece = w * _shifted(_shifted(images, a, size, -3), b, size, -2)
         response = piece if response is None else response + piece
-    return _separable_filter(xp.relu(response), np.full(pool, 1.0 / pool))
+    return _separable_filter(xp.relu(response), (1.0 / pool,) * pool)
 
 
-def perceptual_values(xp, y_true, y_pred, filters, pool=8):
+def perceptual_values(xp, y_true, y_pred, taps, pool=8):
     """Per image ``(1/F) Σ_f mean((φ_f(y_pred) − φ_f(y_true))²)``, the mean over pixels and channels, with
-    ``φ_f(x) = box_pool(relu(filters[..., f] ⋆ x))`` (valid correlation, then a ``pool × pool`` mean)."""
+    ``φ_f(x) = box_pool(relu(filters[..., f] ⋆ x))`` (valid correlation, then a ``pool × pool`` mean);
+    ``taps = filter_taps(filters)``."""
+    size, kernels = taps
     total = None
-    for f in range(filters.shape[-1]):
-        kernel = np.asarray(filters[..., f], dtype=np.float64)
-        gap = _feature(xp, y_pred, kernel, pool) - _feature(xp, y_true, kernel, pool)
+    for kernel in kernels:
+        gap = _feature(xp, y_pred, size, kernel, pool) - _feature(xp, y_true, size, kernel, pool)
         term = xp.mean(xp.square(gap), axis=(-3, -2, -1))
         total = term if total is None else total + term
-    return total / filters.shape[-1]
+    return total / len(kernels)
 
 
 # --- checks and the NumPy functions ---------------------------------------------------------------
@@ -224,7 +239,8 @@ def ssim(y_true, y_pred, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     """
     args = _ssim_args(max_val, filter_size, filter_sigma, k1, k2)
     y_true, y_pred, keep = _image_pair(y_true, y_pred, reduction, args[1])
-    return ops.reduce(ssim_values(ops, y_true, y_pred, *args), reduction, keep)
+    return ops.reduce(ssim_values(ops, y_true, y_pred, window_weights(*args[1:3]), args[0], *args[3:]), reduction,
+                      keep)
 
 
 def ssim_loss(y_true, y_pred, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, *,
@@ -240,7 +256,8 @@ def ssim_loss(y_true, y_pred, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=
     """
     args = _ssim_args(max_val, filter_size, filter_sigma, k1, k2)
     y_true, y_pred, keep = _image_pair(y_true, y_pred, reduction, args[1])
-    return ops.reduce(1.0 - ssim_values(ops, y_true, y_pred, *args), reduction, keep)
+    values = ssim_values(ops, y_true, y_pred, window_weights(*args[1:3]), args[0], *args[3:])
+    return ops.reduce(1.0 - values, reduction, keep)
 
 
 def total_variation(images, *, reduction="mean"):
@@ -310,4 +327,4 @@ def perceptual(y_true, y_pred, filters=None, pool=8, *, reduction="mean"):
     bank = edge_filter_bank() if filters is None else check_filters(filters)
     pool = positive_int(pool, "pool")
     y_true, y_pred, keep = _image_pair(y_true, y_pred, reduction, bank.shape[0] + pool - 1)
-    return ops.reduce(perceptual_values(ops, y_true, y_pred, bank, pool), reduction, keep)
+    return ops.reduce(perceptual_values(ops, y_true, y_pred, filter_taps(bank), pool), reduction, keep)
