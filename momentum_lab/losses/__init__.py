@@ -14,6 +14,9 @@ their framework's reductions, weights and argument conventions.
 * classical (:mod:`.classical`): ``zero_one_loss``, ``exponential_loss``, ``log_loss``,
   ``gan_discriminator_loss``, ``gan_generator_minimax_loss``, ``gan_generator_nonsaturating_loss``
 * segmentation (:mod:`.segmentation`): ``dice``, ``jaccard``, ``tversky``, ``focal_tversky``
+* metric (:mod:`.metric`, chapter 13): ``contrastive``, ``triplet_margin``, ``cosine_embedding``,
+  ``info_nce``, ``nt_xent`` (and ``pairwise_distance``)
+* focal (:mod:`.focal`, chapter 13): ``binary_focal_crossentropy``, ``categorical_focal_crossentropy``
 * image (:mod:`.image`, chapter 14): ``ssim``, ``ssim_loss``, ``total_variation``, ``perceptual`` (one value
   per image; their framework classes are named in ``image.IMAGE_CLASS_NAMES``)
 
@@ -33,7 +36,16 @@ from momentum_lab.losses.classical import (
     zero_one_loss,
 )
 from momentum_lab.losses.image import edge_filter_bank, gaussian_window, perceptual, ssim, ssim_loss, total_variation
+from momentum_lab.losses.focal import binary_focal_crossentropy, categorical_focal_crossentropy
 from momentum_lab.losses.margin import categorical_hinge, hinge, squared_hinge, weston_watkins_hinge
+from momentum_lab.losses.metric import (
+    contrastive,
+    cosine_embedding,
+    info_nce,
+    nt_xent,
+    pairwise_distance,
+    triplet_margin,
+)
 from momentum_lab.losses.probabilistic import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -52,6 +64,12 @@ CLASS_NAMES = (
     "ZeroOneLoss", "ExponentialLoss", "LogLoss",
     "GANDiscriminatorLoss", "GANGeneratorMinimaxLoss", "GANGeneratorNonsaturatingLoss",
     "Dice", "Jaccard", "Tversky", "FocalTversky",
+)
+
+#: The classes of the metric and focal losses (chapter 13), in the order of their functions.
+METRIC_FOCAL_CLASS_NAMES = (
+    "Contrastive", "TripletMargin", "CosineEmbedding", "InfoNCE", "NTXent",
+    "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
 )
 
 __all__ = [
@@ -85,4 +103,12 @@ __all__ = [
     "perceptual",
     "gaussian_window",
     "edge_filter_bank",
+    "pairwise_distance",
+    "contrastive",
+    "triplet_margin",
+    "cosine_embedding",
+    "info_nce",
+    "nt_xent",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
 ]

@@ -546,3 +546,166 @@ class PerceptualLoss(_ImageLoss):
 
     def per_sample(self, y_true, y_pred):
         return _image.perceptual_values(ops, y_true, y_pred, self._taps, self.pool)
+
+
+# --- metric, contrastive and focal losses (chapter 13) ------------------------------------------------
+#
+# No Keras built-in takes two or three embeddings, so the metric losses read them from ``y_pred``: distances
+# of shape (N,) for ``Contrastive`` (as the former TensorFlow Addons loss), and the embeddings stacked on
+# axis 1 for the others, ``(N, 2, D)`` or ``(N, 3, D)``. ``y_true`` holds the pair labels where the loss has
+# them and is ignored otherwise. The focal losses bear the Keras built-ins' names, arguments and defaults.
+
+from momentum_lab._validate import real_number  # noqa: E402 - this section is appended to the module
+from momentum_lab.losses import METRIC_FOCAL_CLASS_NAMES, focal, metric  # noqa: E402
+
+__all__ += list(METRIC_FOCAL_CLASS_NAMES)
+
+
+class _Stacked(_Loss):
+    """``y_pred`` of shape ``(N, k, D)``: the k embeddings of each sample; ``y_true`` is passed through."""
+
+    _members = 2
+
+    def call(self, y_true, y_pred):
+        if len(y_pred.shape) != 3 or y_pred.shape[1] != self._members:
+            raise ValueError(f"y_pred must have shape (N, {self._members}, D) (the embeddings stacked on axis 1); "
+                             f"got y_pred.shape={tuple(y_pred.shape)}")
+        return self.per_sample(y_true, [y_pred[:, k, :] for k in range(self._members)])
+
+
+@_register
+class Contrastive(_Loss):
+    """Per pair ``½[y d² + (1 − y) max(0, margin − d)²]``: ``y_true`` 1 for a similar pair, 0 for a
+    dissimilar one, ``y_pred`` the distances d, shape ``(N,)`` (Hadsell et al. 2006)."""
+
+    _params = ("margin",)
+
+    def __init__(self, margin=1.0, reduction=_BATCH, name="contrastive", dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.margin = positive(margin, "margin")
+
+    def per_sample(self, y_true, y_pred):
+        return metric.contrastive_values(ops, y_true, y_pred, self.margin)
+
+
+@_register
+class TripletMargin(_Stacked):
+    """Per triplet ``max(0, d(a, p) − d(a, n) + margin)``, ``d(u, v) = ‖u − v + eps‖_p`` (``swap``: the
+    negative distance is ``min(d(a, n), d(p, n))``); ``y_pred`` stacks ``[anchor, positive, negative]`` as
+    ``(N, 3, D)``, ``y_true`` is ignored. ``torch.nn.TripletMarginLoss``'s arguments and defaults."""
+
+    _members = 3
+    _params = ("margin", "p", "eps", "swap")
+
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction=_BATCH, name="triplet_margin",
+                 dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.margin = positive(margin, "margin")
+        self.p = metric.check_norm_order(p)
+        self.eps = non_negative(eps, "eps")
+        self.swap = flag(swap, "swap")
+
+    def per_sample(self, y_true, embeddings):
+        return metric.triplet_margin_values(ops, *embeddings, self.margin, self.p, self.eps, self.swap)
+
+
+@_register
+class CosineEmbedding(_Stacked):
+    """Per pair ``1 − cos`` where ``y_true = 1``, ``max(0, cos − margin)`` where ``y_true = −1``; ``y_pred``
+    stacks the two embeddings as ``(N, 2, D)``. ``torch.nn.CosineEmbeddingLoss``'s formula and epsilon."""
+
+    _params = ("margin",)
+
+    def __init__(self, margin=0.0, reduction=_BATCH, name="cosine_embedding", dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.margin = real_number(margin, "margin")
+
+    def per_sample(self, y_true, embeddings):
+        return metric.cosine_embedding_values(ops, ops.reshape(y_true, (-1,)), *embeddings, self.margin)
+
+
+def _identity(y_pred):
+    return ops.eye(ops.shape(y_pred)[0], dtype=y_pred.dtype)
+
+
+@_register
+class InfoNCE(_Stacked):
+    """Per query ``−log softmax_j(S_ij/τ)`` at ``j = i``, ``S`` the (cosine) similarities between the first and
+    the second embeddings of ``y_pred`` ``(N, 2, D)``; ``y_true`` is ignored (van den Oord et al. 2018)."""
+
+    _params = ("temperature", "cosine")
+
+    def __init__(self, temperature=0.1, cosine=True, reduction=_BATCH, name="info_nce", dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.temperature = positive(temperature, "temperature")
+        self.cosine = flag(cosine, "cosine")
+
+    def per_sample(self, y_true, embeddings):
+        z1, z2 = embeddings
+        return metric.info_nce_values(ops, z1, z2, _identity(z1), self.temperature, self.cosine)
+
+
+@_register
+class NTXent(_Stacked):
+    """Per positive pair the mean of the two NT-Xent directions (SimCLR, Chen et al. 2020), the two views
+    stacked in ``y_pred`` ``(N, 2, D)``; ``y_true`` is ignored."""
+
+    _params = ("temperature",)
+
+    def __init__(self, temperature=0.5, reduction=_BATCH, name="nt_xent", dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.temperature = positive(temperature, "temperature")
+
+    def per_sample(self, y_true, embeddings):
+        z1, z2 = embeddings
+        return metric.nt_xent_values(ops, z1, z2, _identity(z1), self.temperature)
+
+
+@_register
+class BinaryFocalCrossentropy(_Loss):
+    """``keras.losses.BinaryFocalCrossentropy``: per sample the mean over ``axis`` of
+    ``w (1 − p_t)^γ BCE`` (``w = αy + (1 − α)(1 − y)`` with ``apply_class_balancing``, else 1); from logits,
+    ``BCE = softplus(x) − x·y`` and ``1 − p_t`` from ``e^{−softplus(±x)}``, never through σ(x)."""
+
+    _params = ("apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis")
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                 axis=-1, reduction=_BATCH, name="binary_focal_crossentropy", dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.apply_class_balancing = flag(apply_class_balancing, "apply_class_balancing")
+        self.alpha = real_number(alpha, "alpha")
+        self.gamma = non_negative(gamma, "gamma")
+        self.from_logits = flag(from_logits, "from_logits")
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = axis
+
+    def per_sample(self, y_true, y_pred):
+        losses = focal.binary_focal_crossentropy_values(ops, y_true, y_pred, self.apply_class_balancing, self.alpha,
+                                                        self.gamma, self.from_logits, self.label_smoothing)
+        return ops.mean(losses, axis=self.axis)
+
+
+@_register
+class CategoricalFocalCrossentropy(_Loss):
+    """``keras.losses.CategoricalFocalCrossentropy``: per sample ``−Σ_j α_j (1 − q_j)^γ y_j log q_j`` along
+    ``axis``; probabilities are rescaled to sum to 1 and clipped to ``[1e-7, 1 − 1e-7]`` as Keras does,
+    logits give ``log q = x − logsumexp(x)`` (Keras clips their softmax too). ``alpha``: a number or one
+    weight per class."""
+
+    _params = ("alpha", "gamma", "from_logits", "label_smoothing", "axis")
+
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_BATCH,
+                 name="categorical_focal_crossentropy", dtype=None):
+        super().__init__(reduction, name, dtype)
+        self.alpha = list(alpha) if isinstance(alpha, (list, tuple)) else real_number(alpha, "alpha")
+        self.gamma = non_negative(gamma, "gamma")
+        self.from_logits = flag(from_logits, "from_logits")
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = axis
+
+    def per_sample(self, y_true, y_pred):
+        if not self.from_logits:
+            y_pred = y_pred / ops.sum(y_pred, axis=self.axis, keepdims=True)
+        alpha = ops.convert_to_tensor(self.alpha, dtype=y_pred.dtype)
+        return focal.categorical_focal_crossentropy_values(ops, y_true, y_pred, alpha, self.gamma, self.from_logits,
+                                                           self.label_smoothing, self.axis)

@@ -549,3 +549,170 @@ class PerceptualLoss(_Loss):
         x = _channels_last(target, "target", minimum)
         y = _channels_last(input, "input", minimum)
         return self._reduce(_image.perceptual_values(T, x, y, self._taps, self.pool))
+
+
+# --- metric, contrastive and focal losses (chapter 13) ------------------------------------------------
+# The pair losses take ``forward(input1, input2, target)`` as torch.nn.CosineEmbeddingLoss does, the triplet
+# loss ``forward(anchor, positive, negative)`` as torch.nn.TripletMarginLoss, the InfoNCE losses
+# ``forward(z1, z2)`` (two views, row i of one the positive of row i of the other); the focal losses
+# ``forward(input, target)``. PyTorch has no built-in focal, contrastive or InfoNCE loss.
+
+import numpy as np  # noqa: E402 - this section is appended to the module
+
+from momentum_lab._validate import real_number  # noqa: E402
+from momentum_lab.losses import METRIC_FOCAL_CLASS_NAMES, focal, metric  # noqa: E402
+from momentum_lab.losses._validate import first_bad  # noqa: E402
+
+__all__ += list(METRIC_FOCAL_CLASS_NAMES)
+
+
+def _embedding_tensors(named, minimum_rows=1):
+    """Check tensors of one shape ``(N, D)``; their values are checked finite in eager mode."""
+    first_name, first = named[0]
+    for name, tensor in named:
+        _tensor(tensor, name)
+        if tensor.ndim != 2:
+            raise ValueError(f"{name} must have shape (N, D) (one embedding per row); "
+                             f"got {name}.shape={tuple(tensor.shape)}")
+        check_same_shape(first.shape, tensor.shape, first_name, name)
+        if _eager():
+            _numbers(tensor, name)
+    if first.shape[0] < minimum_rows:
+        raise ValueError(f"{first_name} must hold at least {minimum_rows} rows; "
+                         f"got {first_name}.shape={tuple(first.shape)}")
+
+
+def _pair_target(target, rows, allowed, what):
+    _tensor(target, "target")
+    if tuple(target.shape) != (rows,):
+        raise ValueError(f"target must have shape ({rows},) (one label per pair); "
+                         f"got target.shape={tuple(target.shape)}")
+    if _eager():
+        values = _numbers(target, "target")
+        bad = ~np.isin(values, allowed)
+        if bad.any():
+            raise ValueError(f"target must hold labels in {what}; got target{first_bad(values, bad)}")
+
+
+class Contrastive(_Loss):
+    """Per pair ``½[y d² + (1 − y) max(0, margin − d)²]``, ``d = ‖input1 − input2 + eps‖_p``; ``target``
+    1 for a similar pair, 0 for a dissimilar one (Hadsell et al. 2006)."""
+
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, reduction="mean"):
+        super().__init__(reduction)
+        self.margin = positive(margin, "margin")
+        self.p = metric.check_norm_order(p)
+        self.eps = non_negative(eps, "eps")
+
+    def forward(self, input1, input2, target):
+        _embedding_tensors([("input1", input1), ("input2", input2)])
+        _pair_target(target, input1.shape[0], (0, 1), "{0, 1} (1 = similar pair)")
+        distance = metric.pairwise_distance_values(T, input1, input2, self.p, self.eps)
+        return self._reduce(metric.contrastive_values(T, target.to(input1.dtype), distance, self.margin))
+
+
+class TripletMargin(_Loss):
+    """``torch.nn.TripletMarginLoss``: per triplet ``max(0, d(a, p) − d(a, n) + margin)``,
+    ``d(u, v) = ‖u − v + eps‖_p``, and with ``swap`` ``d(a, n)`` replaced by ``min(d(a, n), d(p, n))``."""
+
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+        super().__init__(reduction)
+        self.margin = positive(margin, "margin")
+        self.p = metric.check_norm_order(p)
+        self.eps = non_negative(eps, "eps")
+        self.swap = flag(swap, "swap")
+
+    def forward(self, anchor, positive, negative):
+        _embedding_tensors([("anchor", anchor), ("positive", positive), ("negative", negative)])
+        return self._reduce(metric.triplet_margin_values(
+            T, anchor, positive, negative, self.margin, self.p, self.eps, self.swap))
+
+
+class CosineEmbedding(_Loss):
+    """``torch.nn.CosineEmbeddingLoss``: per pair ``1 − cos`` where ``target = 1``, ``max(0, cos − margin)``
+    where ``target = −1``, ``cos = x1·x2 / √((‖x1‖² + 1e-12)(‖x2‖² + 1e-12))``."""
+
+    def __init__(self, margin=0.0, reduction="mean"):
+        super().__init__(reduction)
+        self.margin = real_number(margin, "margin")
+
+    def forward(self, input1, input2, target):
+        _embedding_tensors([("input1", input1), ("input2", input2)])
+        _pair_target(target, input1.shape[0], (-1, 1), "{-1, 1} (1 = similar pair)")
+        return self._reduce(metric.cosine_embedding_values(T, target, input1, input2, self.margin))
+
+
+class InfoNCE(_Loss):
+    """Per query ``−log softmax_j(S_ij/τ)`` at ``j = i``, ``S`` the (cosine) similarities of the rows of
+    ``z1`` with those of ``z2``: ``F.cross_entropy(S/τ, arange(N))``."""
+
+    def __init__(self, temperature=0.1, cosine=True, reduction="mean"):
+        super().__init__(reduction)
+        self.temperature = positive(temperature, "temperature")
+        self.cosine = flag(cosine, "cosine")
+
+    def forward(self, z1, z2):
+        _embedding_tensors([("z1", z1), ("z2", z2)])
+        eye = torch.eye(z1.shape[0], dtype=z1.dtype, device=z1.device)
+        return self._reduce(metric.info_nce_values(T, z1, z2, eye, self.temperature, self.cosine))
+
+
+class NTXent(_Loss):
+    """Per positive pair the mean of the two NT-Xent directions (SimCLR): ``F.cross_entropy`` of the
+    2N × 2N cosine-similarity matrix over τ, its diagonal at −∞, each row labelled by its other view."""
+
+    def __init__(self, temperature=0.5, reduction="mean"):
+        super().__init__(reduction)
+        self.temperature = positive(temperature, "temperature")
+
+    def forward(self, z1, z2):
+        _embedding_tensors([("z1", z1), ("z2", z2)], minimum_rows=2)
+        eye = torch.eye(z1.shape[0], dtype=z1.dtype, device=z1.device)
+        return self._reduce(metric.nt_xent_values(T, z1, z2, eye, self.temperature))
+
+
+class BinaryFocalCrossentropy(_Loss):
+    """Per element ``w (1 − p_t)^γ BCE`` as ``keras.losses.BinaryFocalCrossentropy`` computes it (probabilities
+    clipped to ``[1e-7, 1 − 1e-7]`` in the log; logits through ``softplus``), ``forward(input, target)``."""
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                 reduction="mean"):
+        super().__init__(reduction)
+        self.apply_class_balancing = flag(apply_class_balancing, "apply_class_balancing")
+        self.alpha = real_number(alpha, "alpha")
+        self.gamma = non_negative(gamma, "gamma")
+        self.from_logits = flag(from_logits, "from_logits")
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+
+    def forward(self, input, target):
+        values = _pair(input, target)
+        if values is not None:
+            check_unit_interval(values[1], "target", "targets in [0, 1]")
+            _check_probabilities(values[0], self.from_logits)
+        return self._reduce(focal.binary_focal_crossentropy_values(
+            T, target, input, self.apply_class_balancing, self.alpha, self.gamma, self.from_logits,
+            self.label_smoothing))
+
+
+class CategoricalFocalCrossentropy(_Loss):
+    """Per sample ``−Σ_j α_j (1 − q_j)^γ y_j log q_j`` over the last axis, ``forward(input, target)``;
+    ``alpha`` a number or a tensor of one weight per class."""
+
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, reduction="mean"):
+        super().__init__(reduction)
+        if isinstance(alpha, torch.Tensor):
+            self.register_buffer("alpha", alpha)
+        else:
+            self.alpha = non_negative(alpha, "alpha")
+        self.gamma = non_negative(gamma, "gamma")
+        self.from_logits = flag(from_logits, "from_logits")
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+
+    def forward(self, input, target):
+        values = _pair(input, target)
+        _class_axis(input)
+        if values is not None:
+            check_distribution(values[1], "target")
+            _check_probabilities(values[0], self.from_logits)
+        return self._reduce(focal.categorical_focal_crossentropy_values(
+            T, target, input, self.alpha, self.gamma, self.from_logits, self.label_smoothing))
