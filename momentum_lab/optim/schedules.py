@@ -3,22 +3,16 @@
 A schedule is called with the step number ``k = 0, 1, 2, …`` (the number of updates made so far) and
 returns the learning rate of step ``k``; the training loops set ``optimizer.lr = schedule(k)`` before the
 step (``momentum_lab.training.fit(..., lr_schedule=schedule)``, or ``trajectory(..., lr_schedule=...)``).
+Each class and the framework equivalent that gives the same numbers:
 
-==================  ========================================================  ==========================================
-class               η_k                                                       framework equivalent (same numbers)
-==================  ========================================================  ==========================================
-``StepDecay``       η · γ^⌊k/s⌋                                               torch ``StepLR(step_size=s, gamma=γ)``;
-                                                                              Keras ``ExponentialDecay(η, s, γ,
-                                                                              staircase=True)``
-``CosineDecay``     η_min + ½(η − η_min)(1 + cos(π·min(k, T)/T))              torch ``CosineAnnealingLR(T_max=T,
-                                                                              eta_min=η_min)`` for k ≤ T; Keras
-                                                                              ``CosineDecay(η, T, alpha=η_min/η)``
-``LinearWarmup``    η₀ + (after(0) − η₀)·k/W for k < W, then after(k − W)     torch ``LinearLR`` (after a constant),
-                                                                              ``SequentialLR``; Keras ``CosineDecay``
-                                                                              with ``warmup_target``, ``warmup_steps``
-``OneCycle``        cosine up from η_max/d to η_max, then down to η_max/(d·f)  torch ``OneCycleLR`` (its lr; it also
-                                                                              cycles the momentum unless told not to)
-==================  ========================================================  ==========================================
+* ``StepDecay``: ``η · γ^⌊k/s⌋``; torch ``StepLR(step_size=s, gamma=γ)``, Keras
+  ``ExponentialDecay(η, s, γ, staircase=True)``;
+* ``CosineDecay``: ``η_min + ½(η − η_min)(1 + cos(π·min(k, T)/T))``; torch
+  ``CosineAnnealingLR(T_max=T, eta_min=η_min)`` for k ≤ T, Keras ``CosineDecay(η, T, alpha=η_min/η)``;
+* ``LinearWarmup``: ``η₀ + (after(0) − η₀)·k/W`` for k < W, then ``after(k − W)``; torch ``LinearLR`` (before
+  a constant) or ``SequentialLR``, Keras ``CosineDecay`` with ``warmup_target`` and ``warmup_steps``;
+* ``OneCycle``: a cosine up from η_max/d to η_max, then down to η_max/(d·f); torch ``OneCycleLR`` (its
+  rates; it also cycles the momentum unless told not to).
 
 Where the frameworks count differently it is said in the class: torch's cosine rises again after ``T_max``
 (it is periodic), this one and Keras's stay at ``η_min``.
