@@ -105,7 +105,7 @@ def adam_figure(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e
         fig = plt.figure(figsize=(10, 4.2))
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     plotting.contour(ax_path, surface)
-    entries = [(f"Adam, η = {run['lr']:g}", run["adam"], plotting.PALETTE[2], "-"),
+    entries = [(f"Adam, η = {run['lr']:g}, ε = {run['eps']:.2g}", run["adam"], plotting.PALETTE[2], "-"),
                (f"heavy ball, η = {run['hb_lr']:g}, β = {run['beta1']:g}", run["momentum"], plotting.PALETTE[3], "--")]
     for label, result, color, style in entries:
         if result["diverged"]:

@@ -150,7 +150,8 @@
   }
 
   function label(key, result) {
-    return key === "adam" ? "Adam, η = " + fmt(result.lr, 3) : "heavy ball, η = " + fmt(result.hb_lr, 3) + ", β = " + fmt(result.beta1, 3);
+    return key === "adam" ? "Adam, η = " + fmt(result.lr, 3) + ", ε = " + fmt(result.eps, 3)
+      : "heavy ball, η = " + fmt(result.hb_lr, 3) + ", β = " + fmt(result.beta1, 3);
   }
 
   function draw(ctx, result) {
@@ -193,16 +194,16 @@
     controls: [
       { param: "landscape", label: "landscape", type: "select",
         options: Object.keys(PRESETS).map(function (k) { return [k, LANDSCAPE_NAMES[k]]; }) },
-      { param: "lr", label: "Adam step size η", type: "range", scale: "log", min: 1e-3, max: 1, step: 0.005 },
-      { param: "beta1", label: "β₁ (also the heavy ball's β)", type: "range", min: 0, max: 0.99, step: 0.01 },
+      { param: "lr", label: "Adam η", type: "range", scale: "log", min: 1e-3, max: 1, step: 0.005 },
+      { param: "beta1", label: "β₁", type: "range", min: 0, max: 0.99, step: 0.01 },
       { param: "beta2", label: "β₂", type: "range", min: 0.5, max: 0.9999, step: 0.0001, format: function (v) { return v.toFixed(4); } },
       { param: "eps", label: "ε", type: "range", scale: "log", min: 1e-8, max: 1, step: 0.01,
         format: function (v) { return v.toExponential(1); } },
-      { param: "hb_lr", label: "heavy-ball step size", type: "range", scale: "log", min: 1e-4, max: Math.pow(10, 0.5), step: 0.005 },
+      { param: "hb_lr", label: "heavy-ball η", type: "range", scale: "log", min: 1e-4, max: Math.pow(10, 0.5), step: 0.005 },
       { param: "start", index: 0, label: "start θ₁", type: "range", min: -3.5, max: 3.5, step: 0.01 },
       { param: "start", index: 1, label: "start θ₂", type: "range", min: -2, max: 3, step: 0.01 },
     ],
-    help: "Drag on the contour plot to move the start point.",
+    help: "The heavy ball uses β₁ as its momentum. Drag on the contour plot to move the start point.",
     normalize: function (next, prev) {
       var surface = ml.landscapes.get(next.landscape), preset = PRESETS[next.landscape] || FALLBACK;
       if (prev && prev.landscape !== next.landscape) { // a new landscape: its presets, as in the widget
