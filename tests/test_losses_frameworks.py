@@ -200,9 +200,12 @@ def _spec_params(specs):
 
 
 def test_every_loss_has_both_framework_classes():
+    # The 22 losses of chapters 6-9 are compared here; the later chapters' losses (metric, focal, image)
+    # have their own test files. Every loss class exists in both frameworks under one name.
     names = {spec[2] for spec in SPECS + GAN_SPECS}
-    assert len(names) == len(L.__all__) - 2 == 22
-    assert names == set(KL.__all__) == set(TL.__all__)
+    assert len(names) == 22
+    assert names <= set(KL.__all__) and names <= set(TL.__all__)
+    assert set(KL.__all__) == set(TL.__all__)
 
 
 # Keras classes compute one loss per sample: the elementwise losses are averaged over the last axis.
