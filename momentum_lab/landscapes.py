@@ -10,8 +10,11 @@ shape ``(..., d)`` and works on whole grids at once, so ``f(grid)`` draws a cont
 The gradients are derived in the chapter and checked against finite differences in the tests.
 """
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
+from momentum_lab._typing import Array, ArrayLike
 from momentum_lab._validate import as_float_array, positive, real_number
 
 
@@ -21,47 +24,52 @@ class Landscape:
     Subclasses implement ``_value``, ``_grad`` and ``_hessian`` on float arrays of shape ``(..., d)``.
     """
 
-    name = "landscape"
-    dim = 2
+    _value: Callable[[Array], Array]
+    _grad: Callable[[Array], Array]
+    _hessian: Callable[[Array], Array]
+
+    name: str = "landscape"
+    dim: int = 2
     #: Plot window ``((xmin, xmax), (ymin, ymax))`` for two-dimensional landscapes.
-    bounds = ((-2.0, 2.0), (-2.0, 2.0))
+    bounds: tuple[tuple[float, float], ...] = ((-2.0, 2.0), (-2.0, 2.0))
     #: A start point that shows the landscape's character.
-    default_start = (-1.5, 1.5)
+    default_start: tuple[float, ...] = (-1.5, 1.5)
+    _minimizers: Sequence[ArrayLike]
 
-    def _points(self, x):
-        x = as_float_array(x, "x")
-        if x.shape[-1] != self.dim:
+    def _points(self, x: ArrayLike) -> Array:
+        points: Array = as_float_array(x, "x")
+        if points.shape[-1] != self.dim:
             raise ValueError(
-                f"x must have shape (..., {self.dim}) for the {self.name} landscape; got shape {x.shape}"
+                f"x must have shape (..., {self.dim}) for the {self.name} landscape; got shape {points.shape}"
             )
-        return x
+        return points
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> Array:
         return self.value(x)
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> Array:
         """f(x) for points of shape (..., d)."""
         return self._value(self._points(x))
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> Array:
         """The gradient, shape (..., d)."""
         return self._grad(self._points(x))
 
-    def hessian(self, x):
+    def hessian(self, x: ArrayLike) -> Array:
         """The Hessian, shape (..., d, d)."""
         return self._hessian(self._points(x))
 
     @property
-    def minimizers(self):
+    def minimizers(self) -> Array:
         """The global minimizers as an array of shape (k, d)."""
         return np.asarray(self._minimizers, dtype=float)
 
     @property
-    def minimum(self):
+    def minimum(self) -> float:
         """The smallest value of f."""
         return float(self.value(self.minimizers[0]))
 
-    def grid(self, n=201):
+    def grid(self, n: int = 201) -> Array:
         """A ``(n, n, 2)`` grid covering :attr:`bounds`, for contour plots."""
         if self.dim != 2:
             raise ValueError(f"grid() needs a 2-d landscape; {self.name} has dim={self.dim}")
@@ -69,7 +77,7 @@ class Landscape:
         xs, ys = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return np.stack([xs, ys], axis=-1)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} dim={self.dim}>"
 
 
@@ -82,38 +90,39 @@ class Quadratic(Landscape):
 
     name = "quadratic"
 
-    def __init__(self, A, b=None, *, name=None):
-        A = as_float_array(A, "A", ndim=2)
-        if A.shape[0] != A.shape[1]:
-            raise ValueError(f"A must be square; got shape {A.shape}")
-        if not np.allclose(A, A.T, rtol=1e-12, atol=1e-12):
+    def __init__(self, A: ArrayLike, b: ArrayLike | None = None, *, name: str | None = None) -> None:
+        matrix: Array = as_float_array(A, "A", ndim=2)
+        if matrix.shape[0] != matrix.shape[1]:
+            raise ValueError(f"A must be square; got shape {matrix.shape}")
+        if not np.allclose(matrix, matrix.T, rtol=1e-12, atol=1e-12):
             raise ValueError("A must be symmetric; got A != A.T")
-        eigenvalues = np.linalg.eigvalsh(A)
+        eigenvalues = np.linalg.eigvalsh(matrix)
         if eigenvalues[0] <= 0:
             raise ValueError(
                 f"A must be positive definite; got smallest eigenvalue {eigenvalues[0]:.3g}"
             )
-        self.A = A
-        self.dim = A.shape[0]
-        self.b = np.zeros(self.dim) if b is None else as_float_array(b, "b", ndim=1)
+        self.A = matrix
+        self.dim = matrix.shape[0]
+        self.b: Array = np.zeros(self.dim) if b is None else as_float_array(b, "b", ndim=1)
         if self.b.shape != (self.dim,):
             raise ValueError(f"b must have shape ({self.dim},); got shape {self.b.shape}")
         self.eigenvalues = eigenvalues
         self.mu = float(eigenvalues[0])
         self.L = float(eigenvalues[-1])
-        self._minimizers = [np.linalg.solve(A, self.b)]
+        minimizer: Array = np.linalg.solve(matrix, self.b)
+        self._minimizers = [minimizer]
         if name is not None:
             self.name = name
         if self.dim == 2:
-            centre = self._minimizers[0]
+            centre = [float(c) for c in minimizer]
             half = 2.0
             self.bounds = ((centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half))
             self.default_start = (centre[0] - 1.6, centre[1] + 1.2)
         else:
-            self.default_start = tuple(self._minimizers[0] + 1.0)
+            self.default_start = tuple(float(c) + 1.0 for c in minimizer)
 
     @property
-    def condition_number(self):
+    def condition_number(self) -> float:
         """κ = L / mu."""
         return self.L / self.mu
 
@@ -127,7 +136,8 @@ class Quadratic(Landscape):
         return np.broadcast_to(self.A, x.shape[:-1] + self.A.shape).copy()
 
 
-def quadratic_bowl(condition_number=10.0, *, L=1.0, angle=np.pi / 6, dim=2, seed=0):
+def quadratic_bowl(condition_number: float = 10.0, *, L: float = 1.0, angle: float = np.pi / 6, dim: int = 2,
+                   seed: int = 0) -> Quadratic:
     """A quadratic bowl with largest curvature ``L`` and condition number κ.
 
     In two dimensions the axes are rotated by ``angle`` radians, so the valley is not aligned with
@@ -162,7 +172,7 @@ class ElongatedValley(Landscape):
     bounds = ((-3.5, 3.5), (-2.0, 2.0))
     default_start = (-3.0, 1.2)
 
-    def __init__(self, a=0.1, c=10.0, s=0.6):
+    def __init__(self, a: float = 0.1, c: float = 10.0, s: float = 0.6) -> None:
         self.a = positive(a, "a")
         self.c = positive(c, "c")
         self.s = real_number(s, "s")
@@ -197,7 +207,7 @@ class Rosenbrock(Landscape):
     bounds = ((-2.0, 2.0), (-1.0, 3.0))
     default_start = (-1.5, 2.0)
 
-    def __init__(self, a=1.0, b=100.0):
+    def __init__(self, a: float = 1.0, b: float = 100.0) -> None:
         self.a = real_number(a, "a")
         self.b = positive(b, "b")
         self._minimizers = [(self.a, self.a**2)]
@@ -232,7 +242,7 @@ class SaddleWell(Landscape):
     bounds = ((-2.0, 2.0), (-1.5, 1.5))
     default_start = (-0.05, 1.3)
 
-    def __init__(self, c=1.0):
+    def __init__(self, c: float = 1.0) -> None:
         self.c = positive(c, "c")
         self._minimizers = [(-1.0, 0.0), (1.0, 0.0)]
         self.saddle = np.array([0.0, 0.0])
@@ -253,20 +263,20 @@ class SaddleWell(Landscape):
         return np.stack([np.stack([hxx, zero], -1), np.stack([zero, hyy], -1)], -2)
 
 
-def get(name):
-    """The landscape called ``name`` in :data:`CATALOGUE` (a fresh instance)."""
+def get(name: str) -> Landscape:
+    """The landscape called ``name`` in ``CATALOGUE`` (a fresh instance)."""
     if name not in CATALOGUE:
         raise ValueError(f"name must be one of {sorted(CATALOGUE)}; got name={name!r}")
     return CATALOGUE[name]()
 
 
-def resolve(landscape):
+def resolve(landscape: "str | Landscape") -> Landscape:
     """``landscape`` itself if it is a :class:`Landscape`, else the catalogue's landscape of that name."""
     return landscape if isinstance(landscape, Landscape) else get(landscape)
 
 
 #: The landscapes that widgets offer, by short name.
-CATALOGUE = {
+CATALOGUE: dict[str, Callable[[], Landscape]] = {
     "bowl": lambda: quadratic_bowl(10.0),
     "narrow bowl": lambda: quadratic_bowl(50.0),
     "valley": ElongatedValley,

@@ -65,8 +65,8 @@ def as_float32(*values):
 class Model:
     """A classifier's loss as a function of one flat parameter vector ``θ`` (see the module docstring).
 
-    Subclasses define ``dim``, :meth:`logits` (on a NumPy array or an autodiff Tensor), :meth:`unflatten`
-    and :meth:`init`. Everything else is shared:
+    Subclasses define ``dim``, ``logits`` (on a NumPy array or an autodiff Tensor), ``unflatten``
+    and ``init``. Everything else is shared:
 
     * :meth:`loss` ``f(θ)`` (a float for an array, a Tensor for a Tensor);
     * :meth:`value_and_grad`, :meth:`grad`, :meth:`hessian`, :meth:`hvp` by the autodiff engine;

@@ -6,9 +6,9 @@ with it. The functions here draw the same pictures as the explorers' static figu
 but each panel is its own pyplot figure: a chapter outputs them from one cell tagged ``panels``, and the
 page lays them side by side where there is room and stacks them on a phone.
 
-Every figure is at most :data:`PANEL_WIDTH` inches wide, uses the course's palette and leaves text at
+Every figure is at most ``PANEL_WIDTH`` inches wide, uses the course's palette and leaves text at
 the sizes of :func:`momentum_lab.plotting.use_course_style` (no font under
-:data:`momentum_lab.plotting.MIN_FONT_SIZE` points). Labels are plain Unicode rather than mathtext, which
+``momentum_lab.plotting.MIN_FONT_SIZE`` points). Labels are plain Unicode rather than mathtext, which
 renders small. matplotlib is imported when a function is called, not when the module is imported.
 """
 
@@ -182,7 +182,7 @@ def mlp_panels(runs, spectrum, *, stability_limit, mu_star, L_star):
 
     Args:
         runs: ``{label: (distances, measured, predictions)}``: ``distances`` to the run's own limit,
-            ``measured`` a :class:`~momentum_lab.models.Rate` (its window anchors the predicted lines),
+            ``measured`` a :class:`~momentum_lab.theory.Rate` (its window anchors the predicted lines),
             ``predictions`` a dict ``{label: predicted rate}``, each drawn as a dotted line.
         spectrum: ``(steps, smallest, largest)``, three 1-d arrays: eigenvalues of ``H(θ_k)`` at those k.
         stability_limit: ``2(1 + β)/α``, the largest curvature the chosen pair tolerates.

@@ -24,7 +24,7 @@ def use_course_style():
     """Set the course's matplotlib defaults: palette, sizes, a light grid, SVG output in notebooks.
 
     Figures are drawn for the book's text column: 7.5 × 3.6 inches, shown at about their natural size on
-    a desktop page, with no text under :data:`MIN_FONT_SIZE` points. In a notebook (the book build
+    a desktop page, with no text under ``MIN_FONT_SIZE`` points. In a notebook (the book build
     included) they are shown as SVG with real text (``svg.fonttype: none``), so they stay sharp at any
     zoom and the browser test can measure every label's rendered size.
     """

@@ -58,7 +58,7 @@ def wheel(tmp_path_factory):
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("needs a git checkout to take a clean copy from")
     setuptools_version = metadata.version("setuptools")
-    assert int(setuptools_version.split(".")[0]) >= 77, f"requirements.txt pins setuptools>=77; got {setuptools_version}"
+    assert int(setuptools_version.split(".")[0]) >= 77, f"needs setuptools>=77; got {setuptools_version}"
     tmp = tmp_path_factory.mktemp("wheel")
     source, dist = tmp / "source", tmp / "dist"
     source.mkdir()
@@ -257,7 +257,9 @@ SMOKE = {
         import torch
         from momentum_lab.torch.optimizers import HeavyBall
         ours, theirs = (torch.tensor([1.0, -2.0], requires_grad=True) for _ in range(2))
-        for p, opt in ((ours, HeavyBall([ours], lr=0.1, momentum=0.9)), (theirs, torch.optim.SGD([theirs], lr=0.1, momentum=0.9))):
+        pairs = ((ours, HeavyBall([ours], lr=0.1, momentum=0.9)),
+                 (theirs, torch.optim.SGD([theirs], lr=0.1, momentum=0.9)))
+        for p, opt in pairs:
             for _ in range(3):
                 opt.zero_grad()
                 (p ** 2).sum().backward()

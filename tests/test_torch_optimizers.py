@@ -1,4 +1,5 @@
-"""``momentum_lab.torch.optimizers.HeavyBall`` takes ``torch.optim.SGD``'s arguments and defaults and reproduces it bit for bit."""
+"""``momentum_lab.torch.optimizers.HeavyBall`` takes ``torch.optim.SGD``'s arguments and defaults and reproduces
+it bit for bit."""
 
 import copy
 import inspect
@@ -83,8 +84,9 @@ def test_signature_and_defaults_are_torch_sgds():
 
 def test_default_arguments_and_positional_order_train_like_torch_sgd():
     for args, kwargs in [((), {}), ((0.1, 0.9, 0.0, 0.01, True), {})]:
-        ours, our_losses, _ = train(lambda p: HeavyBall(p, *args, **kwargs))
-        theirs, their_losses, _ = train(lambda p: torch.optim.SGD(p, *args, foreach=False, **kwargs))
+        ours, our_losses, _ = train(lambda p, args=args, kwargs=kwargs: HeavyBall(p, *args, **kwargs))
+        theirs, their_losses, _ = train(lambda p, args=args, kwargs=kwargs: torch.optim.SGD(p, *args, foreach=False,
+                                                                                            **kwargs))
         for a, b in zip(ours, theirs):
             torch.testing.assert_close(a, b, rtol=0, atol=0)
         assert our_losses == their_losses
@@ -184,7 +186,8 @@ BAD = [
     (dict(nesterov=1), TypeError, "nesterov must be True or False; got nesterov=1"),
     (dict(dampening=2.0), ValueError, "dampening must be in [0, 1]; got dampening=2.0"),
     (dict(weight_decay=-1.0), ValueError, "weight_decay must be >= 0; got weight_decay=-1.0"),
-    (dict(lr=torch.tensor([0.1, 0.2])), ValueError, "lr must be a float or a 1-element tensor; got a tensor of shape (2,)"),
+    (dict(lr=torch.tensor([0.1, 0.2])), ValueError,
+     "lr must be a float or a 1-element tensor; got a tensor of shape (2,)"),
     (dict(lr=torch.tensor(-0.5)), ValueError, "lr must be >= 0; got lr=-0.5"),
     (dict(maximize="yes"), TypeError, "maximize must be True or False; got maximize='yes'"),
     (dict(foreach=1), TypeError, "foreach must be True or False; got foreach=1"),

@@ -40,7 +40,7 @@ def test_grid_and_point_match_the_closed_forms_and_finite_differences(T, label, 
     run = explore_temperature(T, label, z, n=41)
     grid = np.geomspace(*T_RANGE, 41)
     k = run["index"]
-    assert run["temperatures"][k] == T and (k == 0 or grid[k - 1] < T) and (k == 41 or T <= grid[k])
+    assert run["temperatures"][k] == T and (k == 0 or grid[k - 1] < T) and (k == 41 or grid[k] >= T)
     np.testing.assert_array_equal(np.delete(run["temperatures"], k), grid)
     for k, t in enumerate(run["temperatures"]):
         loss, gradient, p = _closed_form(z, t, label)

@@ -4,7 +4,7 @@ Chapter 4 ("Automatic differentiation from scratch"): undoing broadcasting in th
 
 ``broadcast_to`` copies a value along new or length-1 axes; its VJP adds the copies back up, which is
 ``sum``. ``sum``'s VJP hands the same cotangent to every summed element, which is ``broadcast_to``. The
-two are each other's backward pass, and :func:`unbroadcast` (sum over the axes that broadcasting
+two are each other's backward pass, and :func:`~momentum_lab.autodiff.unbroadcast` (sum over the axes that broadcasting
 created) is how every binary operation hands a cotangent back to a smaller operand.
 """
 

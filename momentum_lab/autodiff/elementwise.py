@@ -3,7 +3,7 @@
 Chapter 4 ("Automatic differentiation from scratch"): the elementwise operations and their rules.
 
 All binary operations broadcast like NumPy; their VJPs hand the cotangent back through
-:func:`~momentum_lab.autodiff.broadcasting.unbroadcast`. Unary VJPs are ``g * f'(x)`` written with
+:func:`~momentum_lab.autodiff.unbroadcast`. Unary VJPs are ``g * f'(x)`` written with
 library operations (often in terms of the output ``ans``: ``exp' = exp``, ``tanh' = 1 − tanh²``), so a
 cotangent with leading batch axes broadcasts through them unchanged.
 

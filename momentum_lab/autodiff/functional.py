@@ -7,7 +7,7 @@ Chapter 4 (grad, value_and_grad, jacobian) and chapter 5 ("Hessians": hessian, h
 ``hessian`` and ``hvp``, which produce arrays, take the function AND the point: ``hessian(f, x)``.
 
 Return types mirror the input: called on array-likes they return NumPy arrays; called on a
-:class:`Tensor` they return Tensors, recorded by any tape that is recording, so they nest:
+:class:`~momentum_lab.autodiff.Tensor` they return Tensors, recorded by any tape that is recording, so they nest:
 ``grad(grad(f))(x)`` is the second derivative of a scalar function.
 
 ``f`` is called once per evaluation with Tensors; it must use ``momentum_lab.autodiff`` operations

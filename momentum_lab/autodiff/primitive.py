@@ -4,7 +4,7 @@ Chapter 4 ("Automatic differentiation from scratch"): how an operation and its r
 
 Every differentiable operation is a :class:`Primitive`. Calling one
 
-1. runs the forward function on the raw arrays and wraps the result in a :class:`Tensor`;
+1. runs the forward function on the raw arrays and wraps the result in a :class:`~momentum_lab.autodiff.Tensor`;
 2. asks each recording tape whether it watches one of the inputs; if so, that tape writes down
    ``(primitive, output, inputs, params)`` and from then on watches the output too.
 

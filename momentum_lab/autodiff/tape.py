@@ -3,7 +3,7 @@
 Chapter 4 (the tape) and chapter 5 (nested tapes for second derivatives).
 
 A tape that is *recording* (inside its ``with`` block) sits on the stack ``active_tapes``. Every primitive
-called while it is there asks it to :meth:`~GradientTape._record` the call; the tape writes the call down
+called while it is there asks it to ``_record`` the call; the tape writes the call down
 only if it watches one of the inputs, and then watches the output as well. Calls are appended in the
 order they run, so the list is already in topological order: the backward pass just walks it in reverse
 (no graph search), accumulating each tensor's cotangent with ``+``.
@@ -22,14 +22,14 @@ from momentum_lab.autodiff.tensor import Tensor, as_tensor
 
 #: The tapes currently recording, innermost last. Pushed and popped only in __enter__/__exit__
 #: (try/finally semantics: __exit__ runs even when the body raises).
-active_tapes = []
+active_tapes: "list[GradientTape]" = []
 
 _UNCONNECTED = ("none", "zero")
 
 
 class NotATensorError(TypeError, ValueError):
-    """Raised by :meth:`GradientTape.watch` for a non-tensor: a TypeError, and also the ValueError that
-    ``tf.GradientTape.watch`` raises in the same situation."""
+    """Raised by :meth:`~momentum_lab.autodiff.GradientTape.watch` for a non-tensor: a TypeError, and also the
+    ValueError that ``tf.GradientTape.watch`` raises in the same situation."""
 
 
 class GradientTape:
@@ -116,8 +116,8 @@ class GradientTape:
     def watch(self, tensor):
         """Watch ``tensor`` (a Tensor/Variable, or a nested list/tuple/dict of them).
 
-        Anything else raises :class:`NotATensorError` (a TypeError and a ValueError): wrap arrays with
-        ``constant`` first. Watching the same tensor twice is harmless.
+        Anything else raises :class:`~momentum_lab.autodiff.tape.NotATensorError` (a TypeError and a
+        ValueError): wrap arrays with ``constant`` first. Watching the same tensor twice is harmless.
         """
         try:
             leaves = [tensor] if isinstance(tensor, Tensor) else list(_leaves(tensor, "tensor"))

@@ -10,7 +10,7 @@ shapes and by what went wrong, never by the expected numbers.
 """
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -324,7 +324,7 @@ def check_backward_rule(primitive, *rules, batched=False):
     Each rule has the library's signature ``rule(g, ans, *inputs) -> cotangent`` (see
     ``momentum_lab.autodiff.primitive``): ``g`` is the cotangent of the output ``ans``, all arguments
     are Tensors, and the result must have the shape of its input. ``primitive`` is one of
-    :data:`RULES` (``"tanh"``, ``"sigmoid"``, ``"exp"``, ``"log"`` take one rule; ``"multiply"``,
+    ``RULES`` (``"tanh"``, ``"sigmoid"``, ``"exp"``, ``"log"`` take one rule; ``"multiply"``,
     ``"divide"`` and ``"matmul"`` two, for ``a`` and ``b``). With ``batched=True`` the cotangents may
     also carry a leading batch axis, as when Jacobians and Hessians are computed.
 

@@ -258,7 +258,7 @@ def check_bce_with_logits(bce):
     probabilities, a missing minus sign, a sum instead of a mean, and a wrong shape. Then feeds logits
     of ±1e4 and ±800: a NaN or inf means σ(x) was formed and its log taken (σ rounds to 0 or 1); a
     value near 16.1 per wrong sample means the probabilities were clipped (finite, but wrong: the true
-    loss is about |x|).
+    loss is about ``|x|``).
     """
     what = "your bce"
     rng = np.random.default_rng(3)

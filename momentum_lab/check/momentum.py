@@ -33,7 +33,7 @@ def _nesterov_step(theta, velocity, grad_fn, lr, beta):
 
 
 def _heavy_ball_radius(lr, beta, lam):
-    """max |z| over the roots of z² − (1 + β − ηλ) z + β, from NumPy's roots (any sign of ``lr``)."""
+    """max ``|z|`` over the roots of z² − (1 + β − ηλ) z + β, from NumPy's roots (any sign of ``lr``)."""
     return float(np.max(np.abs(np.roots([1.0, -(1.0 + beta - lr * lam), beta]))))
 
 
@@ -307,9 +307,9 @@ def _rate_cases():
 def check_heavy_ball_rate(rate):
     """Check a learner's ``rate(lr, beta, lam)``: the heavy ball's convergence rate on an eigenvalue λ.
 
-    The reference is the spectral radius max |z| over the roots of ``z² − (1 + β − ηλ) z + β``.
+    The reference is the spectral radius max ``|z|`` over the roots of ``z² − (1 + β − ηλ) z + β``.
     Recognised mistakes: the complex-root modulus written 2√β (a circulating misprint), the gradient
-    descent rate |1 − ηλ|, the largest root without its modulus, the smaller root, and +ηλ for −ηλ.
+    descent rate ``|1 − ηλ|``, the largest root without its modulus, the smaller root, and +ηλ for −ηλ.
     """
     cases = _rate_cases()
     if callable(rate):

@@ -225,10 +225,10 @@ class Optimizer:
     A subclass names its per-parameter buffers in ``buffer_names`` (each starts as zeros, or as
     :meth:`init_buffer` makes it) and writes ``rule(theta, g, *buffers, first)``: the update of one
     parameter ``theta`` (a NumPy array, changed in place) from its gradient ``g`` (read only), in plain
-    NumPy. ``first`` is True on the parameter's first step. :func:`apply_rule` applies it fast.
+    NumPy. ``first`` is True on the parameter's first step. ``apply_rule`` applies it fast.
     """
 
-    buffer_names = ()
+    buffer_names: tuple[str, ...] = ()
     label = "optimizer"
 
     def __init__(self, lr):

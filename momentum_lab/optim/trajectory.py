@@ -1,8 +1,8 @@
 """Trajectories: run an optimizer on a function from a start point and keep every iterate.
 
 Chapter 1 draws these paths on contour plots; chapter 2 compares the paths of gradient descent and of
-momentum; the explorers of both chapters show them live (:func:`landscape_run` is what they draw, with a
-verdict on each run: converged, still converging, oscillating or diverging).
+momentum; the explorers of both chapters show them live (:func:`~momentum_lab.optim.landscape_run` is what
+they draw, with a verdict on each run: converged, still converging, oscillating or diverging).
 """
 
 import warnings
@@ -57,7 +57,7 @@ def trajectory(grad_fn, x0, optimizer, steps, lr_schedule=None):
 
 
 def run(grad_fn, x0, optimizer, steps, lr_schedule, *, stacklevel):
-    """The loop of :func:`trajectory` (arguments already checked)."""
+    """The loop of :func:`~momentum_lab.optim.trajectory.trajectory` (arguments already checked)."""
     x = x0.copy()  # the working array, updated in place by the optimizer
     iterates = np.empty((steps + 1, x.size))
     iterates[0] = x
@@ -107,7 +107,7 @@ def landscape_run(surface, optimizer, x0, steps, *, lr_limit=None):
     """Run ``optimizer`` on ``surface`` from ``x0``: iterates, losses and a verdict on the run.
 
     What the landscape explorers plot must be finite, so a runaway run (a loss that is not finite, or
-    whose gap f − f* grows past :data:`RUNAWAY` times its starting gap, or at least 1) is cut before
+    whose gap f − f* grows past ``RUNAWAY`` times its starting gap, or at least 1) is cut before
     that point. A slowly diverging run (a rate a little above 1) never trips the cut, so a run that
     ends further from the minimum value than it started also counts as diverged.
 
@@ -116,12 +116,12 @@ def landscape_run(surface, optimizer, x0, steps, *, lr_limit=None):
     two-step oscillation that never settles (gradient descent on Rosenbrock's function with η = 0.0020,
     just above 2/L = 0.0019968). Such a run looks converged for thousands of steps, so the verdict uses
     the limit, which the linearisation at the minimum gives exactly. ``status`` is one of
-    :data:`STATUSES`:
+    ``STATUSES``:
 
     * ``"diverges"``: the run blew up or ended further from f* than it started (``diverged`` is True);
     * ``"oscillates"``: it did not blow up, but ``lr_limit`` is given and the optimizer's step size is
       at or above it, so the minimum repels the iterates: the run oscillates and does not converge;
-    * ``"converged"``: the gap f − f* fell to :data:`CONVERGED` times its starting gap (or times 1);
+    * ``"converged"``: the gap f − f* fell to ``CONVERGED`` times its starting gap (or times 1);
     * ``"converging"``: none of these; a stable run that has not yet reached the minimum.
 
     Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,), ``diverged`` and ``status``.

@@ -100,7 +100,7 @@ class HeavyBall(keras.optimizers.Optimizer):
         return config
 
     def __repr__(self):
-        """``HeavyBall(learning_rate=…, momentum=…, nesterov=…)``, then Keras' arguments that differ from their defaults."""
+        """``HeavyBall(learning_rate=…, momentum=…, nesterov=…)``, then Keras' arguments not at their defaults."""
         config = self.get_config()
         rate = self._learning_rate
         if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
@@ -121,5 +121,6 @@ class HeavyBall(keras.optimizers.Optimizer):
 _COMMON_DEFAULTS = {
     name: parameter.default
     for name, parameter in inspect.signature(keras.optimizers.SGD).parameters.items()
-    if parameter.default is not inspect.Parameter.empty and name not in {"learning_rate", "momentum", "nesterov", "name"}
+    if parameter.default is not inspect.Parameter.empty
+    and name not in {"learning_rate", "momentum", "nesterov", "name"}
 }

@@ -20,7 +20,8 @@ def _rate(value, name):
     """A float ≥ 0, or (as torch allows for ``lr`` and ``weight_decay``) a one-element tensor ≥ 0, kept as is."""
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            raise ValueError(f"{name} must be a float or a 1-element tensor; got a tensor of shape {tuple(value.shape)}")
+            raise ValueError(f"{name} must be a float or a 1-element tensor; "
+                             f"got a tensor of shape {tuple(value.shape)}")
         if not value.item() >= 0:
             raise ValueError(f"{name} must be >= 0; got {name}={value.item()!r}")
         return value

@@ -9,7 +9,6 @@ the cell's own outputs.
 """
 
 import io
-import warnings
 
 # The run the landscape explorers draw lives beside the optimizers; the explorers import it from here too.
 from momentum_lab.optim.trajectory import CONVERGED, RUNAWAY, STATUSES, landscape_run  # noqa: E402,F401

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from momentum_lab import models, theory
-from momentum_lab.optim import SGD, DivergenceWarning, trajectory
 from momentum_lab._validate import in_unit_interval, positive, positive_int
+from momentum_lab.optim import SGD, DivergenceWarning, trajectory
 
 #: The y-range of the distance plots: rounding errors stop ‖θ_k − θ*‖ near 1e-15.
 DISTANCE_RANGE = (1e-15, 1e3)
@@ -55,7 +55,7 @@ def logistic_problem(n=200, noise=0.15, degree=3, l2=1e-3, seed=0, init_seed=0):
 
     Data: ``make_moons(n, noise, seed)`` with cubic (``degree``) features; model
     ``LogisticRegression(features, y, l2)``; ``θ₀ = model.init(init_seed)``; ``θ*`` by
-    :func:`~momentum_lab.models.newton_minimum`; ``μ, L`` the extreme eigenvalues of the Hessian at
+    :func:`~momentum_lab.training.newton_minimum`; ``μ, L`` the extreme eigenvalues of the Hessian at
     ``θ*``; ``(α*, β*, rate*) = theory.optimal_momentum(μ, L)`` and gradient descent's best
     ``(2/(μ+L), (κ−1)/(κ+1))``.
     """
@@ -87,7 +87,7 @@ def momentum_run(problem, lr, momentum, steps=200):
     Returns a dict:
 
     * ``distances``: ``‖θ_k − θ*‖``, k = 0 … steps (shorter if the run blew up);
-    * ``measured``: :func:`~momentum_lab.models.measured_rate` of the distances (a ``Rate``);
+    * ``measured``: :func:`~momentum_lab.theory.measured_rate` of the distances (a ``Rate``);
     * ``predicted``: ``theory.heavy_ball_rate(lr, momentum, [μ, L])``, the rate of the quadratic model
       at ``θ*``;
     * ``converged``: whether the run ended within ``1e-2 · ‖θ₀ − θ*‖`` of ``θ*``.
@@ -283,7 +283,7 @@ def mlp_figure(runs, spectrum, *, stability_limit, mu_star, L_star, fig=None):
 
     Args:
         runs: ``{label: (distances, measured, predictions)}``: ``distances`` to the run's own limit,
-            ``measured`` a :class:`~momentum_lab.models.Rate` (its window anchors the predicted lines),
+            ``measured`` a :class:`~momentum_lab.theory.Rate` (its window anchors the predicted lines),
             ``predictions`` a dict ``{label: predicted rate}``, each drawn as a dotted line.
         spectrum: ``(steps, smallest, largest)``, three 1-d arrays: eigenvalues of ``H(θ_k)`` at those k.
         stability_limit: ``2(1 + β)/α``, the largest curvature the chosen pair tolerates.

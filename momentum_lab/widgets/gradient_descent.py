@@ -19,9 +19,9 @@ def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
 
     Returns a dict with the landscape object, the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
     ``diverged``, ``status`` (see :func:`~momentum_lab.widgets._base.landscape_run`: ``"converged"``,
-    ``"converging"``, ``"oscillates"`` or ``"diverges"``) and ``lr_limit``, the largest stable step size 2/L at the (first) minimum, from the
-    Hessian there. A diverging run's path and losses stop at the last iterate whose loss is finite and
-    below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
+    ``"converging"``, ``"oscillates"`` or ``"diverges"``) and ``lr_limit``, the largest stable step size
+    2/L at the (first) minimum, from the Hessian there. A diverging run's path and losses stop at the last
+    iterate whose loss is finite and below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
     """
     surface = landscapes.resolve(landscape)
     x0 = np.asarray(surface.default_start if start is None else start, dtype=float)

@@ -10,7 +10,6 @@ backward sweep adds to ``v̄ᵢ``: a node with two outgoing edges (v₁ and v₂
 sliders for x₁ and x₂ and a choice of pass to both. Only the last two import matplotlib and ipywidgets.
 """
 
-import numpy as np
 
 from momentum_lab import autodiff as ad
 from momentum_lab._validate import positive
@@ -57,10 +56,10 @@ def explore_graph(x1=2.0, x2=4.0):
         x2: the second input, > 0 (it goes through √, whose derivative is infinite at 0).
 
     Returns:
-        A dict with ``x1``, ``x2``, ``nodes`` (one dict per node of :data:`NODES`: ``name``, ``op``, the
+        A dict with ``x1``, ``x2``, ``nodes`` (one dict per node of ``NODES``: ``name``, ``op``, the
         primitive's name or ``"input"``, and ``inputs``, the names of its input nodes), ``values`` (the
         forward value of each node), ``adjoints`` (∂f/∂node, from one backward sweep of the tape seeded
-        with v̄₇ = 1), ``edges`` (one dict per edge of :data:`EDGES`: ``source``, ``target``, ``local``
+        with v̄₇ = 1), ``edges`` (one dict per edge of ``EDGES``: ``source``, ``target``, ``local``
         = ∂target/∂source, the backward rule of the target's primitive applied to a cotangent of 1, and
         ``share`` = that rule applied to the target's adjoint, what the sweep adds to the source's
         adjoint), ``f`` (the value of v₇) and ``gradient`` = (∂f/∂x₁, ∂f/∂x₂) = (v̄₁, v̄₂).
@@ -188,7 +187,7 @@ def _update_graph(texts, run, show):
 
 
 def graph_figure(x1=2.0, x2=4.0, show="both", *, fig=None):
-    """The chapter's graph with every node's value and adjoint at (x₁, x₂) (see :data:`SHOWS`)."""
+    """The chapter's graph with every node's value and adjoint at (x₁, x₂) (see ``SHOWS``)."""
     import matplotlib.pyplot as plt
 
     show = _show(show)

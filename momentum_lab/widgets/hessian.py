@@ -17,7 +17,7 @@ import numpy as np
 from momentum_lab import landscapes
 from momentum_lab._validate import as_float_array, positive, positive_int
 
-#: Eigenvalues smaller than this fraction of the largest |eigenvalue| (or of 1, if that is larger)
+#: Eigenvalues smaller than this fraction of the largest ``|eigenvalue|`` (or of 1, if that is larger)
 #: count as zero when the explorer names the curvature.
 FLAT_TOLERANCE = 1e-9
 
@@ -61,9 +61,9 @@ def local_quadratic(landscape="saddle", point=None, *, radius=None, n=41):
     """Everything the Hessian explorer shows at ``point`` of a 2-d ``landscape``.
 
     Args:
-        landscape: a name in :data:`momentum_lab.landscapes.CATALOGUE` or a 2-d landscape object with
+        landscape: a name in ``momentum_lab.landscapes.CATALOGUE`` or a 2-d landscape object with
             ``value``, ``grad`` and ``hessian``.
-        point: ``(x, y)``; default :data:`DEFAULT_POINT` for catalogue names, else the landscape's
+        point: ``(x, y)``; default ``DEFAULT_POINT`` for catalogue names, else the landscape's
             ``default_start``.
         radius: half-width of the square window around ``point`` on which the model is evaluated;
             default a fifth of the smaller side of the landscape's plot window.

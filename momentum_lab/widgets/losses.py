@@ -121,7 +121,7 @@ def explore_losses(family="regression", names=None, point=1.5, delta=1.0, *, lim
         A dict with ``x`` (the grid, shape (n,)), ``curves`` and ``at``: for each name, a dict of
         ``value``, ``slope`` (d loss / dx) and ``curvature`` (d² loss / dx²), arrays on the grid for
         ``curves`` and floats at ``point`` for ``at``. The derivatives are those of the tape: at a kink
-        (|e| = 0 for MAE, |e| = δ for Huber, m = 1 for the hinge) it takes one side, and the 0-1 loss
+        (``|e| = 0`` for MAE, ``|e| = δ`` for Huber, m = 1 for the hinge) it takes one side, and the 0-1 loss
         has slope 0 everywhere.
     """
     family = _family(family)
@@ -512,7 +512,7 @@ def _web_losses(family="regression", names=None, point=1.5, delta=1.0, lim=4.0, 
 def _web_losses_sample(rng):
     """A random setting of the page's controls: either family, a random non-empty choice of its losses
     (or all of them, ``names=None``), δ over the slider's 0.1 to 3, and the point anywhere on the slider's
-    [−4, 4], now and then exactly at an end, at 0 or on a kink (|e| = δ, m = 1), where the derivatives
+    [−4, 4], now and then exactly at an end, at 0 or on a kink (``|e| = δ``, m = 1), where the derivatives
     take one side."""
     family = str(rng.choice(list(FAMILIES)))
     losses_of = FAMILIES[family]

@@ -34,7 +34,7 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
 
     Args:
         landscape: a name from ``landscapes.CATALOGUE`` or a 2-d landscape object.
-        lr: step size η > 0 (default: the landscape's preset in :data:`DEFAULTS`).
+        lr: step size η > 0 (default: the landscape's preset in ``DEFAULTS``).
         momentum: β in [0, 1) (default: the preset).
         nesterov: use Nesterov's look-ahead gradient instead of the heavy ball.
         start: start point (default: the landscape's ``default_start``).
@@ -43,10 +43,11 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
     Returns:
         A dict with ``landscape``, ``lr``, ``beta``, ``nesterov``, and for each method (keys ``"gd"``
         and ``"momentum"``) a dict with the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
-        ``diverged`` and ``status`` (see :func:`~momentum_lab.widgets._base.landscape_run`). A run whose loss grows a billion-fold over its start is cut there and counts as
-        diverged, so nothing returned is inf or NaN. Also ``lr_limit_gd`` = 2/L and ``lr_limit`` =
-        the step beyond which the method diverges near the minimum, 2(1 + β)/L for the heavy ball and
-        2(1 + β)/((1 + 2β)L) for Nesterov, with L the largest curvature at the (first) minimum.
+        ``diverged`` and ``status`` (see :func:`~momentum_lab.widgets._base.landscape_run`). A run whose
+        loss grows a billion-fold over its start is cut there and counts as diverged, so nothing returned is
+        inf or NaN. Also ``lr_limit_gd`` = 2/L and ``lr_limit`` = the step beyond which the method
+        diverges near the minimum, 2(1 + β)/L for the heavy ball and 2(1 + β)/((1 + 2β)L) for Nesterov,
+        with L the largest curvature at the (first) minimum.
     """
     surface = landscapes.resolve(landscape)
     name = landscape if isinstance(landscape, str) else None

@@ -15,7 +15,7 @@ matplotlib or ipywidgets.
 import importlib
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
