@@ -415,7 +415,7 @@ def assemble(parts, front, back_label, outline, numbers_pdf, metadata, out):
         for deeper in [k for k in parents if k > level]:
             del parents[deeper]
     # the documents were printed one by one: fonts and images they share are written once
-    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata(metadata)
     writer.page_mode = "/UseOutlines"
     out.parent.mkdir(parents=True, exist_ok=True)
