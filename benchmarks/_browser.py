@@ -46,7 +46,7 @@ def explorer_pages(site=SITE):
         return found
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site)
-        if rel.parts[0].startswith("_"):
+        if rel.parts[0].startswith("_") or rel.parts[0] == "slides":
             continue
         for name in EXPLORER.findall(page.read_text(encoding="utf-8", errors="replace")):
             found.setdefault(name, rel.as_posix())

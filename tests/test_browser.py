@@ -94,7 +94,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def site_pages():
     if not (SITE / "index.html").is_file():
         return []
-    skip = {"_static", "_sources", "_images", "_downloads"}
+    skip = {"_static", "_sources", "_images", "_downloads", "slides"}
     return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                   if not skip.intersection(p.relative_to(SITE).parts))
 
