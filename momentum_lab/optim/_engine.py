@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from momentum_lab._typing import Array
 from momentum_lab._validate import non_negative, positive_int
 
 #: Bytes of one array per chunk. θ, g, the buffers and a rule's temporaries for one chunk stay in the
@@ -105,7 +106,7 @@ _pool_size = 0
 _pool_lock = threading.Lock()
 
 
-def get_num_threads():
+def get_num_threads() -> int:
     """How many threads a step on a big array (≥ ``PARALLEL_MIN_SIZE`` elements) uses."""
     if _num_threads is not None:
         return _num_threads
@@ -115,7 +116,7 @@ def get_num_threads():
         return os.cpu_count() or 1
 
 
-def set_num_threads(n):
+def set_num_threads(n: int | None) -> None:
     """Use ``n`` threads for steps on big arrays (``None``: every CPU available, the default).
 
     The results do not depend on ``n``: every element is updated by the same arithmetic.
@@ -231,24 +232,24 @@ class Optimizer:
     buffer_names: tuple[str, ...] = ()
     label = "optimizer"
 
-    def __init__(self, lr):
+    def __init__(self, lr: float) -> None:
         self.lr = lr
         self.state = ParamState()
 
     @property
-    def lr(self):
+    def lr(self) -> float:
         """The learning rate η ≥ 0; may be changed between steps (that is how schedules work)."""
         return self._lr
 
     @lr.setter
-    def lr(self, value):
+    def lr(self, value: float) -> None:
         self._lr = non_negative(value, "lr")
 
-    def zero_state(self):
+    def zero_state(self) -> None:
         """Forget every parameter's state: the next step on any parameter is a first step."""
         self.state.clear()
 
-    def step(self, params, grads):
+    def step(self, params: "Array | list[Array]", grads: "Array | None | list[Array | None]") -> None:
         """Update ``params`` in place from ``grads``.
 
         Args:
@@ -284,9 +285,9 @@ class Optimizer:
     def rule(self, theta, g, *buffers, first):  # pragma: no cover - each optimizer writes its own
         raise NotImplementedError
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({args})"

@@ -7,15 +7,16 @@ shares.
 """
 
 from momentum_lab._validate import as_float_array, positive, positive_int
+from momentum_lab._typing import Array, ArrayLike, GradFn
 from momentum_lab.optim._engine import Optimizer
 
 
-def gradient_descent_step(x, grad, lr):
+def gradient_descent_step(x: Array, grad: Array, lr: float) -> Array:
     """One gradient-descent step: ``x − lr · grad`` (a new array; ``x`` is not modified)."""
     return x - lr * grad
 
 
-def gradient_descent(grad_fn, x0, lr, steps):
+def gradient_descent(grad_fn: GradFn, x0: ArrayLike, lr: float, steps: int) -> Array:
     """Run ``steps`` steps of gradient descent from ``x0`` and return every iterate.
 
     Args:

@@ -6,10 +6,13 @@ they draw, with a verdict on each run: converged, still converging, oscillating 
 """
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
+from momentum_lab._typing import Array, ArrayLike, GradFn
 from momentum_lab._validate import as_float_array, non_negative, positive_int
+from momentum_lab.optim._engine import Optimizer
 
 #: Iterates whose norm exceeds this are treated as diverged (long before float64 overflows).
 DIVERGENCE_NORM = 1e100
@@ -24,7 +27,8 @@ def check_grad_fn(grad_fn):
         raise TypeError(f"grad_fn must be callable; got {type(grad_fn).__name__}")
 
 
-def trajectory(grad_fn, x0, optimizer, steps, lr_schedule=None):
+def trajectory(grad_fn: GradFn, x0: ArrayLike, optimizer: Optimizer, steps: int,
+               lr_schedule: Callable[[int], float] | None = None) -> Array:
     """Run ``optimizer`` for ``steps`` steps from ``x0`` and return every iterate.
 
     Args:
