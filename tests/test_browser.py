@@ -41,13 +41,13 @@ import json
 import os
 import pathlib
 import re
-import shutil
-import subprocess
 import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from benchmarks import _browser
 
 pytestmark = pytest.mark.browser
 
@@ -70,25 +70,9 @@ BUILD_PATH = re.compile(r"(?<![\w.])(?:/(?:home|usr|opt|tmp|work|root|srv|var|Us
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 
 
-def _find_chromium():
-    """``$CHROMIUM``, or the first Chromium or Chrome on PATH that runs (Ubuntu's snap stubs do not)."""
-    if os.environ.get("CHROMIUM"):
-        return os.environ["CHROMIUM"]
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path is None:
-            continue
-        try:
-            if subprocess.run([path, "--version"], capture_output=True, timeout=30).returncode == 0:
-                return path
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-    return None
-
-
-CHROMIUM = _find_chromium()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+# One way to find and start Chromium, shared with the explorer test and the benchmark.
+CHROMIUM = _browser.find_chromium()
+CHROMIUM_ARGS = _browser.CHROMIUM_ARGS
 
 
 def site_pages():

@@ -26,6 +26,13 @@ def chapter_notebooks():
     return sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def reader_traceback(frames):
+    """An intentional error's traceback as the reader needs it: the frames of the reader's own code and
+    the exception, without the frames inside installed packages (whose absolute paths name this machine)."""
+    kept = [frame for frame in frames if "site-packages" not in frame and str(ROOT) not in frame]
+    return kept or frames[-1:]
+
+
 def execute(path, timeout=1200):
     path = pathlib.Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
@@ -40,6 +47,9 @@ def execute(path, timeout=1200):
         # the book drops it (execute.stderr_output: remove), so the stored notebook drops it too.
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+            for output in cell.outputs:
+                if output.output_type == "error":
+                    output.traceback = reader_traceback(output.traceback)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

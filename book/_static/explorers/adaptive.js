@@ -100,25 +100,6 @@
   // -------------------------------------------------------------------------------------- the figure
   // The contour background: log-spaced levels of f − min f + 1e-3 over the plot window, as
   // momentum_lab.plotting.contour draws them (the same as the other landscape explorers').
-  function contourGrid(surface, n) {
-    var b = surface.bounds, xs = [], ys = [], values = new Float64Array(n * n), lo = Infinity, hi = -Infinity;
-    for (var i = 0; i < n; i++) {
-      xs.push(b[0][0] + (i * (b[0][1] - b[0][0])) / (n - 1));
-      ys.push(b[1][0] + (i * (b[1][1] - b[1][0])) / (n - 1));
-    }
-    for (var j = 0; j < n; j++) {
-      for (i = 0; i < n; i++) {
-        var v = surface.value([xs[i], ys[j]]);
-        values[j * n + i] = v;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    for (var k = 0; k < values.length; k++) values[k] = Math.log10(values[k] - lo + 1e-3);
-    var a = Math.log10(1e-3), c = Math.log10(hi - lo + 1e-3), levels = [];
-    for (k = 0; k < 30; k++) levels.push(a + ((k + 0.5) * (c - a)) / 30);
-    return { xs: xs, ys: ys, values: values, levels: levels, top: hi - surface.minimum };
-  }
 
   var COLORS = { adam: ml.colors[2], momentum: ml.colors[3] };
   var DASH = { adam: "none", momentum: "6 3" };
@@ -129,7 +110,7 @@
     var left = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
     var right = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
     var b = surface.bounds;
-    var grid = contourGrid(surface, 96);
+    var grid = ml.landscapes.contourGrid(surface, 96);
     var contour = ml.plot(left, {
       title: surface.name, aspect: (b[1][1] - b[1][0]) / (b[0][1] - b[0][0]),
       x: { domain: b[0], label: "θ₁" }, y: { domain: b[1], label: "θ₂" }, grid: false,

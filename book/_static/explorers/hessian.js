@@ -322,22 +322,6 @@
   }
 
   // -------------------------------------------------------------------------------------- the figure
-  function contourGrid(surface, n) {
-    var b = surface.bounds, xs = linspace(b[0][0], b[0][1], n), ys = linspace(b[1][0], b[1][1], n);
-    var values = new Float64Array(n * n), lo = Infinity, hi = -Infinity;
-    for (var j = 0; j < n; j++) {
-      for (var i = 0; i < n; i++) {
-        var v = surface.value([xs[i], ys[j]]);
-        values[j * n + i] = v;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    for (var k = 0; k < values.length; k++) values[k] = Math.log10(values[k] - lo + 1e-3);
-    var a = Math.log10(1e-3), c = Math.log10(hi - lo + 1e-3), levels = [];
-    for (k = 0; k < 30; k++) levels.push(a + ((k + 0.5) * (c - a)) / 30);
-    return { xs: xs, ys: ys, values: values, levels: levels };
-  }
 
   // The model's dashed isolines on its window: d3-contour's rings without the stretches along the window's
   // edge (the rings close around the grid there), each end held inside the window.
@@ -380,7 +364,7 @@
     });
     var left = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
     var right = ml.util.el("div", { class: "ml-panel" }, ctx.figure);
-    var grid = contourGrid(surface, 96);
+    var grid = ml.landscapes.contourGrid(surface, 96);
     var map = ml.plot(left, {
       title: surface.name, aspect: (b[1][1] - b[1][0]) / (b[0][1] - b[0][0]),
       x: { domain: b[0], label: "x" }, y: { domain: b[1], label: "y" }, grid: false,

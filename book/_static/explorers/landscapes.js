@@ -140,8 +140,32 @@
     return surface;
   }
 
+  // The contour background of a landscape explorer: log-spaced levels of f − min f + 1e-3 over the
+  // plot window on an n × n grid, as momentum_lab.plotting.contour draws them; `top` is the largest gap
+  // f − f* in the window (the loss plots' upper limit).
+  function contourGrid(surface, n) {
+    var b = surface.bounds, xs = [], ys = [], values = new Float64Array(n * n), lo = Infinity, hi = -Infinity;
+    for (var i = 0; i < n; i++) {
+      xs.push(b[0][0] + (i * (b[0][1] - b[0][0])) / (n - 1));
+      ys.push(b[1][0] + (i * (b[1][1] - b[1][0])) / (n - 1));
+    }
+    for (var j = 0; j < n; j++) {
+      for (i = 0; i < n; i++) {
+        var v = surface.value([xs[i], ys[j]]);
+        values[j * n + i] = v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    for (var k = 0; k < values.length; k++) values[k] = Math.log10(values[k] - lo + 1e-3);
+    var a = Math.log10(1e-3), c = Math.log10(hi - lo + 1e-3), levels = [];
+    for (k = 0; k < 30; k++) levels.push(a + ((k + 0.5) * (c - a)) / 30);
+    return { xs: xs, ys: ys, values: values, levels: levels, top: hi - surface.minimum };
+  }
+
   ml.landscapes = {
     get: get,
+    contourGrid: contourGrid,
     keys: function () {
       return Object.keys((ml.data && ml.data.landscapes) || {});
     },
