@@ -10,14 +10,50 @@ import numbers
 import numpy as np
 
 
-def as_float_array(value, name, *, ndim=None, allow_empty=False):
-    """Return ``value`` as a float64 array, or raise TypeError/ValueError naming ``name``."""
+#: dtype kinds an array of numbers may have: signed and unsigned integers and real floats. Booleans
+#: ("b"), complex numbers ("c"), objects ("O"), strings ("U", "S"), datetimes and raw bytes are refused.
+REAL_KINDS = frozenset("iuf")
+
+_KIND_ADVICE = {
+    "b": "booleans; convert a mask with .astype(float)",
+    "c": "complex numbers; the course's functions are defined on real numbers (take .real or abs() first)",
+    "O": "Python objects; pass numbers",
+    "U": "strings; pass numbers",
+    "S": "bytes; pass numbers",
+}
+
+
+def check_real_dtype(dtype, name):
+    """Raise TypeError naming ``name`` unless ``dtype`` holds real numbers (integers or floats)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in REAL_KINDS:
+        advice = _KIND_ADVICE.get(dtype.kind, "values that are not real numbers")
+        raise TypeError(f"{name} must hold real numbers (integers or floats); got dtype {dtype} ({advice})")
+
+
+def as_real_array(value, name):
+    """``value`` as a NumPy array of real numbers with its own dtype (no copy when it already is one).
+
+    Raises TypeError naming ``name`` for None, strings and arrays of booleans, complex numbers, objects
+    or strings. NumPy would otherwise cut complex numbers to their real part with only a warning.
+    """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be array-like of numbers; got {name}={value!r}")
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be array-like of numbers; got {type(value).__name__}") from exc
+    check_real_dtype(array.dtype, name)
+    return array
+
+
+def as_float_array(value, name, *, ndim=None, allow_empty=False):
+    """Return ``value`` as a float64 array, or raise TypeError/ValueError naming ``name``.
+
+    Only real numbers are accepted (see ``as_real_array``); NaN and infinities are refused with a
+    ValueError, and so is an empty array unless ``allow_empty``.
+    """
+    array = as_real_array(value, name).astype(np.float64, copy=False)
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s); got shape {array.shape}")
     if not allow_empty and array.size == 0:
