@@ -48,16 +48,40 @@ def test_generator_losses_gradients_first_and_second_order(name):
     ad.check_grads(lambda r, f: L.gan_discriminator_loss(r, f), logits, -logits[::-1], order=2)
 
 
+def test_the_equilibrium_is_a_fixed_point_and_momentum_paths_stay_finite():
+    still = gan.dirac_gan(steps=20, beta=0.5, theta=0.0, psi=0.0)
+    assert np.all(still["distance"] == 0.0)
+    spiral = gan.dirac_gan(steps=2000, lr=0.5, beta=0.5)
+    assert np.all(np.isfinite(spiral["distance"])) and spiral["distance"][-1] > spiral["distance"][0]
+
+
+def test_seed_makes_the_run_repeatable():
+    first, second = (gan.train_gan(steps=20, seed=3, warmup=5) for _ in range(2))
+    assert all(np.array_equal(first[k], second[k]) for k in first)
+    other = gan.train_gan(steps=20, seed=4, warmup=5)
+    assert not np.array_equal(first["b"], other["b"])
+
+
 BAD = [
-    (lambda: gan.dirac_gan(beta=1.0), "beta must be in"),
-    (lambda: gan.dirac_gan(generator_loss="wasserstein"), "generator_loss must be one of"),
-    (lambda: gan.train_gan(lr=0.0), "lr"),
-    (lambda: gan.train_gan(steps=0), "steps"),
-    (lambda: gan.train_gan(warmup=-1), "warmup"),
+    (lambda: gan.dirac_gan(beta=1.0), ValueError, "beta must be in"),
+    (lambda: gan.dirac_gan(beta="0.5"), TypeError, "beta must be a real number"),
+    (lambda: gan.dirac_gan(generator_loss="wasserstein"), ValueError, "generator_loss must be one of"),
+    (lambda: gan.dirac_gan(generator_loss=["minimax"]), TypeError, "generator_loss must be a string"),
+    (lambda: gan.dirac_gan(theta=float("nan")), ValueError, "theta must be finite"),
+    (lambda: gan.dirac_gan(steps=2.0), TypeError, "steps must be an integer"),
+    (lambda: gan.train_gan(lr=0.0), ValueError, "lr must be > 0"),
+    (lambda: gan.train_gan(steps=0), ValueError, "steps must be >= 1"),
+    (lambda: gan.train_gan(warmup=-1), ValueError, "warmup must be >= 0"),
+    (lambda: gan.train_gan(seed=-1), ValueError, "seed must be >= 0"),
+    (lambda: gan.train_gan(seed=1.5), TypeError, "seed must be an integer"),
+    (lambda: gan.train_gan(data_mean=None), TypeError, "data_mean must be a real number"),
+    (lambda: gan.train_gan(data_std=0.0), ValueError, "data_std must be > 0"),
+    (lambda: gan.train_gan(record_every=0), ValueError, "record_every must be >= 1"),
+    (lambda: gan.train_gan(batch=True), TypeError, "batch must be an integer"),
 ]
 
 
-@pytest.mark.parametrize("call, words", BAD, ids=[b[1] for b in BAD])
-def test_bad_input_names_the_argument(call, words):
-    with pytest.raises((ValueError, TypeError), match=words):
+@pytest.mark.parametrize("call, error, words", BAD, ids=[b[2] for b in BAD])
+def test_bad_input_names_the_argument(call, error, words):
+    with pytest.raises(error, match=words):
         call()

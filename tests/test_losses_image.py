@@ -77,8 +77,7 @@ def test_ssim_by_hand_on_a_window_the_size_of_the_image():
 
 @pytest.mark.parametrize("case", ["identical", "equal constants", "zeros"])
 def test_ssim_is_one_for_identical_images(case):
-    x = {"identical": IMAGES, "equal constants": np.full((2, 12, 12, 1), 0.3),
-         "zeros": np.zeros((2, 12, 12, 1))}[case]
+    x = {"identical": IMAGES, "equal constants": np.full((2, 12, 12, 1), 0.3), "zeros": np.zeros((2, 12, 12, 1))}[case]
     np.testing.assert_allclose(L.ssim(x, x.copy(), reduction="none"), 1.0, atol=1e-14)
     assert float(L.ssim_loss(x, x.copy())) == pytest.approx(0.0, abs=1e-14)
 
@@ -115,8 +114,9 @@ def scipy_features(images, bank, pool):
 def test_perceptual_against_scipy():
     bank = L.edge_filter_bank()
     a, b = scipy_features(IMAGES, bank, 8), scipy_features(NOISY, bank, 8)
-    expected = np.array([np.mean([np.mean((b[n, c, f] - a[n, c, f]) ** 2) for c in range(2) for f in range(10)])
-                         for n in range(3)])
+    expected = np.array(
+        [np.mean([np.mean((b[n, c, f] - a[n, c, f]) ** 2) for c in range(2) for f in range(10)]) for n in range(3)]
+    )
     agreement(L.perceptual(IMAGES, NOISY, reduction="none"), expected, "perceptual vs SciPy", rtol=1e-11, atol=0)
 
 
@@ -166,8 +166,11 @@ def test_gradients_first_and_second_order(loss):
 
 def test_hard_inputs_give_finite_values_and_gradients():
     zeros = np.zeros((1, 12, 12, 1))
-    for loss in (lambda p: L.ssim_loss(zeros, p, filter_size=3), lambda p: L.perceptual(zeros, p),
-                 lambda p: L.total_variation(p)):
+    for loss in (
+        lambda p: L.ssim_loss(zeros, p, filter_size=3),
+        lambda p: L.perceptual(zeros, p),
+        lambda p: L.total_variation(p),
+    ):
         assert float(loss(zeros)) == pytest.approx(0.0, abs=1e-15)
         assert np.all(ad.grad(loss)(zeros) == 0.0)
     big = 1e6 * IMAGES
@@ -192,7 +195,36 @@ BAD = [
     (lambda: L.perceptual(IMAGES, NOISY, filters=np.zeros((3, 4, 2))), ValueError, "filters must be a bank"),
     (lambda: L.perceptual(IMAGES, NOISY, pool=0), ValueError, "pool"),
     (lambda: L.perceptual(IMAGES[:, :9, :9], NOISY[:, :9, :9]), ValueError, "at least 10 × 10"),
+    (
+        lambda: L.perceptual(IMAGES, NOISY, filters=np.ones((3, 3, 2), dtype=bool)),
+        TypeError,
+        "filters must hold real numbers",
+    ),
+    (lambda: L.ssim(IMAGES + 0j, NOISY), TypeError, "y_true must hold real numbers"),
+    (lambda: L.total_variation([["a"]]), TypeError, "images must hold real numbers"),
+    (lambda: L.gaussian_window(0), ValueError, "size must be >= 1"),
+    (lambda: L.gaussian_window(5, sigma=0.0), ValueError, "sigma must be > 0"),
+    (lambda: L.gaussian_window(5.0), TypeError, "size must be an integer"),
+    (lambda: L.edge_filter_bank(2), ValueError, "size must be >= 3"),
+    (lambda: image.window_weights(11, filter_sigma=-1.0), ValueError, "filter_sigma must be > 0"),
 ]
+
+
+def test_edge_cases_of_the_documentation():
+    # two constant images a = 0.2, b = 0.6: only the luminance term, (2ab + C1)/(a² + b² + C1), C1 = 1e-4
+    a, b, c1 = 0.2, 0.6, 1e-4
+    got = L.ssim(np.full((1, 11, 11, 1), a), np.full((1, 11, 11, 1), b))
+    assert float(got) == pytest.approx((2 * a * b + c1) / (a * a + b * b + c1), rel=1e-12)
+    assert float(L.total_variation(np.ones((1, 1, 1, 3)))) == 0.0  # no neighbours
+    # a filter of zeros adds a zero feature: a bank with one real and one zero filter gives half the loss
+    one = np.zeros((3, 3, 1))
+    one[1, 1, 0] = 1.0
+    with_zero = np.concatenate([one, np.zeros((3, 3, 1))], axis=-1)
+    full = L.perceptual(IMAGES, NOISY, filters=one, reduction="none")
+    np.testing.assert_allclose(L.perceptual(IMAGES, NOISY, filters=with_zero, reduction="none"), full / 2, rtol=1e-14)
+    assert image.filter_taps(with_zero)[1][1] == ()
+    assert L.gaussian_window(1).tolist() == [1.0]
+    assert np.all(np.isfinite(L.gaussian_window(11, 1e-3)))
 
 
 @pytest.mark.parametrize("call, error, words", BAD, ids=[b[2] for b in BAD])
@@ -213,8 +245,9 @@ def tf_ssim64(tf, a, b, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, 
     """``tf.image.ssim`` without its cast to float32: the function it calls, on float64 tensors."""
     from tensorflow.python.ops import image_ops_impl
 
-    per_channel, _ = image_ops_impl._ssim_per_channel(tf.constant(a), tf.constant(b), max_val, filter_size,
-                                                      filter_sigma, k1, k2)
+    per_channel, _ = image_ops_impl._ssim_per_channel(
+        tf.constant(a), tf.constant(b), max_val, filter_size, filter_sigma, k1, k2
+    )
     return tf.reduce_mean(per_channel, [-1])
 
 
@@ -239,10 +272,20 @@ def test_gaussian_window_is_tensorflows(tf):
 
 @pytest.mark.frameworks
 def test_total_variation_against_tensorflow(tf):
-    agreement(L.total_variation(IMAGES, reduction="none"), tf.image.total_variation(tf.constant(IMAGES)).numpy(),
-              "total variation 4-D", atol=1e-12, rtol=1e-15)
-    agreement(L.total_variation(NOISY[1]), tf.image.total_variation(tf.constant(NOISY[1])).numpy(),
-              "total variation 3-D", atol=1e-12, rtol=1e-15)
+    agreement(
+        L.total_variation(IMAGES, reduction="none"),
+        tf.image.total_variation(tf.constant(IMAGES)).numpy(),
+        "total variation 4-D",
+        atol=1e-12,
+        rtol=1e-15,
+    )
+    agreement(
+        L.total_variation(NOISY[1]),
+        tf.image.total_variation(tf.constant(NOISY[1])).numpy(),
+        "total variation 3-D",
+        atol=1e-12,
+        rtol=1e-15,
+    )
 
 
 KERAS_REDUCTIONS = ("sum_over_batch_size", "sum", None, "mean", "mean_with_sample_weight")
@@ -260,20 +303,28 @@ def test_keras_classes_every_reduction_and_sample_weight(tf, reduction):
         return LossFunctionWrapper(values_fn, reduction=reduction, dtype="float64")
 
     cases = [
-        (KL.SSIMLoss(filter_size=7, filter_sigma=1.0, reduction=reduction, dtype="float64"),
-         keras_reduced(lambda t, p: 1.0 - tf_ssim64(tf, t.numpy(), p.numpy(), 1.0, 7, 1.0)), "Keras SSIMLoss"),
-        (KL.TotalVariation(reduction=reduction, dtype="float64"),
-         keras_reduced(lambda t, p: tf.image.total_variation(p)), "Keras TotalVariation"),
+        (
+            KL.SSIMLoss(filter_size=7, filter_sigma=1.0, reduction=reduction, dtype="float64"),
+            keras_reduced(lambda t, p: 1.0 - tf_ssim64(tf, t.numpy(), p.numpy(), 1.0, 7, 1.0)),
+            "Keras SSIMLoss",
+        ),
+        (
+            KL.TotalVariation(reduction=reduction, dtype="float64"),
+            keras_reduced(lambda t, p: tf.image.total_variation(p)),
+            "Keras TotalVariation",
+        ),
     ]
     for ours, theirs, name in cases:
         for weight in (None, WEIGHTS):
             got = ours(IMAGES, NOISY, sample_weight=weight)
             want = theirs(tf.constant(IMAGES), tf.constant(NOISY), sample_weight=weight)
-            agreement(got.numpy(), want.numpy(), f"{name} {reduction} weights={weight is not None}",
-                      atol=1e-12, rtol=1e-12)
+            agreement(
+                got.numpy(), want.numpy(), f"{name} {reduction} weights={weight is not None}", atol=1e-12, rtol=1e-12
+            )
     perceptual = KL.PerceptualLoss(reduction=None, dtype="float64")(IMAGES, NOISY)
-    agreement(perceptual.numpy(), L.perceptual(IMAGES, NOISY, reduction="none"), "Keras PerceptualLoss",
-              atol=0, rtol=1e-12)
+    agreement(
+        perceptual.numpy(), L.perceptual(IMAGES, NOISY, reduction="none"), "Keras PerceptualLoss", atol=0, rtol=1e-12
+    )
 
 
 @pytest.mark.frameworks
@@ -282,8 +333,11 @@ def test_keras_compile_fit_and_config_round_trip(tf):
 
     import momentum_lab.tf.losses as KL
 
-    for loss in (KL.SSIMLoss(filter_size=5, k1=0.02), KL.PerceptualLoss(filters=L.edge_filter_bank(3), pool=2),
-                 KL.TotalVariation()):
+    for loss in (
+        KL.SSIMLoss(filter_size=5, k1=0.02),
+        KL.PerceptualLoss(filters=L.edge_filter_bank(3), pool=2),
+        KL.TotalVariation(),
+    ):
         again = type(loss).from_config(loss.get_config())
         assert again.get_config() == loss.get_config()
     keras.utils.set_random_seed(0)
@@ -315,12 +369,18 @@ def test_torch_modules_every_reduction(torch, reduction):
 
     reduce = {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction]
     got = TL.SSIMLoss(reduction=reduction)(nchw(torch, NOISY), nchw(torch, IMAGES))
-    agreement(got.numpy(), reduce(L.ssim_loss(IMAGES, NOISY, reduction="none")), f"torch SSIMLoss {reduction}",
-              atol=1e-15, rtol=1e-13)
+    agreement(
+        got.numpy(),
+        reduce(L.ssim_loss(IMAGES, NOISY, reduction="none")),
+        f"torch SSIMLoss {reduction}",
+        atol=1e-15,
+        rtol=1e-13,
+    )
     got = TL.TotalVariation(reduction=reduction)(nchw(torch, NOISY))
     diff = nchw(torch, NOISY)  # an independent torch computation of the same sums
     tv = (diff[..., 1:, :] - diff[..., :-1, :]).abs().sum((1, 2, 3)) + (diff[..., 1:] - diff[..., :-1]).abs().sum(
-        (1, 2, 3))
+        (1, 2, 3)
+    )
     agreement(got.numpy(), reduce(tv.numpy()), f"torch TotalVariation {reduction}", atol=1e-12, rtol=1e-15)
 
 
@@ -378,9 +438,11 @@ def test_torch_modules_compile_without_graph_breaks(torch):
 
     import momentum_lab.torch.losses as TL
 
-    cases = [("SSIMLoss", {"filter_size": 7}, (nchw(torch, NOISY), nchw(torch, IMAGES))),
-             ("TotalVariation", {}, (nchw(torch, NOISY),)),
-             ("PerceptualLoss", {"pool": 4}, (nchw(torch, NOISY), nchw(torch, IMAGES)))]
+    cases = [
+        ("SSIMLoss", {"filter_size": 7}, (nchw(torch, NOISY), nchw(torch, IMAGES))),
+        ("TotalVariation", {}, (nchw(torch, NOISY),)),
+        ("PerceptualLoss", {"pool": 4}, (nchw(torch, NOISY), nchw(torch, IMAGES))),
+    ]
     assert {case[0] for case in cases} == set(image.IMAGE_CLASS_NAMES)
     for name, kwargs, inputs in cases:
         module = getattr(TL, name)(**kwargs)
