@@ -19,6 +19,6 @@ def pytest_collectstart(collector):
     carries its creation date and random element ids, so like PNG figures (which nbval never compares)
     they are skipped. Every other text output (stdout, results, errors) is compared.
     """
-    if getattr(collector, "path", None) is not None and collector.path.suffix == ".ipynb":
-        if hasattr(collector, "skip_compare"):
-            collector.skip_compare = tuple(collector.skip_compare) + ("stderr", "image/svg+xml")
+    is_notebook = getattr(collector, "path", None) is not None and collector.path.suffix == ".ipynb"
+    if is_notebook and hasattr(collector, "skip_compare"):
+        collector.skip_compare = tuple(collector.skip_compare) + ("stderr", "image/svg+xml")

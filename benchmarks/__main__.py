@@ -1,9 +1,9 @@
 """Run every benchmark in one process and print one table (also written to benchmarks/results/).
 
-    python -m benchmarks            # everything
-    python -m benchmarks --quick    # smaller sizes, for a smoke test
-    python -m benchmarks optim      # only benchmarks/bench_optim.py
-    python -m benchmarks --render   # rewrite results/latest.md from results/latest.json, running nothing
+python -m benchmarks            # everything
+python -m benchmarks --quick    # smaller sizes, for a smoke test
+python -m benchmarks optim      # only benchmarks/bench_optim.py
+python -m benchmarks --render   # rewrite results/latest.md from results/latest.json, running nothing
 """
 
 import argparse
@@ -31,9 +31,15 @@ def machine():
     except OSError:
         pass
     load = " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "platform": platform.platform(), "load": load,
-            "date": time.strftime("%Y-%m-%d")}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "load": load,
+        "date": time.strftime("%Y-%m-%d"),
+    }
 
 
 def fmt_seconds(s):
@@ -97,18 +103,27 @@ def table(rows):
     out = []
     for group in dict.fromkeys(r.group for r in rows):
         measures = _measurements([r for r in rows if r.group == group])
-        columns_of = [[r.reference for r in refs if r.reference and not r.reference.startswith("fastest")]
-                      for _, refs in measures]
+        columns_of = [
+            [r.reference for r in refs if r.reference and not r.reference.startswith("fastest")] for _, refs in measures
+        ]
         out += [f"### {group}", ""]
         subject_and_quantity = [m[0].name.rsplit(": ", 1) for m in measures]
         quantities = list(dict.fromkeys(q[1] for q in subject_and_quantity if len(q) == 2))
         if not any(columns_of) and all(len(q) == 2 for q in subject_and_quantity) and len(quantities) <= 3:
             # e.g. each notebook's peak memory and execution time: one line per notebook
-            goal_of = {q: next((m[0].goal for m, (_, qq) in zip(measures, subject_and_quantity)
-                                if qq == q and m[0].goal), "") for q in quantities}
-            out += ["| " + " | ".join([group.rstrip("s") or "item"] + [
-                        f"{q} (goal {goal_of[q]})" if goal_of[q] else q for q in quantities]) + " |",
-                    "|---|" + "---|" * len(quantities)]
+            goal_of = {
+                q: next((m[0].goal for m, (_, qq) in zip(measures, subject_and_quantity) if qq == q and m[0].goal), "")
+                for q in quantities
+            }
+            out += [
+                "| "
+                + " | ".join(
+                    [group.rstrip("s") or "item"]
+                    + [f"{q} (goal {goal_of[q]})" if goal_of[q] else q for q in quantities]
+                )
+                + " |",
+                "|---|" + "---|" * len(quantities),
+            ]
             by_subject = {}
             for (first, _), (subject, quantity) in zip(measures, subject_and_quantity):
                 by_subject.setdefault(subject, {})[quantity] = f"{_ours(first)}{_verdict(first)}"
@@ -120,9 +135,16 @@ def table(rows):
             lines = []
             for (first, refs), cols in zip(measures, columns_of):
                 ref = next((r for r in refs if r.reference in cols), None)
-                lines.append([first.name, _ours(first), ref.reference if ref else "",
-                              fmt_seconds(ref.reference_s) if ref else "",
-                              fmt_ratio(ref.ratio) if ref else "", _goals(refs)])
+                lines.append(
+                    [
+                        first.name,
+                        _ours(first),
+                        ref.reference if ref else "",
+                        fmt_seconds(ref.reference_s) if ref else "",
+                        fmt_ratio(ref.ratio) if ref else "",
+                        _goals(refs),
+                    ]
+                )
             heads = ["benchmark", "ours", "reference", "its time", "ratio", "goal"]
             keep = [i for i in range(len(heads)) if i < 2 or any(line[i] for line in lines)]
             out += ["| " + " | ".join(heads[i] for i in keep) + " |", "|" + "---|" * len(keep)]
@@ -136,15 +158,17 @@ def table(rows):
             while stop < len(measures) and columns_of[stop] == columns_of[start]:
                 stop += 1
             cols = columns_of[start]
-            out += ["| benchmark | ours | " + " | ".join(cols) + " | goal |",
-                    "|---|---|" + "---|" * len(cols) + "---|"]
-            for (first, refs) in measures[start:stop]:
+            out += ["| benchmark | ours | " + " | ".join(cols) + " | goal |", "|---|---|" + "---|" * len(cols) + "---|"]
+            for first, refs in measures[start:stop]:
                 by_ref = {r.reference: r for r in refs}
                 cells = []
                 for c in cols:
                     r = by_ref.get(c)
-                    cells.append(f"{fmt_seconds(r.reference_s)} ({fmt_ratio(r.ratio)})"
-                                 if r and r.ratio is not None else (fmt_seconds(r.reference_s) if r else ""))
+                    cells.append(
+                        f"{fmt_seconds(r.reference_s)} ({fmt_ratio(r.ratio)})"
+                        if r and r.ratio is not None
+                        else (fmt_seconds(r.reference_s) if r else "")
+                    )
                 out.append(f"| {first.name} | {_ours(first)} | " + " | ".join(cells) + f" | {_goals(refs, True)} |")
             out.append("")
             start = stop
@@ -157,8 +181,10 @@ def render(results):
 
     info = results["machine"]
     rows = [SimpleNamespace(**row) for row in results["rows"]]
-    header = (f"Measured on {info['date']}: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
-              f"NumPy {info['numpy']}, load average {info['load']} at the start.")
+    header = (
+        f"Measured on {info['date']}: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+        f"NumPy {info['numpy']}, load average {info['load']} at the start."
+    )
     return f"{header}\n\n{table(rows)}"
 
 
@@ -166,8 +192,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("only", nargs="*", help="names of bench_*.py modules to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
-    parser.add_argument("--render", action="store_true",
-                        help="only rewrite results/latest.md from results/latest.json (runs nothing)")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite results/latest.md from results/latest.json (runs nothing)"
+    )
     args = parser.parse_args(argv)
     if args.render:
         out = HERE / "results"
@@ -175,7 +202,7 @@ def main(argv=None):
         return 0
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-    names = args.only or sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+    names = args.only or sorted(p.stem[len("bench_") :] for p in HERE.glob("bench_*.py"))
     rows = []
     for name in names:
         module = importlib.import_module(f"benchmarks.bench_{name}")

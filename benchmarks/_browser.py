@@ -18,8 +18,15 @@ import urllib.parse
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SITE = pathlib.Path(os.environ.get("MOMENTUM_LAB_SITE", ROOT / "_build" / "html")).resolve()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 EXPLORER = re.compile(r'class="ml-explorer" data-explorer="([a-z0-9-]+)"')
 
 
@@ -79,8 +86,7 @@ class ExplorerPage:
     def __init__(self, browser, url, *, width=1280, height=900, color_scheme="light"):
         self.url = url
         self.local = urllib.parse.urlsplit(url).netloc
-        self.context = browser.new_context(viewport={"width": width, "height": height},
-                                           color_scheme=color_scheme)
+        self.context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
         self.page = self.context.new_page()
         self.errors, self.external, self.failed, self.bytes = [], [], [], {}
         self.context.route("**/*", self._route)
@@ -108,8 +114,11 @@ class ExplorerPage:
                 pass
 
     def wait_for(self, name, timeout=15_000):
-        self.page.wait_for_function("(n) => window.momentumLab && momentumLab.explorers[n] && "
-                                    "momentumLab.explorers[n].set", arg=name, timeout=timeout)
+        self.page.wait_for_function(
+            "(n) => window.momentumLab && momentumLab.explorers[n] && momentumLab.explorers[n].set",
+            arg=name,
+            timeout=timeout,
+        )
         return self.page.locator(f'.ml-explorer[data-explorer="{name}"]').first
 
     def compute(self, name, params):
@@ -117,7 +126,8 @@ class ExplorerPage:
 
     def signature(self, name):
         """What the reader sees of explorer ``name``: its figure's markup and its text alternative."""
-        return self.page.evaluate("""(n) => {
+        return self.page.evaluate(
+            """(n) => {
             const root = momentumLab.explorers[n].element;
             const fig = root.querySelector('.ml-figure');
             return {figure: fig.innerHTML.length + ':' + Array.from(fig.querySelectorAll('path, circle, rect, image, text'))
@@ -126,11 +136,14 @@ class ExplorerPage:
                         hash(fig.innerHTML),
                     text: root.querySelector('.ml-status').textContent};
             function hash(s) { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h; }
-        }""", name)
+        }""",
+            name,
+        )
 
     def sweep_latency(self, name, moves=24):
         """Move every slider of explorer ``name`` across its range with input events; the update times (ms)."""
-        return self.page.evaluate("""([n, moves]) => {
+        return self.page.evaluate(
+            """([n, moves]) => {
             const e = momentumLab.explorers[n], start = e.get();
             const inputs = Array.from(e.element.querySelectorAll('input[type=range]'));
             const before = e.latencies.length;
@@ -145,7 +158,9 @@ class ExplorerPage:
             }
             e.set(start);
             return e.latencies.slice(before);
-        }""", [name, moves])
+        }""",
+            [name, moves],
+        )
 
     def close(self):
         self.context.close()
@@ -160,5 +175,8 @@ def percentile(values, q):
 
 
 def summary(latencies):
-    return {"median_ms": statistics.median(latencies) if latencies else float("nan"),
-            "p95_ms": percentile(latencies, 0.95), "updates": len(latencies)}
+    return {
+        "median_ms": statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": percentile(latencies, 0.95),
+        "updates": len(latencies),
+    }

@@ -43,6 +43,7 @@ def ours_loss(X, y, l2=0.0):
         z = X @ w
         value = ad.mean(ad.softplus(z) - y * z)
         return value + (0.5 * l2) * ad.sum(w * w) if l2 else value
+
     return loss
 
 
@@ -55,6 +56,7 @@ def numpy_value_and_grad(X, y):
         e = np.exp(-np.abs(z))
         sig = np.where(z >= 0, 1.0, e) / (1.0 + e)
         return np.mean(np.logaddexp(0.0, z) - y * z), (sig - y) @ X / n
+
     return value_and_grad
 
 
@@ -83,8 +85,11 @@ def torch_fns(X, y, l2=0.0):
     def functional_hessian(w_np):
         return torch.autograd.functional.hessian(loss, torch.from_numpy(w_np), vectorize=True).numpy()
 
-    return value_and_grad, {"torch.func.hessian": func_hessian, "torch.func.jacrev(jacrev)": jacrev_jacrev,
-                            "torch.autograd.functional.hessian(vectorize=True)": functional_hessian}
+    return value_and_grad, {
+        "torch.func.hessian": func_hessian,
+        "torch.func.jacrev(jacrev)": jacrev_jacrev,
+        "torch.autograd.functional.hessian(vectorize=True)": functional_hessian,
+    }
 
 
 def tf_fns(X, y, l2=0.0):
@@ -152,18 +157,19 @@ def gradient_rows(n, d, goal=True):
     np.testing.assert_allclose(ours(w)[1], hand(w)[1], rtol=1e-10, atol=1e-14)
     t_ours, t_hand = paired_times(lambda: ours(w), lambda: hand(w))
     size = f"N={n}, d={d}"
-    rows = [Row(GROUP, f"logistic gradient, {size}", t_ours, "hand-written NumPy", t_hand,
-                goal="≤ 1.5×" if goal else "")]
+    rows = [
+        Row(GROUP, f"logistic gradient, {size}", t_ours, "hand-written NumPy", t_hand, goal="≤ 1.5×" if goal else "")
+    ]
     if _available("torch"):
         vg, _ = torch_fns(X, y)
         np.testing.assert_allclose(vg(w)[1], hand(w)[1], rtol=1e-10, atol=1e-14)
-        rows.append(Row(GROUP, f"logistic gradient, {size}", t_ours, "torch.autograd.grad",
-                        best_time(lambda: vg(w))))
+        rows.append(Row(GROUP, f"logistic gradient, {size}", t_ours, "torch.autograd.grad", best_time(lambda: vg(w))))
     if _available("tensorflow"):
         vg, _ = tf_fns(X, y)
         np.testing.assert_allclose(vg(w)[1], hand(w)[1], rtol=1e-10, atol=1e-14)
-        rows.append(Row(GROUP, f"logistic gradient, {size}", t_ours, "tf.GradientTape",
-                        best_time(lambda: vg(w), repeat=5)))
+        rows.append(
+            Row(GROUP, f"logistic gradient, {size}", t_ours, "tf.GradientTape", best_time(lambda: vg(w), repeat=5))
+        )
     if goal:  # the goal is set for N = 4096, d = 256; small sizes measure Python overhead
         rows[0].met = rows[0].ratio <= 1.5
     return rows
@@ -181,11 +187,20 @@ def hessian_rows(n, d):
         times = {}
         for label, torch_h in hessians.items():
             np.testing.assert_allclose(H, torch_h(w), rtol=1e-9, atol=1e-13)
-            times[label] = best_time(lambda: torch_h(w), repeat=5)
+            times[label] = best_time(lambda torch_h=torch_h: torch_h(w), repeat=5)
             rows.append(Row(GROUP, name, t_ours, label, times[label]))
         fastest = min(times, key=times.get)
-        rows.append(Row(GROUP, name, t_ours, f"fastest PyTorch ({fastest})", times[fastest], goal="≤ 2×",
-                        met=t_ours <= 2 * times[fastest]))
+        rows.append(
+            Row(
+                GROUP,
+                name,
+                t_ours,
+                f"fastest PyTorch ({fastest})",
+                times[fastest],
+                goal="≤ 2×",
+                met=t_ours <= 2 * times[fastest],
+            )
+        )
     if _available("tensorflow"):
         _, tf_h = tf_fns(X, y, LAMBDA)
         np.testing.assert_allclose(H, tf_h(w), rtol=1e-9, atol=1e-13)
@@ -206,14 +221,15 @@ def hvp_rows(n, d):
     np.testing.assert_allclose(ad.hvp(f, w, v), ad.hessian(f, w) @ v, rtol=1e-9, atol=1e-13)
     gradient = ad.grad(f)
     t_hvp, t_grad = paired_times(lambda: ad.hvp(f, w, v), lambda: gradient(w))
-    return [Row(GROUP, f"HVP, N={n}, d={d}", t_hvp, "one gradient (ours)", t_grad, goal="≤ 4×",
-                met=t_hvp <= 4 * t_grad)]
+    return [
+        Row(GROUP, f"HVP, N={n}, d={d}", t_hvp, "one gradient (ours)", t_grad, goal="≤ 4×", met=t_hvp <= 4 * t_grad)
+    ]
 
 
 def run(quick=False):
     n, d = (512, 64) if quick else (4096, 256)
     rows = gradient_rows(n, d, goal=not quick)
-    for dh in ((16,) if quick else (16, 64, 256)):
+    for dh in (16,) if quick else (16, 64, 256):
         rows += hessian_rows(256 if quick else 2048, dh)
     rows += hvp_rows(n, d)
     load = os.getloadavg()[0]  # recorded in results/latest.json: timings on a busy machine are noisy

@@ -36,13 +36,27 @@ def run(quick=False):
     rows, total = [], 0.0
     env_note = "TF_CPP_MIN_LOG_LEVEL=3"
     for nb in notebooks:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(nb)], capture_output=True, text=True,
-                             check=True, env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(nb)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         total += result["seconds"]
-        rows.append(Row("notebooks", f"{nb.stem}: kernel peak memory", None, value=result["peak_mb"],
-                        unit="MB", goal="< 1500 MB", met=result["peak_mb"] < 1500,
-                        extra={"seconds": result["seconds"], "env": env_note}))
+        rows.append(
+            Row(
+                "notebooks",
+                f"{nb.stem}: kernel peak memory",
+                None,
+                value=result["peak_mb"],
+                unit="MB",
+                goal="< 1500 MB",
+                met=result["peak_mb"] < 1500,
+                extra={"seconds": result["seconds"], "env": env_note},
+            )
+        )
         rows.append(Row("notebooks", f"{nb.stem}: execution time", result["seconds"]))
     rows.append(Row("notebooks", f"all {len(notebooks)} notebooks: total execution time", total))
     return rows

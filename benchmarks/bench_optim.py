@@ -82,6 +82,7 @@ def _copy(n, arrays=3):
     def copy():
         for t, s in zip(targets, sources):
             np.copyto(t, s)
+
     return copy
 
 
@@ -107,10 +108,18 @@ def run(quick=False):
     ours, torch_default, keras_s, copy_s = _interleaved([_ours(n), _torch(n), _keras(n), _copy(n)], rounds, min_time)
 
     # 1. Against torch.
-    rows.append(Row(GROUP, f"SGD(momentum=0.9).step, {size}, {optim.get_num_threads()} threads", ours,
-                    f"torch.optim.SGD foreach ({torch.get_num_threads()} threads)", torch_default,
-                    "≤ 1.2× torch", ours / torch_default <= 1.2,
-                    extra={"threads_ours": optim.get_num_threads(), "threads_torch": torch.get_num_threads()}))
+    rows.append(
+        Row(
+            GROUP,
+            f"SGD(momentum=0.9).step, {size}, {optim.get_num_threads()} threads",
+            ours,
+            f"torch.optim.SGD foreach ({torch.get_num_threads()} threads)",
+            torch_default,
+            "≤ 1.2× torch",
+            ours / torch_default <= 1.2,
+            extra={"threads_ours": optim.get_num_threads(), "threads_torch": torch.get_num_threads()},
+        )
+    )
 
     # One thread each (NumPy ufuncs are single-threaded; this is the kernel against the kernel).
     torch_threads = torch.get_num_threads()
@@ -121,36 +130,83 @@ def run(quick=False):
     finally:
         optim.set_num_threads(None)
         torch.set_num_threads(torch_threads)
-    rows.append(Row(GROUP, f"same, 1 thread each, {size}", ours_1, "torch.optim.SGD foreach (1 thread)", torch_1,
-                    "reported"))
+    rows.append(
+        Row(GROUP, f"same, 1 thread each, {size}", ours_1, "torch.optim.SGD foreach (1 thread)", torch_1, "reported")
+    )
 
     # 2. Keras.
-    rows.append(Row(GROUP, f"SGD(momentum=0.9).step, {size}", ours, "keras SGD apply_gradients (tf.Variable)",
-                    keras_s, "reported"))
+    rows.append(
+        Row(
+            GROUP,
+            f"SGD(momentum=0.9).step, {size}",
+            ours,
+            "keras SGD apply_gradients (tf.Variable)",
+            keras_s,
+            "reported",
+        )
+    )
 
     # 3. Bandwidth against a copy of the same three arrays.
     step_bw = 5 * 4 * n / ours / 1e9
     copy_bw = 6 * 4 * n / copy_s / 1e9
-    rows.append(Row(GROUP, "effective bandwidth of the step (read θ, g, b; write θ, b)", None,
-                    f"np.copyto of θ, g, b: {copy_bw:.1f} GB/s (ours {step_bw / copy_bw:.2f}×)", copy_s,
-                    "≥ 0.5× copy bandwidth", step_bw >= 0.5 * copy_bw, value=step_bw, unit="GB/s",
-                    extra={"copy_GBps": copy_bw, "fraction": step_bw / copy_bw,
-                           "step_GBps_1_thread": 5 * 4 * n / ours_1 / 1e9}))
+    rows.append(
+        Row(
+            GROUP,
+            "effective bandwidth of the step (read θ, g, b; write θ, b)",
+            None,
+            f"np.copyto of θ, g, b: {copy_bw:.1f} GB/s (ours {step_bw / copy_bw:.2f}×)",
+            copy_s,
+            "≥ 0.5× copy bandwidth",
+            step_bw >= 0.5 * copy_bw,
+            value=step_bw,
+            unit="GB/s",
+            extra={"copy_GBps": copy_bw, "fraction": step_bw / copy_bw, "step_GBps_1_thread": 5 * 4 * n / ours_1 / 1e9},
+        )
+    )
 
     # 4. Adam and AdamW (torch's defaults) against torch's foreach implementation, and their bandwidth.
     adam, torch_adam, adamw, torch_adamw, copy4_s = _interleaved(
-        [_ours_adam(n, "Adam"), _torch_adam(n, "Adam"), _ours_adam(n, "AdamW"), _torch_adam(n, "AdamW"),
-         _copy(n, arrays=4)], rounds, min_time)
+        [
+            _ours_adam(n, "Adam"),
+            _torch_adam(n, "Adam"),
+            _ours_adam(n, "AdamW"),
+            _torch_adam(n, "AdamW"),
+            _copy(n, arrays=4),
+        ],
+        rounds,
+        min_time,
+    )
     copy4_bw = 8 * 4 * n / copy4_s / 1e9
     for name, ours_s, torch_s in [("Adam", adam, torch_adam), ("AdamW", adamw, torch_adamw)]:
         bw = 7 * 4 * n / ours_s / 1e9
-        rows.append(Row(GROUP, f"{name}().step, {size}, {optim.get_num_threads()} threads", ours_s,
-                        f"torch.optim.{name} foreach ({torch.get_num_threads()} threads)", torch_s,
-                        "≤ 1.2× torch", ours_s / torch_s <= 1.2,
-                        extra={"GBps": bw, "torch_GBps": 7 * 4 * n / torch_s / 1e9, "copy_GBps": copy4_bw,
-                               "fraction_of_copy": bw / copy4_bw}))
-    rows.append(Row(GROUP, "effective bandwidth of the Adam step (read θ, g, m, v; write θ, m, v)", None,
-                    f"np.copyto of θ, g, m, v: {copy4_bw:.1f} GB/s (ours {7 * 4 * n / adam / 1e9 / copy4_bw:.2f}×)",
-                    copy4_s, "reported", value=7 * 4 * n / adam / 1e9, unit="GB/s",
-                    extra={"copy_GBps": copy4_bw, "fraction": 7 * 4 * n / adam / 1e9 / copy4_bw}))
+        rows.append(
+            Row(
+                GROUP,
+                f"{name}().step, {size}, {optim.get_num_threads()} threads",
+                ours_s,
+                f"torch.optim.{name} foreach ({torch.get_num_threads()} threads)",
+                torch_s,
+                "≤ 1.2× torch",
+                ours_s / torch_s <= 1.2,
+                extra={
+                    "GBps": bw,
+                    "torch_GBps": 7 * 4 * n / torch_s / 1e9,
+                    "copy_GBps": copy4_bw,
+                    "fraction_of_copy": bw / copy4_bw,
+                },
+            )
+        )
+    rows.append(
+        Row(
+            GROUP,
+            "effective bandwidth of the Adam step (read θ, g, m, v; write θ, m, v)",
+            None,
+            f"np.copyto of θ, g, m, v: {copy4_bw:.1f} GB/s (ours {7 * 4 * n / adam / 1e9 / copy4_bw:.2f}×)",
+            copy4_s,
+            "reported",
+            value=7 * 4 * n / adam / 1e9,
+            unit="GB/s",
+            extra={"copy_GBps": copy4_bw, "fraction": 7 * 4 * n / adam / 1e9 / copy4_bw},
+        )
+    )
     return rows

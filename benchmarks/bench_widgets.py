@@ -47,8 +47,17 @@ def run(quick=False):
         widget = build()
         for slider in _sliders(widget):
             median = _median_move(slider, quick)
-            rows.append(Row("widgets", f"{label}: move '{slider.description}'", median, "", None,
-                            goal="median < 50 ms", met=median < 0.050))
+            rows.append(
+                Row(
+                    "widgets",
+                    f"{label}: move '{slider.description}'",
+                    median,
+                    "",
+                    None,
+                    goal="median < 50 ms",
+                    met=median < 0.050,
+                )
+            )
     return rows
 
 

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.frameworks
 
 def test_pages_are_up_to_date():
     pytest.importorskip("sphinx")
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "api_pages.py"), "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "api_pages.py"), "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

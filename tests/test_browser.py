@@ -58,15 +58,21 @@ SCREENSHOTS = SITE.parent / "screenshots"
 
 WIDTHS = (390, 1280)
 HEIGHT = {390: 844, 800: 1000, 1280: 900}
-DESKTOP_MIN_FONT_PX = 9.0   # the floor for text in a figure at its displayed size on a desktop
+DESKTOP_MIN_FONT_PX = 9.0  # the floor for text in a figure at its displayed size on a desktop
 FRAMEWORK_ORDER = ["NumPy", "TensorFlow", "PyTorch"]
 FRAMEWORK_WORDS = re.compile(r"^(numpy|tensorflow|keras|pytorch|torch|jax)\b", re.IGNORECASE)
-RAW_TEX = re.compile(r"\$|\\(?:[td]?frac|sqrt|hat|bar|tilde|mathrm|mathbb|mathbf|operatorname|left|right|"
-                     r"cdot|alpha|beta|eta|kappa|lambda|theta|mu|nabla|partial|le|ge|[()\[\]])(?![A-Za-z])")
-ALT_TEX = re.compile(r"\\|\$|\^|_\{|[{}]|\b[td]?frac|\bhat(?![a-z\s])|\bmathrm|\bmathbb|\boperatorname|"
-                     r"\bcdot\b|\bvarepsilon\b")
-BUILD_PATH = re.compile(r"(?<![\w.])(?:/(?:home|usr|opt|tmp|work|root|srv|var|Users|private)/\S+|"
-                        r"[A-Z]:\\\S+)|site-packages|\.venv/|dist-packages")
+RAW_TEX = re.compile(
+    r"\$|\\(?:[td]?frac|sqrt|hat|bar|tilde|mathrm|mathbb|mathbf|operatorname|left|right|"
+    r"cdot|alpha|beta|eta|kappa|lambda|theta|mu|nabla|partial|le|ge|[()\[\]])(?![A-Za-z])"
+)
+ALT_TEX = re.compile(
+    r"\\|\$|\^|_\{|[{}]|\b[td]?frac|\bhat(?![a-z\s])|\bmathrm|\bmathbb|\boperatorname|"
+    r"\bcdot\b|\bvarepsilon\b"
+)
+BUILD_PATH = re.compile(
+    r"(?<![\w.])(?:/(?:home|usr|opt|tmp|work|root|srv|var|Users|private)/\S+|"
+    r"[A-Z]:\\\S+)|site-packages|\.venv/|dist-packages"
+)
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 
 
@@ -79,8 +85,9 @@ def site_pages():
     if not (SITE / "index.html").is_file():
         return []
     skip = {"_static", "_sources", "_images", "_downloads", "slides"}
-    return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-                  if not skip.intersection(p.relative_to(SITE).parts))
+    return sorted(
+        p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html") if not skip.intersection(p.relative_to(SITE).parts)
+    )
 
 
 PAGES = site_pages()
@@ -125,12 +132,14 @@ def browser():
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed "
-                                   "(pip install -r requirements.txt)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -r requirements.txt)"
+    )
     with sync_api.sync_playwright() as playwright:
         # Real scrollbars: a block that scrolls must show the reader that it does.
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              ignore_default_args=["--hide-scrollbars"])
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, ignore_default_args=["--hide-scrollbars"]
+        )
         yield chromium
         chromium.close()
 
@@ -145,7 +154,8 @@ class PageVisit:
         self.own_context = context is None
         phone = width < 600  # a phone: touch, and scrollbars that overlay the content until it scrolls
         self.context = context or browser.new_context(
-            viewport={"width": width, "height": HEIGHT.get(width, 900)}, is_mobile=phone, has_touch=phone)
+            viewport={"width": width, "height": HEIGHT.get(width, 900)}, is_mobile=phone, has_touch=phone
+        )
         self.page = self.context.new_page()
         self.console_errors, self.exceptions, self.external, self.failed_local = [], [], [], []
         self.bytes = {}
@@ -157,8 +167,7 @@ class PageVisit:
         self.cdp.send("Network.enable")
         self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
         self._urls = {}
-        self.cdp.on("Network.requestWillBeSent",
-                    lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"]))
+        self.cdp.on("Network.requestWillBeSent", lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"]))
         self.cdp.on("Network.loadingFinished", self._finished)
         self.page.goto(self.url, wait_until="load")
         self.math_problems = []
@@ -194,8 +203,7 @@ class PageVisit:
         if not src.startswith(urllib.parse.urljoin(self.url, "/")):
             problems.append(f"MathJax is not served with the book: {src!r}")
         try:
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                   timeout=20_000)
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
             page.evaluate("() => MathJax.startup.promise")
         except Exception as exc:  # reported with the page's other problems
             problems.append(f"MathJax did not start: {str(exc).splitlines()[0]}")
@@ -353,7 +361,9 @@ def _svg_font_sizes(path):
 
     def size_of(el, inherited, scale):
         style = el.get("style") or ""
-        match = re.search(r"font-size:\s*([\d.]+)(px|pt)?", style) or re.search(r"font:\s*(?:\S+\s+)*?([\d.]+)(px|pt)", style)
+        match = re.search(r"font-size:\s*([\d.]+)(px|pt)?", style) or re.search(
+            r"font:\s*(?:\S+\s+)*?([\d.]+)(px|pt)", style
+        )
         size = inherited
         if match:
             size = float(match[1]) * (4 / 3 if match[2] == "pt" else 1)
@@ -393,8 +403,10 @@ def _figure_problems(images, width, record=None):
         name = path.name
         room = min(img["natural"], img["column"])
         if not desktop and img["shown"] < room - 2:
-            problems.append(f"{name}: shown {img['shown']:.0f} px wide where the column has room for "
-                            f"{room:.0f} px (panels side by side on a phone?)")
+            problems.append(
+                f"{name}: shown {img['shown']:.0f} px wide where the column has room for "
+                f"{room:.0f} px (panels side by side on a phone?)"
+            )
         if path.suffix.lower() == ".svg":
             smallest, view_width = _svg_font_sizes(path)
             if smallest is not None and view_width:
@@ -402,11 +414,15 @@ def _figure_problems(images, width, record=None):
                 if record is not None:
                     record.append((name, round(shown, 1)))
                 if desktop and shown < DESKTOP_MIN_FONT_PX - 0.05:
-                    problems.append(f"{name}: smallest text {shown:.1f} px at {img['shown']:.0f} px wide "
-                                    f"(floor {DESKTOP_MIN_FONT_PX:g} px)")
+                    problems.append(
+                        f"{name}: smallest text {shown:.1f} px at {img['shown']:.0f} px wide "
+                        f"(floor {DESKTOP_MIN_FONT_PX:g} px)"
+                    )
         elif img["natural"] < 2 * img["shown"] - 1:
-            problems.append(f"{name}: raster {img['natural']} px shown at {img['shown']:.0f} px "
-                            f"(needs SVG or at least 2x, {2 * img['shown']:.0f} px)")
+            problems.append(
+                f"{name}: raster {img['natural']} px shown at {img['shown']:.0f} px "
+                f"(needs SVG or at least 2x, {2 * img['shown']:.0f} px)"
+            )
     return problems
 
 
@@ -419,12 +435,21 @@ def _save(visit, audit, problems):
     except Exception as exc:  # a screenshot that fails is reported, not fatal
         problems.append(f"screenshot failed: {str(exc).splitlines()[0]}")
     heavy = sorted(visit.bytes.items(), key=lambda kv: -kv[1])[:8]
-    record = {"page": visit.rel, "width": visit.width, "bytes": sum(visit.bytes.values()),
-              "requests": len(visit.bytes), "heaviest": heavy, "problems": problems,
-              "counts": {"clipped": len(audit["clipped"]) + len(audit["outside"]),
-                         "page_overflow": audit["pageOverflow"] > 1, "raw_tex": len(audit["rawTex"]),
-                         "external": len(visit.external)},
-              "smallest_figure_text_px": audit.get("figureText", [])}
+    record = {
+        "page": visit.rel,
+        "width": visit.width,
+        "bytes": sum(visit.bytes.values()),
+        "requests": len(visit.bytes),
+        "heaviest": heavy,
+        "problems": problems,
+        "counts": {
+            "clipped": len(audit["clipped"]) + len(audit["outside"]),
+            "page_overflow": audit["pageOverflow"] > 1,
+            "raw_tex": len(audit["rawTex"]),
+            "external": len(visit.external),
+        },
+        "smallest_figure_text_px": audit.get("figureText", []),
+    }
     (folder / f"{stem}.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
@@ -469,16 +494,20 @@ def _navigation_problems(page, width):
                 problems.append(f"the {name} button does not fold the sidebar away")
                 continue
             folded = page.evaluate(NAV_STATE_JS, kind)
-            page.evaluate("() => document.querySelector('.primary-toggle:not([hidden])') && "
-                          "Array.from(document.querySelectorAll('.primary-toggle')).find(b => b.getClientRects().length).click()")
+            page.evaluate(
+                "() => document.querySelector('.primary-toggle:not([hidden])') && "
+                "Array.from(document.querySelectorAll('.primary-toggle')).find(b => b.getClientRects().length).click()"
+            )
             try:
                 page.wait_for_function(f"() => ({NAV_STATE_JS})('primary').docked", timeout=3_000)
             except Exception:
                 problems.append(f"a second press of the {name} button does not bring the sidebar back")
             back = page.evaluate(NAV_STATE_JS, kind)
             if folded["expanded"] != "false" or back["expanded"] != "true":
-                problems.append(f"the {name} button's aria-expanded does not follow the sidebar "
-                                f"({folded['expanded']!r} folded, {back['expanded']!r} shown)")
+                problems.append(
+                    f"the {name} button's aria-expanded does not follow the sidebar "
+                    f"({folded['expanded']!r} folded, {back['expanded']!r} shown)"
+                )
             continue
         if state["docked"]:
             continue  # shown beside the text; its button (if any) has nothing to open
@@ -492,8 +521,10 @@ def _navigation_problems(page, width):
             problems.append(f"the {name} drawer is open but its button does not say aria-expanded=true")
         page.keyboard.press("Escape")
         try:  # the dialog's close event comes a task later
-            page.wait_for_function(f"() => {{ const s = ({NAV_STATE_JS})('{kind}'); return !s.open && s.expanded === 'false'; }}",
-                                   timeout=2_000)
+            page.wait_for_function(
+                f"() => {{ const s = ({NAV_STATE_JS})('{kind}'); return !s.open && s.expanded === 'false'; }}",
+                timeout=2_000,
+            )
         except Exception:
             pass
         after = page.evaluate(NAV_STATE_JS, kind)
@@ -503,8 +534,10 @@ def _navigation_problems(page, width):
         elif after["expanded"] != "false":
             problems.append(f"the {name} drawer is closed but its button says aria-expanded={after['expanded']!r}")
         # the keyboard opens it too, and a press on the backdrop closes it
-        page.evaluate(f"() => Array.from(document.querySelectorAll('.{kind}-toggle'))"
-                      ".find(b => b.getClientRects().length).focus()")
+        page.evaluate(
+            f"() => Array.from(document.querySelectorAll('.{kind}-toggle'))"
+            ".find(b => b.getClientRects().length).focus()"
+        )
         page.keyboard.press("Enter")
         try:
             page.wait_for_function(f"() => ({NAV_STATE_JS})('{kind}').open", timeout=3_000)
@@ -600,11 +633,14 @@ def _tab_problems(page, tab_sets):
         framework = [FRAMEWORK_WORDS.match(label) is not None for label in labels]
         if sum(framework) >= 2 or "framework" in groups:
             if labels != [f for f in FRAMEWORK_ORDER if f in labels] or not set(labels) <= set(FRAMEWORK_ORDER):
-                problems.append(f"framework tab set {t} reads {labels}; expected labels from {FRAMEWORK_ORDER} "
-                                "in that order")
+                problems.append(
+                    f"framework tab set {t} reads {labels}; expected labels from {FRAMEWORK_ORDER} in that order"
+                )
             if any(g != "framework" for g in groups):
-                problems.append(f"framework tab set {t} ({labels}) is not in the synchronised group "
-                                f"'framework' (sync groups {groups})")
+                problems.append(
+                    f"framework tab set {t} ({labels}) is not in the synchronised group "
+                    f"'framework' (sync groups {groups})"
+                )
         tab_set = sets.nth(t)
         label_nodes = tab_set.locator(":scope > label")
         contents = tab_set.locator(":scope > .sd-tab-content")
@@ -629,16 +665,19 @@ def _tab_problems(page, tab_sets):
         for t in framework_sets:
             ids = tab_sets[t]["ids"]
             if chosen in ids and selected[t] and selected[t][1] != chosen:
-                problems.append(f"choosing {chosen} in framework tab set {framework_sets[0]} leaves set {t} on "
-                                f"{selected[t][1]}")
+                problems.append(
+                    f"choosing {chosen} in framework tab set {framework_sets[0]} leaves set {t} on {selected[t][1]}"
+                )
     return problems
 
 
 # --- the tests ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("rel", CONTENT_PAGES or [pytest.param(None, marks=pytest.mark.skip(
-    reason=_skip_reason() or "no pages"))])
+@pytest.mark.parametrize(
+    "rel", CONTENT_PAGES or [pytest.param(None, marks=pytest.mark.skip(reason=_skip_reason() or "no pages"))]
+)
 def test_page(browser, base_url, rel, width):
     visit = PageVisit(browser, base_url, rel, width)
     try:
@@ -657,8 +696,9 @@ def test_page(browser, base_url, rel, width):
                   .map(m => m.textContent.slice(0, 60)),
                 errors: Array.from(document.querySelectorAll('mjx-merror')).map(e => e.getAttribute('data-mjx-error') || e.textContent)})""")
             if math["untypeset"]:
-                problems.append(f"{len(math['untypeset'])} of {n_math} math elements not typeset, e.g. "
-                                f"{math['untypeset'][:3]}")
+                problems.append(
+                    f"{len(math['untypeset'])} of {n_math} math elements not typeset, e.g. {math['untypeset'][:3]}"
+                )
             if math["errors"]:
                 problems.append(f"TeX errors: {math['errors'][:5]}")
 
@@ -681,10 +721,15 @@ def test_page(browser, base_url, rel, width):
         problems += [f"build-machine path in an output: {p}" for p in audit["buildPaths"]]
         for error in audit["errors"]:
             last = error["text"].splitlines()[-1] if error["text"] else ""
-            if error["lines"] > 12 or not re.match(r"[\w.]*(Error|Exception|Exit|Interrupt)\b", last) \
-                    or not re.search(r"\bline \d+", error["text"]):
-                problems.append(f"error output is not a short readable error ({error['lines']} lines; it should "
-                                f"end with the exception and name the line that raised it): {error['where']}")
+            if (
+                error["lines"] > 12
+                or not re.match(r"[\w.]*(Error|Exception|Exit|Interrupt)\b", last)
+                or not re.search(r"\bline \d+", error["text"])
+            ):
+                problems.append(
+                    f"error output is not a short readable error ({error['lines']} lines; it should "
+                    f"end with the exception and name the line that raised it): {error['where']}"
+                )
 
         # images and figures
         for img in audit["images"]:
@@ -695,7 +740,9 @@ def test_page(browser, base_url, rel, width):
             if not meaningful and not img["caption"]:
                 problems.append(f"image without alt text or caption: {img['rawSrc']} (alt={img['alt']!r})")
             if alt and (match := ALT_TEX.search(alt)):
-                problems.append(f"TeX in alt text ({match[0]!r}): …{alt[max(0, match.start() - 40):match.end() + 30]!r}…")
+                problems.append(
+                    f"TeX in alt text ({match[0]!r}): …{alt[max(0, match.start() - 40) : match.end() + 30]!r}…"
+                )
         figure_text = []
         figure_problems = _figure_problems(audit["images"], width, figure_text)
         problems += [f"figure not legible: {p}" for p in figure_problems]
@@ -747,9 +794,11 @@ def test_page(browser, base_url, rel, width):
         problems += [f"console error after a click: {text}" for text, _ in visit.console_errors[n_errors:]]
         problems += [f"uncaught exception after a click: {e}" for e in visit.exceptions[n_exceptions:]]
 
-        print(f"{rel} @ {width}px: {sum(visit.bytes.values()) / 1024:.0f} KiB in {len(visit.bytes)} requests, "
-              f"{n_math} math, {len(audit['images'])} images, {len(audit['tabSets'])} tab sets, "
-              f"{n_solutions} dropdowns, {len(problems)} problems")
+        print(
+            f"{rel} @ {width}px: {sum(visit.bytes.values()) / 1024:.0f} KiB in {len(visit.bytes)} requests, "
+            f"{n_math} math, {len(audit['images'])} images, {len(audit['tabSets'])} tab sets, "
+            f"{n_solutions} dropdowns, {len(problems)} problems"
+        )
         assert not problems, f"{rel} at {width} px:\n  " + "\n  ".join(problems)
     finally:
         visit.close()
@@ -772,13 +821,22 @@ def test_navigation_on_a_tablet(browser, base_url, rel):
 
 def test_framework_choice_follows_the_reader(browser, base_url):
     """A framework picked in one chapter's tabs is the one shown in the next chapter's tabs."""
-    with_tabs = [rel for rel in CONTENT_PAGES if 'data-sync-group="framework"' in
-                 (SITE / rel).read_text(encoding="utf-8", errors="replace")]
-    with_any_framework_tabs = [rel for rel in CONTENT_PAGES if re.search(
-        r'class="sd-tab-label"[^>]*>\s*(NumPy|TensorFlow|PyTorch|Keras)', (SITE / rel).read_text(
-            encoding="utf-8", errors="replace"))]
+    with_tabs = [
+        rel
+        for rel in CONTENT_PAGES
+        if 'data-sync-group="framework"' in (SITE / rel).read_text(encoding="utf-8", errors="replace")
+    ]
+    with_any_framework_tabs = [
+        rel
+        for rel in CONTENT_PAGES
+        if re.search(
+            r'class="sd-tab-label"[^>]*>\s*(NumPy|TensorFlow|PyTorch|Keras)',
+            (SITE / rel).read_text(encoding="utf-8", errors="replace"),
+        )
+    ]
     assert len(with_tabs) >= 2 or len(with_any_framework_tabs) < 2, (
-        f"pages with framework tabs {with_any_framework_tabs} do not use the synchronised group 'framework'")
+        f"pages with framework tabs {with_any_framework_tabs} do not use the synchronised group 'framework'"
+    )
     if len(with_tabs) < 2:
         pytest.skip("fewer than two pages have framework tabs")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -798,8 +856,9 @@ def test_framework_choice_follows_the_reader(browser, base_url):
             }).filter(Boolean)""")
             for t, (selected, ids) in enumerate(shown):
                 if chosen in ids and selected != chosen:
-                    problems.append(f"{rel}: framework tab set {t} shows {selected} after {chosen} was chosen "
-                                    f"on {with_tabs[0]}")
+                    problems.append(
+                        f"{rel}: framework tab set {t} shows {selected} after {chosen} was chosen on {with_tabs[0]}"
+                    )
             later.close()
         assert not problems, "\n".join(problems)
     finally:
@@ -816,9 +875,12 @@ def test_search_summaries_show_no_tex(browser, base_url):
         try:
             page = visit.page
             try:
-                page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length >= "
-                                       "Math.min(5, document.querySelectorAll('#search-results li').length) && "
-                                       "document.querySelectorAll('#search-results li').length > 0", timeout=15_000)
+                page.wait_for_function(
+                    "() => document.querySelectorAll('#search-results li p.context').length >= "
+                    "Math.min(5, document.querySelectorAll('#search-results li').length) && "
+                    "document.querySelectorAll('#search-results li').length > 0",
+                    timeout=15_000,
+                )
                 page.wait_for_timeout(300)
             except Exception:
                 problems.append(f"no search results with summaries for {query!r}")
@@ -827,7 +889,7 @@ def test_search_summaries_show_no_tex(browser, base_url):
                 seen += 1
                 match = RAW_TEX.search(text)
                 if match:
-                    problems.append(f"{query!r}: …{text[max(0, match.start() - 30):match.start() + 30]}…")
+                    problems.append(f"{query!r}: …{text[max(0, match.start() - 30) : match.start() + 30]}…")
             problems += [f"console error: {text}" for text, _ in visit.console_errors]
         finally:
             visit.close()

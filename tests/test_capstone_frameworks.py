@@ -128,7 +128,7 @@ def torch_flat_loss(model):
         else:
             d, h = model.inputs, model.hidden
             W1 = theta[: d * h].reshape(d, h)
-            b1, w2, b2 = theta[d * h: (d + 1) * h], theta[(d + 1) * h: (d + 2) * h], theta[(d + 2) * h]
+            b1, w2, b2 = theta[d * h : (d + 1) * h], theta[(d + 1) * h : (d + 2) * h], theta[(d + 2) * h]
             z = torch.tanh(X @ W1 + b1) @ w2 + b2
         data = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
         return data + 0.5 * model.l2 * (theta * theta).sum()

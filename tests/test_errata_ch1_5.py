@@ -13,6 +13,7 @@ from momentum_lab.widgets.gradient_descent import explore_gd
 
 # --- chapter 1, exercise ch1-ex-rosen: η = 0.0020 is above 2/L at the minimum and never converges --------
 
+
 def test_rosenbrock_limit_at_the_minimum():
     run = explore_gd("rosenbrock", 0.0020, steps=10)
     # Hessian at (1, 1) is [[802, -400], [-400, 200]]: largest eigenvalue 501 + √(301² + 400²) = 1001.6006
@@ -27,11 +28,11 @@ def test_rosenbrock_step_just_above_the_limit_oscillates():
     assert short["status"] == long["status"] == "oscillates"
     gap_short = short["losses"][-1] - short["landscape"].minimum
     gap_long = long["losses"][-1] - long["landscape"].minimum
-    assert 3e-5 < gap_short < 6e-5                 # prints as 0.0000 at four decimals, but is not 0
-    assert 1.0e-3 < gap_long < 1.6e-3              # further from f* after 20 000 steps than after 2000
+    assert 3e-5 < gap_short < 6e-5  # prints as 0.0000 at four decimals, but is not 0
+    assert 1.0e-3 < gap_long < 1.6e-3  # further from f* after 20 000 steps than after 2000
     path = long["path"]
-    assert 2e-3 < np.linalg.norm(path[-1] - path[-2]) < 5e-3   # a two-step oscillation ...
-    assert np.linalg.norm(path[-1] - path[-3]) < 1e-5          # ... that repeats every other step
+    assert 2e-3 < np.linalg.norm(path[-1] - path[-2]) < 5e-3  # a two-step oscillation ...
+    assert np.linalg.norm(path[-1] - path[-3]) < 1e-5  # ... that repeats every other step
 
 
 @pytest.mark.parametrize("lr, status", [(0.0019, "converging"), (0.00199, "converging"), (0.0021, "diverges")])
@@ -55,10 +56,11 @@ def test_one_over_k_bound_on_a_convex_bowl():
 
 # --- chapter 2: dampening = β keeps g₀ with weight β^k; Adam starts at zero ------------------------------
 
+
 def test_dampened_buffer_weights():
     beta, grads = 0.9, np.random.default_rng(4).standard_normal(10)
     b = None
-    for g in grads:                                 # torch's rule: b = g on the first step
+    for g in grads:  # torch's rule: b = g on the first step
         b = g if b is None else beta * b + (1 - beta) * g
     k = len(grads) - 1
     weights = np.array([beta**k] + [(1 - beta) * beta ** (k - j) for j in range(1, k + 1)])
@@ -95,10 +97,11 @@ def test_momentum_filter_gain(omega):
     (a, b), *_ = np.linalg.lstsq(basis, np.array(history[-200:]), rcond=1e-10)
     assert np.hypot(a, b) == pytest.approx(1 / np.sqrt(1 - 2 * beta * np.cos(omega) + beta**2), rel=1e-9)
     if np.isclose(omega, np.arccos(0.45)):
-        assert np.hypot(a, b) == pytest.approx(1.0, rel=1e-9)      # momentum's gain = gradient descent's
+        assert np.hypot(a, b) == pytest.approx(1.0, rel=1e-9)  # momentum's gain = gradient descent's
 
 
 # --- chapter 3: the discrete energy falls only when α < 2(1 − β)/L -----------------------------------------
+
 
 def _double_well_energy_rises(alpha, beta, steps):
     f = lambda x: 0.25 * x**4 - 0.5 * x**2 + 0.25 * x
@@ -115,9 +118,9 @@ def _double_well_energy_rises(alpha, beta, steps):
 
 
 def test_double_well_energy():
-    assert 2 * (1 - 0.5) / 17.75 > 0.05                      # covered everywhere on [-2.5, 2.5]
+    assert 2 * (1 - 0.5) / 17.75 > 0.05  # covered everywhere on [-2.5, 2.5]
     assert _double_well_energy_rises(0.05, 0.5, 4000) == 0
-    assert 2 * (1 - 0.99) / 1.1 < 0.05                       # not covered even at the shallow minimum
+    assert 2 * (1 - 0.99) / 1.1 < 0.05  # not covered even at the shallow minimum
     assert _double_well_energy_rises(0.05, 0.99, 4000) == 501
 
 
@@ -138,7 +141,8 @@ def test_energy_inequality_on_a_quadratic(alpha, rises):
 
 # --- chapter 5: the memory of a million-parameter Hessian ------------------------------------------------
 
+
 def test_hessian_memory():
     d, bytes_each = 10**6, np.dtype(np.float64).itemsize
-    assert d * d * bytes_each == 8 * 10**12                  # 8 TB, not 1 TB
-    assert d * (d + 1) // 2 * bytes_each == pytest.approx(4e12, rel=1e-5)   # one triangle: 4 TB
+    assert d * d * bytes_each == 8 * 10**12  # 8 TB, not 1 TB
+    assert d * (d + 1) // 2 * bytes_each == pytest.approx(4e12, rel=1e-5)  # one triangle: 4 TB

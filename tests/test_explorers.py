@@ -91,10 +91,13 @@ def _rng(name):
 
 
 def _controls(visit, name):
-    return visit.page.evaluate("""(n) => Array.from(momentumLab.explorers[n].element
+    return visit.page.evaluate(
+        """(n) => Array.from(momentumLab.explorers[n].element
             .querySelectorAll('input, select')).map((e, i) => ({i, tag: e.tagName.toLowerCase(), type: e.type || '',
             param: e.getAttribute('data-param'), label: (e.labels && e.labels[0]) ? e.labels[0].textContent : '',
-            options: e.tagName === 'SELECT' ? Array.from(e.options).map(o => o.value) : null, value: e.value}))""", name)
+            options: e.tagName === 'SELECT' ? Array.from(e.options).map(o => o.value) : null, value: e.value}))""",
+        name,
+    )
 
 
 def _move(visit, root, control, step):
@@ -209,27 +212,38 @@ def test_explorer(browser, server, name):
                 if scheme == "dark":
                     small.page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
                     small.page.wait_for_timeout(100)
-                overflow = small.page.evaluate("""(n) => { const r = momentumLab.explorers[n].element;
+                overflow = small.page.evaluate(
+                    """(n) => { const r = momentumLab.explorers[n].element;
                     return {scroll: r.scrollWidth, client: r.clientWidth, page: document.documentElement.scrollWidth,
-                            view: window.innerWidth}; }""", name)
+                            view: window.innerWidth}; }""",
+                    name,
+                )
                 if overflow["scroll"] > overflow["client"] + 1:
-                    problems.append(f"at {width} px the explorer is {overflow['scroll']} px wide in a "
-                                    f"{overflow['client']} px box")
+                    problems.append(
+                        f"at {width} px the explorer is {overflow['scroll']} px wide in a {overflow['client']} px box"
+                    )
                 element.scroll_into_view_if_needed()
                 element.screenshot(path=str(OUT / f"{name}-{width}-{scheme}.png"))
                 problems += [f"console error at {width} px: {e}" for e in small.errors]
             finally:
                 small.close()
 
-        REPORT[name] = {"page": rel, "settings": compared, "largest_relative_difference": worst,
-                        "largest_relative_difference_not_chaotic": worst_stable,
-                        "settings_within_nudge_sensitivity": nudged, **stats,
-                        "script_and_data_bytes": sum(visit.bytes.values()),
-                        "files": {k.rsplit("/_static/", 1)[-1]: v for k, v in sorted(visit.bytes.items())}}
-        print(f"{name}: {compared} settings, largest relative difference {worst_stable:.2g} "
-              f"({nudged} chaotic settings within 10x their own one-ulp sensitivity: up to {worst:.2g}), "
-              f"update median {stats['median_ms']:.2f} ms, p95 {stats['p95_ms']:.2f} ms, "
-              f"{sum(visit.bytes.values())} bytes of explorer scripts and data")
+        REPORT[name] = {
+            "page": rel,
+            "settings": compared,
+            "largest_relative_difference": worst,
+            "largest_relative_difference_not_chaotic": worst_stable,
+            "settings_within_nudge_sensitivity": nudged,
+            **stats,
+            "script_and_data_bytes": sum(visit.bytes.values()),
+            "files": {k.rsplit("/_static/", 1)[-1]: v for k, v in sorted(visit.bytes.items())},
+        }
+        print(
+            f"{name}: {compared} settings, largest relative difference {worst_stable:.2g} "
+            f"({nudged} chaotic settings within 10x their own one-ulp sensitivity: up to {worst:.2g}), "
+            f"update median {stats['median_ms']:.2f} ms, p95 {stats['p95_ms']:.2f} ms, "
+            f"{sum(visit.bytes.values())} bytes of explorer scripts and data"
+        )
     finally:
         visit.close()
     assert not problems, f"{name} on {rel}:\n  " + "\n  ".join(problems)

@@ -13,12 +13,12 @@ import pytest
 
 from momentum_lab import frameworks
 
-TF_LINE = ("TensorFlow is not installed: this cell compares with Keras; "
-           "install momentum-lab-course[tf] to run it")
-TORCH_LINE = ("PyTorch is not installed: this cell compares with PyTorch; "
-              "install momentum-lab-course[torch] to run it")
-BOTH_LINE = ("TensorFlow and PyTorch are not installed: this cell compares with Keras and PyTorch; "
-             "install momentum-lab-course[tf,torch] to run it")
+TF_LINE = "TensorFlow is not installed: this cell compares with Keras; install momentum-lab-course[tf] to run it"
+TORCH_LINE = "PyTorch is not installed: this cell compares with PyTorch; install momentum-lab-course[torch] to run it"
+BOTH_LINE = (
+    "TensorFlow and PyTorch are not installed: this cell compares with Keras and PyTorch; "
+    "install momentum-lab-course[tf,torch] to run it"
+)
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def installed(monkeypatch):
 
     def set_installed(tensorflow, torch):
         cache.update({"tensorflow": tensorflow, "keras": tensorflow, "torch": torch})
+
     return set_installed
 
 
@@ -40,10 +41,17 @@ def run(cell):
     return "".join(frameworks.framework_cell_transformer(lines(cell)))
 
 
-@pytest.mark.parametrize("names, line", [
-    (("tensorflow",), TF_LINE), (("keras",), TF_LINE), (("tensorflow", "keras"), TF_LINE),
-    (("torch",), TORCH_LINE), (("tensorflow", "torch"), BOTH_LINE), (("torch", "keras"), BOTH_LINE),
-])
+@pytest.mark.parametrize(
+    "names, line",
+    [
+        (("tensorflow",), TF_LINE),
+        (("keras",), TF_LINE),
+        (("tensorflow", "keras"), TF_LINE),
+        (("torch",), TORCH_LINE),
+        (("tensorflow", "torch"), BOTH_LINE),
+        (("torch", "keras"), BOTH_LINE),
+    ],
+)
 def test_message(names, line):
     assert frameworks.message(*names) == line
 
@@ -53,20 +61,23 @@ BOTH_CELL = "# needs: tensorflow, torch\nimport torch\nimport tensorflow as tf\n
 PLAIN_CELL = "x = 1\nprint(x)  # needs: torch, but only in a comment further down\n"
 
 
-@pytest.mark.parametrize("tensorflow, torch, cell, expected", [
-    (False, False, TORCH_CELL, f"print({TORCH_LINE!r})\n"),
-    (True, False, TORCH_CELL, f"print({TORCH_LINE!r})\n"),
-    (False, True, TORCH_CELL, TORCH_CELL),
-    (False, False, BOTH_CELL, f"print({BOTH_LINE!r})\n"),
-    (True, False, BOTH_CELL, f"print({TORCH_LINE!r})\n"),         # names only what is missing
-    (False, True, BOTH_CELL, f"print({TF_LINE!r})\n"),
-    (True, True, BOTH_CELL, BOTH_CELL),                             # everything there: unchanged
-    (False, False, PLAIN_CELL, PLAIN_CELL),                         # not marked: never touched
-    (False, False, "#needs:keras\nimport keras\n", f"print({TF_LINE!r})\n"),
-    (False, False, "\n\n  # needs:  torch ,  keras \nimport torch\n", f"print({BOTH_LINE!r})\n"),
-    (False, False, "import torch  # needs: torch\n", "import torch  # needs: torch\n"),  # not a marker line
-    (False, False, "print(1)\n# needs: torch\n", "print(1)\n# needs: torch\n"),          # not the first line
-])
+@pytest.mark.parametrize(
+    "tensorflow, torch, cell, expected",
+    [
+        (False, False, TORCH_CELL, f"print({TORCH_LINE!r})\n"),
+        (True, False, TORCH_CELL, f"print({TORCH_LINE!r})\n"),
+        (False, True, TORCH_CELL, TORCH_CELL),
+        (False, False, BOTH_CELL, f"print({BOTH_LINE!r})\n"),
+        (True, False, BOTH_CELL, f"print({TORCH_LINE!r})\n"),  # names only what is missing
+        (False, True, BOTH_CELL, f"print({TF_LINE!r})\n"),
+        (True, True, BOTH_CELL, BOTH_CELL),  # everything there: unchanged
+        (False, False, PLAIN_CELL, PLAIN_CELL),  # not marked: never touched
+        (False, False, "#needs:keras\nimport keras\n", f"print({TF_LINE!r})\n"),
+        (False, False, "\n\n  # needs:  torch ,  keras \nimport torch\n", f"print({BOTH_LINE!r})\n"),
+        (False, False, "import torch  # needs: torch\n", "import torch  # needs: torch\n"),  # not a marker line
+        (False, False, "print(1)\n# needs: torch\n", "print(1)\n# needs: torch\n"),  # not the first line
+    ],
+)
 def test_transformer(installed, tensorflow, torch, cell, expected):
     installed(tensorflow, torch)
     assert run(cell) == expected
@@ -78,20 +89,30 @@ def test_transformed_cell_prints_exactly_the_line(installed, capsys):
     assert capsys.readouterr().out == BOTH_LINE + "\n"
 
 
-@pytest.mark.parametrize("cell, match", [
-    ("# needs:\nx = 1\n", "at least one"),
-    ("# needs: , \nx = 1\n", "at least one"),
-    ("# needs: pytorch\nx = 1\n", "'pytorch'"),
-    ("# needs: torch, jax\nx = 1\n", "'jax'"),
-])
+@pytest.mark.parametrize(
+    "cell, match",
+    [
+        ("# needs:\nx = 1\n", "at least one"),
+        ("# needs: , \nx = 1\n", "at least one"),
+        ("# needs: pytorch\nx = 1\n", "'pytorch'"),
+        ("# needs: torch, jax\nx = 1\n", "'jax'"),
+    ],
+)
 def test_bad_marker_is_an_error_naming_it(installed, cell, match):
     installed(False, False)
     with pytest.raises(ValueError, match=match):
         run(cell)
 
 
-@pytest.mark.parametrize("call", [lambda: frameworks.missing(), lambda: frameworks.message(),
-                                  lambda: frameworks.available("tf"), lambda: frameworks.missing("torch", "mxnet")])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: frameworks.missing(),
+        lambda: frameworks.message(),
+        lambda: frameworks.available("tf"),
+        lambda: frameworks.missing("torch", "mxnet"),
+    ],
+)
 def test_bad_names_raise_value_error(call):
     with pytest.raises(ValueError, match="must"):
         call()
@@ -110,7 +131,7 @@ def test_missing_keeps_order_and_asks_once(installed, monkeypatch):
     monkeypatch.setattr(frameworks.importlib, "import_module", lambda name: imported.append(name))
     frameworks._available.clear()
     assert frameworks.available("torch") and frameworks.available("torch")
-    assert imported == ["torch"]   # tried once, then cached
+    assert imported == ["torch"]  # tried once, then cached
 
 
 def test_import_error_of_any_kind_means_missing(monkeypatch):
@@ -118,6 +139,7 @@ def test_import_error_of_any_kind_means_missing(monkeypatch):
 
     def broken(name):
         raise ImportError(f"libtorch_cpu.so: cannot open shared object file ({name})")
+
     monkeypatch.setattr(frameworks.importlib, "import_module", broken)
     assert frameworks.available("torch") is False
     assert frameworks.missing("torch", "keras") == ("torch", "keras")
@@ -131,7 +153,7 @@ class FakeShell:
 def test_enable_registers_once_and_keeps_other_transformers():
     shell = FakeShell()
     assert frameworks.enable_framework_cells(shell) is None
-    frameworks.enable_framework_cells(shell)   # the imports cell run twice
+    frameworks.enable_framework_cells(shell)  # the imports cell run twice
     assert shell.input_transformers_post == [str.upper, frameworks.framework_cell_transformer]
 
 

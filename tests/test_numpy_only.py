@@ -42,8 +42,11 @@ def code(source, *tags, text=None, error=None):
 
 def notebook(*cells):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [code("# setup"), code("from momentum_lab import frameworks\nframeworks.enable_framework_cells()"),
-                *cells]
+    nb.cells = [
+        code("# setup"),
+        code("from momentum_lab import frameworks\nframeworks.enable_framework_cells()"),
+        *cells,
+    ]
     return nb
 
 
@@ -55,39 +58,64 @@ def judged(stored_cells, run_cells):
 
 
 def test_a_converted_chapter_passes_and_is_counted():
-    stored = [code("x = 2\nprint(x)", text="2\n"),
-              code("# needs: torch\nimport torch\nprint(torch.tensor(x))", text="tensor(2)\n"),
-              code("raise ValueError('shown failing')", "raises-exception", error=("ValueError", "shown failing")),
-              code("check(x)", "exercise", text="✅ right\n")]
-    run = [code("x = 2\nprint(x)", text="2\n"), code(stored[1].source, text=TORCH),
-           code(stored[2].source, "raises-exception", error=("ValueError", "shown failing")),
-           code("check(x)", "exercise", text="✅ right\n")]
+    stored = [
+        code("x = 2\nprint(x)", text="2\n"),
+        code("# needs: torch\nimport torch\nprint(torch.tensor(x))", text="tensor(2)\n"),
+        code("raise ValueError('shown failing')", "raises-exception", error=("ValueError", "shown failing")),
+        code("check(x)", "exercise", text="✅ right\n"),
+    ]
+    run = [
+        code("x = 2\nprint(x)", text="2\n"),
+        code(stored[1].source, text=TORCH),
+        code(stored[2].source, "raises-exception", error=("ValueError", "shown failing")),
+        code("check(x)", "exercise", text="✅ right\n"),
+    ]
     result = judged(stored, run)
     assert result["failures"] == []
     assert (result["cells"], result["ran"], result["skipped"]) == (6, 5, 1)
     assert (result["exercises"], result["exercises_ran"]) == (1, 1)
 
 
-@pytest.mark.parametrize("stored, run, complaint", [
-    ([code("import torch\nprint(1)", text="1\n")],
-     [code("import torch\nprint(1)", error=("ModuleNotFoundError", "No module named 'torch'"))],
-     r"cell 2 \(`import torch`\) raised ModuleNotFoundError: No module named 'torch' — a framework import"),
-    ([code("# needs: torch\nimport torch\nt = 1", text=""), code("print(t)", text="1\n")],
-     [code("# needs: torch\nimport torch\nt = 1", text=TORCH),
-      code("print(t)", error=("NameError", "name 't' is not defined"))],
-     r"cell 3 .* NameError: name 't' is not defined — `t` is defined only by the framework cell 2"),
-    ([code("# needs: torch\nimport torch", text="")],
-     [code("# needs: torch\nimport torch", error=("ModuleNotFoundError", "No module named 'torch'"))],
-     r"is marked `# needs: torch` but raised ModuleNotFoundError"),
-    ([code("# needs: torch\nx = 1", text="")], [code("# needs: torch\nx = 1", text="something else\n")],
-     r"is marked `# needs: torch` but showed 'something else\\n'"),
-    ([code("oops()", "raises-exception", error=("TypeError", "no"))],
-     [code("oops()", "raises-exception", error=("NameError", "name 'oops' is not defined"))],
-     r"tagged raises-exception and its stored output raises TypeError; without the frameworks it raised NameError"),
-    ([code("print(k)", "exercise", text="3\n")], [code("print(k)", "exercise", text="4\n")],
-     r"printed other text than with the frameworks .* line 1 is '4' instead of '3'"),
-    ([code("# needs: pytorch\nx = 1")], [code("# needs: pytorch\nx = 1")], r"'pytorch'"),
-])
+@pytest.mark.parametrize(
+    "stored, run, complaint",
+    [
+        (
+            [code("import torch\nprint(1)", text="1\n")],
+            [code("import torch\nprint(1)", error=("ModuleNotFoundError", "No module named 'torch'"))],
+            r"cell 2 \(`import torch`\) raised ModuleNotFoundError: No module named 'torch' — a framework import",
+        ),
+        (
+            [code("# needs: torch\nimport torch\nt = 1", text=""), code("print(t)", text="1\n")],
+            [
+                code("# needs: torch\nimport torch\nt = 1", text=TORCH),
+                code("print(t)", error=("NameError", "name 't' is not defined")),
+            ],
+            r"cell 3 .* NameError: name 't' is not defined — `t` is defined only by the framework cell 2",
+        ),
+        (
+            [code("# needs: torch\nimport torch", text="")],
+            [code("# needs: torch\nimport torch", error=("ModuleNotFoundError", "No module named 'torch'"))],
+            r"is marked `# needs: torch` but raised ModuleNotFoundError",
+        ),
+        (
+            [code("# needs: torch\nx = 1", text="")],
+            [code("# needs: torch\nx = 1", text="something else\n")],
+            r"is marked `# needs: torch` but showed 'something else\\n'",
+        ),
+        (
+            [code("oops()", "raises-exception", error=("TypeError", "no"))],
+            [code("oops()", "raises-exception", error=("NameError", "name 'oops' is not defined"))],
+            r"tagged raises-exception and its stored output raises TypeError; "
+            r"without the frameworks it raised NameError",
+        ),
+        (
+            [code("print(k)", "exercise", text="3\n")],
+            [code("print(k)", "exercise", text="4\n")],
+            r"printed other text than with the frameworks .* line 1 is '4' instead of '3'",
+        ),
+        ([code("# needs: pytorch\nx = 1")], [code("# needs: pytorch\nx = 1")], r"'pytorch'"),
+    ],
+)
 def test_each_kind_of_failure_is_named(stored, run, complaint):
     result = judged(stored, run)
     assert len(result["failures"]) == 1, result["failures"]
@@ -112,8 +140,13 @@ def test_stored_output_is_compared_through_the_nbval_sanitizers():
 def test_the_kernel_site_really_blocks_the_frameworks(tmp_path):
     (tmp_path / "sitecustomize.py").write_text(numpy_only.SITECUSTOMIZE)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    probe = subprocess.run([sys.executable, "-c", numpy_only.PROBE + "import numpy, momentum_lab; print('numpy ok')"],
-                           env=env, capture_output=True, text=True, timeout=120)
+    probe = subprocess.run(
+        [sys.executable, "-c", numpy_only.PROBE + "import numpy, momentum_lab; print('numpy ok')"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert probe.stdout.split("\n") == [f"{name} blocked" for name in numpy_only.BLOCKED] + ["numpy ok", ""]
 
 
@@ -134,15 +167,21 @@ def test_light_requirements_are_the_full_ones_without_the_frameworks():
 def test_every_chapter_runs_without_the_frameworks(tmp_path):
     """Runs ``tools/numpy_only.py`` over every chapter; its table is printed (see it with ``pytest -s``)."""
     report = tmp_path / "numpy_only.json"
-    done = subprocess.run([sys.executable, str(TOOL), "--jobs", "2", "--json", str(report)],
-                          capture_output=True, text=True, timeout=3600, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(TOOL), "--jobs", "2", "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        cwd=ROOT,
+    )
     print(done.stdout)
     assert report.is_file(), done.stdout + done.stderr
     results = json.loads(report.read_text(encoding="utf-8"))
     assert [r["chapter"] for r in results] == [p.name for p in CHAPTERS]
     failing = [r["chapter"] for r in results if not r["passed"]]
-    assert not failing, (f"{len(failing)} chapters fail without TensorFlow and PyTorch: {', '.join(failing)}\n"
-                         + done.stdout)
+    assert not failing, (
+        f"{len(failing)} chapters fail without TensorFlow and PyTorch: {', '.join(failing)}\n" + done.stdout
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     for r in results:
         assert r["ran"] + r["skipped"] == r["cells"], r
@@ -158,8 +197,10 @@ def test_a_message_sent_in_pieces_still_counts():
 
 def test_names_missing_because_an_earlier_cell_failed_point_to_it():
     stored = [code("import torch\nimport numpy as np"), code("print(np.pi > 3)", text="True\n")]
-    run = [code(stored[0].source, error=("ModuleNotFoundError", "No module named 'torch'")),
-           code(stored[1].source, error=("NameError", "name 'np' is not defined"))]
+    run = [
+        code(stored[0].source, error=("ModuleNotFoundError", "No module named 'torch'")),
+        code(stored[1].source, error=("NameError", "name 'np' is not defined")),
+    ]
     first, second = judged(stored, run)["failures"]
     assert "a framework import in an unmarked cell" in first
     assert second.endswith("`np` comes from cell 2, which failed (see there)")

@@ -64,8 +64,19 @@ def wheel(tmp_path_factory):
     source.mkdir()
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "-w", str(dist), str(source))
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-w",
+        str(dist),
+        str(source),
+    )
     (built,) = dist.glob("*.whl")
     return built
 
@@ -112,6 +123,7 @@ def test_wheel_metadata(wheel):
 
 # ---------------------------------------------------------------------------------------------------------
 # The dependency closure of an extra, taken from .venv
+
 
 def _installed():
     """normalised name -> Distribution, for every distribution of this interpreter (the project's .venv)."""
@@ -210,15 +222,28 @@ def fresh_environment(tmp, wheel, extra):
     venv = tmp / f"venv-{extra or 'core'}"
     _run(sys.executable, "-m", "venv", "--without-pip", str(venv))
     python = venv / "bin" / "python"
-    _run(sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index",
-         str(wheel))
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        str(python),
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-index",
+        str(wheel),
+    )
     site = Path(_run(str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").strip())
     modules = set()
     for dist in needed.values():
         modules |= _top_level_names(dist)
     modules -= set(sys.stdlib_module_names)
-    config = {"site": sysconfig.get_path("purelib"), "modules": sorted(modules),
-              "dists": {name: str(dist._path) for name, dist in needed.items()}}
+    config = {
+        "site": sysconfig.get_path("purelib"),
+        "modules": sorted(modules),
+        "dists": {name: str(dist._path) for name, dist in needed.items()},
+    }
     (site / "_extra_closure.py").write_text(CLOSURE_FINDER)
     (site / "_extra_closure.json").write_text(json.dumps(config))
     (site / "_extra_closure.pth").write_text("import _extra_closure\n")
@@ -311,15 +336,19 @@ SMOKE = {
 }
 
 
-@pytest.mark.parametrize("extra", [
-    "",
-    pytest.param("torch", marks=pytest.mark.frameworks),
-    pytest.param("tf", marks=pytest.mark.frameworks),
-    "widgets",
-    "data",
-    "book",
-    "test",
-], ids=lambda e: e or "core")
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",
+        pytest.param("torch", marks=pytest.mark.frameworks),
+        pytest.param("tf", marks=pytest.mark.frameworks),
+        "widgets",
+        "data",
+        "book",
+        "test",
+    ],
+    ids=lambda e: e or "core",
+)
 def test_installs_with_extra_and_passes_its_smoke_test(extra, wheel, tmp_path):
     python, needed = fresh_environment(tmp_path, wheel, extra)
     code = COMMON.format(version=read_metadata(wheel)["Version"]) + textwrap.dedent(SMOKE[extra])
@@ -327,7 +356,9 @@ def test_installs_with_extra_and_passes_its_smoke_test(extra, wheel, tmp_path):
     env |= {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
     _run(str(python), "-c", code, cwd=tmp_path, env=env)
     if extra:
-        declared = {utils.canonicalize_name(requirements_module.Requirement(r).name)
-                    for r in read_metadata(wheel).get_all("Requires-Dist")
-                    if f'extra == "{extra}"' in r}
+        declared = {
+            utils.canonicalize_name(requirements_module.Requirement(r).name)
+            for r in read_metadata(wheel).get_all("Requires-Dist")
+            if f'extra == "{extra}"' in r
+        }
         assert declared <= set(needed) | {DISTRIBUTION}

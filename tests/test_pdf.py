@@ -21,8 +21,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PDF = pathlib.Path(os.environ.get("MOMENTUM_LAB_PDF", ROOT / "_build" / "pdf" / "momentum-lab.pdf"))
-RAW_TEX = re.compile(r"\$|\\(?:[td]?frac|sqrt|hat|bar|tilde|mathrm|mathbb|mathbf|operatorname|left|right|"
-                     r"cdot|alpha|beta|eta|kappa|lambda|theta|mu|nabla|partial|le|ge|[()\[\]])(?![A-Za-z])")
+RAW_TEX = re.compile(
+    r"\$|\\(?:[td]?frac|sqrt|hat|bar|tilde|mathrm|mathbb|mathbf|operatorname|left|right|"
+    r"cdot|alpha|beta|eta|kappa|lambda|theta|mu|nabla|partial|le|ge|[()\[\]])(?![A-Za-z])"
+)
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (pip install -r requirements.txt)")
 if not PDF.is_file():
@@ -77,13 +79,14 @@ def test_title_page_and_contents(texts, record):
         match = re.search(line + r"[\s.]*(\d+)", contents)
         assert match, f"{doc['title']!r} is not in the table of contents"
         page = int(match[1])
-        assert page == doc["first_page"], f"contents give page {page} for {doc['title']!r}, it starts on {doc['first_page']}"
+        assert page == doc["first_page"], (
+            f"contents give page {page} for {doc['title']!r}, it starts on {doc['first_page']}"
+        )
         assert _squash(doc["title"])[:40] in squashed[page - 1], f"page {page} does not show {doc['title']!r}"
 
 
 def test_every_page_of_the_book_is_in_it(texts, record):
-    documents = book_pdf.toc_documents(PDF.parent.parent / "html") if (PDF.parent.parent / "html").is_dir() \
-        else None
+    documents = book_pdf.toc_documents(PDF.parent.parent / "html") if (PDF.parent.parent / "html").is_dir() else None
     printed = [d["file"] for d in record["documents"] if d["kind"] == "chapter"]
     if documents is not None:
         assert printed == [d["file"] for d in documents], "the PDF does not follow _toc.yml"
@@ -117,9 +120,9 @@ def test_pages_are_numbered(texts):
 
 def test_no_unresolved_references_or_raw_tex(texts):
     for number, text in enumerate(texts, 1):
-        assert "??" not in text, f"page {number}: unresolved reference: ...{text[max(0, text.find('??') - 60):][:120]}"
+        assert "??" not in text, f"page {number}: unresolved reference: ...{text[max(0, text.find('??') - 60) :][:120]}"
         match = RAW_TEX.search(text)
-        assert match is None, f"page {number}: raw TeX {match[0]!r}: ...{text[max(0, match.start() - 60):][:120]}"
+        assert match is None, f"page {number}: raw TeX {match[0]!r}: ...{text[max(0, match.start() - 60) :][:120]}"
 
 
 def test_links_stay_in_the_book_or_go_to_real_sites(reader, record):

@@ -25,8 +25,15 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SITE = pathlib.Path(os.environ.get("MOMENTUM_LAB_SITE", ROOT / "_build" / "html")).resolve()
 CHAPTER = "book/01_gradient_descent"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 sys.path.insert(0, str(ROOT / "tools"))
 import chapter_slides  # noqa: E402
@@ -70,7 +77,7 @@ def test_the_deck_has_the_chapter_structure(deck_site):
     import bs4
 
     folder, made = deck_site
-    (number, title, count), = made
+    ((number, title, count),) = made
     assert number == "01" and title.startswith("1. ")
     soup = bs4.BeautifulSoup((folder / "slides" / "01.html").read_text(encoding="utf-8"), "html.parser")
     slides = soup.select(".reveal .slides > section")
@@ -116,8 +123,9 @@ def test_the_deck_opens_offline_without_errors(deck_site):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
             page.goto(base + "slides/01.html", wait_until="load")
-            page.wait_for_function("() => document.documentElement.getAttribute('data-slides-ready') === 'true'",
-                                   timeout=30_000)
+            page.wait_for_function(
+                "() => document.documentElement.getAttribute('data-slides-ready') === 'true'", timeout=30_000
+            )
             total = page.evaluate("() => Reveal.getTotalSlides()")
             typeset = page.evaluate("() => document.querySelectorAll('mjx-container').length")
             tex_errors = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
@@ -126,8 +134,9 @@ def test_the_deck_opens_offline_without_errors(deck_site):
             page.wait_for_function("() => Reveal.getIndices().h === 1", timeout=5_000)
             page.screenshot(path=str(folder / "slide-2.png"))
             # the slide with the figure: every image of the deck loaded
-            broken = page.evaluate("() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))"
-                                   ".map(i => i.src)")
+            broken = page.evaluate(
+                "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+            )
             browser.close()
     finally:
         server.shutdown()
@@ -145,15 +154,23 @@ def test_cell_tags_steer_the_deck(tmp_path):
     page.parent.mkdir()
     (tmp_path / "_static" / "slides" / "reveal").mkdir(parents=True)
     (tmp_path / "_static" / "slides" / "reveal" / "reveal.js").write_text("", encoding="utf-8")
-    figure = '<div class="cell {tag} docutils container"><div class="cell_output"><img src="../_images/{name}.png" alt="{name}"></div></div>'
-    page.write_text(f"""<html><body><article class="bd-article"><section id="ch"><h1>7. Tags</h1>
+    figure = (
+        '<div class="cell {tag} docutils container"><div class="cell_output">'
+        '<img src="../_images/{name}.png" alt="{name}"></div></div>'
+    )
+    page.write_text(
+        f"""<html><body><article class="bd-article"><section id="ch"><h1>7. Tags</h1>
 <section id="kept"><h2>7.1. Kept</h2><p>Opening words.</p>{figure.format(tag="tag_no-slide", name="hidden")}
 {figure.format(tag="", name="first")}{figure.format(tag="tag_slide", name="extra")}</section>
 <section id="dropped"><h2>7.2. Dropped</h2><p>Not on a slide.</p></section>
-</section></article></body></html>""", encoding="utf-8")
+</section></article></body></html>""",
+        encoding="utf-8",
+    )
     notebook = tmp_path / "book" / "07_tags.ipynb"
-    cells = [{"cell_type": "markdown", "metadata": {"tags": ["slide"]}, "source": ["## Kept\n", "Opening words."]},
-             {"cell_type": "markdown", "metadata": {"tags": ["no-slide"]}, "source": "## Dropped\n"}]
+    cells = [
+        {"cell_type": "markdown", "metadata": {"tags": ["slide"]}, "source": ["## Kept\n", "Opening words."]},
+        {"cell_type": "markdown", "metadata": {"tags": ["no-slide"]}, "source": "## Dropped\n"},
+    ]
     notebook.write_text(json.dumps({"cells": cells}), encoding="utf-8")
     number, title, count, deck = chapter_slides.chapter_deck(tmp_path, "book/07_tags", notebook=notebook)
     assert (number, title, count) == ("07", "7. Tags", 2)

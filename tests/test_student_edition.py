@@ -62,8 +62,12 @@ EVERY_FORM = notebook(
     cell("md", "## Exercises\n\n```{exercise} One\n:label: e1\n\nWrite it.\n```", "exercise"),
     cell("code", "answer = None\ncheck(answer)", "exercise", outputs=out("❌ not yet\n")),
     cell("md", "```{solution} e1\n:class: dropdown\n\nSECRET-A, tagged.\n```", "solution"),
-    cell("md", "```{exercise} Two\n:label: e2\n\nThink.\n```\n\n```{solution} e2\n:class: dropdown\n\n"
-               "SECRET-B, untagged and sharing a cell.\n```", "exercise"),
+    cell(
+        "md",
+        "```{exercise} Two\n:label: e2\n\nThink.\n```\n\n```{solution} e2\n:class: dropdown\n\n"
+        "SECRET-B, untagged and sharing a cell.\n```",
+        "exercise",
+    ),
     cell("md", "````{solution-start} e3\n:class: dropdown\n````\nSECRET-C opens the gate.", "solution"),
     cell("code", "answer = 42  # SECRET-D", "solution", outputs=out("SECRET-E printed\n")),
     cell("md", "SECRET-F between the code cells.", "solution"),
@@ -84,8 +88,15 @@ def test_every_form_of_solution_goes():
 def test_exercises_checkers_and_the_rest_stay():
     student = se.student_notebook(EVERY_FORM)
     text = text_of(student)
-    for kept in ("Body text $x$.", "{exercise} One", "{exercise} Two", "Think.", "check(answer)",
-                 "Kept after.", "## Summary"):
+    for kept in (
+        "Body text $x$.",
+        "{exercise} One",
+        "{exercise} Two",
+        "Think.",
+        "check(answer)",
+        "Kept after.",
+        "## Summary",
+    ):
         assert kept in text
     body = student.cells[1]
     assert body.outputs == EVERY_FORM.cells[1].outputs and body.execution_count == 7
@@ -94,18 +105,23 @@ def test_exercises_checkers_and_the_rest_stay():
     nbformat.validate(student)
 
 
-@pytest.mark.parametrize("source", [
-    "```{solution-start} e1\n```\nno end",
-    "```{solution-start} e1\n:class: dropdown\n```",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "```{solution-start} e1\n```\nno end",
+        "```{solution-start} e1\n:class: dropdown\n```",
+    ],
+)
 def test_an_unclosed_gate_is_an_error(source):
     with pytest.raises(se.SolutionMarkupError, match="solution-start"):
         se.student_notebook(notebook(cell("md", source, "solution"), cell("code", "x = 1", "solution")))
 
 
 def test_markdown_pages_lose_their_solutions_too():
-    page = ("# Page\n\n```{exercise}\n:label: p1\n\nQ?\n```\n\n```{solution} p1\n:class: dropdown\n\nSECRET\n```\n\n"
-            "```{solution-start} p1\n```\nSECRET too\n```{solution-end}\n```\n\nEnd.\n")
+    page = (
+        "# Page\n\n```{exercise}\n:label: p1\n\nQ?\n```\n\n```{solution} p1\n:class: dropdown\n\nSECRET\n```\n\n"
+        "```{solution-start} p1\n```\nSECRET too\n```{solution-end}\n```\n\nEnd.\n"
+    )
     student = se.student_markdown(page)
     assert "SECRET" not in student and "Q?" in student and "End." in student
 
@@ -140,13 +156,18 @@ def test_config_and_toc():
     published = se.student_config(config, "https://github.com/org/course-student", "main")
     assert published["repository"]["url"] == "https://github.com/org/course-student"
     assert published["launch_buttons"] == config["launch_buttons"]
-    toc = {"root": "book/preface", "parts": [
-        {"caption": "Foundations", "chapters": [{"file": "book/01_gradient_descent"}]},
-        {"caption": "Instructors", "chapters": [{"file": "book/instructor_guide"}]}]}
+    toc = {
+        "root": "book/preface",
+        "parts": [
+            {"caption": "Foundations", "chapters": [{"file": "book/01_gradient_descent"}]},
+            {"caption": "Instructors", "chapters": [{"file": "book/instructor_guide"}]},
+        ],
+    }
     assert se.student_toc(toc)["parts"] == toc["parts"][:1]
 
 
 # --- the real chapters -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
@@ -172,8 +193,11 @@ def solution_lines(nb):
             inside += [line for body in bodies for line in body.splitlines()]
             outside += text
     common = {line.strip() for line in outside}
-    return {line.strip() for line in inside
-            if len(line.strip()) >= 12 and line.strip() not in common and not line.strip().startswith(("```", ":"))}
+    return {
+        line.strip()
+        for line in inside
+        if len(line.strip()) >= 12 and line.strip() not in common and not line.strip().startswith(("```", ":"))
+    }
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
@@ -184,8 +208,9 @@ def test_no_solution_text_survives(edition, chapter):
     seen = {line.strip() for line in text_of(student).splitlines()}
     leaked = sorted(solution_lines(original) & seen)
     assert not leaked, f"solution text left in the student {chapter.name}: {leaked[:5]}"
-    count = lambda nb, name: sum(d["name"] == name for c in nb.cells if c.cell_type == "markdown"
-                                 for d in se.directives(c.source))
+    count = lambda nb, name: sum(
+        d["name"] == name for c in nb.cells if c.cell_type == "markdown" for d in se.directives(c.source)
+    )
     assert count(student, "exercise") == count(original, "exercise") >= 1
     assert count(student, "solution") == count(student, "solution-start") == 0
     for c in student.cells:
@@ -207,15 +232,14 @@ def test_student_notebook_runs(edition, chapter):
 
     path = edition / chapter.relative_to(ROOT)
     nb = nbformat.read(path, as_version=4)
-    env = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": "",
-           "PYTHONHASHSEED": "0"}
+    env = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
     os.environ.update(env)
     # Cells tagged raises-exception may raise (nbclient's own rule); any other error fails the test.
-    NotebookClient(nb, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
 
 
 # --- the student build --------------------------------------------------------------------------------
+
 
 def test_student_book_builds_without_solutions(tmp_path):
     """A one-chapter book through the whole pipeline: edition, then HTML with execution off."""
@@ -230,9 +254,15 @@ def test_student_book_builds_without_solutions(tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nbformat.write(nb, book / "book" / "01_demo.ipynb")
-    (book / "_toc.yml").write_text(yaml.safe_dump({
-        "format": "jb-book", "root": "book/preface",
-        "parts": [{"caption": "Chapters", "numbered": True, "chapters": [{"file": "book/01_demo"}]}]}))
+    (book / "_toc.yml").write_text(
+        yaml.safe_dump(
+            {
+                "format": "jb-book",
+                "root": "book/preface",
+                "parts": [{"caption": "Chapters", "numbered": True, "chapters": [{"file": "book/01_demo"}]}],
+            }
+        )
+    )
     out = tmp_path / "student"
     se.write_edition(out, root=book)
     html = se.build_html(out)

@@ -57,10 +57,15 @@ def public_names(module):
     from sphinx.pycode import ModuleAnalyzer
 
     documented = {name for scope, name in ModuleAnalyzer.for_module(module.__name__).find_attr_docs() if scope == ""}
-    return [name for name, obj in vars(module).items()
-            if not name.startswith("_") and (
-                ((inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ == module.__name__)
-                or name in documented)]
+    return [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (
+            ((inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ == module.__name__)
+            or name in documented
+        )
+    ]
 
 
 def members(module):
@@ -152,12 +157,21 @@ def page(module_name, modules, home):
 
 
 def index(modules):
-    lines = ["# API reference", "",
-             "The library's modules, one page each, generated from their docstrings (the docstrings state each "
-             "formula as the code computes it). This reference describes version {{ env.config.release }} of "
-             "`momentum-lab-course`; the library imports as `momentum_lab`.", "",
-             "```{eval-rst}", f".. automodule:: {PACKAGE}", "   :no-members:", "",
-             *module_table([m for m in modules if m != PACKAGE]), "```", ""]
+    lines = [
+        "# API reference",
+        "",
+        "The library's modules, one page each, generated from their docstrings (the docstrings state each "
+        "formula as the code computes it). This reference describes version {{ env.config.release }} of "
+        "`momentum-lab-course`; the library imports as `momentum_lab`.",
+        "",
+        "```{eval-rst}",
+        f".. automodule:: {PACKAGE}",
+        "   :no-members:",
+        "",
+        *module_table([m for m in modules if m != PACKAGE]),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -177,8 +191,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     pages = expected_pages()
     present = {p.name for p in OUT.glob("*.md")} if OUT.exists() else set()
-    stale = sorted(name for name, text in pages.items()
-                   if not (OUT / name).exists() or (OUT / name).read_text(encoding="utf-8") != text)
+    stale = sorted(
+        name
+        for name, text in pages.items()
+        if not (OUT / name).exists() or (OUT / name).read_text(encoding="utf-8") != text
+    )
     extra = sorted(present - set(pages))
     for name, reason in PENDING.items():
         print(f"left out until its docstring builds: {name} ({reason})")

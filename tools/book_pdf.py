@@ -36,12 +36,19 @@ import time
 import urllib.parse
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # A4 with the margins of print.css: 210 mm - 2 x 15 mm of text width, in CSS pixels (96 per inch).
 TEXT_WIDTH_PX = round((210 - 30) / 25.4 * 96)
-VIRTUAL = "/__book_pdf__/"        # pages this script serves itself (title page, contents, page numbers)
-SOLUTIONS_QUERY = "solutions"     # ?solutions on a chapter's address: the appendix version of the page
+VIRTUAL = "/__book_pdf__/"  # pages this script serves itself (title page, contents, page numbers)
+SOLUTIONS_QUERY = "solutions"  # ?solutions on a chapter's address: the appendix version of the page
 
 
 def toc_documents(site, toc_file=ROOT / "_toc.yml"):
@@ -60,8 +67,9 @@ def toc_documents(site, toc_file=ROOT / "_toc.yml"):
             if "file" in entry:
                 files = [entry["file"]]
             elif "glob" in entry:
-                files = sorted(p.relative_to(site).with_suffix("").as_posix()
-                               for p in site.glob(entry["glob"] + ".html"))
+                files = sorted(
+                    p.relative_to(site).with_suffix("").as_posix() for p in site.glob(entry["glob"] + ".html")
+                )
             else:
                 files = []
             for name in files:
@@ -237,7 +245,7 @@ body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: 
 
 def title_page_html(config, subtitle, built):
     logo = "/_static/logo.svg"
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(config['title'])}</title>
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(config["title"])}</title>
 <style>{PAGE_CSS}
 .title {{ display: flex; flex-direction: column; justify-content: center; text-align: center; }}
 .title img {{ width: 42mm; margin: 0 auto 12mm auto; }}
@@ -247,9 +255,9 @@ def title_page_html(config, subtitle, built):
 .title .small {{ font-size: 9pt; color: #444; line-height: 1.5; }}
 </style></head><body><div class="sheet title">
 <img src="{logo}" alt="">
-<h1>{html.escape(config['title'])}</h1>
+<h1>{html.escape(config["title"])}</h1>
 <div class="subtitle">{html.escape(subtitle)}</div>
-<div class="by">{html.escape(config.get('author', ''))}</div>
+<div class="by">{html.escape(config.get("author", ""))}</div>
 <div class="small">{html.escape(built)}<br>Text: CC BY 4.0 · Code: MIT<br>
 The published book has live explorers; this print shows each in its first state.</div>
 </div></body></html>"""
@@ -260,8 +268,10 @@ def contents_html(entries):
     rows = []
     for level, title, page in entries:
         number = "" if page is None else str(page)
-        rows.append(f'<div class="l{level}"><span class="t">{html.escape(title)}</span>'
-                    f'<span class="d"></span><span class="n">{number}</span></div>')
+        rows.append(
+            f'<div class="l{level}"><span class="t">{html.escape(title)}</span>'
+            f'<span class="d"></span><span class="n">{number}</span></div>'
+        )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contents</title>
 <style>
 @page {{ size: A4; margin: 16mm 15mm 18mm 15mm; }}
@@ -275,12 +285,14 @@ div {{ display: flex; align-items: baseline; break-inside: avoid; }}
 .l0 .d {{ border: none; }}
 .l1 {{ font-weight: 600; margin-top: 2mm; }}
 .l2 {{ padding-left: 7mm; font-size: 9pt; color: #333; margin-top: 0.6mm; }}
-</style></head><body><h1>Contents</h1>{''.join(rows)}</body></html>"""
+</style></head><body><h1>Contents</h1>{"".join(rows)}</body></html>"""
 
 
 def page_numbers_html(labels):
-    sheets = "".join(f'<div class="sheet"><div class="f"><span>{html.escape(left)}</span>'
-                     f'<span>{number}</span></div></div>' for number, left in labels)
+    sheets = "".join(
+        f'<div class="sheet"><div class="f"><span>{html.escape(left)}</span><span>{number}</span></div></div>'
+        for number, left in labels
+    )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>page numbers</title>
 <style>{PAGE_CSS}
 .f {{ position: absolute; left: 15mm; right: 15mm; bottom: 8mm; display: flex; justify-content: space-between;
@@ -289,6 +301,7 @@ def page_numbers_html(labels):
 
 
 # --- the PDF ------------------------------------------------------------------------------------------
+
 
 def _dest_page(reader, dest):
     try:
@@ -426,8 +439,13 @@ def assemble(parts, front, back_label, outline, numbers_pdf, metadata, out):
 
 def built_line(root=ROOT):
     try:
-        line = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %cs"], capture_output=True,
-                              text=True, check=True, timeout=10).stdout.split()
+        line = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%h %cs"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.split()
         return f"Printed from commit {line[0]} of {line[1]}"
     except (OSError, subprocess.SubprocessError, IndexError):
         return f"Printed on {datetime.date.today().isoformat()}"
@@ -464,8 +482,7 @@ def build(site, out, copy=True, toc=ROOT / "_toc.yml", log=print):
         raise SystemExit("book_pdf: Chromium not found (apt-get install chromium, or set CHROMIUM=/path/to/chrome)")
     config = book_config()
     problems, virtual = [], {}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_QuietHandler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     local = urllib.parse.urlsplit(base).netloc
@@ -476,8 +493,9 @@ def build(site, out, copy=True, toc=ROOT / "_toc.yml", log=print):
             problems.append(f"request to another host: {request_route.request.url}")
             return request_route.abort()
         if url.path.startswith(VIRTUAL):
-            return request_route.fulfill(status=200, content_type="text/html; charset=utf-8",
-                                         body=virtual[url.path[len(VIRTUAL):]])
+            return request_route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=virtual[url.path[len(VIRTUAL) :]]
+            )
         return request_route.continue_()
 
     try:
@@ -489,11 +507,14 @@ def build(site, out, copy=True, toc=ROOT / "_toc.yml", log=print):
             def print_page(url, label, prepare=None):
                 page = context.new_page()
                 page.emulate_media(media="print", color_scheme="light")
-                page.on("console", lambda m: problems.append(f"{label}: console {m.type}: {m.text}")
-                        if m.type == "error" else None)
+                page.on(
+                    "console",
+                    lambda m: problems.append(f"{label}: console {m.type}: {m.text}") if m.type == "error" else None,
+                )
                 page.on("pageerror", lambda exc: problems.append(f"{label}: uncaught {exc}"))
-                page.on("response", lambda r: problems.append(f"{label}: {r.status} {r.url}")
-                        if r.status >= 400 else None)
+                page.on(
+                    "response", lambda r: problems.append(f"{label}: {r.status} {r.url}") if r.status >= 400 else None
+                )
                 page.goto(url, wait_until="load")
                 problems.extend(f"{label}: {p}" for p in page.evaluate(READY_JS))
                 info = {}
@@ -563,21 +584,27 @@ def build(site, out, copy=True, toc=ROOT / "_toc.yml", log=print):
         server.server_close()
 
     outline = [(1, "Title page", 0), (1, "Contents", title.pages)] + outline
-    metadata = {"/Title": f"{config['title']}: {subtitle}" if subtitle else config["title"],
-                "/Author": config.get("author", ""),
-                "/Subject": "An open course on how neural networks are optimized",
-                "/Creator": "Momentum Lab tools/book_pdf.py (Chromium and pypdf)"}
+    metadata = {
+        "/Title": f"{config['title']}: {subtitle}" if subtitle else config["title"],
+        "/Author": config.get("author", ""),
+        "/Subject": "An open course on how neural networks are optimized",
+        "/Creator": "Momentum Lab tools/book_pdf.py (Chromium and pypdf)",
+    }
     out = pathlib.Path(out)
     log(f"  printed in {time.monotonic() - started:.1f} s; assembling")
-    links = assemble(all_parts, [title, contents], None, outline, _blank_title_number(numbers_pdf),
-                     metadata, out)
+    links = assemble(all_parts, [title, contents], None, outline, _blank_title_number(numbers_pdf), metadata, out)
     record = {
-        "pdf": str(out), "pages": total, "bytes": out.stat().st_size,
+        "pdf": str(out),
+        "pages": total,
+        "bytes": out.stat().st_size,
         "seconds": round(time.monotonic() - started, 1),
-        "documents": [{"file": p.key[0], "kind": p.key[1], "title": p.label, "first_page": p.first + 1,
-                       "pages": p.pages} for p in all_parts],
+        "documents": [
+            {"file": p.key[0], "kind": p.key[1], "title": p.label, "first_page": p.first + 1, "pages": p.pages}
+            for p in all_parts
+        ],
         "chapter_titles": [p.label for p in parts],
-        "links": links, "problems": problems,
+        "links": links,
+        "problems": problems,
     }
     out.with_suffix(".json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if copy:
@@ -591,8 +618,9 @@ def _blank_title_number(numbers_pdf):
 
     reader = pypdf.PdfReader(io.BytesIO(numbers_pdf))
     writer = pypdf.PdfWriter()
-    blank = pypdf.PageObject.create_blank_page(width=reader.pages[0].mediabox.width,
-                                               height=reader.pages[0].mediabox.height)
+    blank = pypdf.PageObject.create_blank_page(
+        width=reader.pages[0].mediabox.width, height=reader.pages[0].mediabox.height
+    )
     writer.add_page(blank)
     for page in reader.pages[1:]:
         writer.add_page(page)

@@ -105,14 +105,16 @@ def _rewrite_links(fragment, page_href):
 def _figure(img, page_href):
     alt = img.get("alt") or ""
     src = img["src"] if img["src"].startswith("../") else "../book/" + img["src"]
-    return (f'<figure class="ml-slide-figure"><img src="{html.escape(src)}" alt="{html.escape(alt)}">'
-            f'</figure>')
+    return f'<figure class="ml-slide-figure"><img src="{html.escape(src)}" alt="{html.escape(alt)}"></figure>'
 
 
 def _own(section, selector):
     """Elements of a section that are not inside one of its subsections' exercises or solutions."""
-    return [el for el in section.select(selector)
-            if not el.find_parent("div", class_="solution") and not el.find_parent("div", class_="exercise")]
+    return [
+        el
+        for el in section.select(selector)
+        if not el.find_parent("div", class_="solution") and not el.find_parent("div", class_="exercise")
+    ]
 
 
 def section_slide(section, page_href, tags, explorer_href):
@@ -125,8 +127,10 @@ def section_slide(section, page_href, tags, explorer_href):
     if section.get("id") == "exercises" or _squash(title).endswith("exercises"):
         items = [f"<li>{html.escape(_text(t))}</li>" for t in section.select("div.exercise > .admonition-title")]
         parts.append(f'<ul class="ml-slide-exercises">{"".join(items)}</ul>')
-        parts.append(f'<p class="ml-slide-link"><a href="{page_href}#{section["id"]}">The exercises in the '
-                     f'chapter</a> (solutions in the book)</p>')
+        parts.append(
+            f'<p class="ml-slide-link"><a href="{page_href}#{section["id"]}">The exercises in the '
+            f"chapter</a> (solutions in the book)</p>"
+        )
         return title, parts
     if "slide" in section_tags:
         for p in section.find_all("p", recursive=False)[:2]:
@@ -148,8 +152,10 @@ def section_slide(section, page_href, tags, explorer_href):
         for pre in output.select("pre"):
             parts.append(f"<pre>{html.escape(pre.get_text())}</pre>")
     if section.select(".ml-explorer"):
-        parts.append(f'<p class="ml-slide-link"><a href="{explorer_href}">Open the live explorer</a> '
-                     f"on the chapter's page (it runs in the browser)</p>")
+        parts.append(
+            f'<p class="ml-slide-link"><a href="{explorer_href}">Open the live explorer</a> '
+            f"on the chapter's page (it runs in the browser)</p>"
+        )
     if not parts:
         first = section.find("p", recursive=False)
         if first is not None:
@@ -175,7 +181,10 @@ def chapter_deck(site, chapter, notebook=None, book_title="Momentum Lab"):
     explorer_href = page_href + (f"#{explorer_section['id']}" if explorer_section is not None else "")
     slides = []
     key = next((box for box in top.find_all("div", class_="tip", recursive=False)), None)
-    intro = [f'<h1>{html.escape(title)}</h1>', f'<p class="ml-slide-book">{html.escape(book_title)}, chapter {int(number)}</p>']
+    intro = [
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="ml-slide-book">{html.escape(book_title)}, chapter {int(number)}</p>',
+    ]
     if key is not None:
         intro.append(str(_rewrite_links(copy.copy(key), page_href)))
     links = [f'<a href="{page_href}">the chapter</a>']
@@ -194,9 +203,13 @@ def chapter_deck(site, chapter, notebook=None, book_title="Momentum Lab"):
         if heading == "title":
             body.append(f'<section class="ml-slide-title">{"".join(parts)}</section>')
         else:
-            body.append(f'<section><h2>{html.escape(heading)}</h2>{"".join(parts)}</section>')
-    return number, title, len(slides), DECK.format(title=html.escape(f"{title} · {book_title} slides"),
-                                                   slides="\n".join(body))
+            body.append(f"<section><h2>{html.escape(heading)}</h2>{''.join(parts)}</section>")
+    return (
+        number,
+        title,
+        len(slides),
+        DECK.format(title=html.escape(f"{title} · {book_title} slides"), slides="\n".join(body)),
+    )
 
 
 DECK = """<!doctype html>

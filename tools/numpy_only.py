@@ -42,8 +42,7 @@ from multiprocessing import get_context
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / "numpy_only"
 BLOCKED = ("torch", "tensorflow", "keras", "jax")
-ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": "",
-       "PYTHONHASHSEED": "0"}
+ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
 KEY_FILES = ("requirements.txt", "requirements-numpy.txt")
 
 SITECUSTOMIZE = textwrap.dedent(f'''\
@@ -63,7 +62,7 @@ SITECUSTOMIZE = textwrap.dedent(f'''\
     sys.meta_path.insert(0, _NoFrameworks())
     ''')
 
-PROBE = textwrap.dedent(f'''\
+PROBE = textwrap.dedent(f"""\
     import importlib
     for _name in {BLOCKED!r}:
         try:
@@ -73,7 +72,7 @@ PROBE = textwrap.dedent(f'''\
         else:
             print(_name, "IMPORTED")
     del _name
-    ''')
+    """)
 
 
 def chapter_notebooks():
@@ -81,6 +80,7 @@ def chapter_notebooks():
 
 
 # --- the cache ------------------------------------------------------------------------------------------
+
 
 def _library_digest():
     digest = hashlib.sha256()
@@ -117,6 +117,7 @@ def store_result(path, key, result):
 
 
 # --- running and judging one chapter --------------------------------------------------------------------
+
 
 def _first_line(source):
     line = next((line for line in source.splitlines() if line.strip()), "")
@@ -169,12 +170,20 @@ def judge(original, executed, frameworks):
     ``original`` is the notebook as committed (its stored errors are what ``raises-exception`` cells must
     raise again), ``frameworks`` the ``momentum_lab.frameworks`` module.
     """
-    result = {"cells": 0, "ran": 0, "skipped": 0, "exercises": 0, "exercises_ran": 0,
-              "exercises_marked": [], "failures": [], "hints": []}
+    result = {
+        "cells": 0,
+        "ran": 0,
+        "skipped": 0,
+        "exercises": 0,
+        "exercises_ran": 0,
+        "exercises_marked": [],
+        "failures": [],
+        "hints": [],
+    }
     sanitizers = _sanitizers()
     enabled_at = None
-    marked_at = {}   # cell index -> names it binds (for NameError hints)
-    failed_at = {}   # the same for unmarked cells that failed
+    marked_at = {}  # cell index -> names it binds (for NameError hints)
+    failed_at = {}  # the same for unmarked cells that failed
     for index, (cell, done) in enumerate(zip(original.cells, executed.cells)):
         if cell.cell_type != "code":
             continue
@@ -198,7 +207,7 @@ def judge(original, executed, frameworks):
             expected = frameworks.message(*names) + "\n"
             shown = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
             others = [o for o in outputs if o.output_type != "stream"]
-            if not others and shown == expected:   # one print, though the kernel may send it in pieces
+            if not others and shown == expected:  # one print, though the kernel may send it in pieces
                 result["skipped"] += 1
                 if exercise:
                     result["exercises_marked"].append(index)
@@ -207,20 +216,25 @@ def judge(original, executed, frameworks):
                 got = f"raised {errors[0].ename}: {errors[0].evalue.splitlines()[0] if errors[0].evalue else ''}"
             else:
                 got = f"showed {shown!r}" + (f" and {others[0].output_type} output" if others else "")
-            result["failures"].append(f"{where} is marked `# needs: {', '.join(names)}` but {got} "
-                                      f"instead of printing {expected.strip()!r}")
+            result["failures"].append(
+                f"{where} is marked `# needs: {', '.join(names)}` but {got} instead of printing {expected.strip()!r}"
+            )
             if enabled_at is None:
-                result["hints"].append("the imports cell (the second code cell) must call "
-                                       "momentum_lab.frameworks.enable_framework_cells() before any marked "
-                                       "cell runs")
+                result["hints"].append(
+                    "the imports cell (the second code cell) must call "
+                    "momentum_lab.frameworks.enable_framework_cells() before any marked "
+                    "cell runs"
+                )
             continue
         if "raises-exception" in tags:
             stored = [o.ename for o in cell.get("outputs", []) if o.output_type == "error"]
             got = [o.ename for o in errors]
             if got[:1] != stored[:1] or not got:
-                result["failures"].append(f"{where} is tagged raises-exception and its stored output raises "
-                                          f"{stored[0] if stored else 'nothing'}; without the frameworks "
-                                          f"it raised {got[0] if got else 'nothing'}")
+                result["failures"].append(
+                    f"{where} is tagged raises-exception and its stored output raises "
+                    f"{stored[0] if stored else 'nothing'}; without the frameworks "
+                    f"it raised {got[0] if got else 'nothing'}"
+                )
                 continue
             result["ran"] += 1
             result["exercises_ran"] += exercise
@@ -231,8 +245,10 @@ def judge(original, executed, frameworks):
             why = ""
             named = set(re.findall(r"\b(\w+)\b", detail))
             if error.ename in ("ModuleNotFoundError", "ImportError") and named & set(BLOCKED):
-                why = (" — a framework import in an unmarked cell: move it into the cells that use it and "
-                       "mark them `# needs: ...` (or split the cell)")
+                why = (
+                    " — a framework import in an unmarked cell: move it into the cells that use it and "
+                    "mark them `# needs: ...` (or split the cell)"
+                )
             name = re.match(r"name '(\w+)' is not defined", detail)
             if error.ename == "NameError" and name:
                 defined = [k for k, bound in marked_at.items() if name[1] in bound]
@@ -240,22 +256,29 @@ def judge(original, executed, frameworks):
                 if broken and (not defined or broken[-1] > defined[-1]):
                     why = f" — `{name[1]}` comes from cell {broken[-1]}, which failed (see there)"
                 elif defined:
-                    why = (f" — `{name[1]}` is defined only by the framework cell {defined[-1]}: compute it in "
-                           "an unmarked cell (split that cell) or mark this one")
+                    why = (
+                        f" — `{name[1]}` is defined only by the framework cell {defined[-1]}: compute it in "
+                        "an unmarked cell (split that cell) or mark this one"
+                    )
             failed_at[index] = _assigned_names(source)
-            result["failures"].append(f"{where}{' [exercise]' if exercise else ''} raised "
-                                      f"{error.ename}: {detail}{why}")
+            result["failures"].append(f"{where}{' [exercise]' if exercise else ''} raised {error.ename}: {detail}{why}")
             continue
         stored, got = shown_text(cell.get("outputs", []), sanitizers), shown_text(outputs, sanitizers)
         if got != stored:
             got_lines, stored_lines = got.splitlines(), stored.splitlines()
-            line = next(k for k in range(max(len(got_lines), len(stored_lines)) + 1)
-                        if k >= min(len(got_lines), len(stored_lines)) or got_lines[k] != stored_lines[k])
-            got_at, stored_at = (repr(lines[line]) if line < len(lines) else "nothing"
-                                 for lines in (got_lines, stored_lines))
-            result["failures"].append(f"{where} printed other text than with the frameworks (its stored output): "
-                                      f"line {line + 1} is {got_at} instead of {stored_at} — does "
-                                      "it use something a framework cell computed?")
+            line = next(
+                k
+                for k in range(max(len(got_lines), len(stored_lines)) + 1)
+                if k >= min(len(got_lines), len(stored_lines)) or got_lines[k] != stored_lines[k]
+            )
+            got_at, stored_at = (
+                repr(lines[line]) if line < len(lines) else "nothing" for lines in (got_lines, stored_lines)
+            )
+            result["failures"].append(
+                f"{where} printed other text than with the frameworks (its stored output): "
+                f"line {line + 1} is {got_at} instead of {stored_at} — does "
+                "it use something a framework cell computed?"
+            )
             continue
         result["ran"] += 1
         result["exercises_ran"] += exercise
@@ -280,8 +303,13 @@ def run_chapter(path, timeout=900):
         pathlib.Path(site, "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
         env = {**os.environ, **ENV}
         env["PYTHONPATH"] = os.pathsep.join([site] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         start = time.perf_counter()
         try:
             client.execute(env=env)
@@ -294,16 +322,17 @@ def run_chapter(path, timeout=900):
     result = judge(original, nb, frameworks)
     blocked = sorted(set(re.findall(r"^(\w+) blocked$", probe, flags=re.M)))
     if blocked != sorted(BLOCKED):
-        result["failures"].insert(0, f"the frameworks were not made unimportable in the kernel: the probe "
-                                     f"printed {probe!r}")
+        result["failures"].insert(
+            0, f"the frameworks were not made unimportable in the kernel: the probe printed {probe!r}"
+        )
     if crashed:
         result["failures"].insert(0, f"the run stopped: {crashed}")
-    result.update(chapter=path.name, seconds=round(seconds, 1), cached=False,
-                  passed=not result["failures"])
+    result.update(chapter=path.name, seconds=round(seconds, 1), cached=False, passed=not result["failures"])
     return result
 
 
 # --- the whole run ---------------------------------------------------------------------------------------
+
 
 def run(paths, jobs=2, use_cache=True, timeout=900):
     """Results for ``paths`` (cached where possible), in the order given."""
@@ -322,6 +351,7 @@ def run(paths, jobs=2, use_cache=True, timeout=900):
             return json.loads(_cache_file(path).read_text(encoding="utf-8"))["result"]["seconds"]
         except (OSError, ValueError, KeyError):
             return path.stat().st_size / 1e5
+
     todo.sort(key=expected_seconds, reverse=True)
     if todo:
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=get_context("spawn")) as pool:
@@ -338,8 +368,10 @@ def report(results, seconds=None):
         exercises = f"{r['exercises_ran']}/{r['exercises']}"
         time_text = "cached" if r.get("cached") else f"{r['seconds']:.0f} s"
         status = "" if r["passed"] else f"   FAILED ({len(r['failures'])} cells)"
-        lines.append(f"{r['chapter']:34s} {r['cells']:10d} {r['ran']:5d} {r['skipped']:8d} {exercises:>14s} "
-                     f"{time_text:>8s}{status}")
+        lines.append(
+            f"{r['chapter']:34s} {r['cells']:10d} {r['ran']:5d} {r['skipped']:8d} {exercises:>14s} "
+            f"{time_text:>8s}{status}"
+        )
         if r["exercises_marked"]:
             lines.append(f"    exercise cells that are framework cells: {r['exercises_marked']}")
     for r in results:
@@ -348,8 +380,10 @@ def report(results, seconds=None):
             lines += [f"  - {failure}" for failure in r["failures"]]
             lines += [f"  hint: {hint}" for hint in r["hints"]]
     if seconds is not None:
-        lines.append(f"\n{len(results)} chapters in {seconds:.0f} s "
-                     f"({sum(bool(r.get('cached')) for r in results)} from the cache in {CACHE.relative_to(ROOT)})")
+        lines.append(
+            f"\n{len(results)} chapters in {seconds:.0f} s "
+            f"({sum(bool(r.get('cached')) for r in results)} from the cache in {CACHE.relative_to(ROOT)})"
+        )
     return "\n".join(lines)
 
 

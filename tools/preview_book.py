@@ -32,8 +32,18 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as folder:
         config = pathlib.Path(folder) / "_config.yml"
         config.write_text(preview_config((ROOT / "_config.yml").read_text(encoding="utf-8")), encoding="utf-8")
-        command = [str(pathlib.Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
-                   "--config", str(config), "--path-output", args.out, "-W", "-n", "--keep-going"]
+        command = [
+            str(pathlib.Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--config",
+            str(config),
+            "--path-output",
+            args.out,
+            "-W",
+            "-n",
+            "--keep-going",
+        ]
         return subprocess.call(command)
 
 
