@@ -16,6 +16,7 @@ branches are ``where``; stable forms are ``softplus`` and ``logsumexp``, never w
 """
 
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab.autodiff import (  # noqa: A004 - the namespace mirrors NumPy's names
     Tensor,
@@ -38,6 +39,12 @@ from momentum_lab.autodiff import (  # noqa: A004 - the namespace mirrors NumPy'
 
 __all__ = ["EPSILON", "REDUCTIONS", "abs", "all", "clip", "exp", "log", "log1p", "logsumexp", "max", "maximum",
            "mean", "relu", "softplus", "square", "sum", "where", "is_tensor", "reduce"]
+
+#: What the NumPy losses take: anything NumPy reads as real numbers, or a tensor of the tape.
+LossInput = npt.ArrayLike | Tensor
+#: What they return: a NumPy scalar (``"mean"``, ``"sum"``), an array (``"none"``), or a tensor of the tape
+#: when an input was one.
+LossValue = np.float64 | npt.NDArray[np.float64] | Tensor
 
 #: Probabilities are clipped to [EPSILON, 1 − EPSILON] before a logarithm (Keras' ``backend.epsilon()``).
 EPSILON = 1e-7

@@ -5,11 +5,12 @@ entry. The torch modules run the same checks in eager mode (they are skipped whi
 traces, so no check breaks the graph); the Keras classes run inside traced graphs and check only shapes.
 """
 
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from momentum_lab._validate import as_float_array, real_number
+from momentum_lab._validate import as_float_array, in_unit_interval, non_negative, real_number
 from momentum_lab.losses._ops import REDUCTIONS, is_tensor
 
 
@@ -109,6 +110,90 @@ def check_label_smoothing(label_smoothing):
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1]; got label_smoothing={value!r}")
     return value
+
+
+def check_tversky_weights(alpha, beta):
+    """``alpha`` and ``beta`` of the Tversky losses: each >= 0, not both 0.
+
+    With α = β = 0 the index is ``(TP + s)/(TP + s) = 1`` whatever the prediction: every prediction, even
+    the exact opposite of the mask, would score a loss of 0.
+    """
+    alpha, beta = non_negative(alpha, "alpha"), non_negative(beta, "beta")
+    if alpha == 0 and beta == 0:
+        raise ValueError(
+            "alpha and beta must not both be 0: the Tversky index would be (TP + s)/(TP + s) = 1 for every "
+            f"prediction, so a completely wrong one would score a loss of 0; got alpha={alpha!r}, beta={beta!r}"
+        )
+    return alpha, beta
+
+
+def check_balancing_alpha(alpha):
+    """``alpha`` of the binary focal loss's class balancing: a weight in [0, 1] (1 − α weighs the negatives)."""
+    return in_unit_interval(alpha, "alpha", closed_right=True)
+
+
+def check_class_weights(values, name, num_classes=None):
+    """A vector of per-class weights (each >= 0, not all 0) as a float64 array of shape ``(C,)``.
+
+    All-zero weights would make every loss 0 (and a weighted mean 0/0).
+    """
+    array = as_float_array(values, name)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a vector of one weight per class; got {name}.shape={array.shape}")
+    if num_classes is not None and array.shape != (num_classes,):
+        raise ValueError(
+            f"{name} must hold one weight per class, shape ({num_classes},); got {name}.shape={array.shape}")
+    bad = array < 0
+    if np.any(bad):
+        raise ValueError(f"{name} must hold weights >= 0; got {name}{first_bad(array, bad)}")
+    if not np.any(array > 0):
+        raise ValueError(f"{name} must not be all 0 (every loss would be 0); got {name}={array.tolist()!r}")
+    return array
+
+
+def check_class_weight_number(value, name):
+    """A single class weight: a real number > 0 (a weight of 0 would make every loss 0)."""
+    value = non_negative(value, name)
+    if value == 0:
+        raise ValueError(f"{name} must be > 0 (a weight of 0 makes every loss 0); got {name}={value!r}")
+    return value
+
+
+def check_cosine_margin(margin):
+    """``margin`` of the cosine embedding loss: a cosine, in [−1, 1] (beyond 1 no pair ever pays)."""
+    value = real_number(margin, "margin")
+    if not -1.0 <= value <= 1.0:
+        raise ValueError(f"margin must be in [-1, 1] (a cosine); got margin={value!r}")
+    return value
+
+
+def check_axis_argument(axis, name="axis", *, allow_none=True):
+    """``axis`` before the inputs' rank is known: None (if allowed), an int, or a tuple/list of distinct ints.
+
+    Returns it unchanged; the range is checked against the inputs' rank when the loss runs
+    (:func:`momentum_lab._validate.normalize_axes`), with a message naming ``axis`` and the rank.
+    """
+    expected = "None, an int or a tuple of ints" if allow_none else "an int"
+    if axis is None:
+        if allow_none:
+            return axis
+        raise TypeError(f"{name} must be {expected}; got {name}=None")
+    if isinstance(axis, numbers.Integral) and not isinstance(axis, bool):
+        return int(axis)
+    if not allow_none or not isinstance(axis, (tuple, list)):
+        raise TypeError(f"{name} must be {expected}; got {name}={axis!r} ({type(axis).__name__})")
+    if any(isinstance(a, bool) or not isinstance(a, numbers.Integral) for a in axis):
+        raise TypeError(f"{name} must be {expected}; got {name}={axis!r}")
+    if len(set(axis)) != len(axis):
+        raise ValueError(f"{name} must not repeat an axis; got {name}={axis!r}")
+    return axis
+
+
+def check_integer(value, name):
+    """An integer (not a bool, not a float with an integer value), returned as an int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {name}={value!r} ({type(value).__name__})")
+    return int(value)
 
 
 class Pair(NamedTuple):

@@ -9,9 +9,11 @@ The GAN losses take the discriminator's outputs on real and on generated samples
 D ∈ [0, 1] clipped to ``[1e-7, 1 − 1e-7]`` before the logarithm.
 """
 
+from __future__ import annotations
+
 from momentum_lab._validate import flag
 from momentum_lab.losses import _ops as ops
-from momentum_lab.losses._ops import EPSILON
+from momentum_lab.losses._ops import EPSILON, LossInput, LossValue
 from momentum_lab.losses._validate import (
     check_reduction,
     check_same_shape,
@@ -62,7 +64,7 @@ def neg_log_one_minus_d(xp, output, from_logits=True):
     return -xp.log(1.0 - xp.clip(output, EPSILON, 1.0 - EPSILON))
 
 
-def zero_one_loss(y_true, y_pred, *, reduction="mean"):
+def zero_one_loss(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """0-1 loss: 1 for a misclassified sample, 0 otherwise (the error rate, with ``"mean"``).
 
     Formula:
@@ -75,6 +77,9 @@ def zero_one_loss(y_true, y_pred, *, reduction="mean"):
         y_pred: scores f, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
 
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; a score of exactly 0 is a mistake.
+
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
 
@@ -85,7 +90,7 @@ def zero_one_loss(y_true, y_pred, *, reduction="mean"):
     return label_margin_loss(zero_one_values, y_true, y_pred, reduction)
 
 
-def exponential_loss(y_true, y_pred, *, reduction="mean"):
+def exponential_loss(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Exponential loss, the surrogate AdaBoost minimizes.
 
     Formula:
@@ -97,6 +102,10 @@ def exponential_loss(y_true, y_pred, *, reduction="mean"):
         y_true: labels in {−1, 1} or in {0, 1}.
         y_pred: scores f, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; margins below about −709.78 give
+        ``inf`` (see the formula), never NaN.
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -112,7 +121,7 @@ def exponential_loss(y_true, y_pred, *, reduction="mean"):
     return label_margin_loss(exponential_values, y_true, y_pred, reduction)
 
 
-def log_loss(y_true, y_pred, *, reduction="mean"):
+def log_loss(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Logistic loss on margins (not scikit-learn's ``log_loss``, which takes probabilities).
 
     Formula:
@@ -124,6 +133,10 @@ def log_loss(y_true, y_pred, *, reduction="mean"):
         y_true: labels in {−1, 1} or in {0, 1}.
         y_pred: scores f (logits), same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; scores of any finite size give finite
+        values (``softplus``, no exponential of a large number is formed).
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -153,7 +166,8 @@ def _gan_inputs(values, from_logits, reduction):
     return from_logits, operands, any(ops.is_tensor(value) for value in values.values())
 
 
-def gan_discriminator_loss(d_real, d_fake, *, from_logits=True, reduction="mean"):
+def gan_discriminator_loss(d_real: LossInput, d_fake: LossInput, *, from_logits: bool = True,
+                           reduction: str = "mean") -> LossValue:
     """The GAN discriminator's loss: classify real samples as 1 and generated ones as 0.
 
     Formula:
@@ -168,6 +182,10 @@ def gan_discriminator_loss(d_real, d_fake, *, from_logits=True, reduction="mean"
         d_fake: discriminator outputs on generated samples, same convention.
         from_logits: whether the outputs are logits (default True).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"``.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; logits of any finite size give finite
+        values, and probabilities of exactly 0 or 1 are clipped (at most ``≈ 16.12`` per term).
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -188,7 +206,7 @@ def gan_discriminator_loss(d_real, d_fake, *, from_logits=True, reduction="mean"
     return ops.reduce(real_terms, reduction, keep) + ops.reduce(fake_terms, reduction, keep)
 
 
-def gan_generator_minimax_loss(d_fake, *, from_logits=True, reduction="mean"):
+def gan_generator_minimax_loss(d_fake: LossInput, *, from_logits: bool = True, reduction: str = "mean") -> LossValue:
     """The generator's loss in the original minimax game: minimize log(1 − D(G(z))).
 
     Formula:
@@ -200,6 +218,10 @@ def gan_generator_minimax_loss(d_fake, *, from_logits=True, reduction="mean"):
         d_fake: discriminator outputs on generated samples (logits, or probabilities).
         from_logits: whether ``d_fake`` holds logits (default True).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; logits of any finite size give finite
+        values, and probabilities of exactly 0 or 1 are clipped (at most ``≈ 16.12`` per term).
 
     Returns:
         A scalar (negative), or an array shaped like ``d_fake`` for ``reduction="none"``.
@@ -215,7 +237,8 @@ def gan_generator_minimax_loss(d_fake, *, from_logits=True, reduction="mean"):
     return ops.reduce(-neg_log_one_minus_d(ops, fake, from_logits), reduction, keep)
 
 
-def gan_generator_nonsaturating_loss(d_fake, *, from_logits=True, reduction="mean"):
+def gan_generator_nonsaturating_loss(d_fake: LossInput, *, from_logits: bool = True,
+                                     reduction: str = "mean") -> LossValue:
     """The generator's non-saturating loss: minimize −log D(G(z)).
 
     Formula:
@@ -227,6 +250,10 @@ def gan_generator_nonsaturating_loss(d_fake, *, from_logits=True, reduction="mea
         d_fake: discriminator outputs on generated samples (logits, or probabilities).
         from_logits: whether ``d_fake`` holds logits (default True).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; logits of any finite size give finite
+        values, and probabilities of exactly 0 or 1 are clipped (at most ``≈ 16.12`` per term).
 
     Returns:
         A scalar, or an array shaped like ``d_fake`` for ``reduction="none"``.

@@ -17,12 +17,18 @@ Conventions, as Keras' ``BinaryFocalCrossentropy`` and ``CategoricalFocalCrossen
 * ``reduction="none"``: per element for the binary loss, per sample for the categorical one.
 """
 
-import numpy as np
+from __future__ import annotations
 
-from momentum_lab._validate import flag, in_unit_interval, non_negative
+import numpy as np
+from numpy.typing import ArrayLike
+
+from momentum_lab._validate import flag, non_negative
 from momentum_lab.losses import _ops as ops
-from momentum_lab.losses._ops import EPSILON
+from momentum_lab.losses._ops import EPSILON, LossInput, LossValue
 from momentum_lab.losses._validate import (
+    check_balancing_alpha,
+    check_class_weight_number,
+    check_class_weights,
     check_distribution,
     check_label_smoothing,
     check_unit_interval,
@@ -72,21 +78,20 @@ def categorical_focal_crossentropy_values(xp, y, x, alpha=0.25, gamma=2.0, from_
 
 
 def check_class_alpha(alpha, num_classes):
-    """``alpha`` of the categorical loss: a number >= 0, or one weight >= 0 per class; returned as a float or
-    a float64 array of shape ``(num_classes,)``."""
-    if np.ndim(alpha) == 0:
-        return non_negative(alpha, "alpha")
+    """``alpha`` of the categorical loss: a number > 0, or one weight >= 0 per class, not all 0; returned as a
+    float or a float64 array of shape ``(num_classes,)``. A zero ``alpha`` would make every loss 0."""
+    if np.ndim(alpha) == 0 and not ops.is_tensor(alpha):
+        return check_class_weight_number(alpha, "alpha")
     values = values_of(alpha, "alpha")
     if values.shape != (num_classes,):
         raise ValueError(f"alpha must be a number or one weight per class, shape ({num_classes},); "
                          f"got alpha.shape={values.shape}")
-    if np.any(values < 0):
-        raise ValueError(f"alpha must hold weights >= 0; got alpha={values.tolist()!r}")
-    return values
+    return check_class_weights(values, "alpha")
 
 
-def binary_focal_crossentropy(y_true, y_pred, *, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                              from_logits=False, label_smoothing=0.0, reduction="mean"):
+def binary_focal_crossentropy(y_true: LossInput, y_pred: LossInput, *, apply_class_balancing: bool = False,
+                              alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
+                              label_smoothing: float = 0.0, reduction: str = "mean") -> LossValue:
     """Binary focal cross-entropy: binary cross-entropy scaled down on the examples already classified well.
 
     Formula:
@@ -106,6 +111,10 @@ def binary_focal_crossentropy(y_true, y_pred, *, apply_class_balancing=False, al
         label_smoothing: ``s`` in [0, 1] (default 0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
 
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; logits of any finite size give finite
+        values (the factor comes from ``e^{−softplus(±x)}``), probabilities 0 and 1 are clipped in the log.
+
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
 
@@ -119,7 +128,7 @@ def binary_focal_crossentropy(y_true, y_pred, *, apply_class_balancing=False, al
         PyTorch has none in its core (torchvision has ``sigmoid_focal_loss``).
     """
     apply_class_balancing = flag(apply_class_balancing, "apply_class_balancing")
-    alpha = in_unit_interval(alpha, "alpha", closed_right=True)
+    alpha = check_balancing_alpha(alpha)
     gamma = non_negative(gamma, "gamma")
     from_logits = flag(from_logits, "from_logits")
     s = check_label_smoothing(label_smoothing)
@@ -132,8 +141,9 @@ def binary_focal_crossentropy(y_true, y_pred, *, apply_class_balancing=False, al
     return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
-def categorical_focal_crossentropy(y_true, y_pred, *, alpha=0.25, gamma=2.0, from_logits=False,
-                                   label_smoothing=0.0, reduction="mean"):
+def categorical_focal_crossentropy(y_true: LossInput, y_pred: LossInput, *, alpha: float | ArrayLike = 0.25,
+                                   gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
+                                   reduction: str = "mean") -> LossValue:
     """Categorical focal cross-entropy: categorical cross-entropy with each class term scaled by
     ``α_j (1 − q_j)^γ``.
 
@@ -146,12 +156,16 @@ def categorical_focal_crossentropy(y_true, y_pred, *, alpha=0.25, gamma=2.0, fro
         y_true: target distributions (one-hot rows usually), shape ``(..., C)``.
         y_pred: probabilities in [0, 1] or logits, same shape. The probabilities are used as given (Keras
             first divides them by their sum; the two agree when the rows sum to 1).
-        alpha: a weight >= 0 for every class (default 0.25, as Keras, which always applies it), or one
-            weight per class, shape ``(C,)``.
+        alpha: a weight > 0 for every class (default 0.25, as Keras, which always applies it), or one
+            weight >= 0 per class, shape ``(C,)``, not all 0 (a zero weight everywhere makes every loss 0).
         gamma: γ >= 0 (default 2).
         from_logits: whether ``y_pred`` holds logits (default False).
         label_smoothing: ``s`` in [0, 1] (default 0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-sample losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; logits of any finite size give finite
+        values (``x − logsumexp(x)``), probabilities 0 and 1 are clipped.
 
     Returns:
         A scalar, or an array of shape ``y_pred.shape[:-1]`` for ``reduction="none"``.

@@ -10,8 +10,11 @@ Conventions:
   axis first) and per-sample losses for the multi-class ones.
 """
 
+from __future__ import annotations
+
 from momentum_lab._validate import positive
 from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._ops import LossInput, LossValue
 from momentum_lab.losses._validate import check_binary_labels, check_one_hot, checked_pair
 
 __all__ = ["hinge", "squared_hinge", "categorical_hinge", "weston_watkins_hinge"]
@@ -59,7 +62,7 @@ def label_margin_loss(formula, y_true, y_pred, reduction):
     return ops.reduce(formula(ops, pair.true_values, pair.y_pred), reduction, pair.keep_tensor)
 
 
-def hinge(y_true, y_pred, *, reduction="mean"):
+def hinge(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Hinge loss of binary scores, the loss of the soft-margin SVM.
 
     Formula:
@@ -70,6 +73,10 @@ def hinge(y_true, y_pred, *, reduction="mean"):
         y_true: labels in {−1, 1} or in {0, 1}.
         y_pred: scores, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; scores of any finite size give finite
+        values.
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -84,7 +91,7 @@ def hinge(y_true, y_pred, *, reduction="mean"):
     return label_margin_loss(hinge_values, y_true, y_pred, reduction)
 
 
-def squared_hinge(y_true, y_pred, *, reduction="mean"):
+def squared_hinge(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Squared hinge loss: the hinge squared, differentiable at the margin.
 
     Formula:
@@ -95,6 +102,10 @@ def squared_hinge(y_true, y_pred, *, reduction="mean"):
         y_true: labels in {−1, 1} or in {0, 1}.
         y_pred: scores, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; scores of any finite size give finite
+        values (the square overflows to ``inf`` only for margins beyond about −1e154).
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -120,7 +131,8 @@ def _multiclass(formula, y_true, y_pred, margin, reduction):
     return ops.reduce(formula(ops, pair.true_values, pair.y_pred, margin), reduction, pair.keep_tensor)
 
 
-def categorical_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
+def categorical_hinge(y_true: LossInput, y_pred: LossInput, margin: float = 1.0, *,
+                      reduction: str = "mean") -> LossValue:
     """Crammer–Singer multi-class hinge: the best wrong class must trail the true one by ``margin``.
 
     Formula:
@@ -136,6 +148,10 @@ def categorical_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
         margin: the required gap, > 0 (default 1.0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-sample losses.
 
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; scores of any finite size give finite
+        values; a row that is not one-hot raises.
+
     Returns:
         A scalar, or an array of shape ``y_pred.shape[:-1]`` for ``reduction="none"``.
 
@@ -150,7 +166,8 @@ def categorical_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
     return _multiclass(categorical_hinge_values, y_true, y_pred, margin, reduction)
 
 
-def weston_watkins_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
+def weston_watkins_hinge(y_true: LossInput, y_pred: LossInput, margin: float = 1.0, *,
+                         reduction: str = "mean") -> LossValue:
     """Weston–Watkins multi-class hinge: every wrong class must trail the true one by ``margin``.
 
     Formula:
@@ -164,6 +181,10 @@ def weston_watkins_hinge(y_true, y_pred, margin=1.0, *, reduction="mean"):
         y_pred: scores, same shape.
         margin: the required gap, > 0 (default 1.0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-sample losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; scores of any finite size give finite
+        values; a row that is not one-hot raises.
 
     Returns:
         A scalar, or an array of shape ``y_pred.shape[:-1]`` for ``reduction="none"``.

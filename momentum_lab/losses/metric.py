@@ -18,12 +18,21 @@ pair together and push the others apart. Conventions shared by the functions her
 * Arrays give NumPy results; tensors of ``momentum_lab.autodiff`` give tensors on the tape.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from momentum_lab._validate import flag, non_negative, real_number
 from momentum_lab._validate import positive as positive_number
 from momentum_lab.losses import _ops as ops
-from momentum_lab.losses._validate import check_reduction, check_same_shape, first_bad, values_of
+from momentum_lab.losses._ops import LossInput, LossValue
+from momentum_lab.losses._validate import (
+    check_cosine_margin,
+    check_reduction,
+    check_same_shape,
+    first_bad,
+    values_of,
+)
 from momentum_lab.losses.probabilistic import cross_entropy_values
 
 __all__ = ["pairwise_distance", "contrastive", "triplet_margin", "cosine_embedding", "info_nce", "nt_xent"]
@@ -142,10 +151,13 @@ def _same_shapes(named):
         check_same_shape(first.shape, values.shape, first_name, name)
 
 
-def _pair_labels(y_true, rows, allowed, what):
+def _pair_labels(y_true, other, other_shape, allowed, what):
+    """Labels of pairs, one per row of ``other`` (its name and shape go in the message)."""
     labels = values_of(y_true, "y_true")
+    rows = other_shape[0]
     if labels.shape != (rows,):
-        raise ValueError(f"y_true must have shape ({rows},) (one label per pair); got y_true.shape={labels.shape}")
+        raise ValueError(f"y_true must have shape ({rows},), one label per pair of {other} "
+                         f"({other}.shape={other_shape}); got y_true.shape={labels.shape}")
     bad = ~np.isin(labels, allowed)
     if np.any(bad):
         raise ValueError(f"y_true must hold labels in {what}; got y_true{first_bad(labels, bad)}")
@@ -159,9 +171,21 @@ def _any_tensor(*values):
 # --- NumPy functions --------------------------------------------------------------------------------
 
 
-def pairwise_distance(x1, x2, *, p=2.0, eps=1e-6):
+def pairwise_distance(x1: LossInput, x2: LossInput, *, p: float = 2.0, eps: float = 1e-6) -> LossValue:
     """Distances ``‖x1_i − x2_i + eps‖_p`` between the rows of two ``(N, D)`` arrays (torch's
     ``pairwise_distance``).
+
+    Args:
+        x1, x2: embeddings, shape ``(N, D)`` each.
+        p: order of the norm, >= 1 (default 2).
+        eps: >= 0, added to each difference (default 1e-6).
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError. Two equal rows are at distance
+        ``eps·D^{1/p}``; with ``eps=0`` at distance 0, with gradient 0 there (not NaN).
+
+    Returns:
+        The N distances, shape ``(N,)`` (a tensor when an input is one).
 
     Example:
         >>> float(pairwise_distance([[0.0, 0.0]], [[3.0, 4.0]], eps=0.0)[0])  # √(3² + 4²)
@@ -174,7 +198,7 @@ def pairwise_distance(x1, x2, *, p=2.0, eps=1e-6):
     return ops.reduce(pairwise_distance_values(ops, a, b, p, eps), "none", _any_tensor(x1, x2))
 
 
-def contrastive(y_true, distance, *, margin=1.0, reduction="mean"):
+def contrastive(y_true: LossInput, distance: LossInput, *, margin: float = 1.0, reduction: str = "mean") -> LossValue:
     """Contrastive loss of Hadsell, Chopra and LeCun (2006) on the distances between the two members of pairs.
 
     Formula:
@@ -189,6 +213,10 @@ def contrastive(y_true, distance, *, margin=1.0, reduction="mean"):
             ``pairwise_distance(f(x1), f(x2))``).
         margin: > 0 (default 1.0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-pair losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; a distance of 0 in a similar pair costs
+        0, one at or beyond ``margin`` in a dissimilar pair costs 0.
 
     Returns:
         A scalar, or an array of shape ``(N,)`` for ``reduction="none"``.
@@ -209,12 +237,13 @@ def contrastive(y_true, distance, *, margin=1.0, reduction="mean"):
     bad = d_values < 0
     if np.any(bad):
         raise ValueError(f"distance must hold distances >= 0; got distance{first_bad(d_values, bad)}")
-    labels = _pair_labels(y_true, d_values.shape[0], (0, 1), "{0, 1} (1 = similar pair)")
+    labels = _pair_labels(y_true, "distance", d_values.shape, (0, 1), "{0, 1} (1 = similar pair)")
     d = distance if ops.is_tensor(distance) else d_values
     return ops.reduce(contrastive_values(ops, labels, d, margin), reduction, ops.is_tensor(distance))
 
 
-def triplet_margin(anchor, positive, negative, *, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+def triplet_margin(anchor: LossInput, positive: LossInput, negative: LossInput, *, margin: float = 1.0,
+                   p: float = 2.0, eps: float = 1e-6, swap: bool = False, reduction: str = "mean") -> LossValue:
     """Triplet margin loss: the anchor must be nearer its positive than its negative by ``margin``.
 
     Formula:
@@ -229,6 +258,10 @@ def triplet_margin(anchor, positive, negative, *, margin=1.0, p=2.0, eps=1e-6, s
         eps: >= 0, added to each difference (default 1e-6).
         swap: use the distance swap (default False).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-triplet losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; with ``eps=0`` an anchor equal to its
+        positive has distance 0 and gradient 0 there (not NaN).
 
     Returns:
         A scalar, or an array of shape ``(N,)`` for ``reduction="none"``.
@@ -254,7 +287,8 @@ def triplet_margin(anchor, positive, negative, *, margin=1.0, p=2.0, eps=1e-6, s
     return ops.reduce(losses, reduction, _any_tensor(anchor, positive, negative))
 
 
-def cosine_embedding(y_true, x1, x2, *, margin=0.0, reduction="mean"):
+def cosine_embedding(y_true: LossInput, x1: LossInput, x2: LossInput, *, margin: float = 0.0,
+                     reduction: str = "mean") -> LossValue:
     """Cosine embedding loss: similar pairs pay ``1 − cos``, dissimilar ones the cosine above ``margin``.
 
     Formula:
@@ -268,6 +302,9 @@ def cosine_embedding(y_true, x1, x2, *, margin=0.0, reduction="mean"):
         margin: in [−1, 1] (default 0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-pair losses.
 
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; a zero vector has cosine 0 (no 0/0).
+
     Returns:
         A scalar, or an array of shape ``(N,)`` for ``reduction="none"``.
 
@@ -280,14 +317,12 @@ def cosine_embedding(y_true, x1, x2, *, margin=0.0, reduction="mean"):
         PyTorch ``torch.nn.CosineEmbeddingLoss`` (same formula and epsilon). Keras has no built-in; its
         ``CosineSimilarity`` loss is ``−cos`` with rows normalized by ``max(‖u‖², 1e-12)``.
     """
-    margin = real_number(margin, "margin")
-    if not -1.0 <= margin <= 1.0:
-        raise ValueError(f"margin must be in [-1, 1] (a cosine); got margin={margin!r}")
+    margin = check_cosine_margin(margin)
     check_reduction(reduction)
     a, a_values = _embeddings(x1, "x1")
     b, b_values = _embeddings(x2, "x2")
     _same_shapes([("x1", a_values), ("x2", b_values)])
-    labels = _pair_labels(y_true, a_values.shape[0], (-1, 1), "{-1, 1} (1 = similar pair)")
+    labels = _pair_labels(y_true, "x1", a_values.shape, (-1, 1), "{-1, 1} (1 = similar pair)")
     return ops.reduce(cosine_embedding_values(ops, labels, a, b, margin), reduction, _any_tensor(x1, x2))
 
 
@@ -298,7 +333,8 @@ def _check_views(z1, z2, minimum_rows=1):
     return a, b, np.eye(a_values.shape[0])
 
 
-def info_nce(z1, z2, *, temperature=0.1, cosine=True, reduction="mean"):
+def info_nce(z1: LossInput, z2: LossInput, *, temperature: float = 0.1, cosine: bool = True,
+             reduction: str = "mean") -> LossValue:
     """InfoNCE: each row of ``z1`` must pick out its own row of ``z2`` among all the rows of ``z2``.
 
     Formula:
@@ -313,6 +349,10 @@ def info_nce(z1, z2, *, temperature=0.1, cosine=True, reduction="mean"):
         temperature: τ > 0 (default 0.1): it divides the similarities, so its inverse is the logits' scale.
         cosine: compare normalized rows (default True) or raw dot products.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-query losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; a zero row has similarity 0 with every
+        key, and a tiny ``temperature`` (logits of 1e4 and more) gives finite values through logsumexp.
 
     Returns:
         A scalar, or an array of shape ``(N,)`` for ``reduction="none"``.
@@ -333,7 +373,7 @@ def info_nce(z1, z2, *, temperature=0.1, cosine=True, reduction="mean"):
     return ops.reduce(info_nce_values(ops, a, b, eye, temperature, cosine), reduction, _any_tensor(z1, z2))
 
 
-def nt_xent(z1, z2, *, temperature=0.5, reduction="mean"):
+def nt_xent(z1: LossInput, z2: LossInput, *, temperature: float = 0.5, reduction: str = "mean") -> LossValue:
     """NT-Xent (SimCLR's loss): InfoNCE over both views, each vector against the 2N − 1 others.
 
     Formula:
@@ -347,6 +387,10 @@ def nt_xent(z1, z2, *, temperature=0.5, reduction="mean"):
         z1, z2: two views of N samples, shape ``(N, D)`` each, N >= 2.
         temperature: τ > 0 (default 0.5, SimCLR's CIFAR-10 setting).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-pair losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; zero rows and tiny temperatures give
+        finite values, as for :func:`info_nce`.
 
     Returns:
         A scalar, or an array of shape ``(N,)`` for ``reduction="none"``.

@@ -15,10 +15,13 @@ ops namespace ``xp`` (see :mod:`momentum_lab.losses._ops`), and a NumPy function
 inputs, evaluates the formula and reduces. The Keras classes and torch modules call the same formulas.
 """
 
+from __future__ import annotations
+
 import math
 
 from momentum_lab._validate import positive
 from momentum_lab.losses import _ops as ops
+from momentum_lab.losses._ops import LossInput, LossValue
 from momentum_lab.losses._validate import checked_pair
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "huber", "log_cosh"]
@@ -54,7 +57,7 @@ def _elementwise(formula, y_true, y_pred, reduction, *params):
     return ops.reduce(formula(ops, pair.y_true, pair.y_pred, *params), reduction, pair.keep_tensor)
 
 
-def mean_squared_error(y_true, y_pred, *, reduction="mean"):
+def mean_squared_error(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Mean squared error.
 
     Formula:
@@ -64,6 +67,10 @@ def mean_squared_error(y_true, y_pred, *, reduction="mean"):
         y_true: targets, real array-like.
         y_pred: predictions, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; errors beyond about 1e154 overflow to
+        ``inf`` when squared (float64), as in the frameworks.
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -78,7 +85,7 @@ def mean_squared_error(y_true, y_pred, *, reduction="mean"):
     return _elementwise(squared_error_values, y_true, y_pred, reduction)
 
 
-def mean_absolute_error(y_true, y_pred, *, reduction="mean"):
+def mean_absolute_error(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Mean absolute error.
 
     Formula:
@@ -89,6 +96,9 @@ def mean_absolute_error(y_true, y_pred, *, reduction="mean"):
         y_true: targets, real array-like.
         y_pred: predictions, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; any finite error gives a finite loss.
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -103,7 +113,7 @@ def mean_absolute_error(y_true, y_pred, *, reduction="mean"):
     return _elementwise(absolute_error_values, y_true, y_pred, reduction)
 
 
-def huber(y_true, y_pred, delta=1.0, *, reduction="mean"):
+def huber(y_true: LossInput, y_pred: LossInput, delta: float = 1.0, *, reduction: str = "mean") -> LossValue:
     """Huber loss: quadratic for small errors, linear (slope ``delta``) for large ones.
 
     Formula:
@@ -116,6 +126,10 @@ def huber(y_true, y_pred, delta=1.0, *, reduction="mean"):
         y_pred: predictions, same shape as ``y_true``.
         delta: the switch point, > 0 (default 1.0).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; large errors are on the linear branch,
+        so errors up to about 1e308/delta stay finite.
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.
@@ -132,7 +146,7 @@ def huber(y_true, y_pred, delta=1.0, *, reduction="mean"):
     return _elementwise(huber_values, y_true, y_pred, reduction, positive(delta, "delta"))
 
 
-def log_cosh(y_true, y_pred, *, reduction="mean"):
+def log_cosh(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
     """Log-cosh error: about ½e² for small errors and |e| − log 2 for large ones.
 
     Formula:
@@ -144,6 +158,10 @@ def log_cosh(y_true, y_pred, *, reduction="mean"):
         y_true: targets, real array-like.
         y_pred: predictions, same shape as ``y_true``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the per-element losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError; errors of any finite size give finite
+        values (no ``cosh`` is formed).
 
     Returns:
         A scalar, or an array shaped like the inputs for ``reduction="none"``.

@@ -15,9 +15,15 @@ Conventions shared by the four functions:
   as a score of 1 (loss 0, gradient 0), the limit as ``s → 0``, so no NaN ever comes out.
 """
 
-from momentum_lab._validate import non_negative, normalize_axes, positive
+from __future__ import annotations
+
+from momentum_lab._validate import flag, non_negative, normalize_axes, positive
 from momentum_lab.losses import _ops as ops
-from momentum_lab.losses._validate import check_unit_interval, checked_pair
+from momentum_lab.losses._ops import LossInput, LossValue
+from momentum_lab.losses._validate import check_tversky_weights, check_unit_interval, checked_pair
+
+#: ``axis`` of the overlap losses: None (every axis), one axis, or several.
+Axis = int | tuple[int, ...] | None
 
 __all__ = ["dice", "jaccard", "tversky", "focal_tversky"]
 
@@ -76,7 +82,8 @@ def _overlap(formula, y_true, y_pred, axis, smooth, reduction, **params):
     return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
-def dice(y_true, y_pred, axis=None, smooth=1.0, squared=False, *, reduction="mean"):
+def dice(y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: float = 1.0, squared: bool = False, *,
+         reduction: str = "mean") -> LossValue:
     """Soft Dice loss, one minus the soft Dice coefficient (F1 score) of prediction and mask.
 
     Formula:
@@ -93,6 +100,10 @@ def dice(y_true, y_pred, axis=None, smooth=1.0, squared=False, *, reduction="mea
         squared: use the V-Net denominator ``Σ p² + Σ g²`` (default False).
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
 
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError. An empty mask with an empty prediction
+        scores 1 (loss 0, gradient 0) even with ``smooth=0``, where the ratio is 0/0: no NaN.
+
     Returns:
         A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
 
@@ -106,10 +117,11 @@ def dice(y_true, y_pred, axis=None, smooth=1.0, squared=False, *, reduction="mea
         Dice, Ecology 1945; Milletari, Navab and Ahmadi, "V-Net", 3DV 2016 (squared denominator).
         Keras ``keras.losses.dice`` is ``s = 0`` with 1e-7 added to the denominator only.
     """
-    return _overlap(dice_values, y_true, y_pred, axis, smooth, reduction, squared=bool(squared))
+    return _overlap(dice_values, y_true, y_pred, axis, smooth, reduction, squared=flag(squared, "squared"))
 
 
-def jaccard(y_true, y_pred, axis=None, smooth=1.0, *, reduction="mean"):
+def jaccard(y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: float = 1.0, *,
+            reduction: str = "mean") -> LossValue:
     """Soft Jaccard loss, one minus the soft intersection over union.
 
     Formula:
@@ -123,6 +135,10 @@ def jaccard(y_true, y_pred, axis=None, smooth=1.0, *, reduction="mean"):
         axis: axes summed over (default None: all of them, one score).
         smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError. An empty mask with an empty prediction
+        scores 1 (loss 0, gradient 0) even with ``smooth=0``, where the ratio is 0/0: no NaN.
 
     Returns:
         A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
@@ -138,7 +154,8 @@ def jaccard(y_true, y_pred, axis=None, smooth=1.0, *, reduction="mean"):
     return _overlap(jaccard_values, y_true, y_pred, axis, smooth, reduction)
 
 
-def tversky(y_true, y_pred, alpha=0.3, beta=0.7, axis=None, smooth=1.0, *, reduction="mean"):
+def tversky(y_true: LossInput, y_pred: LossInput, alpha: float = 0.3, beta: float = 0.7, axis: Axis = None,
+            smooth: float = 1.0, *, reduction: str = "mean") -> LossValue:
     """Tversky loss: Dice with separate weights on false positives (α) and false negatives (β).
 
     Formula:
@@ -150,10 +167,15 @@ def tversky(y_true, y_pred, alpha=0.3, beta=0.7, axis=None, smooth=1.0, *, reduc
         y_true: mask g in [0, 1].
         y_pred: probabilities p in [0, 1], same shape.
         alpha: weight α ≥ 0 of the false positives (default 0.3).
-        beta: weight β ≥ 0 of the false negatives (default 0.7).
+        beta: weight β ≥ 0 of the false negatives (default 0.7); α and β may not both be 0 (the index
+            would then be 1 for every prediction).
         axis: axes summed over (default None: all of them, one score).
         smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError. An empty mask with an empty prediction
+        scores 1 (loss 0, gradient 0) even with ``smooth=0``, where the ratio is 0/0: no NaN.
 
     Returns:
         A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
@@ -169,11 +191,12 @@ def tversky(y_true, y_pred, alpha=0.3, beta=0.7, axis=None, smooth=1.0, *, reduc
         ``keras.losses.tversky`` swaps the two (its ``alpha`` multiplies FN) and uses ``s = 0`` with
         1e-7 added to the denominator.
     """
-    alpha, beta = non_negative(alpha, "alpha"), non_negative(beta, "beta")
+    alpha, beta = check_tversky_weights(alpha, beta)
     return _overlap(tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta)
 
 
-def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, smooth=1.0, *, reduction="mean"):
+def focal_tversky(y_true: LossInput, y_pred: LossInput, alpha: float = 0.3, beta: float = 0.7, gamma: float = 4 / 3,
+                  axis: Axis = None, smooth: float = 1.0, *, reduction: str = "mean") -> LossValue:
     """Focal Tversky loss: the Tversky loss raised to 1/γ, to stress the poorly segmented scores.
 
     Formula:
@@ -186,11 +209,16 @@ def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, s
         y_true: mask g in [0, 1].
         y_pred: probabilities p in [0, 1], same shape.
         alpha: weight α ≥ 0 of the false positives (default 0.3).
-        beta: weight β ≥ 0 of the false negatives (default 0.7).
+        beta: weight β ≥ 0 of the false negatives (default 0.7); α and β may not both be 0 (the index
+            would then be 1 for every prediction).
         gamma: γ > 0 (default 4/3, the paper's choice); γ = 1 gives :func:`tversky`.
         axis: axes summed over (default None: all of them, one score).
         smooth: s ≥ 0 (default 1.0). See the module notes for empty masks and ``s = 0``.
         reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` for the individual scores' losses.
+
+    Edge cases:
+        NaN or infinite entries and empty inputs raise ValueError. An empty mask with an empty prediction
+        scores 1 (loss 0, gradient 0) even with ``smooth=0``, where the ratio is 0/0: no NaN.
 
     Returns:
         A scalar, or for ``reduction="none"`` an array shaped like the inputs without the ``axis`` axes.
@@ -204,7 +232,7 @@ def focal_tversky(y_true, y_pred, alpha=0.3, beta=0.7, gamma=4 / 3, axis=None, s
         Abraham and Khan, "A novel focal Tversky loss function with improved attention U-Net for lesion
         segmentation", ISBI 2019.
     """
-    alpha, beta = non_negative(alpha, "alpha"), non_negative(beta, "beta")
+    alpha, beta = check_tversky_weights(alpha, beta)
     gamma = positive(gamma, "gamma")
     return _overlap(focal_tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta,
                     gamma=gamma)
