@@ -412,7 +412,7 @@ BAD_STEPS = [
     ([np.ones(2)], np.ones(2), TypeError, "grads must be a list with one gradient per parameter, like params; got ndarray"),
     ([np.ones(2)], [np.ones((2, 1))], ValueError, "grads[0] must have the shape of params[0], (2,); got shape (2, 1)"),
     (np.ones(2), "ab", TypeError, "grads must be array-like of numbers; got str"),
-    (np.ones(2), np.array(["a", "b"]), TypeError, "grads must hold real numbers; got dtype <U1"),
+    (np.ones(2), np.array(["a", "b"]), TypeError, "grads must hold real numbers (integers or floats); got dtype <U1"),
 ]
 
 
@@ -431,16 +431,16 @@ def test_read_only_parameter_is_refused():
 
 
 BAD_TRAJECTORIES = [
-    (dict(grad_fn=3), TypeError, "grad_fn must be callable; got int"),
+    (dict(grad_fn=3), TypeError, "grad_fn must be callable (x -> gradient at x); got int"),
     (dict(x0=[[1.0, 2.0]]), ValueError, "x0 must have 1 dimension(s); got shape (1, 2)"),
     (dict(x0=[1.0, float("nan")]), ValueError, "x0 must contain only finite numbers"),
     (dict(optimizer="sgd"), TypeError, "optimizer must have a step(params, grads) method; got str"),
     (dict(steps=-1), ValueError, "steps must be >= 0; got steps=-1"),
     (dict(steps=1.5), TypeError, "steps must be an integer; got steps=1.5"),
-    (dict(lr_schedule=0.1), TypeError, "lr_schedule must be callable (k -> lr) or None; got float"),
+    (dict(lr_schedule=0.1), TypeError, "lr_schedule must be callable (k -> lr, or None); got float"),
     (dict(lr_schedule=lambda k: -0.1), ValueError, "lr_schedule(0) must be >= 0; got lr_schedule(0)=-0.1"),
     (dict(lr_schedule=lambda k: "fast"), TypeError, "lr_schedule(0) must be a real number"),
-    (dict(grad_fn=lambda x: np.zeros(3)), ValueError, "grad_fn must return shape (2,); got shape (3,)"),
+    (dict(grad_fn=lambda x: np.zeros(3)), ValueError, "grad_fn must return an array of x0's shape (2,); got shape (3,)"),
 ]
 
 

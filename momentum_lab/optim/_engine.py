@@ -17,16 +17,23 @@ element's arithmetic):
 Chapter 2 ("Momentum: the heavy ball") and the performance appendix use it through the optimizers.
 """
 
+from __future__ import annotations
+
 import numbers
 import os
 import threading
 import weakref
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from momentum_lab._typing import Array
-from momentum_lab._validate import non_negative, positive_int
+from momentum_lab._validate import check_real_dtype, non_negative, positive_int
+
+#: A rule ``rule(theta, g, *buffers, first=...)`` that updates ``theta`` and its buffers in place.
+Rule = Callable[..., None]
 
 #: Bytes of one array per chunk. θ, g, the buffers and a rule's temporaries for one chunk stay in the
 #: last-level cache between NumPy calls; measured best between 1 and 2 MiB on a 32 MiB-L3 EPYC, where
@@ -46,21 +53,22 @@ class ParamState:
     Iterating yields the parameters that have state.
     """
 
-    def __init__(self):
-        self._entries = {}  # id(param) -> (weakref to param, state dict)
+    def __init__(self) -> None:
+        # id(param) -> (weakref to param, state dict)
+        self._entries: dict[int, tuple[weakref.ref[np.ndarray], dict[str, Any]]] = {}
 
-    def _lookup(self, param):
+    def _lookup(self, param: np.ndarray) -> dict[str, Any] | None:
         entry = self._entries.get(id(param))
         if entry is not None and entry[0]() is param:
             return entry[1]
         return None
 
-    def _setdefault(self, param):
+    def _setdefault(self, param: np.ndarray) -> dict[str, Any]:
         state = self._lookup(param)
         if state is None:
             entries, key = self._entries, id(param)
 
-            def forget(ref):
+            def forget(ref: weakref.ref[np.ndarray]) -> None:
                 if entries.get(key, (None,))[0] is ref:
                     del entries[key]
 
@@ -68,40 +76,41 @@ class ParamState:
             entries[key] = (weakref.ref(param, forget), state)
         return state
 
-    def _discard(self, param):
+    def _discard(self, param: np.ndarray) -> None:
         if self._lookup(param) is not None:
             del self._entries[id(param)]
 
-    def __getitem__(self, param):
+    def __getitem__(self, param: np.ndarray) -> dict[str, Any]:
         state = self._lookup(param)
         if state is None:
             raise KeyError("this array has no optimizer state yet: it is created by the first step that updates it")
         return state
 
-    def __contains__(self, param):
-        return self._lookup(param) is not None
+    def __contains__(self, param: object) -> bool:
+        return isinstance(param, np.ndarray) and self._lookup(param) is not None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[np.ndarray]:
         for ref, _ in list(self._entries.values()):
             param = ref()
             if param is not None:
                 yield param
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._entries)
 
-    def clear(self):
+    def clear(self) -> None:
+        """Forget the state of every parameter."""
         self._entries.clear()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<ParamState for {len(self)} parameter(s)>"
 
 
 # ----------------------------------------------------------------------------------------------------
 # Threads
 
-_num_threads = None  # None: every CPU this process may use
-_pool = None
+_num_threads: int | None = None  # None: every CPU this process may use
+_pool: ThreadPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
 
@@ -125,7 +134,7 @@ def set_num_threads(n: int | None) -> None:
     _num_threads = None if n is None else positive_int(n, "n")
 
 
-def _executor(workers):
+def _executor(workers: int) -> ThreadPoolExecutor:
     global _pool, _pool_size
     with _pool_lock:
         if _pool is None or _pool_size < workers:
@@ -140,7 +149,7 @@ def _executor(workers):
 # Applying a rule
 
 
-def apply_rule(rule, param, grad, buffers, first):
+def apply_rule(rule: Rule, param: np.ndarray, grad: np.ndarray, buffers: Sequence[np.ndarray], first: bool) -> None:
     """Call ``rule(theta, g, *buffers, first=first)`` on cache-sized chunks of the flat arrays.
 
     Equivalent to one call on the whole arrays, element for element and bit for bit.
@@ -155,7 +164,7 @@ def apply_rule(rule, param, grad, buffers, first):
     n = theta.size
     chunk = max(1, CHUNK_BYTES // param.itemsize)
 
-    def work(lo, hi):
+    def work(lo: int, hi: int) -> None:
         for start in range(lo, hi, chunk):
             stop = min(start + chunk, hi)
             rule(theta[start:stop], g[start:stop], *[b[start:stop] for b in flat], first=first)
@@ -173,8 +182,26 @@ def apply_rule(rule, param, grad, buffers, first):
         future.result()
 
 
-def as_pairs(params, grads):
-    """Normalise ``step``'s arguments to a list of (param, grad) with matching shapes and dtypes."""
+def _all_finite(array: np.ndarray) -> bool:
+    """Whether every element of a float array is finite, in one pass and without a temporary array.
+
+    A sum of finite numbers is finite unless it overflows, and a NaN or an infinity makes it non-finite,
+    so a finite sum settles it; only a non-finite sum needs the elementwise test.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return True
+    return bool(np.isfinite(array).all())
+
+
+def as_pairs(params: object, grads: object) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Normalise ``step``'s arguments to a list of (param, grad) with matching shapes and dtypes.
+
+    Every pair is checked before any parameter is touched, so a bad entry anywhere leaves all of them as
+    they were: shapes, dtypes (real numbers only) and finiteness of each gradient in its parameter's
+    dtype (a float64 gradient of 1e300 for a float32 parameter is an infinity there).
+    """
+    named: list[tuple[str, object, object]]
     if isinstance(params, np.ndarray):
         named = [("params", params, grads)]
         grad_names = ["grads"]
@@ -195,7 +222,7 @@ def as_pairs(params, grads):
             f"params must be a NumPy array or a list of NumPy arrays (updated in place); "
             f"got {type(params).__name__}"
         )
-    pairs = []
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
     for (name, p, g), gname in zip(named, grad_names):
         if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
             got = f"array of dtype {p.dtype}" if isinstance(p, np.ndarray) else type(p).__name__
@@ -212,10 +239,17 @@ def as_pairs(params, grads):
             raise TypeError(f"{gname} must be array-like of numbers; got {type(g).__name__}") from exc
         if g.shape != p.shape:
             raise ValueError(f"{gname} must have the shape of {name}, {p.shape}; got shape {g.shape}")
-        if not (np.issubdtype(g.dtype, np.floating) or np.issubdtype(g.dtype, np.integer)):
-            raise TypeError(f"{gname} must hold real numbers; got dtype {g.dtype}")
+        check_real_dtype(g.dtype, gname)
         if g.dtype != p.dtype:
-            g = g.astype(p.dtype)
+            with np.errstate(over="ignore"):
+                g = g.astype(p.dtype)
+        if g.dtype.kind == "f" and not _all_finite(g):
+            bad = np.flatnonzero(~np.isfinite(g))
+            raise ValueError(
+                f"{gname} must contain only finite numbers (the gradient of {name}, which is left unchanged); "
+                f"got {bad.size} non-finite value(s) in {p.dtype}, the first {float(g.flat[bad[0]])!r} at flat index "
+                f"{int(bad[0])}"
+            )
         pairs.append((p, g))
     return pairs
 
@@ -249,13 +283,24 @@ class Optimizer:
         """Forget every parameter's state: the next step on any parameter is a first step."""
         self.state.clear()
 
-    def step(self, params: "Array | list[Array]", grads: "Array | None | list[Array | None]") -> None:
+    def step(self, params: np.ndarray | Sequence[np.ndarray], grads: npt.ArrayLike | Sequence[npt.ArrayLike | None]) -> None:
         """Update ``params`` in place from ``grads``.
 
         Args:
-            params: a NumPy float array or a list of them. Updated in place.
+            params: a NumPy float array or a list of them. Updated in place; their dtype (float32 or
+                float64) is kept.
             grads: the gradient(s), same structure and shapes; an entry ``None`` skips its parameter.
                 Cast to the parameter's dtype when it differs; never modified.
+
+        Raises:
+            TypeError: a parameter that is not a float array, a gradient of booleans, complex numbers,
+                objects or strings.
+            ValueError: a shape mismatch, a read-only parameter, or a gradient holding NaN or an
+                infinity (after the cast). Nothing is updated then, not even the other parameters: a
+                NaN would otherwise spread into the parameters and every buffer for good.
+                ``torch.optim`` and Keras do not check, and write the NaN in; stop a run early with
+                :func:`~momentum_lab.optim.trajectory` (which ends with a ``DivergenceWarning``) or check
+                the loss, as ``momentum_lab.training.fit`` does.
         """
         for param, grad in as_pairs(params, grads):
             buffers, first = self._buffers_for(param)
@@ -266,7 +311,7 @@ class Optimizer:
                     self.state._discard(param)
                 raise
 
-    def _buffers_for(self, param):
+    def _buffers_for(self, param: np.ndarray) -> tuple[list[np.ndarray], bool]:
         """The parameter's buffers (created on its first step) and whether this is its first step."""
         names = self.buffer_names
         if not names:
@@ -278,14 +323,15 @@ class Optimizer:
                 state[name] = self.init_buffer(name, param)
         return [state[name] for name in names], first
 
-    def init_buffer(self, name, param):
+    def init_buffer(self, name: str, param: np.ndarray) -> np.ndarray:
         """A new buffer ``name`` for ``param``: zeros, unless the optimizer says otherwise."""
         return np.zeros_like(param)
 
-    def rule(self, theta, g, *buffers, first):  # pragma: no cover - each optimizer writes its own
+    def rule(self, theta: np.ndarray, g: np.ndarray, *buffers: np.ndarray, first: bool) -> None:  # pragma: no cover - each optimizer writes its own
         raise NotImplementedError
 
     def hyperparameters(self) -> dict[str, object]:
+        """The constructor's arguments and their current values (what the repr shows)."""
         return {"lr": self.lr}
 
     def __repr__(self) -> str:

@@ -20,11 +20,15 @@ Each class is its update rule, ``rule(theta, g, *buffers, first)``, in plain Num
 threads) without changing what it computes.
 """
 
+from __future__ import annotations
+
+import numpy as np
+
 from momentum_lab._validate import flag, in_unit_interval, non_negative
 from momentum_lab.optim._engine import Optimizer
 
 
-def _momentum(value, *, torch_style):
+def _momentum(value: object, *, torch_style: bool) -> float:
     """torch accepts any momentum ≥ 0; Keras wants 0 ≤ momentum ≤ 1."""
     if torch_style:
         return non_negative(value, "momentum")
@@ -57,12 +61,13 @@ class ClassicalMomentum(Optimizer):
 
     buffer_names = ("velocity",)
 
-    def __init__(self, lr, momentum, nesterov=False):
+    def __init__(self, lr: float, momentum: float, nesterov: bool = False) -> None:
         super().__init__(lr)
         self.momentum = _momentum(momentum, torch_style=False)
         self.nesterov = flag(nesterov, "nesterov")
 
-    def rule(self, theta, g, v, *, first):
+    def rule(self, theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, first: bool) -> None:  # type: ignore[override]
+        """The update of one parameter (in place), as in the class docstring."""
         step = g * self.lr  # η g
         v *= self.momentum
         v += step  # v = β v + η g
@@ -72,12 +77,13 @@ class ClassicalMomentum(Optimizer):
             theta -= v  # θ = θ − v
 
     @property
-    def label(self):
+    def label(self) -> str:  # type: ignore[override]
+        """A short description for legends and messages."""
         return f"{self.form} momentum (momentum={self.momentum:g}{', nesterov' if self.nesterov else ''})"
 
     form = "classical"
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
 
 
@@ -108,7 +114,8 @@ class KerasMomentum(ClassicalMomentum):
 
     form = "Keras-form"
 
-    def rule(self, theta, g, v, *, first):
+    def rule(self, theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, first: bool) -> None:  # type: ignore[override]
+        """The update of one parameter (in place), as in the class docstring."""
         step = g * self.lr  # η g
         v *= self.momentum
         v -= step  # v = β v − η g
@@ -151,7 +158,8 @@ class SGD(Optimizer):
         weight_decay: ≥ 0.
     """
 
-    def __init__(self, lr, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
+    def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False, dampening: float = 0.0,
+                 weight_decay: float = 0.0) -> None:
         super().__init__(lr)
         self.momentum = _momentum(momentum, torch_style=True)
         self.nesterov = flag(nesterov, "nesterov")
@@ -163,13 +171,17 @@ class SGD(Optimizer):
             raise ValueError(f"nesterov=True requires dampening=0; got dampening={self.dampening!r}")
 
     @property
-    def buffer_names(self):
+    def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
+        """``("momentum_buffer",)`` when momentum ≠ 0, else no buffer."""
         return ("momentum_buffer",) if self.momentum != 0 else ()
 
-    def rule(self, theta, g, b=None, *, first):
+    def rule(self, theta: np.ndarray, g: np.ndarray, b: np.ndarray | None = None, *,  # type: ignore[override]
+             first: bool) -> None:
+        """The update of one parameter (in place), as in the class docstring."""
         if self.weight_decay:
             g = g + theta * self.weight_decay  # coupled: the decay enters the buffer
         if self.momentum:
+            assert b is not None  # the engine passes the buffer whenever momentum ≠ 0
             if first:
                 b[...] = g  # the buffer starts at the first gradient
             else:
@@ -179,11 +191,12 @@ class SGD(Optimizer):
         theta -= g * self.lr  # θ = θ − η g
 
     @property
-    def label(self):
+    def label(self) -> str:  # type: ignore[override]
+        """A short description for legends and messages."""
         if not self.momentum:
             return "SGD"
         return f"SGD (momentum={self.momentum:g}{', nesterov' if self.nesterov else ''})"
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov,
                 "dampening": self.dampening, "weight_decay": self.weight_decay}

@@ -5,14 +5,20 @@ momentum; the explorers of both chapters show them live (:func:`~momentum_lab.op
 they draw, with a verdict on each run: converged, still converging, oscillating or diverging).
 """
 
+from __future__ import annotations
+
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from momentum_lab._typing import Array, ArrayLike, GradFn
-from momentum_lab._validate import as_float_array, non_negative, positive_int
+from momentum_lab._typing import ArrayLike, GradFn
+from momentum_lab._validate import as_float_array, as_real_array, check_callable, non_negative, positive_int, real_number
 from momentum_lab.optim._engine import Optimizer
+
+if TYPE_CHECKING:
+    from momentum_lab.landscapes import Landscape
 
 #: Iterates whose norm exceeds this are treated as diverged (long before float64 overflows).
 DIVERGENCE_NORM = 1e100
@@ -22,18 +28,20 @@ class DivergenceWarning(RuntimeWarning):
     """An optimizer's iterates left every sensible bound and the run was stopped early."""
 
 
-def check_grad_fn(grad_fn):
-    if not callable(grad_fn):
-        raise TypeError(f"grad_fn must be callable; got {type(grad_fn).__name__}")
+def check_grad_fn(grad_fn: object) -> None:
+    """Raise TypeError unless ``grad_fn`` is callable."""
+    check_callable(grad_fn, "grad_fn", "x -> gradient at x")
 
 
 def trajectory(grad_fn: GradFn, x0: ArrayLike, optimizer: Optimizer, steps: int,
-               lr_schedule: Callable[[int], float] | None = None) -> Array:
+               lr_schedule: Callable[[int], float] | None = None) -> np.ndarray:
     """Run ``optimizer`` for ``steps`` steps from ``x0`` and return every iterate.
 
     Args:
         grad_fn: callable mapping a point of shape ``(d,)`` to its gradient, shape ``(d,)``.
-        x0: start point, shape ``(d,)`` (copied; never modified).
+        x0: start point, shape ``(d,)``, finite real numbers (copied; never modified). A float32 ``x0``
+            runs in float32 (the gradients are cast to it) and gives float32 iterates; anything else
+            runs in float64.
         optimizer: any object with ``step(params, grads)`` that updates a NumPy array in place
             (:class:`SGD`, :class:`ClassicalMomentum`, …). Its state for the working array starts empty,
             so one optimizer object can draw several trajectories.
@@ -42,28 +50,51 @@ def trajectory(grad_fn: GradFn, x0: ArrayLike, optimizer: Optimizer, steps: int,
             ``optimizer.lr = lr_schedule(k)``. The optimizer's ``lr`` is restored afterwards.
 
     Returns:
-        A float64 array of shape ``(steps + 1, d)`` whose row ``k`` is θ_k (row 0 is ``x0``).
-        If the iterates diverge (their norm passes ``DIVERGENCE_NORM`` or stops being finite) the run
-        stops there with a :class:`DivergenceWarning` and the array holds only the iterates computed up
-        to that point, so a diverging run never returns NaN.
+        An array of shape ``(steps + 1, d)`` (float32 for a float32 ``x0``, else float64) whose row ``k``
+        is θ_k (row 0 is ``x0``). If the iterates diverge (their norm passes ``DIVERGENCE_NORM`` or stops
+        being finite), or ``grad_fn`` returns NaN or an infinity (in the iterates' dtype), the run stops
+        there with a :class:`DivergenceWarning` and the array holds only the iterates computed up to that
+        point, so a run never returns NaN. ``steps=0`` gives ``x0`` alone, shape ``(1, d)``.
+
+    Raises:
+        TypeError: ``grad_fn`` or ``lr_schedule`` not callable, an ``optimizer`` without ``step``, an
+            ``x0`` (or a gradient ``grad_fn`` returns) of booleans, complex numbers, objects or strings.
+        ValueError: ``x0`` not 1-d, empty or not finite; a negative ``steps``; a gradient of the wrong
+            shape; a negative rate from ``lr_schedule``.
     """
     check_grad_fn(grad_fn)
-    x = as_float_array(x0, "x0", ndim=1)
+    x = as_float_array(x0, "x0", ndim=1, keep_float32=True)
     if not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"optimizer must have a step(params, grads) method; got {type(optimizer).__name__}")
     steps = positive_int(steps, "steps", minimum=0)
     if lr_schedule is not None:
-        if not callable(lr_schedule):
-            raise TypeError(f"lr_schedule must be callable (k -> lr) or None; got {type(lr_schedule).__name__}")
+        check_callable(lr_schedule, "lr_schedule", "k -> lr, or None")
         if not hasattr(optimizer, "lr"):
             raise TypeError(f"lr_schedule needs an optimizer with an lr attribute; got {type(optimizer).__name__}")
     return run(grad_fn, x, optimizer, steps, lr_schedule, stacklevel=3)
 
 
-def run(grad_fn, x0, optimizer, steps, lr_schedule, *, stacklevel):
-    """The loop of :func:`~momentum_lab.optim.trajectory.trajectory` (arguments already checked)."""
+def _warn_divergence(optimizer: Any, what: str, k: int, count: int, stacklevel: int) -> None:
+    lr = getattr(optimizer, "lr", None)
+    at = f" (lr={lr:g})" if isinstance(lr, float) else ""
+    warnings.warn(
+        f"{getattr(optimizer, 'label', type(optimizer).__name__)} {what} at step {k + 1}{at}; "
+        f"returning the {count} iterates computed before it",
+        DivergenceWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def run(grad_fn: GradFn, x0: np.ndarray, optimizer: Any, steps: int, lr_schedule: Callable[[int], float] | None,
+        *, stacklevel: int) -> np.ndarray:
+    """The loop of :func:`~momentum_lab.optim.trajectory.trajectory` (arguments already checked).
+
+    The iterates keep ``x0``'s dtype. Each gradient is checked once per step (real dtype, shape, finite
+    in that dtype); a non-finite one ends the run with a :class:`DivergenceWarning`, like a diverging
+    iterate.
+    """
     x = x0.copy()  # the working array, updated in place by the optimizer
-    iterates = np.empty((steps + 1, x.size))
+    iterates = np.empty((steps + 1, x.size), dtype=x.dtype)
     iterates[0] = x
     count = 1
     original_lr = getattr(optimizer, "lr", None)
@@ -72,21 +103,19 @@ def run(grad_fn, x0, optimizer, steps, lr_schedule, *, stacklevel):
             for k in range(steps):
                 if lr_schedule is not None:
                     optimizer.lr = non_negative(lr_schedule(k), f"lr_schedule({k})")
-                g = np.asarray(grad_fn(x), dtype=float)
+                g = as_real_array(grad_fn(x), "grad_fn(x)")
                 if g.shape != x.shape:
-                    raise ValueError(f"grad_fn must return shape {x.shape}; got shape {g.shape}")
-                if np.may_share_memory(g, x):
+                    raise ValueError(f"grad_fn must return an array of x0's shape {x.shape}; got shape {g.shape}")
+                if g.dtype != x.dtype:
+                    g = g.astype(x.dtype)
+                elif np.may_share_memory(g, x):
                     g = g.copy()  # e.g. grad_fn = lambda x: x
+                if not np.all(np.isfinite(g)):
+                    _warn_divergence(optimizer, "got a non-finite gradient from grad_fn", k, count, stacklevel)
+                    break
                 optimizer.step(x, g)
                 if not np.all(np.isfinite(x)) or np.linalg.norm(x) > DIVERGENCE_NORM:
-                    lr = getattr(optimizer, "lr", None)
-                    at = f" (lr={lr:g})" if isinstance(lr, float) else ""
-                    warnings.warn(
-                        f"{getattr(optimizer, 'label', type(optimizer).__name__)} diverged at step {k + 1}{at}; "
-                        f"returning the {count} iterates computed before it",
-                        DivergenceWarning,
-                        stacklevel=stacklevel,
-                    )
+                    _warn_divergence(optimizer, "diverged", k, count, stacklevel)
                     break
                 iterates[count] = x
                 count += 1
@@ -107,7 +136,8 @@ CONVERGED = 1e-12
 STATUSES = ("converged", "converging", "oscillates", "diverges")
 
 
-def landscape_run(surface, optimizer, x0, steps, *, lr_limit=None):
+def landscape_run(surface: Landscape, optimizer: Optimizer, x0: ArrayLike, steps: int, *,
+                  lr_limit: float | None = None) -> dict[str, Any]:
     """Run ``optimizer`` on ``surface`` from ``x0``: iterates, losses and a verdict on the run.
 
     What the landscape explorers plot must be finite, so a runaway run (a loss that is not finite, or
@@ -128,8 +158,15 @@ def landscape_run(surface, optimizer, x0, steps, *, lr_limit=None):
     * ``"converged"``: the gap f − f* fell to ``CONVERGED`` times its starting gap (or times 1);
     * ``"converging"``: none of these; a stable run that has not yet reached the minimum.
 
-    Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,), ``diverged`` and ``status``.
+    Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,), ``diverged`` and ``status``. Arguments are
+    checked as in :func:`trajectory`; ``surface`` must be a :class:`~momentum_lab.landscapes.Landscape`
+    (``value``, ``grad`` and ``minimum``) and ``lr_limit`` a finite number or None.
     """
+    for attribute in ("value", "grad", "minimum"):
+        if not hasattr(surface, attribute):
+            raise TypeError(f"surface must be a Landscape (with value, grad and minimum); got {type(surface).__name__}")
+    if lr_limit is not None:
+        lr_limit = real_number(lr_limit, "lr_limit")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DivergenceWarning)
         iterates = trajectory(surface.grad, x0, optimizer, steps)
