@@ -1,6 +1,6 @@
 # Momentum Lab. Two commands matter (see README):
 #   make book   build the book into _build/html, executing every notebook
-#   make test   unit tests + strict nbval over every chapter + the book under -W
+#   make test   lint and types + the book under -W + unit tests + strict nbval over every chapter
 # Each creates (or reuses) .venv and installs requirements.txt into it.
 
 PYTHON ?= python3.11
@@ -15,7 +15,7 @@ NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -pat
 # Two workers on CI's two cores; loadscope keeps each notebook in one kernel.
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit nbval book-strict clean bench student student-light numpy-only notebooks preview pdf slides
+.PHONY: book test lint unit nbval book-strict clean bench student student-light numpy-only notebooks preview pdf slides
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,15 @@ preview: $(STAMP)
 
 # The test command: everything CI checks. The book is built first (make runs prerequisites in order),
 # so the browser test in `unit` (tests/test_browser.py) drives the fresh _build/html.
-test: book-strict unit nbval
+test: lint book-strict unit nbval
+
+# The linter, the formatter (as a check: `ruff format` rewrites) and the type checker, all configured in
+# pyproject.toml. .pre-commit-config.yaml runs the same three on each commit.
+LINTED := momentum_lab tests benchmarks tools conftest.py
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -q -n $(NBVAL_WORKERS)
