@@ -30,16 +30,29 @@ shrink the error a million times (:func:`iterations_to`).
 Every function accepts NumPy arrays for ``lr`` and ``momentum`` and broadcasts them against each other,
 so a whole grid of (α, β) is one call; the eigenvalues are a 1-d list that the rate is maximised over.
 
+Edges, for every function: inputs must be finite real numbers (NaN, infinities, booleans and complex
+numbers are refused with a ValueError or TypeError naming the argument); an empty ``lr`` or ``momentum``
+array gives an empty result, an empty list of eigenvalues is refused; a product ``α·λ`` beyond the float
+range gives the rate ``inf`` (never NaN). Results are float64.
+
 :func:`measured_rate` is the other side: the rate a run actually shows (chapters 3 and 10 hold it
 against these predictions).
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from momentum_lab._validate import as_float_array, positive, real_number
+from momentum_lab._validate import as_float_array, one_of, positive, real_number
+
+#: A number or an array of numbers, what the rates take for ``lr`` and ``momentum``.
+FloatOrArray = Any  # a Python float for 0-d inputs, else ``npt.NDArray[np.float64]``
 
 __all__ = [
     "Rate",
@@ -66,7 +79,7 @@ _METHODS = ("gd", "heavy_ball", "nesterov")
 # Argument checks
 
 
-def _non_negative_array(value, name):
+def _non_negative_array(value: npt.ArrayLike, name: str) -> np.ndarray:
     array = as_float_array(value, name, allow_empty=True)
     if np.any(array < 0):
         bad = float(array[array < 0].flat[0])
@@ -75,7 +88,7 @@ def _non_negative_array(value, name):
     return array
 
 
-def _eigenvalues(value, name="eigenvalues"):
+def _eigenvalues(value: npt.ArrayLike, name: str = "eigenvalues") -> np.ndarray:
     """A non-empty 1-d float array (a scalar counts as one eigenvalue). Any real λ is allowed."""
     array = as_float_array(value, name)
     if array.ndim > 1:
@@ -83,7 +96,7 @@ def _eigenvalues(value, name="eigenvalues"):
     return array.reshape(-1)
 
 
-def _mu_L(mu, L):
+def _mu_L(mu: float, L: float) -> tuple[float, float]:
     mu = positive(mu, "mu")
     L = positive(L, "L")
     if mu > L:
@@ -91,62 +104,86 @@ def _mu_L(mu, L):
     return mu, L
 
 
-def _out(array):
+def _out(array: npt.ArrayLike) -> FloatOrArray:
     """A Python scalar for 0-d results, the array otherwise."""
     array = np.asarray(array)
     return array.item() if array.ndim == 0 else array
+
+
+def _broadcast_shapes(**arrays: np.ndarray) -> tuple[int, ...]:
+    """The broadcast shape of the named arrays, or a ValueError naming them and their shapes."""
+    try:
+        return np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name}.shape={a.shape}" for name, a in arrays.items())
+        raise ValueError(f"{' and '.join(arrays)} must broadcast against each other; got {shapes}") from None
+
+
+def _broadcastable(**values: npt.ArrayLike) -> list[np.ndarray]:
+    """``lr`` and ``momentum`` (non-negative) and ``lam`` (any real) as float arrays that broadcast."""
+    arrays = {name: (as_float_array(v, name) if name == "lam" else _non_negative_array(v, name))
+              for name, v in values.items()}
+    _broadcast_shapes(**arrays)
+    return list(arrays.values())
 
 
 # ----------------------------------------------------------------------------------------------------
 # Spectral radius of a 2×2 companion matrix
 
 
-def _radius(trace, det):
+def _radius(trace: np.ndarray, det: np.ndarray) -> np.ndarray:
     """Largest |z| over the roots of z² − trace·z + det (elementwise, no complex arithmetic).
 
     Real roots (discriminant ≥ 0): both have the sign of ``trace`` or opposite signs, and the larger
     one in absolute value is (|trace| + √disc)/2 (no cancellation). Complex roots: |z|² = z z̄ = det.
     """
-    disc = trace * trace - 4.0 * det
+    with np.errstate(over="ignore", invalid="ignore"):
+        disc = trace * trace - 4.0 * det
     real = disc >= 0
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         r_real = 0.5 * (np.abs(trace) + np.sqrt(np.where(real, disc, 0.0)))
         r_complex = np.sqrt(np.where(real, 0.0, det))
     return np.where(real, r_real, r_complex)
 
 
-def _extremes(eigenvalues):
+def _extremes(eigenvalues: np.ndarray) -> np.ndarray:
     """For gd and heavy ball only the smallest and largest eigenvalue matter: the radius grows with |T|,
     and |T| = |1 + β − αλ| is convex in λ, so its maximum over an interval sits at an end."""
     return np.unique([eigenvalues.min(), eigenvalues.max()])
 
 
-def _max_over(eigenvalues, radius_at):
-    rate = None
+def _max_over(eigenvalues: np.ndarray, radius_at: Callable[[float], np.ndarray]) -> np.ndarray:
+    rate: np.ndarray | None = None
     for lam in eigenvalues:
-        r = radius_at(lam)
+        r = radius_at(float(lam))
         rate = r if rate is None else np.maximum(rate, r)
+    assert rate is not None  # _eigenvalues refuses an empty list
     return rate
 
 
-def _gd_radius(lr, momentum, lam):
-    return np.abs(1.0 - lr * lam) + 0.0 * momentum
+def _gd_radius(lr: np.ndarray, momentum: np.ndarray | float, lam: float) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.abs(1.0 - lr * lam) + 0.0 * np.asarray(momentum)
 
 
-def _heavy_ball_radius(lr, momentum, lam):
-    return _radius(1.0 + momentum - lr * lam, momentum)
+def _heavy_ball_radius(lr: np.ndarray, momentum: np.ndarray, lam: float) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return _radius(1.0 + momentum - lr * lam, momentum)
 
 
-def _nesterov_radius(lr, momentum, lam):
-    contraction = 1.0 - lr * lam
-    return _radius((1.0 + momentum) * contraction, momentum * contraction)
+def _nesterov_radius(lr: np.ndarray, momentum: np.ndarray, lam: float) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        contraction = 1.0 - lr * lam
+        # β = 0 with an overflowed contraction would give 0·inf = NaN; the determinant is 0 there.
+        det = np.where(momentum == 0, 0.0, momentum * contraction)
+        return _radius((1.0 + momentum) * contraction, det)
 
 
 # ----------------------------------------------------------------------------------------------------
 # Public functions
 
 
-def gd_rate(lr, eigenvalues):
+def gd_rate(lr: npt.ArrayLike, eigenvalues: npt.ArrayLike) -> FloatOrArray:
     """Rate of gradient descent: ``max_λ |1 − lr·λ|``.
 
     Args:
@@ -160,7 +197,7 @@ def gd_rate(lr, eigenvalues):
     return _out(_max_over(lams, lambda lam: _gd_radius(lr, 0.0, lam)))
 
 
-def heavy_ball_matrix(lr, momentum, lam):
+def heavy_ball_matrix(lr: npt.ArrayLike, momentum: npt.ArrayLike, lam: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """The heavy ball's iteration matrix along an eigenvector with eigenvalue ``lam``.
 
     ``(e_{k+1}, e_k) = M (e_k, e_{k−1})`` with::
@@ -172,13 +209,13 @@ def heavy_ball_matrix(lr, momentum, lam):
         lr, momentum, lam: α ≥ 0, β ≥ 0 and λ (numbers or broadcastable arrays).
 
     Returns:
-        An array of shape ``broadcast(lr, momentum, lam).shape + (2, 2)``.
+        An array of shape ``broadcast(lr, momentum, lam).shape + (2, 2)``; shapes that do not broadcast
+        are a ValueError naming the three shapes.
     """
-    lr = _non_negative_array(lr, "lr")
-    momentum = _non_negative_array(momentum, "momentum")
-    lam = as_float_array(lam, "lam")
-    trace = 1.0 + momentum - lr * lam
-    beta = np.broadcast_to(momentum, trace.shape)
+    lr_, momentum_, lam_ = _broadcastable(lr=lr, momentum=momentum, lam=lam)
+    with np.errstate(over="ignore"):
+        trace = 1.0 + momentum_ - lr_ * lam_
+    beta = np.broadcast_to(momentum_, trace.shape)
     matrix = np.empty(trace.shape + (2, 2))
     matrix[..., 0, 0] = trace
     matrix[..., 0, 1] = -beta
@@ -187,7 +224,7 @@ def heavy_ball_matrix(lr, momentum, lam):
     return matrix
 
 
-def nesterov_matrix(lr, momentum, lam):
+def nesterov_matrix(lr: npt.ArrayLike, momentum: npt.ArrayLike, lam: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Nesterov's iteration matrix along an eigenvector with eigenvalue ``lam``::
 
         M = [[(1 + β)(1 − αλ), −β(1 − αλ)],
@@ -196,20 +233,20 @@ def nesterov_matrix(lr, momentum, lam):
     (from ``x_{k+1} = y_k − α∇f(y_k)``, ``y_k = x_k + β(x_k − x_{k−1})``; the look-ahead points ``y``
     follow the same recursion). Shapes as in :func:`heavy_ball_matrix`.
     """
-    lr = _non_negative_array(lr, "lr")
-    momentum = _non_negative_array(momentum, "momentum")
-    lam = as_float_array(lam, "lam")
-    contraction = 1.0 - lr * lam
-    trace = (1.0 + momentum) * contraction
+    lr_, momentum_, lam_ = _broadcastable(lr=lr, momentum=momentum, lam=lam)
+    with np.errstate(over="ignore", invalid="ignore"):
+        contraction = 1.0 - lr_ * lam_
+        trace = (1.0 + momentum_) * contraction
+        off = np.where(momentum_ == 0, 0.0, -momentum_ * contraction)
     matrix = np.empty(trace.shape + (2, 2))
     matrix[..., 0, 0] = trace
-    matrix[..., 0, 1] = -momentum * contraction
+    matrix[..., 0, 1] = off
     matrix[..., 1, 0] = 1.0
     matrix[..., 1, 1] = 0.0
     return matrix
 
 
-def heavy_ball_rate(lr, momentum, eigenvalues):
+def heavy_ball_rate(lr: npt.ArrayLike, momentum: npt.ArrayLike, eigenvalues: npt.ArrayLike) -> FloatOrArray:
     """Rate of the heavy ball: the largest spectral radius of :func:`heavy_ball_matrix` over the eigenvalues.
 
     Per eigenvalue the radius is the largest root modulus of ``z² − (1 + β − αλ) z + β``:
@@ -223,45 +260,47 @@ def heavy_ball_rate(lr, momentum, eigenvalues):
     Returns:
         A float, or an array of shape ``broadcast(lr, momentum).shape``.
     """
-    lr = _non_negative_array(lr, "lr")
-    momentum = _non_negative_array(momentum, "momentum")
+    lr_, momentum_ = _broadcastable(lr=lr, momentum=momentum)
     lams = _extremes(_eigenvalues(eigenvalues))
-    return _out(_max_over(lams, lambda lam: _heavy_ball_radius(lr, momentum, lam)))
+    return _out(_max_over(lams, lambda lam: _heavy_ball_radius(lr_, momentum_, lam)))
 
 
-def nesterov_rate(lr, momentum, eigenvalues):
+def nesterov_rate(lr: npt.ArrayLike, momentum: npt.ArrayLike, eigenvalues: npt.ArrayLike) -> FloatOrArray:
     """Rate of Nesterov's method: the largest spectral radius of :func:`nesterov_matrix` over the eigenvalues.
 
     Per eigenvalue: the largest root modulus of ``z² − (1 + β)(1 − αλ) z + β(1 − αλ)``. Shapes as in
     :func:`heavy_ball_rate`; every eigenvalue is visited (the maximum need not sit at an end).
     """
-    lr = _non_negative_array(lr, "lr")
-    momentum = _non_negative_array(momentum, "momentum")
+    lr_, momentum_ = _broadcastable(lr=lr, momentum=momentum)
     lams = np.unique(_eigenvalues(eigenvalues))
-    return _out(_max_over(lams, lambda lam: _nesterov_radius(lr, momentum, lam)))
+    return _out(_max_over(lams, lambda lam: _nesterov_radius(lr_, momentum_, lam)))
 
 
-def is_stable(lr, momentum, eigenvalues):
+def is_stable(lr: npt.ArrayLike, momentum: npt.ArrayLike, eigenvalues: npt.ArrayLike) -> bool | np.ndarray:
     """Whether the heavy ball converges: ``0 ≤ β < 1`` and ``0 < αλ < 2(1 + β)`` for every eigenvalue.
 
     This is the Jury criterion ``|D| < 1, |T| < 1 + D`` for ``z² − Tz + D`` with ``T = 1 + β − αλ``,
     ``D = β``; it holds exactly when :func:`heavy_ball_rate` < 1. With β = 0 it is gradient descent's
     ``0 < αλ < 2``.
 
+    On the boundary itself (``αλ = 2(1 + β)`` exactly, in floating point) the answer is False: the rate
+    is 1 there.
+
     Returns:
         A bool, or a bool array of shape ``broadcast(lr, momentum).shape``.
     """
-    lr = _non_negative_array(lr, "lr")
-    momentum = _non_negative_array(momentum, "momentum")
+    lr_, momentum_ = _broadcastable(lr=lr, momentum=momentum)
     lams = _extremes(_eigenvalues(eigenvalues))
-    stable = momentum < 1.0
-    for lam in lams:
-        step = lr * lam
-        stable = stable & (step > 0) & (step < 2.0 * (1.0 + momentum))
-    return _out(stable)
+    stable = momentum_ < 1.0
+    with np.errstate(over="ignore"):
+        for lam in lams:
+            step = lr_ * lam
+            stable = stable & (step > 0) & (step < 2.0 * (1.0 + momentum_))
+    result = np.asarray(stable)
+    return bool(result) if result.ndim == 0 else result
 
 
-def stability_boundary(momentum, L=1.0):
+def stability_boundary(momentum: npt.ArrayLike, L: float = 1.0) -> FloatOrArray:
     """The learning rate at which the heavy ball starts to diverge: ``2(1 + β)/L``.
 
     Every ``0 < α < 2(1 + β)/L`` converges on a quadratic whose largest eigenvalue is ``L`` (for
@@ -273,7 +312,7 @@ def stability_boundary(momentum, L=1.0):
     return _out(2.0 * (1.0 + momentum) / L)
 
 
-def optimal_gd(mu, L):
+def optimal_gd(mu: float, L: float) -> tuple[float, float]:
     """The best constant step for gradient descent and its rate: ``(2/(μ + L), (L − μ)/(L + μ))``.
 
     At this α the two extreme eigen-directions contract equally fast: ``1 − αμ = −(1 − αL)``.
@@ -282,7 +321,7 @@ def optimal_gd(mu, L):
     return 2.0 / (mu + L), (L - mu) / (L + mu)
 
 
-def optimal_momentum(mu, L):
+def optimal_momentum(mu: float, L: float) -> tuple[float, float, float]:
     """The best heavy ball (Polyak 1964): ``(α*, β*, rate)``.
 
     ``α* = 4/(√L + √μ)²``, ``β* = ((√L − √μ)/(√L + √μ))² = ((√κ − 1)/(√κ + 1))²``, rate ``√β*``.
@@ -295,7 +334,7 @@ def optimal_momentum(mu, L):
     return 4.0 / (sl + sm) ** 2, rate * rate, rate
 
 
-def critical_momentum(lr, lam):
+def critical_momentum(lr: npt.ArrayLike, lam: npt.ArrayLike) -> FloatOrArray:
     """The momentum that critically damps the direction with eigenvalue ``lam``: ``β = (1 − √(αλ))²``.
 
     There the discriminant ``(1 + β − αλ)² − 4β`` vanishes and the heavy ball has the double root
@@ -305,12 +344,14 @@ def critical_momentum(lr, lam):
     Args:
         lr: α ≥ 0; lam: λ ≥ 0 (numbers or broadcastable arrays).
     """
-    lr = _non_negative_array(lr, "lr")
-    lam = _non_negative_array(lam, "lam")
-    return _out((1.0 - np.sqrt(lr * lam)) ** 2)
+    lr_ = _non_negative_array(lr, "lr")
+    lam_ = _non_negative_array(lam, "lam")
+    _broadcast_shapes(lr=lr_, lam=lam_)
+    with np.errstate(over="ignore"):
+        return _out((1.0 - np.sqrt(lr_ * lam_)) ** 2)
 
 
-def nesterov_parameters(mu, L):
+def nesterov_parameters(mu: float, L: float) -> tuple[float, float, float]:
     """Nesterov's classical choice for a μ-strongly convex, L-smooth quadratic: ``(α, β, rate)``.
 
     ``α = 1/L``, ``β = (√κ − 1)/(√κ + 1)``, rate ``1 − 1/√κ`` (the smallest eigenvalue has the double
@@ -322,11 +363,15 @@ def nesterov_parameters(mu, L):
     return 1.0 / L, (root_kappa - 1.0) / (root_kappa + 1.0), 1.0 - 1.0 / root_kappa
 
 
-def iterations_to(rate, tol):
-    """How many steps shrink the error by ``tol``: the smallest integer k ≥ 0 with ``rateᵏ ≤ tol``.
+def iterations_to(rate: npt.ArrayLike, tol: float) -> int | float | np.ndarray:
+    """How many steps shrink the error by ``tol``: the smallest integer k ≥ 0 with ``rate**k <= tol``.
 
-    ``k = ⌈log(tol)/log(rate)⌉`` (checked against ``rateᵏ`` directly so that round-off in the
-    logarithms cannot add a step). A rate ≥ 1 never gets there: the result is ``math.inf``.
+    ``rate**k`` and ``tol`` are compared as float64 numbers, exactly as ``rate ** k <= tol`` in Python:
+    the estimate ``⌈log(tol)/log(rate)⌉`` is corrected in both directions against ``rate**k`` itself,
+    so round-off in the logarithms can neither add nor remove a step. At an exact power in decimal the
+    floats decide: ``iterations_to(0.1, 1e-6)`` is 7, since ``0.1 ** 6 == 1.0000000000000004e-06 > 1e-06``
+    (the floats 0.1 and 1e-6 are not exactly 1/10 and 10⁻⁶), while ``iterations_to(0.5, 0.125)`` is 3.
+    A rate ≥ 1 never gets there: the result is ``math.inf``; a rate of 0 needs one step.
 
     Args:
         rate: ρ ≥ 0 (a number or an array).
@@ -337,22 +382,26 @@ def iterations_to(rate, tol):
 
     Example: ``iterations_to(0.5, 0.1)`` is 4, since 0.5³ = 0.125 > 0.1 ≥ 0.5⁴ = 0.0625.
     """
-    rate = _non_negative_array(rate, "rate")
+    rate_ = _non_negative_array(rate, "rate")
     tol = real_number(tol, "tol")
     if not 0 < tol < 1:
         raise ValueError(f"tol must be in (0, 1); got tol={tol!r}")
-    converges = rate < 1
-    safe = np.where(converges & (rate > 0), rate, 0.5)
-    k = np.ceil(np.log(tol) / np.log(safe))
-    k = np.where(safe ** (k - 1) <= tol, k - 1, k)  # round-off guard
-    k = np.where(rate == 0, 1.0, k)
+    converges = rate_ < 1
+    safe = np.where(converges & (rate_ > 0), rate_, 0.5)
+    k = np.maximum(np.ceil(np.log(tol) / np.log(safe)), 1.0)
+    with np.errstate(under="ignore"):
+        for _ in range(2):  # the estimate is off by at most one step either way; correct it against rate**k
+            k = np.where((k > 1) & (safe ** (k - 1) <= tol), k - 1, k)
+            k = np.where(safe**k > tol, k + 1, k)
+    k = np.where(rate_ == 0, 1.0, k)
     k = np.where(converges, k, np.inf)
     if k.ndim == 0:
         return math.inf if np.isinf(k) else int(k)
     return k
 
 
-def rate_map(lrs, momenta, eigenvalues, method="heavy_ball"):
+def rate_map(lrs: npt.ArrayLike, momenta: npt.ArrayLike, eigenvalues: npt.ArrayLike,
+             method: str = "heavy_ball") -> npt.NDArray[np.float64]:
     """The rate over a grid of learning rates and momenta, for a chapter widget.
 
     Args:
@@ -365,16 +414,15 @@ def rate_map(lrs, momenta, eigenvalues, method="heavy_ball"):
         An array of shape ``(len(momenta), len(lrs))`` with ``result[i, j]`` the rate at
         ``(lrs[j], momenta[i])``, ready for ``imshow``/``contourf`` with α horizontal.
     """
-    lrs = _non_negative_array(lrs, "lrs")
-    momenta = _non_negative_array(momenta, "momenta")
-    if lrs.ndim != 1:
-        raise ValueError(f"lrs must be 1-d; got shape {lrs.shape}")
-    if momenta.ndim != 1:
-        raise ValueError(f"momenta must be 1-d; got shape {momenta.shape}")
+    lrs_ = _non_negative_array(lrs, "lrs")
+    momenta_ = _non_negative_array(momenta, "momenta")
+    if lrs_.ndim != 1:
+        raise ValueError(f"lrs must be 1-d; got shape {lrs_.shape}")
+    if momenta_.ndim != 1:
+        raise ValueError(f"momenta must be 1-d; got shape {momenta_.shape}")
     lams = _eigenvalues(eigenvalues)
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}; got method={method!r}")
-    alpha, beta = lrs[None, :], momenta[:, None]
+    one_of(method, "method", _METHODS)
+    alpha, beta = lrs_[None, :], momenta_[:, None]
     if method == "nesterov":
         return _max_over(np.unique(lams), lambda lam: _nesterov_radius(alpha, beta, lam))
     radius = _gd_radius if method == "gd" else _heavy_ball_radius
@@ -394,11 +442,12 @@ class Rate:
     start: int
     stop: int
 
-    def __float__(self):
+    def __float__(self) -> float:
         return self.rate
 
 
-def measured_rate(distances, window=None, *, upper=1e-3, lower=1e-10):
+def measured_rate(distances: npt.ArrayLike, window: tuple[int, int] | None = None, *, upper: float = 1e-3,
+                  lower: float = 1e-10) -> Rate:
     """The geometric mean of ``d_{k+1} / d_k`` over a window: ``(d_stop / d_start)^{1/(stop − start)}``.
 
     Args:
@@ -409,13 +458,19 @@ def measured_rate(distances, window=None, *, upper=1e-3, lower=1e-10):
 
     Returns a :class:`Rate` (``float(rate)`` is the number). A window that cannot be formed (the run
     never gets below ``upper · d_0``, or it spans fewer than 2 steps) falls back to the last half of the
-    run.
+    run. ``upper`` and ``lower`` must satisfy ``0 < lower < upper ≤ 1``; ``window`` is a pair of integers.
+    A zero distance inside the window (the run reached θ* exactly) is a ValueError, since the rate of an
+    error that vanished is not defined; so are NaN or negative distances.
     """
     d = as_float_array(distances, "distances", ndim=1)
     if len(d) < 3:
         raise ValueError(f"distances must have at least 3 entries; got {len(d)}")
     if np.any(d < 0):
-        raise ValueError("distances must be non-negative")
+        raise ValueError(f"distances must be non-negative; got {float(d[d < 0][0])!r} at index {int(np.argmax(d < 0))}")
+    upper = positive(upper, "upper")
+    lower = positive(lower, "lower")
+    if not lower < upper <= 1:
+        raise ValueError(f"upper and lower must satisfy 0 < lower < upper <= 1; got upper={upper!r}, lower={lower!r}")
     if window is None:
         below_upper = np.flatnonzero(d <= upper * d[0])
         below_lower = np.flatnonzero(d <= lower * d[0])
@@ -424,6 +479,9 @@ def measured_rate(distances, window=None, *, upper=1e-3, lower=1e-10):
         if stop - start < 2:
             start, stop = (len(d) - 1) // 2, len(d) - 1
     else:
+        if (not isinstance(window, (tuple, list)) or len(window) != 2
+                or not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in window)):
+            raise TypeError(f"window must be a pair of integers (start, stop) or None; got window={window!r}")
         start, stop = (int(k) for k in window)
         if not 0 <= start < stop < len(d):
             raise ValueError(f"window must satisfy 0 <= start < stop < {len(d)}; got window={window!r}")

@@ -53,8 +53,12 @@ HAND_RATES = [
     ("critical rate", lambda: theory.heavy_ball_rate(0.25, 0.25, 1.0), 0.5),
     # 0.5³ = 0.125 > 0.1 ≥ 0.5⁴ = 0.0625
     ("iterations", lambda: theory.iterations_to(0.5, 0.1), 4),
-    # 0.1³ = 1e-3 exactly in real numbers: no extra step from round-off in the logarithms
-    ("iterations at an exact power", lambda: theory.iterations_to(0.1, 1e-3), 3),
+    # 0.5³ = 0.125 exactly in binary: three steps, no extra step from round-off in the logarithms
+    ("iterations at an exact power", lambda: theory.iterations_to(0.5, 0.125), 3),
+    # the floats 0.1 and 1e-3 are not 1/10 and 10⁻³: 0.1 ** 3 == 0.0010000000000000002 > 1e-3, so a fourth
+    # step is needed (0.1 ** 4 ≈ 1e-4 <= 1e-3); likewise 0.1 ** 6 > 1e-6 needs a seventh
+    ("iterations at a decimal power", lambda: theory.iterations_to(0.1, 1e-3), 4),
+    ("iterations at a decimal power, 1e-6", lambda: theory.iterations_to(0.1, 1e-6), 7),
     ("iterations rate 0", lambda: theory.iterations_to(0.0, 1e-9), 1),
     ("iterations rate 1", lambda: theory.iterations_to(1.0, 0.5), math.inf),
     # 2(1 + 0.9)/10 = 0.38
