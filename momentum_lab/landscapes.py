@@ -8,14 +8,21 @@ shape ``(..., d)`` and works on whole grids at once, so ``f(grid)`` draws a cont
 * ``hessian(x)`` has shape ``(..., d, d)``.
 
 The gradients are derived in the chapter and checked against finite differences in the tests.
+
+Edges: points must be finite real numbers with last axis ``d`` (NaN, infinities, booleans and complex
+numbers are refused, naming ``x``); an empty batch of shape ``(0, d)`` gives empty results; a point so far
+out that the value overflows gives ``inf`` (with NumPy's overflow warning), never NaN for the
+polynomials here. Results are float64 whatever the input's dtype.
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from momentum_lab._typing import Array, ArrayLike
-from momentum_lab._validate import as_float_array, positive, real_number
+from momentum_lab._validate import as_float_array, one_of, positive, positive_int, real_number
 
 
 class Landscape:
@@ -37,8 +44,8 @@ class Landscape:
     _minimizers: Sequence[ArrayLike]
 
     def _points(self, x: ArrayLike) -> Array:
-        points: Array = as_float_array(x, "x")
-        if points.shape[-1] != self.dim:
+        points: Array = as_float_array(x, "x", allow_empty=True)
+        if points.ndim == 0 or points.shape[-1] != self.dim:
             raise ValueError(
                 f"x must have shape (..., {self.dim}) for the {self.name} landscape; got shape {points.shape}"
             )
@@ -70,7 +77,8 @@ class Landscape:
         return float(self.value(self.minimizers[0]))
 
     def grid(self, n: int = 201) -> Array:
-        """A ``(n, n, 2)`` grid covering :attr:`bounds`, for contour plots."""
+        """A ``(n, n, 2)`` grid covering :attr:`bounds`, for contour plots (``n`` an integer ≥ 2)."""
+        n = positive_int(n, "n", minimum=2)
         if self.dim != 2:
             raise ValueError(f"grid() needs a 2-d landscape; {self.name} has dim={self.dim}")
         (x0, x1), (y0, y1) = self.bounds
@@ -109,9 +117,11 @@ class Quadratic(Landscape):
         self.eigenvalues = eigenvalues
         self.mu = float(eigenvalues[0])
         self.L = float(eigenvalues[-1])
-        minimizer: Array = np.linalg.solve(matrix, self.b)
+        minimizer: Array = np.asarray(np.linalg.solve(matrix, self.b), dtype=np.float64)
         self._minimizers = [minimizer]
         if name is not None:
+            if not isinstance(name, str):
+                raise TypeError(f"name must be a string or None; got name={name!r} ({type(name).__name__})")
             self.name = name
         if self.dim == 2:
             centre = [float(c) for c in minimizer]
@@ -126,13 +136,13 @@ class Quadratic(Landscape):
         """κ = L / mu."""
         return self.L / self.mu
 
-    def _value(self, x):
+    def _value(self, x: Array) -> Array:
         return 0.5 * np.einsum("...i,ij,...j->...", x, self.A, x) - x @ self.b
 
-    def _grad(self, x):
+    def _grad(self, x: Array) -> Array:
         return x @ self.A - self.b  # A is symmetric, so x A = (A x)ᵀ
 
-    def _hessian(self, x):
+    def _hessian(self, x: Array) -> Array:
         return np.broadcast_to(self.A, x.shape[:-1] + self.A.shape).copy()
 
 
@@ -141,13 +151,25 @@ def quadratic_bowl(condition_number: float = 10.0, *, L: float = 1.0, angle: flo
     """A quadratic bowl with largest curvature ``L`` and condition number κ.
 
     In two dimensions the axes are rotated by ``angle`` radians, so the valley is not aligned with
-    the coordinates. For ``dim > 2`` the eigenvalues are spread geometrically between ``L/κ`` and
-    ``L`` and the eigenvectors are a random rotation drawn with ``seed``.
+    the coordinates. For ``dim ≠ 2`` the eigenvalues are spread geometrically between ``L/κ`` and
+    ``L`` and the eigenvectors are a random rotation drawn with ``seed`` (``angle`` is not used).
+
+    Args:
+        condition_number: κ ≥ 1, finite. Rounding in ``Q diag(λ) Qᵀ`` limits it: beyond about 1e12 the
+            smallest eigenvalue of the stored matrix drifts away from ``L/κ``, and a κ so large that it
+            is no longer positive definite is a ValueError from :class:`Quadratic`.
+        L: the largest eigenvalue, > 0.
+        angle: the rotation in radians (a finite number).
+        dim: the dimension, an integer ≥ 1.
+        seed: an integer ≥ 0, the rotation's seed for ``dim ≠ 2``.
     """
     kappa = real_number(condition_number, "condition_number")
     if kappa < 1:
         raise ValueError(f"condition_number must be >= 1; got condition_number={kappa!r}")
     L = positive(L, "L")
+    angle = real_number(angle, "angle")
+    dim = positive_int(dim, "dim")
+    seed = positive_int(seed, "seed", minimum=0)
     if dim == 2:
         c, s = np.cos(angle), np.sin(angle)
         Q = np.array([[c, -s], [s, c]])
@@ -178,19 +200,19 @@ class ElongatedValley(Landscape):
         self.s = real_number(s, "s")
         self._minimizers = [(0.0, 0.0)]
 
-    def _value(self, p):
+    def _value(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         r = y - self.s * np.sin(x)
         return 0.5 * (self.a * x**2 + self.c * r**2)
 
-    def _grad(self, p):
+    def _grad(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         r = y - self.s * np.sin(x)
         dx = self.a * x - self.c * r * self.s * np.cos(x)
         dy = self.c * r
         return np.stack([dx, dy], axis=-1)
 
-    def _hessian(self, p):
+    def _hessian(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         r = y - self.s * np.sin(x)
         cx, sx = np.cos(x), np.sin(x)
@@ -212,17 +234,17 @@ class Rosenbrock(Landscape):
         self.b = positive(b, "b")
         self._minimizers = [(self.a, self.a**2)]
 
-    def _value(self, p):
+    def _value(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
 
-    def _grad(self, p):
+    def _grad(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         dx = -2 * (self.a - x) - 4 * self.b * x * (y - x**2)
         dy = 2 * self.b * (y - x**2)
         return np.stack([dx, dy], axis=-1)
 
-    def _hessian(self, p):
+    def _hessian(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         hxx = 2 - 4 * self.b * (y - x**2) + 8 * self.b * x**2
         hxy = -4 * self.b * x
@@ -247,15 +269,15 @@ class SaddleWell(Landscape):
         self._minimizers = [(-1.0, 0.0), (1.0, 0.0)]
         self.saddle = np.array([0.0, 0.0])
 
-    def _value(self, p):
+    def _value(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         return 0.25 * x**4 - 0.5 * x**2 + 0.5 * self.c * y**2
 
-    def _grad(self, p):
+    def _grad(self, p: Array) -> Array:
         x, y = p[..., 0], p[..., 1]
         return np.stack([x**3 - x, self.c * y], axis=-1)
 
-    def _hessian(self, p):
+    def _hessian(self, p: Array) -> Array:
         x = p[..., 0]
         zero = np.zeros_like(x)
         hxx = 3 * x**2 - 1
@@ -265,14 +287,19 @@ class SaddleWell(Landscape):
 
 def get(name: str) -> Landscape:
     """The landscape called ``name`` in ``CATALOGUE`` (a fresh instance)."""
-    if name not in CATALOGUE:
-        raise ValueError(f"name must be one of {sorted(CATALOGUE)}; got name={name!r}")
+    one_of(name, "name", sorted(CATALOGUE))
     return CATALOGUE[name]()
 
 
-def resolve(landscape: "str | Landscape") -> Landscape:
+def resolve(landscape: str | Landscape) -> Landscape:
     """``landscape`` itself if it is a :class:`Landscape`, else the catalogue's landscape of that name."""
-    return landscape if isinstance(landscape, Landscape) else get(landscape)
+    if isinstance(landscape, Landscape):
+        return landscape
+    if not isinstance(landscape, str):
+        raise TypeError(
+            f"landscape must be a Landscape or one of {sorted(CATALOGUE)}; got {type(landscape).__name__}"
+        )
+    return get(landscape)
 
 
 #: The landscapes that widgets offer, by short name.
