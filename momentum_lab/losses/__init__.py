@@ -58,18 +58,39 @@ from momentum_lab.losses.segmentation import dice, focal_tversky, jaccard, tvers
 #: The Keras classes (``momentum_lab.tf.losses``) and torch modules (``momentum_lab.torch.losses``), one per
 #: loss, in the order of the functions below.
 CLASS_NAMES = (
-    "MeanSquaredError", "MeanAbsoluteError", "Huber", "LogCosh",
-    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "KLDivergence",
-    "Hinge", "SquaredHinge", "CategoricalHinge", "WestonWatkinsHinge",
-    "ZeroOneLoss", "ExponentialLoss", "LogLoss",
-    "GANDiscriminatorLoss", "GANGeneratorMinimaxLoss", "GANGeneratorNonsaturatingLoss",
-    "Dice", "Jaccard", "Tversky", "FocalTversky",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "Huber",
+    "LogCosh",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "KLDivergence",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "WestonWatkinsHinge",
+    "ZeroOneLoss",
+    "ExponentialLoss",
+    "LogLoss",
+    "GANDiscriminatorLoss",
+    "GANGeneratorMinimaxLoss",
+    "GANGeneratorNonsaturatingLoss",
+    "Dice",
+    "Jaccard",
+    "Tversky",
+    "FocalTversky",
 )
 
 #: The classes of the metric and focal losses (chapter 13), in the order of their functions.
 METRIC_FOCAL_CLASS_NAMES = (
-    "Contrastive", "TripletMargin", "CosineEmbedding", "InfoNCE", "NTXent",
-    "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
+    "Contrastive",
+    "TripletMargin",
+    "CosineEmbedding",
+    "InfoNCE",
+    "NTXent",
+    "BinaryFocalCrossentropy",
+    "CategoricalFocalCrossentropy",
 )
 
 __all__ = [

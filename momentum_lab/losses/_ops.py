@@ -37,8 +37,27 @@ from momentum_lab.autodiff import (  # noqa: A004 - the namespace mirrors NumPy'
     where,
 )
 
-__all__ = ["EPSILON", "REDUCTIONS", "abs", "all", "clip", "exp", "log", "log1p", "logsumexp", "max", "maximum",
-           "mean", "relu", "softplus", "square", "sum", "where", "is_tensor", "reduce"]
+__all__ = [
+    "EPSILON",
+    "REDUCTIONS",
+    "abs",
+    "all",
+    "clip",
+    "exp",
+    "log",
+    "log1p",
+    "logsumexp",
+    "max",
+    "maximum",
+    "mean",
+    "relu",
+    "softplus",
+    "square",
+    "sum",
+    "where",
+    "is_tensor",
+    "reduce",
+]
 
 #: What the NumPy losses take: anything NumPy reads as real numbers, or a tensor of the tape.
 LossInput = npt.ArrayLike | Tensor

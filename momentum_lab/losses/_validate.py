@@ -32,7 +32,8 @@ def check_same_shape(true_shape, pred_shape, true_name="y_true", pred_name="y_pr
     traces (None) matches any."""
     true_shape, pred_shape = tuple(true_shape), tuple(pred_shape)
     same = len(true_shape) == len(pred_shape) and all(
-        a is None or b is None or a == b for a, b in zip(true_shape, pred_shape))
+        a is None or b is None or a == b for a, b in zip(true_shape, pred_shape)
+    )
     if not same:
         raise ValueError(
             f"{true_name} and {pred_name} must have the same shape (no broadcasting); "
@@ -142,7 +143,8 @@ def check_class_weights(values, name, num_classes=None):
         raise ValueError(f"{name} must be a vector of one weight per class; got {name}.shape={array.shape}")
     if num_classes is not None and array.shape != (num_classes,):
         raise ValueError(
-            f"{name} must hold one weight per class, shape ({num_classes},); got {name}.shape={array.shape}")
+            f"{name} must hold one weight per class, shape ({num_classes},); got {name}.shape={array.shape}"
+        )
     bad = array < 0
     if np.any(bad):
         raise ValueError(f"{name} must hold weights >= 0; got {name}{first_bad(array, bad)}")
@@ -213,8 +215,13 @@ def checked_pair(y_true, y_pred, reduction):
     pred_values = values_of(y_pred, "y_pred")
     check_same_shape(true_values.shape, pred_values.shape)
     keep = is_tensor(y_true) or is_tensor(y_pred)
-    return Pair(y_true if is_tensor(y_true) else true_values, y_pred if is_tensor(y_pred) else pred_values,
-                true_values, pred_values, keep)
+    return Pair(
+        y_true if is_tensor(y_true) else true_values,
+        y_pred if is_tensor(y_pred) else pred_values,
+        true_values,
+        pred_values,
+        keep,
+    )
 
 
 def class_indices(y_true, num_classes, name="y_true", pred_name="y_pred"):

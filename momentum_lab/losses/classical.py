@@ -166,8 +166,9 @@ def _gan_inputs(values, from_logits, reduction):
     return from_logits, operands, any(ops.is_tensor(value) for value in values.values())
 
 
-def gan_discriminator_loss(d_real: LossInput, d_fake: LossInput, *, from_logits: bool = True,
-                           reduction: str = "mean") -> LossValue:
+def gan_discriminator_loss(
+    d_real: LossInput, d_fake: LossInput, *, from_logits: bool = True, reduction: str = "mean"
+) -> LossValue:
     """The GAN discriminator's loss: classify real samples as 1 and generated ones as 0.
 
     Formula:
@@ -237,8 +238,9 @@ def gan_generator_minimax_loss(d_fake: LossInput, *, from_logits: bool = True, r
     return ops.reduce(-neg_log_one_minus_d(ops, fake, from_logits), reduction, keep)
 
 
-def gan_generator_nonsaturating_loss(d_fake: LossInput, *, from_logits: bool = True,
-                                     reduction: str = "mean") -> LossValue:
+def gan_generator_nonsaturating_loss(
+    d_fake: LossInput, *, from_logits: bool = True, reduction: str = "mean"
+) -> LossValue:
     """The generator's non-saturating loss: minimize −log D(G(z)).
 
     Formula:

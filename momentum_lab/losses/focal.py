@@ -45,8 +45,9 @@ def focal_factor(xp, q, gamma):
     return 1.0 if gamma == 0 else q**gamma
 
 
-def binary_focal_crossentropy_values(xp, y, x, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                                     from_logits=False, label_smoothing=0.0):
+def binary_focal_crossentropy_values(
+    xp, y, x, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0
+):
     """Per element ``w · (1 − p_t)^γ · BCE``, ``1 − p_t = y(1 − p) + (1 − y)p``, ``w = αy + (1 − α)(1 − y)``
     when ``apply_class_balancing`` else 1; targets smoothed to ``y(1 − s) + s/2`` first."""
     if label_smoothing:
@@ -62,8 +63,9 @@ def binary_focal_crossentropy_values(xp, y, x, apply_class_balancing=False, alph
     return losses
 
 
-def categorical_focal_crossentropy_values(xp, y, x, alpha=0.25, gamma=2.0, from_logits=False,
-                                          label_smoothing=0.0, axis=-1):
+def categorical_focal_crossentropy_values(
+    xp, y, x, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1
+):
     """Per sample ``−Σ_j α_j (1 − q_j)^γ y_j log q_j`` along ``axis``; ``q`` = softmax of logits or the
     probabilities clipped to ``[1e-7, 1 − 1e-7]``; targets smoothed to ``y(1 − s) + s/C`` first."""
     if label_smoothing:
@@ -84,14 +86,23 @@ def check_class_alpha(alpha, num_classes):
         return check_class_weight_number(alpha, "alpha")
     values = values_of(alpha, "alpha")
     if values.shape != (num_classes,):
-        raise ValueError(f"alpha must be a number or one weight per class, shape ({num_classes},); "
-                         f"got alpha.shape={values.shape}")
+        raise ValueError(
+            f"alpha must be a number or one weight per class, shape ({num_classes},); got alpha.shape={values.shape}"
+        )
     return check_class_weights(values, "alpha")
 
 
-def binary_focal_crossentropy(y_true: LossInput, y_pred: LossInput, *, apply_class_balancing: bool = False,
-                              alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
-                              label_smoothing: float = 0.0, reduction: str = "mean") -> LossValue:
+def binary_focal_crossentropy(
+    y_true: LossInput,
+    y_pred: LossInput,
+    *,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> LossValue:
     """Binary focal cross-entropy: binary cross-entropy scaled down on the examples already classified well.
 
     Formula:
@@ -136,14 +147,22 @@ def binary_focal_crossentropy(y_true: LossInput, y_pred: LossInput, *, apply_cla
     check_unit_interval(pair.true_values, "y_true", "targets in [0, 1]")
     if not from_logits:
         check_unit_interval(pair.pred_values, "y_pred", "probabilities in [0, 1] (from_logits=False)")
-    losses = binary_focal_crossentropy_values(ops, pair.y_true, pair.y_pred, apply_class_balancing, alpha, gamma,
-                                              from_logits, s)
+    losses = binary_focal_crossentropy_values(
+        ops, pair.y_true, pair.y_pred, apply_class_balancing, alpha, gamma, from_logits, s
+    )
     return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
-def categorical_focal_crossentropy(y_true: LossInput, y_pred: LossInput, *, alpha: float | ArrayLike = 0.25,
-                                   gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
-                                   reduction: str = "mean") -> LossValue:
+def categorical_focal_crossentropy(
+    y_true: LossInput,
+    y_pred: LossInput,
+    *,
+    alpha: float | ArrayLike = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> LossValue:
     """Categorical focal cross-entropy: categorical cross-entropy with each class term scaled by
     ``α_j (1 − q_j)^γ``.
 

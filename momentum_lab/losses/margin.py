@@ -131,8 +131,9 @@ def _multiclass(formula, y_true, y_pred, margin, reduction):
     return ops.reduce(formula(ops, pair.true_values, pair.y_pred, margin), reduction, pair.keep_tensor)
 
 
-def categorical_hinge(y_true: LossInput, y_pred: LossInput, margin: float = 1.0, *,
-                      reduction: str = "mean") -> LossValue:
+def categorical_hinge(
+    y_true: LossInput, y_pred: LossInput, margin: float = 1.0, *, reduction: str = "mean"
+) -> LossValue:
     """Crammer–Singer multi-class hinge: the best wrong class must trail the true one by ``margin``.
 
     Formula:
@@ -166,8 +167,9 @@ def categorical_hinge(y_true: LossInput, y_pred: LossInput, margin: float = 1.0,
     return _multiclass(categorical_hinge_values, y_true, y_pred, margin, reduction)
 
 
-def weston_watkins_hinge(y_true: LossInput, y_pred: LossInput, margin: float = 1.0, *,
-                         reduction: str = "mean") -> LossValue:
+def weston_watkins_hinge(
+    y_true: LossInput, y_pred: LossInput, margin: float = 1.0, *, reduction: str = "mean"
+) -> LossValue:
     """Weston–Watkins multi-class hinge: every wrong class must trail the true one by ``margin``.
 
     Formula:

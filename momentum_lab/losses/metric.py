@@ -156,8 +156,10 @@ def _pair_labels(y_true, other, other_shape, allowed, what):
     labels = values_of(y_true, "y_true")
     rows = other_shape[0]
     if labels.shape != (rows,):
-        raise ValueError(f"y_true must have shape ({rows},), one label per pair of {other} "
-                         f"({other}.shape={other_shape}); got y_true.shape={labels.shape}")
+        raise ValueError(
+            f"y_true must have shape ({rows},), one label per pair of {other} "
+            f"({other}.shape={other_shape}); got y_true.shape={labels.shape}"
+        )
     bad = ~np.isin(labels, allowed)
     if np.any(bad):
         raise ValueError(f"y_true must hold labels in {what}; got y_true{first_bad(labels, bad)}")
@@ -242,8 +244,17 @@ def contrastive(y_true: LossInput, distance: LossInput, *, margin: float = 1.0, 
     return ops.reduce(contrastive_values(ops, labels, d, margin), reduction, ops.is_tensor(distance))
 
 
-def triplet_margin(anchor: LossInput, positive: LossInput, negative: LossInput, *, margin: float = 1.0,
-                   p: float = 2.0, eps: float = 1e-6, swap: bool = False, reduction: str = "mean") -> LossValue:
+def triplet_margin(
+    anchor: LossInput,
+    positive: LossInput,
+    negative: LossInput,
+    *,
+    margin: float = 1.0,
+    p: float = 2.0,
+    eps: float = 1e-6,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> LossValue:
     """Triplet margin loss: the anchor must be nearer its positive than its negative by ``margin``.
 
     Formula:
@@ -287,8 +298,9 @@ def triplet_margin(anchor: LossInput, positive: LossInput, negative: LossInput, 
     return ops.reduce(losses, reduction, _any_tensor(anchor, positive, negative))
 
 
-def cosine_embedding(y_true: LossInput, x1: LossInput, x2: LossInput, *, margin: float = 0.0,
-                     reduction: str = "mean") -> LossValue:
+def cosine_embedding(
+    y_true: LossInput, x1: LossInput, x2: LossInput, *, margin: float = 0.0, reduction: str = "mean"
+) -> LossValue:
     """Cosine embedding loss: similar pairs pay ``1 − cos``, dissimilar ones the cosine above ``margin``.
 
     Formula:
@@ -333,8 +345,9 @@ def _check_views(z1, z2, minimum_rows=1):
     return a, b, np.eye(a_values.shape[0])
 
 
-def info_nce(z1: LossInput, z2: LossInput, *, temperature: float = 0.1, cosine: bool = True,
-             reduction: str = "mean") -> LossValue:
+def info_nce(
+    z1: LossInput, z2: LossInput, *, temperature: float = 0.1, cosine: bool = True, reduction: str = "mean"
+) -> LossValue:
     """InfoNCE: each row of ``z1`` must pick out its own row of ``z2`` among all the rows of ``z2``.
 
     Formula:

@@ -117,8 +117,14 @@ def _class_axis(pred_values, name="y_pred"):
     return pred_values.shape[-1]
 
 
-def binary_crossentropy(y_true: LossInput, y_pred: LossInput, *, from_logits: bool = False,
-                        label_smoothing: float = 0.0, reduction: str = "mean") -> LossValue:
+def binary_crossentropy(
+    y_true: LossInput,
+    y_pred: LossInput,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> LossValue:
     """Binary cross-entropy (log loss) between targets in [0, 1] and predicted probabilities or logits.
 
     Formula:
@@ -165,8 +171,14 @@ def binary_crossentropy(y_true: LossInput, y_pred: LossInput, *, from_logits: bo
     return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
-def categorical_crossentropy(y_true: LossInput, y_pred: LossInput, *, from_logits: bool = False,
-                             label_smoothing: float = 0.0, reduction: str = "mean") -> LossValue:
+def categorical_crossentropy(
+    y_true: LossInput,
+    y_pred: LossInput,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> LossValue:
     """Categorical cross-entropy between target distributions and predicted probabilities or logits.
 
     Formula:
@@ -215,8 +227,14 @@ def categorical_crossentropy(y_true: LossInput, y_pred: LossInput, *, from_logit
     return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
-def sparse_categorical_crossentropy(y_true: LossInput, y_pred: LossInput, *, from_logits: bool = False,
-                                    label_smoothing: float = 0.0, reduction: str = "mean") -> LossValue:
+def sparse_categorical_crossentropy(
+    y_true: LossInput,
+    y_pred: LossInput,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> LossValue:
     """Categorical cross-entropy with integer class labels instead of one-hot rows.
 
     Formula:
@@ -265,8 +283,9 @@ def sparse_categorical_crossentropy(y_true: LossInput, y_pred: LossInput, *, fro
     return ops.reduce(cross_entropy_values(ops, one_hot, x, from_logits, s), reduction, ops.is_tensor(y_pred))
 
 
-def kl_divergence(y_true: LossInput, y_pred: LossInput, *, from_logits: bool = False,
-                  reduction: str = "mean") -> LossValue:
+def kl_divergence(
+    y_true: LossInput, y_pred: LossInput, *, from_logits: bool = False, reduction: str = "mean"
+) -> LossValue:
     """Kullback–Leibler divergence KL(P ‖ Q) of the predicted distribution Q from the target P.
 
     Formula:

@@ -82,8 +82,15 @@ def _overlap(formula, y_true, y_pred, axis, smooth, reduction, **params):
     return ops.reduce(losses, reduction, pair.keep_tensor)
 
 
-def dice(y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: float = 1.0, squared: bool = False, *,
-         reduction: str = "mean") -> LossValue:
+def dice(
+    y_true: LossInput,
+    y_pred: LossInput,
+    axis: Axis = None,
+    smooth: float = 1.0,
+    squared: bool = False,
+    *,
+    reduction: str = "mean",
+) -> LossValue:
     """Soft Dice loss, one minus the soft Dice coefficient (F1 score) of prediction and mask.
 
     Formula:
@@ -120,8 +127,9 @@ def dice(y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: float 
     return _overlap(dice_values, y_true, y_pred, axis, smooth, reduction, squared=flag(squared, "squared"))
 
 
-def jaccard(y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: float = 1.0, *,
-            reduction: str = "mean") -> LossValue:
+def jaccard(
+    y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: float = 1.0, *, reduction: str = "mean"
+) -> LossValue:
     """Soft Jaccard loss, one minus the soft intersection over union.
 
     Formula:
@@ -154,8 +162,16 @@ def jaccard(y_true: LossInput, y_pred: LossInput, axis: Axis = None, smooth: flo
     return _overlap(jaccard_values, y_true, y_pred, axis, smooth, reduction)
 
 
-def tversky(y_true: LossInput, y_pred: LossInput, alpha: float = 0.3, beta: float = 0.7, axis: Axis = None,
-            smooth: float = 1.0, *, reduction: str = "mean") -> LossValue:
+def tversky(
+    y_true: LossInput,
+    y_pred: LossInput,
+    alpha: float = 0.3,
+    beta: float = 0.7,
+    axis: Axis = None,
+    smooth: float = 1.0,
+    *,
+    reduction: str = "mean",
+) -> LossValue:
     """Tversky loss: Dice with separate weights on false positives (α) and false negatives (β).
 
     Formula:
@@ -195,8 +211,17 @@ def tversky(y_true: LossInput, y_pred: LossInput, alpha: float = 0.3, beta: floa
     return _overlap(tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta)
 
 
-def focal_tversky(y_true: LossInput, y_pred: LossInput, alpha: float = 0.3, beta: float = 0.7, gamma: float = 4 / 3,
-                  axis: Axis = None, smooth: float = 1.0, *, reduction: str = "mean") -> LossValue:
+def focal_tversky(
+    y_true: LossInput,
+    y_pred: LossInput,
+    alpha: float = 0.3,
+    beta: float = 0.7,
+    gamma: float = 4 / 3,
+    axis: Axis = None,
+    smooth: float = 1.0,
+    *,
+    reduction: str = "mean",
+) -> LossValue:
     """Focal Tversky loss: the Tversky loss raised to 1/γ, to stress the poorly segmented scores.
 
     Formula:
@@ -234,5 +259,4 @@ def focal_tversky(y_true: LossInput, y_pred: LossInput, alpha: float = 0.3, beta
     """
     alpha, beta = check_tversky_weights(alpha, beta)
     gamma = positive(gamma, "gamma")
-    return _overlap(focal_tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta,
-                    gamma=gamma)
+    return _overlap(focal_tversky_values, y_true, y_pred, axis, smooth, reduction, alpha=alpha, beta=beta, gamma=gamma)
