@@ -27,18 +27,39 @@ Keras computes some of them differently, and those forms carry Keras' name and a
   0.001 everywhere (torch: 0.01 for RMSprop and Adagrad, 0.002 for NAdam), Adagrad's accumulator starts
   at 0.1 (torch 0).
 
+Edges: with ``eps = 0`` (useful to see the bare formulas) a coordinate whose gradients have all been 0
+has the step 0/0; it does not move here (the limit ε → 0⁺), where torch and Keras write NaN. Centered
+RMSprop clamps ``v − ḡ²`` at 0 before the root (rounding can make it slightly negative; torch gives NaN).
+A non-finite gradient is refused by ``step`` before anything changes (see ``Optimizer.step``).
+
 Each class is its update rule, ``rule(theta, g, *buffers, first, t)`` in plain NumPy; the engine
 (:mod:`momentum_lab.optim._engine`) applies it to big arrays in cache-sized chunks on several threads.
 The step count ``t`` lives in the parameter's state (``opt.state[w]["step"]``), as in torch.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from momentum_lab._validate import in_unit_interval, non_negative
+from momentum_lab._validate import flag, in_unit_interval, non_negative
 from momentum_lab.optim._engine import Optimizer, apply_rule, as_pairs
-from momentum_lab._validate import flag
+
+
+def _over(numerator: np.ndarray, denominator: np.ndarray, eps: float) -> np.ndarray:
+    """``numerator / denominator``; with ``eps = 0`` a zero denominator gives 0 instead of 0/0 = NaN.
+
+    The denominator (a root of the running mean of g², plus ε) is 0 only where every gradient so far was
+    0, and then so is the numerator: that coordinate does not move, which is the limit ε → 0⁺ of the
+    step. torch and Keras write NaN there.
+    """
+    if eps:
+        return numerator / denominator
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
 
 
 class StepCounting(Optimizer):
@@ -49,11 +70,11 @@ class StepCounting(Optimizer):
     the engine. Buffers are passed by name, so a rule can leave out the ones its settings do not use.
     """
 
-    def per_step(self, state):
+    def per_step(self, state: dict[str, Any]) -> dict[str, Any]:
         """The scalars of this step, computed once per parameter (not per chunk)."""
         return {"t": state["step"]}
 
-    def step(self, params, grads):
+    def step(self, params: np.ndarray | Sequence[np.ndarray], grads: npt.ArrayLike | Sequence[npt.ArrayLike | None]) -> None:
         """Update ``params`` in place from ``grads``, as every optimizer's ``step`` does."""
         for param, grad in as_pairs(params, grads):
             buffers, first = self._buffers_for(param)
@@ -62,7 +83,7 @@ class StepCounting(Optimizer):
             scalars = self.per_step(state)
             names = self.buffer_names
 
-            def rule(theta, g, *chunks, first):
+            def rule(theta: np.ndarray, g: np.ndarray, *chunks: np.ndarray, first: bool) -> None:
                 self.rule(theta, g, **dict(zip(names, chunks)), first=first, **scalars)
 
             try:
@@ -77,19 +98,19 @@ class StepCounting(Optimizer):
 # Argument checks shared by the classes below
 
 
-def _betas(value, name="betas"):
+def _betas(value: object, name: str = "betas") -> tuple[float, float]:
     """A pair (β₁, β₂), each in [0, 1)."""
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (beta1, beta2); got {name}={value!r}")
     return (in_unit_interval(value[0], f"{name}[0]"), in_unit_interval(value[1], f"{name}[1]"))
 
 
-def _keras_weight_decay(value):
+def _keras_weight_decay(value: object) -> float | None:
     """Keras' ``weight_decay``: None (off) or a number ≥ 0."""
     return None if value is None else non_negative(value, "weight_decay")
 
 
-def _keras_momentum(value):
+def _keras_momentum(value: object) -> float:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = float(value)
     return in_unit_interval(value, "momentum", closed_right=True)
@@ -113,8 +134,7 @@ class Adagrad(StepCounting):
         initial_accumulator_value: ≥ 0. eps: ≥ 0 (default 1e-10). maximize: ascend instead.
     """
 
-    def __init__(self, lr=0.01, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10,
-                 *, maximize=False):
+    def __init__(self, lr: float = 0.01, lr_decay: float = 0.0, weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10, *, maximize: bool = False) -> None:
         super().__init__(lr)
         self.lr_decay = non_negative(lr_decay, "lr_decay")
         self.weight_decay = non_negative(weight_decay, "weight_decay")
@@ -124,19 +144,19 @@ class Adagrad(StepCounting):
 
     buffer_names = ("sum",)
 
-    def init_buffer(self, name, param):
+    def init_buffer(self, name: str, param: np.ndarray) -> np.ndarray:
         return np.full_like(param, self.initial_accumulator_value)
 
-    def rule(self, theta, g, sum, *, first, t):
+    def rule(self, theta: np.ndarray, g: np.ndarray, sum: np.ndarray, *, first: bool, t: int) -> None:  # type: ignore[override]
         if self.maximize:
             g = -g
         if self.weight_decay:
             g = g + theta * self.weight_decay
         lr_t = self.lr / (1 + (t - 1) * self.lr_decay)
         sum += g * g  # s = s + g²
-        theta -= g / (np.sqrt(sum) + self.eps) * lr_t  # θ = θ − η_t g / (√s + ε)
+        theta -= _over(g, np.sqrt(sum) + self.eps, self.eps) * lr_t  # θ = θ − η_t g / (√s + ε)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
                 "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps,
                 "maximize": self.maximize}
@@ -155,15 +175,15 @@ class RMSprop(StepCounting):
     State: ``square_avg``, ``momentum_buffer`` (when momentum > 0), ``grad_avg`` (centered), ``step``.
 
     Args:
-        lr: η ≥ 0 (default 0.01). alpha: α ≥ 0 (default 0.99). eps: ≥ 0 (default 1e-8).
+        lr: η ≥ 0 (default 0.01). alpha: α in [0, 1] (default 0.99; torch accepts α > 1, which makes v
+        negative and the step NaN). eps: ≥ 0 (default 1e-8).
         weight_decay: ≥ 0 (added to the gradient). momentum: μ ≥ 0. centered: subtract the mean's square.
         maximize: ascend instead.
     """
 
-    def __init__(self, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
-                 maximize=False):
+    def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, maximize: bool = False) -> None:
         super().__init__(lr)
-        self.alpha = non_negative(alpha, "alpha")
+        self.alpha = in_unit_interval(alpha, "alpha", closed_right=True)
         self.eps = non_negative(eps, "eps")
         self.weight_decay = non_negative(weight_decay, "weight_decay")
         self.momentum = non_negative(momentum, "momentum")
@@ -171,10 +191,10 @@ class RMSprop(StepCounting):
         self.maximize = flag(maximize, "maximize")
 
     @property
-    def buffer_names(self):
+    def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("square_avg",) + ("momentum_buffer",) * (self.momentum > 0) + ("grad_avg",) * self.centered
 
-    def rule(self, theta, g, square_avg, momentum_buffer=None, grad_avg=None, *, first, t):
+    def rule(self, theta: np.ndarray, g: np.ndarray, square_avg: np.ndarray, momentum_buffer: Any = None, grad_avg: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
         if self.maximize:
             g = -g
         if self.weight_decay:
@@ -184,17 +204,18 @@ class RMSprop(StepCounting):
         if self.centered:
             grad_avg *= self.alpha
             grad_avg += g * (1 - self.alpha)  # ḡ = α ḡ + (1 − α) g
-            d = np.sqrt(square_avg - grad_avg * grad_avg) + self.eps
+            # v − ḡ² ≥ 0 in exact arithmetic; rounding can make it −1e-20, whose root torch gives as NaN
+            d = np.sqrt(np.maximum(square_avg - grad_avg * grad_avg, 0.0)) + self.eps
         else:
             d = np.sqrt(square_avg) + self.eps
         if self.momentum > 0:
             momentum_buffer *= self.momentum
-            momentum_buffer += g / d  # b = μ b + g / d
+            momentum_buffer += _over(g, d, self.eps)  # b = μ b + g / d
             theta -= momentum_buffer * self.lr
         else:
-            theta -= g / d * self.lr
+            theta -= _over(g, d, self.eps) * self.lr
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
                 "momentum": self.momentum, "centered": self.centered, "maximize": self.maximize}
 
@@ -219,8 +240,9 @@ class Adam(StepCounting):
         maximize: ascend instead. decoupled_weight_decay: decay θ directly, as AdamW.
     """
 
-    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, *,
-                 maximize=False, decoupled_weight_decay=False):
+    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
         super().__init__(lr)
         self.betas = _betas(betas)
         self.eps = non_negative(eps, "eps")
@@ -230,10 +252,10 @@ class Adam(StepCounting):
         self.decoupled_weight_decay = flag(decoupled_weight_decay, "decoupled_weight_decay")
 
     @property
-    def buffer_names(self):
+    def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("exp_avg", "exp_avg_sq") + ("max_exp_avg_sq",) * self.amsgrad
 
-    def rule(self, theta, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, *, first, t):
+    def rule(self, theta: np.ndarray, g: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray, max_exp_avg_sq: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
         beta1, beta2 = self.betas
         if self.maximize:
             g = -g
@@ -250,9 +272,9 @@ class Adam(StepCounting):
             exp_avg_sq = max_exp_avg_sq
         step_size = self.lr / (1 - beta1**t)
         denom = np.sqrt(exp_avg_sq) / (1 - beta2**t) ** 0.5 + self.eps  # √v / √(1 − β₂ᵗ) + ε
-        theta -= exp_avg / denom * step_size  # θ = θ − η m̂ / (√v̂ + ε)
+        theta -= _over(exp_avg, denom, self.eps) * step_size  # θ = θ − η m̂ / (√v̂ + ε)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay,
                 "amsgrad": self.amsgrad, "maximize": self.maximize,
                 "decoupled_weight_decay": self.decoupled_weight_decay}
@@ -268,11 +290,11 @@ class AdamW(Adam):
     Args: as :class:`Adam`, with weight_decay ≥ 0 defaulting to 0.01.
     """
 
-    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False):
+    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False) -> None:
         super().__init__(lr, betas, eps, weight_decay, amsgrad, maximize=maximize, decoupled_weight_decay=True)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         h = super().hyperparameters()
         del h["decoupled_weight_decay"]
         return h
@@ -299,8 +321,9 @@ class NAdam(StepCounting):
         maximize: ascend instead.
     """
 
-    def __init__(self, lr=0.002, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=0.004,
-                 decoupled_weight_decay=False, *, maximize=False):
+    def __init__(self, lr: float = 0.002, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum_decay: float = 0.004, decoupled_weight_decay: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(lr)
         self.betas = _betas(betas)
         self.eps = non_negative(eps, "eps")
@@ -311,7 +334,7 @@ class NAdam(StepCounting):
 
     buffer_names = ("exp_avg", "exp_avg_sq")
 
-    def per_step(self, state):
+    def per_step(self, state: dict[str, Any]) -> dict[str, Any]:
         """The momentum schedule μ_t, μ_{t+1} and the running product Π_t, once per step."""
         t, beta1 = state["step"], self.betas[0]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
@@ -319,7 +342,7 @@ class NAdam(StepCounting):
         state["mu_product"] = state.get("mu_product", 1.0) * mu
         return {"t": t, "mu": mu, "mu_next": mu_next, "mu_product": state["mu_product"]}
 
-    def rule(self, theta, g, exp_avg, exp_avg_sq, *, first, t, mu, mu_next, mu_product):
+    def rule(self, theta: np.ndarray, g: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray, *, first: bool, t: int, mu: float, mu_next: float, mu_product: float) -> None:  # type: ignore[override]
         beta1, beta2 = self.betas
         if self.maximize:
             g = -g
@@ -332,10 +355,10 @@ class NAdam(StepCounting):
         exp_avg_sq *= beta2
         exp_avg_sq += g * g * (1 - beta2)  # v = β₂ v + (1 − β₂) g²
         denom = np.sqrt(exp_avg_sq / (1 - beta2**t)) + self.eps
-        theta -= g / denom * (self.lr * (1.0 - mu) / (1.0 - mu_product))  # today's gradient
-        theta -= exp_avg / denom * (self.lr * mu_next / (1.0 - mu_product * mu_next))  # tomorrow's momentum
+        theta -= _over(g, denom, self.eps) * (self.lr * (1.0 - mu) / (1.0 - mu_product))  # today's gradient
+        theta -= _over(exp_avg, denom, self.eps) * (self.lr * mu_next / (1.0 - mu_product * mu_next))  # tomorrow's momentum
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay,
                 "momentum_decay": self.momentum_decay, "decoupled_weight_decay": self.decoupled_weight_decay,
                 "maximize": self.maximize}
@@ -350,19 +373,19 @@ class KerasWeightDecay(StepCounting):
     """What every Keras form shares: ``learning_rate`` (the ``lr`` attribute) and Keras' decoupled
     ``weight_decay``, applied before the step: ``θ ← θ − θ · weight_decay · learning_rate``."""
 
-    def __init__(self, learning_rate, weight_decay):
+    def __init__(self, learning_rate: float, weight_decay: float | None) -> None:
         super().__init__(learning_rate)
         self.weight_decay = _keras_weight_decay(weight_decay)
 
     @property
-    def learning_rate(self):
+    def learning_rate(self) -> float:
         return self.lr
 
     @learning_rate.setter
-    def learning_rate(self, value):
+    def learning_rate(self, value: float) -> None:
         self.lr = value
 
-    def decay(self, theta):
+    def decay(self, theta: np.ndarray) -> None:
         if self.weight_decay:
             theta -= theta * self.weight_decay * self.lr  # θ = θ − θ λ η
 
@@ -377,22 +400,22 @@ class KerasAdagrad(KerasWeightDecay):
     State: ``accumulator``, ``step``.
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, weight_decay=None):
+    def __init__(self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7, weight_decay: float | None = None) -> None:
         super().__init__(learning_rate, weight_decay)
         self.initial_accumulator_value = non_negative(initial_accumulator_value, "initial_accumulator_value")
         self.epsilon = non_negative(epsilon, "epsilon")
 
     buffer_names = ("accumulator",)
 
-    def init_buffer(self, name, param):
+    def init_buffer(self, name: str, param: np.ndarray) -> np.ndarray:
         return np.full_like(param, self.initial_accumulator_value)
 
-    def rule(self, theta, g, accumulator, *, first, t):
+    def rule(self, theta: np.ndarray, g: np.ndarray, accumulator: np.ndarray, *, first: bool, t: int) -> None:  # type: ignore[override]
         self.decay(theta)
         accumulator += g * g  # s = s + g²
-        theta -= self.lr * g / np.sqrt(accumulator + self.epsilon)  # θ = θ − η g / √(s + ε)
+        theta -= _over(self.lr * g, np.sqrt(accumulator + self.epsilon), self.epsilon)  # θ = θ − η g / √(s + ε)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"learning_rate": self.lr, "initial_accumulator_value": self.initial_accumulator_value,
                 "epsilon": self.epsilon, "weight_decay": self.weight_decay}
 
@@ -408,8 +431,7 @@ class KerasRMSprop(KerasWeightDecay):
     State: ``velocity``, ``momentum`` (momentum > 0), ``average_gradient`` (centered), ``step``.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 weight_decay=None):
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False, weight_decay: float | None = None) -> None:
         super().__init__(learning_rate, weight_decay)
         self.rho = in_unit_interval(rho, "rho", closed_right=True)
         self.momentum = _keras_momentum(momentum)
@@ -417,26 +439,26 @@ class KerasRMSprop(KerasWeightDecay):
         self.centered = flag(centered, "centered")
 
     @property
-    def buffer_names(self):
+    def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("velocity",) + ("momentum",) * (self.momentum > 0) + ("average_gradient",) * self.centered
 
-    def rule(self, theta, g, velocity, momentum=None, average_gradient=None, *, first, t):
+    def rule(self, theta: np.ndarray, g: np.ndarray, velocity: np.ndarray, momentum: Any = None, average_gradient: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
         self.decay(theta)
         rho = self.rho
         velocity[...] = rho * velocity + (1 - rho) * (g * g)  # v = ρ v + (1 − ρ) g²
         if self.centered:
             average_gradient[...] = rho * average_gradient + (1 - rho) * g  # ḡ = ρ ḡ + (1 − ρ) g
-            denominator = velocity - average_gradient * average_gradient + self.epsilon
+            denominator = np.maximum(velocity - average_gradient * average_gradient, 0.0) + self.epsilon
         else:
             denominator = velocity + self.epsilon
-        increment = self.lr * g / np.sqrt(denominator)  # Δ = η g / √(v + ε)
+        increment = _over(self.lr * g, np.sqrt(denominator), self.epsilon)  # Δ = η g / √(v + ε)
         if self.momentum > 0:
             momentum[...] = self.momentum * momentum + increment  # b = μ b + Δ
             theta -= momentum
         else:
             theta -= increment
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"learning_rate": self.lr, "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
                 "centered": self.centered, "weight_decay": self.weight_decay}
 
@@ -455,8 +477,7 @@ class KerasAdam(KerasWeightDecay):
     State: ``momentum`` (m), ``velocity`` (v), ``velocity_hat`` (amsgrad), ``step``.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 weight_decay=None):
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False, weight_decay: float | None = None) -> None:
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = in_unit_interval(beta_1, "beta_1")
         self.beta_2 = in_unit_interval(beta_2, "beta_2")
@@ -464,10 +485,10 @@ class KerasAdam(KerasWeightDecay):
         self.amsgrad = flag(amsgrad, "amsgrad")
 
     @property
-    def buffer_names(self):
+    def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("momentum", "velocity") + ("velocity_hat",) * self.amsgrad
 
-    def rule(self, theta, g, momentum, velocity, velocity_hat=None, *, first, t):
+    def rule(self, theta: np.ndarray, g: np.ndarray, momentum: np.ndarray, velocity: np.ndarray, velocity_hat: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
         self.decay(theta)
         alpha = self.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)  # α_t
         momentum += (g - momentum) * (1 - self.beta_1)  # m = m + (g − m)(1 − β₁)
@@ -475,9 +496,9 @@ class KerasAdam(KerasWeightDecay):
         if self.amsgrad:
             np.maximum(velocity_hat, velocity, out=velocity_hat)
             velocity = velocity_hat
-        theta -= momentum * alpha / (np.sqrt(velocity) + self.epsilon)  # θ = θ − α_t m / (√v + ε)
+        theta -= _over(momentum * alpha, np.sqrt(velocity) + self.epsilon, self.epsilon)  # θ = θ − α_t m / (√v + ε)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"learning_rate": self.lr, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                 "amsgrad": self.amsgrad, "weight_decay": self.weight_decay}
 
@@ -485,8 +506,7 @@ class KerasAdam(KerasWeightDecay):
 class KerasAdamW(KerasAdam):
     """AdamW as ``keras.optimizers.AdamW``: :class:`KerasAdam` with ``weight_decay`` required, default 0.004."""
 
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False):
+    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False) -> None:
         if weight_decay is None:
             raise ValueError("weight_decay must be a number >= 0 for KerasAdamW; got weight_decay=None")
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay)
@@ -507,7 +527,7 @@ class KerasNadam(KerasWeightDecay):
     State: ``momentum``, ``velocity``, ``step`` and ``u_product`` (Π_t).
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None):
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, weight_decay: float | None = None) -> None:
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = in_unit_interval(beta_1, "beta_1")
         self.beta_2 = in_unit_interval(beta_2, "beta_2")
@@ -515,13 +535,13 @@ class KerasNadam(KerasWeightDecay):
 
     buffer_names = ("momentum", "velocity")
 
-    def per_step(self, state):
+    def per_step(self, state: dict[str, Any]) -> dict[str, Any]:
         """The momentum schedule u_t, u_{t+1} and the running product Π_t, once per step."""
         t = state["step"]
         state["u_product"] = state.get("u_product", 1.0) * self.beta_1 * (1.0 - 0.5 * 0.96**t)
         return {"t": t, "u_product": state["u_product"]}
 
-    def rule(self, theta, g, momentum, velocity, *, first, t, u_product):
+    def rule(self, theta: np.ndarray, g: np.ndarray, momentum: np.ndarray, velocity: np.ndarray, *, first: bool, t: int, u_product: float) -> None:  # type: ignore[override]
         self.decay(theta)
         b1, b2 = self.beta_1, self.beta_2
         u_t = b1 * (1.0 - 0.5 * 0.96**t)
@@ -530,8 +550,8 @@ class KerasNadam(KerasWeightDecay):
         velocity += (g * g - velocity) * (1 - b2)
         m_hat = u_next * momentum / (1 - u_product * u_next) + (1 - u_t) * g / (1 - u_product)
         v_hat = velocity / (1 - b2**t)
-        theta -= m_hat * self.lr / (np.sqrt(v_hat) + self.epsilon)
+        theta -= _over(m_hat * self.lr, np.sqrt(v_hat) + self.epsilon, self.epsilon)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, object]:
         return {"learning_rate": self.lr, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                 "weight_decay": self.weight_decay}
