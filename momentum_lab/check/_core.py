@@ -17,9 +17,10 @@ shapes and by what went wrong, never by the expected numbers.
   something that is not an array of real numbers (``"not numbers"``: strings, objects, booleans;
   ``"complex result"``: complex numbers), an array of the wrong shape or parts of different shapes
   (``"wrong shape"``) or a NaN or an infinity (``"non-finite"``, naming the test case). A number
-  answer that is None, a string (even ``"0.5"``: the quotes are the mistake), a bool, a complex number,
-  a list or an array of more than one number, or a function gets ``"not a number"``; a NaN or an
-  infinity gets ``"not finite"``. :func:`read_number` does this for every numeric checker.
+  answer that is None, a string (even ``"0.5"``: the quotes are the slip, and the message says so), a
+  bool, a complex number, a list or an array of more than one number, a function, a NaN or an
+  infinity gets ``"not a number"``, with a message that says which. :func:`read_number` does this for every numeric
+  checker.
 * *the checker's own parameters* (``L``, ``beta``, ``kappa``, ``primitive``, ``batched``, ...) are
   given by the chapter, not by the learner: a wrong one is a bug in the calling cell, so it raises a
   TypeError or ValueError naming the parameter (``"L must be > 0; got L=0.0"``), as everywhere in the
@@ -38,8 +39,7 @@ import numpy.typing as npt
 
 from momentum_lab._validate import flag, non_negative
 
-__all__ = ["CheckerSpec", "Feedback", "Mistake", "compare_function", "describe_case", "numeric_result",
-           "read_number"]
+__all__ = ["CheckerSpec", "Feedback", "Mistake", "compare_function", "describe_case", "numeric_result", "read_number"]
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,20 @@ def _to_numpy(value: object) -> object:
     return value
 
 
+def _shape_text(part: Any) -> str:
+    try:
+        return str(np.shape(part))
+    except (ValueError, TypeError):
+        return "a ragged sequence"
+
+
 _NOT_NUMBERS = {
     "b": ("True/False values (booleans), not numbers", "not numbers"),
-    "c": ("complex numbers, but the answer is real: a square root or a polynomial root of a negative "
-          "number? Take abs() or the real part where the formula says so", "complex result"),
+    "c": (
+        "complex numbers, but the answer is real: a square root or a polynomial root of a negative "
+        "number? Take abs() or the real part where the formula says so",
+        "complex result",
+    ),
 }
 
 
@@ -167,11 +177,14 @@ def numeric_result(got: object, what: str = "your function") -> npt.NDArray[np.f
     try:
         array = np.asarray(converted)
     except (ValueError, TypeError):
-        parts = [np.shape(p) if not isinstance(p, (list, tuple)) else "a sequence" for p in
-                 (converted if isinstance(converted, list) else [converted])]
-        return Feedback(False, f"{what} returned a sequence whose parts have different shapes "
-                        f"({', '.join(str(p) for p in parts)}); every part must have the shape of the "
-                        "corresponding part of the answer.", "wrong shape")
+        parts = converted if isinstance(converted, list) else [converted]
+        return Feedback(
+            False,
+            f"{what} returned a sequence whose parts have different shapes "
+            f"({', '.join(_shape_text(p) for p in parts)}); every part must have the shape of "
+            "the corresponding part of the answer.",
+            "wrong shape",
+        )
     kind = array.dtype.kind
     if kind in "iuf":
         return array.astype(np.float64, copy=False)
@@ -183,17 +196,16 @@ def numeric_result(got: object, what: str = "your function") -> npt.NDArray[np.f
             return array.astype(np.float64)
         except (TypeError, ValueError):
             pass
-    return Feedback(False, f"{what} returned {_kind_of(got)}, not numbers: return a number or an array.",
-                    "not numbers")
+    return Feedback(False, f"{what} returned {_kind_of(got)}, not numbers: return a number or an array.", "not numbers")
 
 
 def read_number(answer: object) -> float | Feedback:
-    """A learner's number ``answer`` as a float, or a ``"not a number"``/``"not finite"`` :class:`Feedback`.
+    """A learner's number ``answer`` as a float, or a ``"not a number"`` :class:`Feedback` saying why not.
 
     Accepted: Python and NumPy integers and floats, 0-d arrays and tensors of one number. Refused with a
-    hint: None (the exercise's placeholder), strings (``"0.5"`` too: write the number without
-    quotes), booleans, complex numbers, lists and arrays of several numbers, functions; NaN and
-    infinities get ``"not finite"``.
+    hint: None (the exercise's placeholder), strings (``"0.5"`` too: the message asks for the number
+    without quotes), booleans, complex numbers, lists and arrays of several numbers, functions, NaN and
+    infinities.
     """
     if answer is None or answer is Ellipsis:
         return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
@@ -202,27 +214,33 @@ def read_number(answer: object) -> float | Feedback:
             float(answer)
         except ValueError:
             return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
-        return Feedback(False, f"Answer with a number, not the string {answer!r}: write it without the "
-                        "quotes.", "not a number")
+        return Feedback(
+            False, f"Answer with a number, not the string {answer!r}: write it without the quotes.", "not a number"
+        )
     if isinstance(answer, (bool, np.bool_)):
         return Feedback(False, f"Answer with a number; got {answer!r}, a truth value.", "not a number")
     if callable(answer) and not hasattr(answer, "numpy"):
-        return Feedback(False, "Answer with a number; got a function. Call it, or write its value.",
-                        "not a number")
+        return Feedback(False, "Answer with a number; got a function. Call it, or write its value.", "not a number")
     value = numeric_result(answer, "your answer")
     if isinstance(value, Feedback):
         if value.mistake == "complex result":
-            return Feedback(False, f"Answer with a real number; got the complex number {answer!r}.",
-                            "not a number")
+            return Feedback(False, f"Answer with a real number; got the complex number {answer!r}.", "not a number")
         return Feedback(False, f"Answer with a number; got {_kind_of(answer)}.", "not a number")
     if value.ndim > 0:
-        return Feedback(False, f"Answer with one number; got {_kind_of(value)} "
-                        f"({'a list' if isinstance(answer, (list, tuple)) else 'an array'} of numbers).",
-                        "not a number")
+        return Feedback(
+            False,
+            f"Answer with one number; got {_kind_of(value)} "
+            f"({'a list' if isinstance(answer, (list, tuple)) else 'an array'} of numbers).",
+            "not a number",
+        )
     number = float(value)
     if not np.isfinite(number):
-        return Feedback(False, f"Your answer is {number}; answer with a finite number. (A division by "
-                        "zero or an overflow somewhere in your working?)", "not finite")
+        return Feedback(
+            False,
+            f"Answer with a finite number; got {number}. (A division by zero or an "
+            "overflow somewhere in your working?)",
+            "not a number",
+        )
     return number
 
 
@@ -230,7 +248,7 @@ def read_number(answer: object) -> float | Feedback:
 # Comparing a learner's function with the reference
 
 
-def _same(a: npt.ArrayLike, b: npt.ArrayLike, rtol: float, atol: float) -> bool:
+def _same(a: Any, b: Any, rtol: float, atol: float) -> bool:
     try:
         a = np.asarray(a, dtype=float)
         b = np.asarray(b, dtype=float)
@@ -239,7 +257,7 @@ def _same(a: npt.ArrayLike, b: npt.ArrayLike, rtol: float, atol: float) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False))
 
 
-def _copy_args(args: Sequence[object]) -> tuple[object, ...]:
+def _copy_args(args: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
 
 
@@ -248,9 +266,17 @@ def _reference_result(reference: Callable[..., Any], args: Sequence[object]) -> 
         return np.asarray(reference(*_copy_args(args)), dtype=float)
 
 
-def compare_function(candidate: object, reference: Callable[..., Any], cases: Sequence[Sequence[object]],
-                     mistakes: Iterable[Mistake] = (), *, what: str = "your function", rtol: float = 1e-7,
-                     atol: float = 1e-10, check_inputs_unchanged: bool = True) -> Feedback:
+def compare_function(
+    candidate: object,
+    reference: Callable[..., Any],
+    cases: Sequence[Sequence[object]],
+    mistakes: Iterable[Mistake] = (),
+    *,
+    what: str = "your function",
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    check_inputs_unchanged: bool = True,
+) -> Feedback:
     """Compare ``candidate`` with ``reference`` on ``cases`` (tuples of positional arguments).
 
     Returns a :class:`Feedback`. The order of checks: it must be callable and not raise; it must not
@@ -268,8 +294,9 @@ def compare_function(candidate: object, reference: Callable[..., Any], cases: Se
     if isinstance(cases, (str, bytes)) or not isinstance(cases, Sequence) or len(cases) == 0:
         raise ValueError(f"cases must be a non-empty sequence of argument tuples; got cases={cases!r}")
     if not all(isinstance(args, (tuple, list)) for args in cases):
-        raise TypeError("cases must hold tuples of positional arguments; got "
-                        f"{[type(args).__name__ for args in cases]}")
+        raise TypeError(
+            f"cases must hold tuples of positional arguments; got {[type(args).__name__ for args in cases]}"
+        )
     mistakes = tuple(mistakes)
     if not all(isinstance(m, Mistake) for m in mistakes):
         raise TypeError(f"mistakes must be Mistake objects; got {[type(m).__name__ for m in mistakes]}")
@@ -279,8 +306,7 @@ def compare_function(candidate: object, reference: Callable[..., Any], cases: Se
     check_inputs_unchanged = flag(check_inputs_unchanged, "check_inputs_unchanged")
 
     if not callable(candidate):
-        return Feedback(False, f"{what} should be a function; got {type(candidate).__name__}.",
-                        "not callable")
+        return Feedback(False, f"{what} should be a function; got {type(candidate).__name__}.", "not callable")
     wrong_cases = []
     for number, args in enumerate(cases, start=1):
         given = _copy_args(args)
@@ -312,9 +338,13 @@ def compare_function(candidate: object, reference: Callable[..., Any], cases: Se
                 "wrong shape",
             )
         if not np.all(np.isfinite(got)):
-            return Feedback(False, f"{what} returned a non-finite value (nan or inf) on test case {number} of "
-                            f"{len(cases)} (arguments: {describe_case(args)}). Look for a division by zero, "
-                            "a logarithm of 0 or an overflowing exponential.", "non-finite")
+            return Feedback(
+                False,
+                f"{what} returned a non-finite value (nan or inf) on test case {number} of "
+                f"{len(cases)} (arguments: {describe_case(args)}). Look for a division by zero, "
+                "a logarithm of 0 or an overflowing exponential.",
+                "non-finite",
+            )
         if not _same(got, expected, rtol, atol):
             wrong_cases.append((args, got))
     if not wrong_cases:
@@ -330,6 +360,6 @@ def compare_function(candidate: object, reference: Callable[..., Any], cases: Se
     )
 
 
-def _mistake_result(mistake: Mistake, args: Sequence[object]) -> object:
+def _mistake_result(mistake: Mistake, args: Sequence[object]) -> Any:
     with np.errstate(all="ignore"):
         return mistake.wrong(*_copy_args(args))

@@ -1,8 +1,20 @@
-"""Checkers for chapter 1, "Gradient descent on a loss landscape"."""
+"""Checkers for chapter 1, "Gradient descent on a loss landscape".
+
+The learner's answer is judged, never trusted: a function that raises, returns NaN, a string or the
+wrong shape, and a number answer that is None, a string, complex or NaN, get a :class:`Feedback` that
+says so (``check/_core.py`` lists the cases). The checkers' own parameters (``L``) are the chapter's:
+a wrong one raises ValueError/TypeError naming it, e.g. ``check_step_size_answer(0.2, L=0.0)`` raises
+``ValueError: L must be > 0; got L=0.0``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
-from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
+from momentum_lab._validate import positive
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function, read_number
 from momentum_lab.optim import gradient_descent_step
 
 _GD_MISTAKES = (
@@ -15,8 +27,7 @@ _GD_MISTAKES = (
     Mistake(
         "forgot learning rate",
         lambda x, g, lr: x - g,
-        "Your step ignores the learning rate: it has the same size whatever `lr` is. "
-        "Where should `lr` enter?",
+        "Your step ignores the learning rate: it has the same size whatever `lr` is. Where should `lr` enter?",
     ),
     Mistake(
         "forgot learning rate and wrong sign",
@@ -37,7 +48,7 @@ _GD_MISTAKES = (
 )
 
 
-def _gd_cases(seed=0):
+def _gd_cases(seed: int = 0) -> list[tuple[Any, ...]]:
     rng = np.random.default_rng(seed)
     cases = []
     for shape, lr in (((2,), 0.1), ((5,), 0.37), ((3, 4), 0.05), ((1,), 2.5)):
@@ -45,41 +56,52 @@ def _gd_cases(seed=0):
     return cases
 
 
-def check_gd_step(step):
+def check_gd_step(step: object) -> Feedback:
     """Check a learner's ``step(x, grad, lr)`` that returns the parameters after one descent step.
 
     Recognises: a step uphill (wrong sign), a forgotten learning rate, returning only the update,
     dividing by the learning rate, a wrong shape (e.g. a sum or a transpose), and changing ``x`` in
-    place.
+    place. Anything else wrong with ``step`` (not a function, raises, returns None, NaN or strings) is
+    feedback too, never an exception.
     """
-    return compare_function(step, gradient_descent_step, _gd_cases(), _GD_MISTAKES,
-                            what="your step function")
+    return compare_function(step, gradient_descent_step, _gd_cases(), _GD_MISTAKES, what="your step function")
 
 
-def check_step_size_answer(answer, L):
+def check_step_size_answer(answer: object, L: float) -> Feedback:
     """Check the learner's answer to "beyond which step size does gradient descent diverge on a
-    quadratic whose largest curvature is ``L``?" (a number)."""
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
+    quadratic whose largest curvature is ``L``?" (a number; the answer is 2/L).
+
+    ``answer`` that is not a finite real number (None, a string, complex, NaN) gets ``"not a number"``
+     feedback. ``L`` must be a real number > 0 (ValueError/TypeError otherwise).
+    """
+    L = positive(L, "L")
+    value = read_number(answer)
+    if isinstance(value, Feedback):
+        return value
     right = 2.0 / L
     if np.isclose(value, right, rtol=1e-6):
         return Feedback(True, "Right: any step size above this makes the steepest direction blow up.")
     if np.isclose(value, 1.0 / L, rtol=1e-6):
-        return Feedback(False, "That step size is the best one for the steepest direction alone, not "
-                        "the largest that still converges. What is |1 − ηL| at your value, and when "
-                        "does it reach 1?", "best step instead of largest")
+        return Feedback(
+            False,
+            "That step size is the best one for the steepest direction alone, not "
+            "the largest that still converges. What is |1 − ηL| at your value, and when "
+            "does it reach 1?",
+            "best step instead of largest",
+        )
     if np.isclose(value, 2.0 / (L * L), rtol=1e-6) or np.isclose(value, 2.0 * L, rtol=1e-6):
-        return Feedback(False, "Check the units: a step size times a curvature is a pure number.",
-                        "units")
-    return Feedback(False, "Not quite. Write the error after one step along the steepest eigen-"
-                    "direction as a multiple of the error before, and ask when that multiple "
-                    "exceeds 1 in size.", "other")
+        return Feedback(False, "Check the units: a step size times a curvature is a pure number.", "units")
+    return Feedback(
+        False,
+        "Not quite. Write the error after one step along the steepest eigen-"
+        "direction as a multiple of the error before, and ask when that multiple "
+        "exceeds 1 in size.",
+        "other",
+    )
 
 
 # What each checker accepts and the mistakes it names (tested by tests/test_exercises.py).
-def _step_in_place(x, grad, lr):
+def _step_in_place(x: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
     x -= lr * grad
     return x
 

@@ -15,12 +15,24 @@ Conventions the exercises state and the checkers assume:
 * ``check_dice_loss``, ``check_tversky_loss``: masks shaped ``(batch, H, W)``, one loss per sample;
 * ``check_huber_factory``, ``check_keras_loss_class``: Keras-style per-sample losses, the mean over the
   last axis.
+
+Bad answers are feedback, bad parameters are errors (``check/_core.py`` lists the cases): a loss that
+raises, returns None, strings, complex numbers, NaN (on the ordinary cases: the message names the case)
+or the wrong shape, and a number answer that is None, a string, complex or NaN, each get a
+:class:`Feedback`; the checkers' own parameters (``l2`` ≥ 0, ``delta`` > 0) raise ValueError/TypeError
+naming them, e.g. ``check_weight_decay_answer(2e-4, l2=-1.0)`` raises
+``ValueError: l2 must be >= 0; got l2=-1.0``.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from momentum_lab import losses as _losses
-from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
+from momentum_lab._validate import non_negative, positive
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function, numeric_result, read_number
 
 __all__ = [
     "check_mse",
@@ -45,11 +57,16 @@ def _call_quietly(function, *args):
 
 
 def _probe(candidate, args, what):
-    """Run ``candidate`` on one revealing input. Returns (values, None) or (None, Feedback) if it raised."""
+    """Run ``candidate`` on one revealing input. Returns (values, None), or (None, Feedback) if it raised
+    or returned something that is not an array of real numbers."""
     try:
-        return _call_quietly(candidate, *args), None
+        with np.errstate(all="ignore"):
+            got = numeric_result(candidate(*args), what)
     except Exception as exc:  # the learner's code may raise anything; report it
         return None, Feedback(False, f"{what} raised {type(exc).__name__}: {exc}", "raised")
+    if isinstance(got, Feedback):
+        return None, got
+    return got, None
 
 
 def _with_shape_hint(feedback, hint):
@@ -71,6 +88,7 @@ def _quiet(function):
 
 # --------------------------------------------------------------------------------------- regression
 
+
 def _regression_cases(seed=0):
     rng = np.random.default_rng(seed)
     cases = []
@@ -86,32 +104,46 @@ def _mse(y_true, y_pred):
 
 
 _MSE_MISTAKES = (
-    Mistake("sum instead of mean", lambda t, p: np.sum((p - t) ** 2),
-            "Your loss grows with the number of elements: you add the squared errors up. The mean "
-            "squared error divides by how many there are."),
-    Mistake("root mean square", lambda t, p: np.sqrt(np.mean((p - t) ** 2)),
-            "You return the square root of the mean squared error (RMSE). RMSE is a fine metric, "
-            "but the loss is the mean of the squares itself."),
-    Mistake("half mean square", lambda t, p: 0.5 * np.mean((p - t) ** 2),
-            "Your values are exactly half the answer. The ½ belongs to Huber's quadratic part and to "
-            "some textbook conventions, not to `mean_squared_error` in Keras and PyTorch."),
-    Mistake("absolute error", lambda t, p: np.mean(np.abs(p - t)),
-            "You average the absolute errors: that is MAE. Square each error instead."),
-    Mistake("square of the mean error", lambda t, p: np.mean(p - t) ** 2,
-            "You square the mean error, so errors of opposite signs cancel before squaring. Square "
-            "each error first, then average."),
+    Mistake(
+        "sum instead of mean",
+        lambda t, p: np.sum((p - t) ** 2),
+        "Your loss grows with the number of elements: you add the squared errors up. The mean "
+        "squared error divides by how many there are.",
+    ),
+    Mistake(
+        "root mean square",
+        lambda t, p: np.sqrt(np.mean((p - t) ** 2)),
+        "You return the square root of the mean squared error (RMSE). RMSE is a fine metric, "
+        "but the loss is the mean of the squares itself.",
+    ),
+    Mistake(
+        "half mean square",
+        lambda t, p: 0.5 * np.mean((p - t) ** 2),
+        "Your values are exactly half the answer. The ½ belongs to Huber's quadratic part and to "
+        "some textbook conventions, not to `mean_squared_error` in Keras and PyTorch.",
+    ),
+    Mistake(
+        "absolute error",
+        lambda t, p: np.mean(np.abs(p - t)),
+        "You average the absolute errors: that is MAE. Square each error instead.",
+    ),
+    Mistake(
+        "square of the mean error",
+        lambda t, p: np.mean(p - t) ** 2,
+        "You square the mean error, so errors of opposite signs cancel before squaring. Square "
+        "each error first, then average.",
+    ),
 )
 
 
-def check_mse(mse):
+def check_mse(mse: object) -> Feedback:
     """Check a learner's ``mse(y_true, y_pred)``: the mean of the squared errors over every element.
 
     Recognises: a sum instead of a mean, RMSE, a factor ½, the absolute error, the square of the mean
     error, and a reduction over the wrong axes (a wrong shape).
     """
     feedback = compare_function(_quiet(mse), _mse, _regression_cases(), _MSE_MISTAKES, what="your mse")
-    return _with_shape_hint(feedback, "The mean squared error averages over every element and returns "
-                            "one number.")
+    return _with_shape_hint(feedback, "The mean squared error averages over every element and returns one number.")
 
 
 def _huber(y_true, y_pred, delta):
@@ -124,30 +156,43 @@ def _huber_parts(t, p, delta, quadratic, linear):
 
 
 _HUBER_MISTAKES = (
-    Mistake("forgot the half", lambda t, p, d: _huber_parts(t, p, d, lambda e: e**2,
-                                                             lambda e: d * np.abs(e) - 0.5 * d**2),
-            "Your quadratic part is e², but Huber's is ½e². With the ½, value and slope of the two "
-            "pieces meet at |e| = δ; without it the loss jumps there."),
-    Mistake("no offset in the linear part", lambda t, p, d: _huber_parts(t, p, d, lambda e: 0.5 * e**2,
-                                                                          lambda e: d * np.abs(e)),
-            "Your linear part is δ|e|, which does not meet ½e² at |e| = δ (½δ² vs δ²). Subtract the "
-            "constant that makes the two pieces join."),
-    Mistake("smooth L1", lambda t, p, d: _huber(t, p, d) / d,
-            "Your values are Huber's divided by δ: that is PyTorch's `smooth_l1_loss` (½e²/β and "
-            "|e| − ½β). Huber's linear part has slope δ, not 1."),
-    Mistake("sum instead of mean", lambda t, p, d: _losses.huber(t, p, d, reduction="sum"),
-            "Your loss grows with the number of elements: average the per-element losses, do not add "
-            "them up."),
-    Mistake("ignored delta", lambda t, p, d: _huber(t, p, 1.0),
-            "Your loss ignores `delta`: it behaves as if δ = 1 for every value of `delta`."),
-    Mistake("branches swapped", lambda t, p, d: _huber_parts(t, p, d, lambda e: d * np.abs(e) - 0.5 * d**2,
-                                                              lambda e: 0.5 * e**2),
-            "Your branches are swapped: the quadratic part is for small errors (|e| ≤ δ), the linear "
-            "part for large ones."),
+    Mistake(
+        "forgot the half",
+        lambda t, p, d: _huber_parts(t, p, d, lambda e: e**2, lambda e: d * np.abs(e) - 0.5 * d**2),
+        "Your quadratic part is e², but Huber's is ½e². With the ½, value and slope of the two "
+        "pieces meet at |e| = δ; without it the loss jumps there.",
+    ),
+    Mistake(
+        "no offset in the linear part",
+        lambda t, p, d: _huber_parts(t, p, d, lambda e: 0.5 * e**2, lambda e: d * np.abs(e)),
+        "Your linear part is δ|e|, which does not meet ½e² at |e| = δ (½δ² vs δ²). Subtract the "
+        "constant that makes the two pieces join.",
+    ),
+    Mistake(
+        "smooth L1",
+        lambda t, p, d: _huber(t, p, d) / d,
+        "Your values are Huber's divided by δ: that is PyTorch's `smooth_l1_loss` (½e²/β and "
+        "|e| − ½β). Huber's linear part has slope δ, not 1.",
+    ),
+    Mistake(
+        "sum instead of mean",
+        lambda t, p, d: _losses.huber(t, p, d, reduction="sum"),
+        "Your loss grows with the number of elements: average the per-element losses, do not add them up.",
+    ),
+    Mistake(
+        "ignored delta",
+        lambda t, p, d: _huber(t, p, 1.0),
+        "Your loss ignores `delta`: it behaves as if δ = 1 for every value of `delta`.",
+    ),
+    Mistake(
+        "branches swapped",
+        lambda t, p, d: _huber_parts(t, p, d, lambda e: d * np.abs(e) - 0.5 * d**2, lambda e: 0.5 * e**2),
+        "Your branches are swapped: the quadratic part is for small errors (|e| ≤ δ), the linear part for large ones.",
+    ),
 )
 
 
-def check_huber(huber):
+def check_huber(huber: object) -> Feedback:
     """Check a learner's ``huber(y_true, y_pred, delta)``: the mean Huber loss over every element.
 
     Recognises: a forgotten ½, a linear part without its offset, PyTorch's smooth L1 (divided by δ), a
@@ -160,6 +205,7 @@ def check_huber(huber):
 
 
 # ----------------------------------------------------------------------------------- classification
+
 
 def _bce(y_true, y_pred):
     return _losses.binary_crossentropy(y_true, y_pred)
@@ -180,23 +226,38 @@ def _bce_unclipped(t, p):
 
 
 _BCE_MISTAKES = (
-    Mistake("swapped y_true and y_pred", lambda t, p: _bce(p, t),
-            "You seem to have swapped the arguments: the logarithm must be taken of the prediction "
-            "`y_pred`, weighted by the target `y_true`. Keras' order is `(y_true, y_pred)`."),
-    Mistake("forgot the minus sign", lambda t, p: -_bce(t, p),
-            "Your values are the negative of the loss: log p ≤ 0, so the cross-entropy needs a minus "
-            "sign to be a positive cost."),
-    Mistake("only the positive term", lambda t, p: -np.mean(t * np.log(p)),
-            "You only count the samples whose label is 1: add the term (1 − y)·log(1 − p) for the "
-            "samples whose label is 0."),
-    Mistake("sum instead of mean", lambda t, p: _losses.binary_crossentropy(t, p, reduction="sum"),
-            "Your loss grows with the number of elements: average the per-element losses."),
-    Mistake("log base 2", lambda t, p: _bce(t, p) / np.log(2.0),
-            "Your values are the loss in bits (log base 2). Use the natural logarithm, `np.log`."),
+    Mistake(
+        "swapped y_true and y_pred",
+        lambda t, p: _bce(p, t),
+        "You seem to have swapped the arguments: the logarithm must be taken of the prediction "
+        "`y_pred`, weighted by the target `y_true`. Keras' order is `(y_true, y_pred)`.",
+    ),
+    Mistake(
+        "forgot the minus sign",
+        lambda t, p: -_bce(t, p),
+        "Your values are the negative of the loss: log p ≤ 0, so the cross-entropy needs a minus "
+        "sign to be a positive cost.",
+    ),
+    Mistake(
+        "only the positive term",
+        lambda t, p: -np.mean(t * np.log(p)),
+        "You only count the samples whose label is 1: add the term (1 − y)·log(1 − p) for the "
+        "samples whose label is 0.",
+    ),
+    Mistake(
+        "sum instead of mean",
+        lambda t, p: _losses.binary_crossentropy(t, p, reduction="sum"),
+        "Your loss grows with the number of elements: average the per-element losses.",
+    ),
+    Mistake(
+        "log base 2",
+        lambda t, p: _bce(t, p) / np.log(2.0),
+        "Your values are the loss in bits (log base 2). Use the natural logarithm, `np.log`.",
+    ),
 )
 
 
-def check_bce(bce):
+def check_bce(bce: object) -> Feedback:
     """Check a learner's ``bce(y_true, y_pred)`` from probabilities, clipped like Keras, mean over all.
 
     Recognises on ordinary probabilities: swapped arguments, a missing minus sign, only the
@@ -214,14 +275,21 @@ def check_bce(bce):
     if failure:
         return failure
     if not np.all(np.isfinite(got)):
-        return Feedback(False, "Right on ordinary probabilities, but on predictions that are exactly 0 or "
-                        "1 your loss is not finite: log(0) = −inf. Clip the probabilities to "
-                        "[1e-7, 1 − 1e-7] before the logarithm (Keras' epsilon).", "log of zero")
+        return Feedback(
+            False,
+            "Right on ordinary probabilities, but on predictions that are exactly 0 or "
+            "1 your loss is not finite: log(0) = −inf. Clip the probabilities to "
+            "[1e-7, 1 − 1e-7] before the logarithm (Keras' epsilon).",
+            "log of zero",
+        )
     if not np.allclose(got, _bce(y_hard, p_hard), rtol=1e-7):
-        return Feedback(False, "Right on ordinary probabilities, but on predictions that are exactly 0 or "
-                        "1 your loss differs from clipping to [1e-7, 1 − 1e-7]: check the epsilon you clip "
-                        "with (Keras uses 1e-7; PyTorch instead clamps each log at −100).",
-                        "different epsilon")
+        return Feedback(
+            False,
+            "Right on ordinary probabilities, but on predictions that are exactly 0 or "
+            "1 your loss differs from clipping to [1e-7, 1 − 1e-7]: check the epsilon you clip "
+            "with (Keras uses 1e-7; PyTorch instead clamps each log at −100).",
+            "different epsilon",
+        )
     return Feedback(True, f"{what} gives the right answer on ordinary and on saturated probabilities.")
 
 
@@ -234,24 +302,37 @@ def _sigmoid(x):
 
 
 _BCE_LOGIT_MISTAKES = (
-    Mistake("swapped y_true and y_pred",
-            lambda t, x: np.mean(np.maximum(t, 0) - t * x + np.log1p(np.exp(-np.abs(t)))),
-            "You seem to have swapped the arguments: the logits are `y_pred`, the labels `y_true`."),
-    Mistake("wrong sign of the logit", lambda t, x: _bce_logits(t, -x),
-            "Your loss treats a large positive logit as evidence for class 0. A logit x means "
-            "p = σ(x) = 1/(1 + e^{−x}): check the sign in your exponent or in the x·y term."),
-    Mistake("logits used as probabilities", lambda t, x: _bce_unclipped(t, np.clip(x, _EPS, 1 - _EPS)),
-            "Your function treats the logits as probabilities. Pass them through the sigmoid first, "
-            "or better, use the logit form max(x, 0) − x·y + log(1 + e^{−|x|})."),
-    Mistake("forgot the minus sign", lambda t, x: -_bce_logits(t, x),
-            "Your values are the negative of the loss: the cross-entropy is a positive cost."),
-    Mistake("sum instead of mean", lambda t, x: _losses.binary_crossentropy(t, x, from_logits=True,
-                                                                              reduction="sum"),
-            "Your loss grows with the number of elements: average the per-element losses."),
+    Mistake(
+        "swapped y_true and y_pred",
+        lambda t, x: np.mean(np.maximum(t, 0) - t * x + np.log1p(np.exp(-np.abs(t)))),
+        "You seem to have swapped the arguments: the logits are `y_pred`, the labels `y_true`.",
+    ),
+    Mistake(
+        "wrong sign of the logit",
+        lambda t, x: _bce_logits(t, -x),
+        "Your loss treats a large positive logit as evidence for class 0. A logit x means "
+        "p = σ(x) = 1/(1 + e^{−x}): check the sign in your exponent or in the x·y term.",
+    ),
+    Mistake(
+        "logits used as probabilities",
+        lambda t, x: _bce_unclipped(t, np.clip(x, _EPS, 1 - _EPS)),
+        "Your function treats the logits as probabilities. Pass them through the sigmoid first, "
+        "or better, use the logit form max(x, 0) − x·y + log(1 + e^{−|x|}).",
+    ),
+    Mistake(
+        "forgot the minus sign",
+        lambda t, x: -_bce_logits(t, x),
+        "Your values are the negative of the loss: the cross-entropy is a positive cost.",
+    ),
+    Mistake(
+        "sum instead of mean",
+        lambda t, x: _losses.binary_crossentropy(t, x, from_logits=True, reduction="sum"),
+        "Your loss grows with the number of elements: average the per-element losses.",
+    ),
 )
 
 
-def check_bce_with_logits(bce):
+def check_bce_with_logits(bce: object) -> Feedback:
     """Check a learner's ``bce(y_true, logits)``: binary cross-entropy from logits, mean over all.
 
     Recognises on moderate logits: swapped arguments, the wrong sign of the logit, logits used as
@@ -262,8 +343,10 @@ def check_bce_with_logits(bce):
     """
     what = "your bce"
     rng = np.random.default_rng(3)
-    cases = [(rng.integers(0, 2, size=shape).astype(float), rng.normal(scale=3.0, size=shape))
-             for shape in ((8,), (4, 3), (2, 2, 3))]
+    cases = [
+        (rng.integers(0, 2, size=shape).astype(float), rng.normal(scale=3.0, size=shape))
+        for shape in ((8,), (4, 3), (2, 2, 3))
+    ]
     feedback = compare_function(_quiet(bce), _bce_logits, cases, _BCE_LOGIT_MISTAKES, what=what)
     if not feedback:
         return _with_shape_hint(feedback, "Average over every element and return one number.")
@@ -273,19 +356,29 @@ def check_bce_with_logits(bce):
     if failure:
         return failure
     if not np.all(np.isfinite(got)):
-        return Feedback(False, "Right on moderate logits, but at logits of ±1e4 your loss is not finite: "
-                        "σ(x) rounds to exactly 0 or 1 and its logarithm is −inf. Never form σ(x): use "
-                        "max(x, 0) − x·y + log(1 + e^{−|x|}), which is finite for every x.", "overflow")
+        return Feedback(
+            False,
+            "Right on moderate logits, but at logits of ±1e4 your loss is not finite: "
+            "σ(x) rounds to exactly 0 or 1 and its logarithm is −inf. Never form σ(x): use "
+            "max(x, 0) − x·y + log(1 + e^{−|x|}), which is finite for every x.",
+            "overflow",
+        )
     clipped = _bce_unclipped(y_hard, np.clip(_call_quietly(_sigmoid, x_hard), _EPS, 1 - _EPS))
     if np.allclose(got, clipped, rtol=1e-3):
-        return Feedback(False, "Right on moderate logits, but too small at logits of ±1e4: clipping σ(x) "
-                        "caps each wrong sample at −log(1e-7) ≈ 16.1, while the true loss is about |x| = "
-                        "10⁴. Work with the logit directly: max(x, 0) − x·y + log(1 + e^{−|x|}).",
-                        "clipped probabilities")
+        return Feedback(
+            False,
+            "Right on moderate logits, but too small at logits of ±1e4: clipping σ(x) "
+            "caps each wrong sample at −log(1e-7) ≈ 16.1, while the true loss is about |x| = "
+            "10⁴. Work with the logit directly: max(x, 0) − x·y + log(1 + e^{−|x|}).",
+            "clipped probabilities",
+        )
     if not np.allclose(got, _bce_logits(y_hard, x_hard), rtol=1e-7):
-        return Feedback(False, "Right on moderate logits, but not at logits of ±1e4. Check your formula "
-                        "on one large logit by hand: the loss of a wrong sample is about |x|.",
-                        "wrong at large logits")
+        return Feedback(
+            False,
+            "Right on moderate logits, but not at logits of ±1e4. Check your formula "
+            "on one large logit by hand: the loss of a wrong sample is about |x|.",
+            "wrong at large logits",
+        )
     return Feedback(True, f"{what} gives the right answer on moderate logits and on logits of ±1e4.")
 
 
@@ -294,22 +387,33 @@ def _smoothed(y, s):
 
 
 _SMOOTHING_MISTAKES = (
-    Mistake("binary rule s/2", lambda y, s: y * (1 - s) + s / 2,
-            "You spread s/2 on every entry: that is Keras' rule for *binary* cross-entropy (two "
-            "outcomes). With C classes each entry gets s/C, so that every row still sums to 1."),
-    Mistake("s/(C−1) on the wrong classes", lambda y, s: np.where(y == 1, 1 - s, s / (y.shape[-1] - 1)),
-            "You give 1 − s to the true class and s/(C − 1) to the others. That is a valid smoothing "
-            "too (it also sums to 1), but Keras and PyTorch use y(1 − s) + s/C, which gives the true "
-            "class 1 − s + s/C."),
-    Mistake("forgot to scale y", lambda y, s: y + s / y.shape[-1],
-            "Your rows sum to 1 + s: multiply the one-hot targets by (1 − s) before adding s/C."),
-    Mistake("forgot to add s/C", lambda y, s: y * (1 - s),
-            "Your rows sum to 1 − s: the mass s you take from the true class must be spread, s/C on "
-            "every class."),
+    Mistake(
+        "binary rule s/2",
+        lambda y, s: y * (1 - s) + s / 2,
+        "You spread s/2 on every entry: that is Keras' rule for *binary* cross-entropy (two "
+        "outcomes). With C classes each entry gets s/C, so that every row still sums to 1.",
+    ),
+    Mistake(
+        "s/(C−1) on the wrong classes",
+        lambda y, s: np.where(y == 1, 1 - s, s / (y.shape[-1] - 1)),
+        "You give 1 − s to the true class and s/(C − 1) to the others. That is a valid smoothing "
+        "too (it also sums to 1), but Keras and PyTorch use y(1 − s) + s/C, which gives the true "
+        "class 1 − s + s/C.",
+    ),
+    Mistake(
+        "forgot to scale y",
+        lambda y, s: y + s / y.shape[-1],
+        "Your rows sum to 1 + s: multiply the one-hot targets by (1 − s) before adding s/C.",
+    ),
+    Mistake(
+        "forgot to add s/C",
+        lambda y, s: y * (1 - s),
+        "Your rows sum to 1 − s: the mass s you take from the true class must be spread, s/C on every class.",
+    ),
 )
 
 
-def check_smoothed_targets(smooth):
+def check_smoothed_targets(smooth: object) -> Feedback:
     """Check a learner's ``smooth(y_onehot, s)``: label smoothing for categorical cross-entropy.
 
     Recognises: the binary rule s/2, the alternative s/(C − 1) convention, forgetting to scale by
@@ -319,13 +423,14 @@ def check_smoothed_targets(smooth):
     cases = []
     for n, c, s in ((4, 3, 0.1), (3, 5, 0.2), (2, 10, 0.05)):
         cases.append((np.eye(c)[rng.integers(0, c, size=n)], s))
-    feedback = compare_function(_quiet(smooth), _smoothed, cases, _SMOOTHING_MISTAKES,
-                                what="your smoothing function")
-    return _with_shape_hint(feedback, "Return the smoothed targets, one row per sample, same shape as "
-                            "the one-hot input.")
+    feedback = compare_function(_quiet(smooth), _smoothed, cases, _SMOOTHING_MISTAKES, what="your smoothing function")
+    return _with_shape_hint(
+        feedback, "Return the smoothed targets, one row per sample, same shape as the one-hot input."
+    )
 
 
 # ------------------------------------------------------------------------------------- segmentation
+
 
 def _mask_cases(seed=5):
     """Masks and soft predictions shaped (batch, H, W), with an empty mask and a full miss among them."""
@@ -354,31 +459,44 @@ def _dice_variant(g, p, numerator, denominator):
 
 
 _DICE_MISTAKES = (
-    Mistake("no smoothing", lambda g, p: _dice_variant(g, p, lambda tp: 2 * tp, lambda sp, sg: sp + sg),
-            "Your loss has no smoothing term: 1 − 2Σpg/(Σp + Σg) is 0/0 = nan on an empty mask with an "
-            "empty prediction, which happens in every batch of a segmentation task with rare objects. "
-            "Add `smooth = 1` to the numerator and the denominator."),
-    Mistake("coefficient instead of loss", lambda g, p: 1.0 - _dice(g, p),
-            "You return the Dice *coefficient* (1 is perfect). A loss must be small when the overlap "
-            "is good: return 1 − coefficient."),
-    Mistake("forgot the 2", lambda g, p: _dice_variant(g, p, lambda tp: tp + 1, lambda sp, sg: sp + sg + 1),
-            "Your numerator is missing its factor 2: Dice is 2·|A∩B| / (|A| + |B|), so a perfect "
-            "overlap scores 1."),
-    Mistake("squared denominator", lambda g, p: _losses.dice(g, p, axis=(1, 2), squared=True, reduction="none"),
-            "You use Σp² + Σg² in the denominator: that is the V-Net variant. This exercise asks for "
-            "Σp + Σg."),
-    Mistake("smooth only in the denominator",
-            lambda g, p: _dice_variant(g, p, lambda tp: 2 * tp, lambda sp, sg: sp + sg + 1),
-            "You add the smoothing term to the denominator only. Add it to the numerator as well, so "
-            "that an empty prediction on an empty mask scores a perfect 1 (loss 0)."),
-    Mistake("sums over the batch too", lambda g, p: np.broadcast_to(
-        _losses.dice(g, p, axis=None, smooth=1.0), (g.shape[0],)),
-            "Every sample gets the same loss: you sum over the batch axis as well. Sum over the "
-            "spatial axes (1, 2) only."),
+    Mistake(
+        "no smoothing",
+        lambda g, p: _dice_variant(g, p, lambda tp: 2 * tp, lambda sp, sg: sp + sg),
+        "Your loss has no smoothing term: 1 − 2Σpg/(Σp + Σg) is 0/0 = nan on an empty mask with an "
+        "empty prediction, which happens in every batch of a segmentation task with rare objects. "
+        "Add `smooth = 1` to the numerator and the denominator.",
+    ),
+    Mistake(
+        "coefficient instead of loss",
+        lambda g, p: 1.0 - _dice(g, p),
+        "You return the Dice *coefficient* (1 is perfect). A loss must be small when the overlap "
+        "is good: return 1 − coefficient.",
+    ),
+    Mistake(
+        "forgot the 2",
+        lambda g, p: _dice_variant(g, p, lambda tp: tp + 1, lambda sp, sg: sp + sg + 1),
+        "Your numerator is missing its factor 2: Dice is 2·|A∩B| / (|A| + |B|), so a perfect overlap scores 1.",
+    ),
+    Mistake(
+        "squared denominator",
+        lambda g, p: _losses.dice(g, p, axis=(1, 2), squared=True, reduction="none"),
+        "You use Σp² + Σg² in the denominator: that is the V-Net variant. This exercise asks for Σp + Σg.",
+    ),
+    Mistake(
+        "smooth only in the denominator",
+        lambda g, p: _dice_variant(g, p, lambda tp: 2 * tp, lambda sp, sg: sp + sg + 1),
+        "You add the smoothing term to the denominator only. Add it to the numerator as well, so "
+        "that an empty prediction on an empty mask scores a perfect 1 (loss 0).",
+    ),
+    Mistake(
+        "sums over the batch too",
+        lambda g, p: np.broadcast_to(_losses.dice(g, p, axis=None, smooth=1.0), (g.shape[0],)),
+        "Every sample gets the same loss: you sum over the batch axis as well. Sum over the spatial axes (1, 2) only.",
+    ),
 )
 
 
-def check_dice_loss(dice_loss):
+def check_dice_loss(dice_loss: object) -> Feedback:
     """Check a learner's ``dice_loss(y_true, y_pred)`` on masks ``(batch, H, W)``: one soft Dice loss
     per sample, ``1 − (2Σpg + 1)/(Σp + Σg + 1)``.
 
@@ -390,8 +508,9 @@ def check_dice_loss(dice_loss):
     what = "your dice_loss"
     feedback = compare_function(_quiet(dice_loss), _dice, _mask_cases(), _DICE_MISTAKES, what=what)
     if not feedback:
-        return _with_shape_hint(feedback, "Sum over the spatial axes (1, 2) only, so that you return one "
-                                "loss per sample, shape (batch,).")
+        return _with_shape_hint(
+            feedback, "Sum over the spatial axes (1, 2) only, so that you return one loss per sample, shape (batch,)."
+        )
     return _empty_mask_probe(dice_loss, (), what)
 
 
@@ -401,9 +520,13 @@ def _empty_mask_probe(loss, extra_args, what):
     if failure:
         return failure
     if not np.all(np.isfinite(got)) or not np.allclose(got, 0.0, atol=1e-12):
-        return Feedback(False, "Right on ordinary masks, but an empty prediction on an empty mask should "
-                        "cost 0 (a perfect answer), and yours does not. Add the smoothing term to the "
-                        "numerator and the denominator.", "empty masks")
+        return Feedback(
+            False,
+            "Right on ordinary masks, but an empty prediction on an empty mask should "
+            "cost 0 (a perfect answer), and yours does not. Add the smoothing term to the "
+            "numerator and the denominator.",
+            "empty masks",
+        )
     return Feedback(True, f"{what} gives the right answer on all test cases, empty masks included.")
 
 
@@ -412,27 +535,39 @@ def _tversky(y_true, y_pred, alpha, beta):
 
 
 _TVERSKY_MISTAKES = (
-    Mistake("no smoothing", lambda g, p, a, b: _losses.tversky(g, p, a, b, axis=(1, 2), smooth=0.0,
-                                                              reduction="none"),
-            "Your loss has no smoothing term: TP/(TP + αFP + βFN) is 0/0 = nan on an empty mask with an "
-            "empty prediction. Add `smooth = 1` to the numerator and the denominator."),
-    Mistake("alpha and beta swapped", lambda g, p, a, b: _tversky(g, p, b, a),
-            "Your α multiplies the false negatives and β the false positives: swapped. In Salehi et "
-            "al.'s definition (and in this course) α weighs FP = Σp(1 − g) and β weighs "
-            "FN = Σ(1 − p)g. (Keras 3.15's `tversky` has the same swap. Swapping y_true and y_pred "
-            "gives the same numbers, so check the argument order too.)"),
-    Mistake("index instead of loss", lambda g, p, a, b: 1.0 - _tversky(g, p, a, b),
-            "You return the Tversky *index* (1 is perfect). The loss is 1 − index."),
-    Mistake("dice instead of tversky", lambda g, p, a, b: _tversky(g, p, 0.5, 0.5),
-            "Your loss ignores α and β: it is the Dice loss (α = β = ½) whatever they are."),
-    Mistake("sums over the batch too", lambda g, p, a, b: np.broadcast_to(
-        _losses.tversky(g, p, a, b, axis=None, smooth=1.0), (g.shape[0],)),
-            "Every sample gets the same loss: you sum over the batch axis as well. Sum over the "
-            "spatial axes (1, 2) only."),
+    Mistake(
+        "no smoothing",
+        lambda g, p, a, b: _losses.tversky(g, p, a, b, axis=(1, 2), smooth=0.0, reduction="none"),
+        "Your loss has no smoothing term: TP/(TP + αFP + βFN) is 0/0 = nan on an empty mask with an "
+        "empty prediction. Add `smooth = 1` to the numerator and the denominator.",
+    ),
+    Mistake(
+        "alpha and beta swapped",
+        lambda g, p, a, b: _tversky(g, p, b, a),
+        "Your α multiplies the false negatives and β the false positives: swapped. In Salehi et "
+        "al.'s definition (and in this course) α weighs FP = Σp(1 − g) and β weighs "
+        "FN = Σ(1 − p)g. (Keras 3.15's `tversky` has the same swap. Swapping y_true and y_pred "
+        "gives the same numbers, so check the argument order too.)",
+    ),
+    Mistake(
+        "index instead of loss",
+        lambda g, p, a, b: 1.0 - _tversky(g, p, a, b),
+        "You return the Tversky *index* (1 is perfect). The loss is 1 − index.",
+    ),
+    Mistake(
+        "dice instead of tversky",
+        lambda g, p, a, b: _tversky(g, p, 0.5, 0.5),
+        "Your loss ignores α and β: it is the Dice loss (α = β = ½) whatever they are.",
+    ),
+    Mistake(
+        "sums over the batch too",
+        lambda g, p, a, b: np.broadcast_to(_losses.tversky(g, p, a, b, axis=None, smooth=1.0), (g.shape[0],)),
+        "Every sample gets the same loss: you sum over the batch axis as well. Sum over the spatial axes (1, 2) only.",
+    ),
 )
 
 
-def check_tversky_loss(tversky_loss):
+def check_tversky_loss(tversky_loss: object) -> Feedback:
     """Check a learner's ``tversky_loss(y_true, y_pred, alpha, beta)`` on masks ``(batch, H, W)``: one
     loss ``1 − (TP + 1)/(TP + α·FP + β·FN + 1)`` per sample.
 
@@ -444,12 +579,14 @@ def check_tversky_loss(tversky_loss):
     cases = [(g, p, a, b) for (g, p), (a, b) in zip(_mask_cases(6), ((0.3, 0.7), (0.8, 0.2)))]
     feedback = compare_function(_quiet(tversky_loss), _tversky, cases, _TVERSKY_MISTAKES, what=what)
     if not feedback:
-        return _with_shape_hint(feedback, "Sum over the spatial axes (1, 2) only, so that you return one "
-                                "loss per sample, shape (batch,).")
+        return _with_shape_hint(
+            feedback, "Sum over the spatial axes (1, 2) only, so that you return one loss per sample, shape (batch,)."
+        )
     return _empty_mask_probe(tversky_loss, (0.3, 0.7), what)
 
 
 # ------------------------------------------------------------------------------ custom Keras losses
+
 
 def _keras_huber(y_true, y_pred, delta):
     """Keras-style per-sample Huber: elementwise Huber, then the mean over the last axis."""
@@ -466,28 +603,39 @@ def _huber_factory_cases(seed=7):
 
 
 _HUBER_FACTORY_MISTAKES = (
-    Mistake("ignored delta", lambda t, p, d: _keras_huber(t, p, 1.0),
-            "Your loss is the same whatever `delta` the factory received: use the factory's argument "
-            "inside the inner function (that is what the closure is for)."),
-    Mistake("sum over the last axis", lambda t, p, d: np.sum(_losses.huber(t, p, d, reduction="none"), axis=-1),
-            "You add up the last axis; Keras' built-in losses average it (`ops.mean(..., axis=-1)`), "
-            "so the loss does not depend on the number of outputs."),
-    Mistake("forgot the half", lambda t, p, d: np.mean(np.where(np.abs(p - t) <= d, (p - t) ** 2,
-                                                                d * np.abs(p - t) - 0.5 * d**2), axis=-1),
-            "Your quadratic part is e², but Huber's is ½e²."),
-    Mistake("no offset in the linear part", lambda t, p, d: np.mean(
-        np.where(np.abs(p - t) <= d, 0.5 * (p - t) ** 2, d * np.abs(p - t)), axis=-1),
-            "Your linear part is δ|e|; Huber's is δ|e| − ½δ², so that the two pieces meet at |e| = δ."),
+    Mistake(
+        "ignored delta",
+        lambda t, p, d: _keras_huber(t, p, 1.0),
+        "Your loss is the same whatever `delta` the factory received: use the factory's argument "
+        "inside the inner function (that is what the closure is for).",
+    ),
+    Mistake(
+        "sum over the last axis",
+        lambda t, p, d: np.sum(_losses.huber(t, p, d, reduction="none"), axis=-1),
+        "You add up the last axis; Keras' built-in losses average it (`ops.mean(..., axis=-1)`), "
+        "so the loss does not depend on the number of outputs.",
+    ),
+    Mistake(
+        "forgot the half",
+        lambda t, p, d: np.mean(np.where(np.abs(p - t) <= d, (p - t) ** 2, d * np.abs(p - t) - 0.5 * d**2), axis=-1),
+        "Your quadratic part is e², but Huber's is ½e².",
+    ),
+    Mistake(
+        "no offset in the linear part",
+        lambda t, p, d: np.mean(np.where(np.abs(p - t) <= d, 0.5 * (p - t) ** 2, d * np.abs(p - t)), axis=-1),
+        "Your linear part is δ|e|; Huber's is δ|e| − ½δ², so that the two pieces meet at |e| = δ.",
+    ),
 )
 
 
 def _as_numpy(value):
-    if hasattr(value, "numpy") and not isinstance(value, np.ndarray):
-        value = value.numpy()
-    return np.asarray(value, dtype=float)
+    """A tensor's values as an array; anything else unchanged, for ``compare_function`` to judge."""
+    if hasattr(value, "numpy") and callable(value.numpy) and not isinstance(value, np.ndarray):
+        return value.numpy()
+    return value
 
 
-def check_huber_factory(make_huber):
+def check_huber_factory(make_huber: object) -> Feedback:
     """Check a learner's factory ``make_huber(delta)`` that returns a Keras-style loss
     ``loss(y_true, y_pred)``: elementwise Huber, mean over the last axis, one value per sample.
 
@@ -496,30 +644,35 @@ def check_huber_factory(make_huber):
     offset, and reducing over every axis (a wrong shape).
     """
     if not callable(make_huber):
-        return Feedback(False, f"make_huber should be a function; got {type(make_huber).__name__}.",
-                        "not callable")
+        return Feedback(False, f"make_huber should be a function; got {type(make_huber).__name__}.", "not callable")
     try:
         loss = make_huber(1.0)
     except Exception as exc:
-        return Feedback(False, f"make_huber(1.0) raised {type(exc).__name__}: {exc}. The factory should "
-                        "only define the loss and return it; the loss does the work when Keras calls it "
-                        "with (y_true, y_pred). Did you call the inner function instead of returning it?",
-                        "called the loss")
+        return Feedback(
+            False,
+            f"make_huber(1.0) raised {type(exc).__name__}: {exc}. The factory should "
+            "only define the loss and return it; the loss does the work when Keras calls it "
+            "with (y_true, y_pred). Did you call the inner function instead of returning it?",
+            "called the loss",
+        )
     if not callable(loss):
-        return Feedback(False, f"make_huber(1.0) returned a {type(loss).__name__}, not a function. Return "
-                        "the inner function itself (`return huber_loss`), not the result of calling it.",
-                        "returned a value")
+        return Feedback(
+            False,
+            f"make_huber(1.0) returned a {type(loss).__name__}, not a function. Return "
+            "the inner function itself (`return huber_loss`), not the result of calling it.",
+            "returned a value",
+        )
 
     def candidate(y_true, y_pred, delta):
         return _as_numpy(make_huber(delta)(y_true, y_pred))
 
-    feedback = compare_function(candidate, _keras_huber, _huber_factory_cases(), _HUBER_FACTORY_MISTAKES,
-                                what="the loss from your factory")
-    return _with_shape_hint(feedback, "Keras wants one loss per sample: average over the last axis only "
-                            "(`axis=-1`).")
+    feedback = compare_function(
+        candidate, _keras_huber, _huber_factory_cases(), _HUBER_FACTORY_MISTAKES, what="the loss from your factory"
+    )
+    return _with_shape_hint(feedback, "Keras wants one loss per sample: average over the last axis only (`axis=-1`).")
 
 
-def check_keras_loss_class(loss_class, *, delta=0.3):
+def check_keras_loss_class(loss_class: Any, *, delta: float = 0.3) -> Feedback:
     """Check a learner's ``keras.losses.Loss`` subclass ``loss_class(delta=...)`` for the Huber loss.
 
     Checks, in order: it can be built with ``delta``; ``call`` returns the per-sample Huber loss (mean
@@ -527,74 +680,106 @@ def check_keras_loss_class(loss_class, *, delta=0.3):
     ``load_model`` can find it; and rebuilding it from ``get_config()`` (what ``load_model`` does) keeps
     ``delta``. Recognises: no ``get_config`` (``delta`` silently reset), a ``get_config`` that drops the
     base class's entries, a missing registration, and the value mistakes of :func:`check_huber_factory`.
+    ``delta`` must be a real number > 0 (ValueError/TypeError otherwise); ``loss_class`` may be
+    anything (something that cannot be built is feedback).
     """
+    delta = positive(delta, "delta")
     import keras
 
     what = "your loss class"
+    if not callable(loss_class):
+        return Feedback(False, f"{what} should be a class; got {type(loss_class).__name__}.", "not callable")
     try:
         loss = loss_class(delta=delta)
     except Exception as exc:
-        return Feedback(False, f"{what} could not be built with delta={delta}: {type(exc).__name__}: {exc}",
-                        "raised")
+        return Feedback(False, f"{what} could not be built with delta={delta}: {type(exc).__name__}: {exc}", "raised")
     if not isinstance(loss, keras.losses.Loss):
-        return Feedback(False, f"{what} should subclass keras.losses.Loss; got {type(loss).__name__}.",
-                        "not a Loss")
+        return Feedback(False, f"{what} should subclass keras.losses.Loss; got {type(loss).__name__}.", "not a Loss")
 
     def candidate(y_true, y_pred, d):
         return _as_numpy(loss_class(delta=d).call(y_true, y_pred))
 
-    values = compare_function(candidate, _keras_huber, _huber_factory_cases(8), _HUBER_FACTORY_MISTAKES,
-                              what=f"{what}'s `call`")
+    values = compare_function(
+        candidate, _keras_huber, _huber_factory_cases(8), _HUBER_FACTORY_MISTAKES, what=f"{what}'s `call`"
+    )
     if not values:
-        return _with_shape_hint(values, "`call` returns one loss per sample: average over the last axis "
-                                "only (`axis=-1`).")
+        return _with_shape_hint(
+            values, "`call` returns one loss per sample: average over the last axis only (`axis=-1`)."
+        )
     config = loss.get_config()
     if keras.saving.get_registered_object(keras.saving.get_registered_name(loss_class)) is not loss_class:
-        return Feedback(False, "The loss computes the right values, but Keras cannot find the class when "
-                        "it loads a saved model: decorate it with "
-                        "`@keras.saving.register_keras_serializable(package=...)`.", "not registered")
+        return Feedback(
+            False,
+            "The loss computes the right values, but Keras cannot find the class when "
+            "it loads a saved model: decorate it with "
+            "`@keras.saving.register_keras_serializable(package=...)`.",
+            "not registered",
+        )
     if "name" not in config or "reduction" not in config:
-        return Feedback(False, "Your get_config drops the base class's entries (name, reduction): start "
-                        "from `super().get_config()` and add `delta` to it.", "dropped base config")
+        return Feedback(
+            False,
+            "Your get_config drops the base class's entries (name, reduction): start "
+            "from `super().get_config()` and add `delta` to it.",
+            "dropped base config",
+        )
     try:
         rebuilt = loss_class.from_config(config)
     except Exception as exc:
-        return Feedback(False, f"Rebuilding from get_config() failed ({type(exc).__name__}: {exc}): every "
-                        "key of the config must be a constructor argument.", "config mismatch")
+        return Feedback(
+            False,
+            f"Rebuilding from get_config() failed ({type(exc).__name__}: {exc}): every "
+            "key of the config must be a constructor argument.",
+            "config mismatch",
+        )
     if getattr(rebuilt, "delta", None) != delta:
-        return Feedback(False, f"After a save and load, delta came back as {getattr(rebuilt, 'delta', None)!r} "
-                        f"instead of {delta}: Keras rebuilds the loss as cls(**get_config()), so get_config "
-                        "must return delta.", "delta lost on saving")
-    return Feedback(True, "Your loss class computes the per-sample Huber loss and keeps delta through "
-                    "saving and loading.")
+        return Feedback(
+            False,
+            f"After a save and load, delta came back as {getattr(rebuilt, 'delta', None)!r} "
+            f"instead of {delta}: Keras rebuilds the loss as cls(**get_config()), so get_config "
+            "must return delta.",
+            "delta lost on saving",
+        )
+    return Feedback(
+        True, "Your loss class computes the per-sample Huber loss and keeps delta through saving and loading."
+    )
 
 
-def check_weight_decay_answer(answer, l2):
+def check_weight_decay_answer(answer: object, l2: float) -> Feedback:
     """Check the PyTorch ``weight_decay`` that matches a Keras ``L2(l2)`` regularizer (a number).
 
     Recognises: ``l2`` itself (the factor 2 forgotten), ``l2/2`` (halved instead of doubled), and a
-    non-number.
+    non-number (None, a string, a bool, complex, NaN: ``"not a number"``). ``l2`` must be a real number
+    ≥ 0 (ValueError/TypeError otherwise).
     """
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
+    l2 = non_negative(l2, "l2")
+    value = read_number(answer)
+    if isinstance(value, Feedback):
+        return value
     if np.isclose(value, 2.0 * l2, rtol=1e-9):
         return Feedback(True, "Right: the gradient of λΣw² is 2λw, and PyTorch adds weight_decay·w.")
     if np.isclose(value, l2, rtol=1e-9):
-        return Feedback(False, "That applies half the penalty. Keras adds λΣw² to the loss; differentiate "
-                        "it and compare with the wd·w that PyTorch adds to the gradient.",
-                        "forgot the factor 2")
+        return Feedback(
+            False,
+            "That applies half the penalty. Keras adds λΣw² to the loss; differentiate "
+            "it and compare with the wd·w that PyTorch adds to the gradient.",
+            "forgot the factor 2",
+        )
     if np.isclose(value, 0.5 * l2, rtol=1e-9):
-        return Feedback(False, "You halved λ, as if the penalty were ½·wd·Σw²; Keras' L2 has no ½. "
-                        "Differentiate λΣw².", "halved")
-    return Feedback(False, "Not quite. Write the gradient of the penalty λΣw² and compare it with the term "
-                    "wd·w that torch.optim.SGD adds to each gradient.", "other")
+        return Feedback(
+            False, "You halved λ, as if the penalty were ½·wd·Σw²; Keras' L2 has no ½. Differentiate λΣw².", "halved"
+        )
+    return Feedback(
+        False,
+        "Not quite. Write the gradient of the penalty λΣw² and compare it with the term "
+        "wd·w that torch.optim.SGD adds to each gradient.",
+        "other",
+    )
 
 
 # ----------------------------------------------------------------- the checkers' self-description
 # Right and wrong answers written the way a learner writes them (CONTRIBUTING.md, "Checkers"); the
 # test suite runs every entry. tests/test_check_losses.py has more cases per checker.
+
 
 def _learner_huber(t, p, d, half=0.5, offset=True):
     e = p - t

@@ -10,12 +10,24 @@ Conventions (chapter 2): the *classical* heavy ball, with step size ``lr`` = η 
     θ ← θ − v
 
 and Nesterov's method in Sutskever's look-ahead form, ``v ← β v + η ∇f(θ − β v)``, ``θ ← θ − v``.
+
+Bad answers are feedback, bad parameters are errors (``check/_core.py`` lists the cases): a step
+function that raises, returns one array instead of a pair, a pair of different shapes, NaN or complex
+numbers, and a number answer that is None, a string, complex or NaN, each get a :class:`Feedback`; the
+chapter's parameters (``beta`` in [0, 1), ``L`` > 0, ``kappa`` ≥ 1) raise ValueError/TypeError naming
+them, e.g. ``check_optimal_momentum(0.5, kappa=0.5)`` raises
+``ValueError: kappa must be >= 1 (L/μ, the largest curvature over the smallest); got kappa=0.5``.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from momentum_lab import theory
-from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function
+from momentum_lab._validate import in_unit_interval, positive, real_number
+from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function, read_number
 
 # ---------------------------------------------------------------------------------------------------
 # Reference answers. They are written out here, in the chapter's notation, so that each mistake below
@@ -84,8 +96,7 @@ _HEAVY_BALL_MISTAKES = (
     Mistake(
         "forgot momentum",
         lambda th, v, g, lr, b: (th - (v + lr * g), v + lr * g),
-        "Your velocity never forgets: it adds each new gradient to the whole of the old velocity. "
-        "Where does β enter?",
+        "Your velocity never forgets: it adds each new gradient to the whole of the old velocity. Where does β enter?",
     ),
     Mistake(
         "velocity dropped",
@@ -123,21 +134,25 @@ def _heavy_ball_cases(seed=1):
     return cases
 
 
-def _pair_shape_feedback(step, case, what):
+def _pair_shape_feedback(step: Any, case: tuple[Any, ...], what: str) -> Feedback | None:
     """Feedback if ``step`` does not return a pair, else None (``compare_function`` takes over)."""
     try:
-        got = step(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case))
+        with np.errstate(all="ignore"):
+            got = step(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case))
     except Exception:  # compare_function reports the exception with its message
         return None
     if got is None:
         return None
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return Feedback(False, f"{what} should return two arrays, the new parameters and the new "
-                        "velocity: `return theta, velocity`.", "not a pair")
+        return Feedback(
+            False,
+            f"{what} should return two arrays, the new parameters and the new velocity: `return theta, velocity`.",
+            "not a pair",
+        )
     return None
 
 
-def check_heavy_ball_step(step):
+def check_heavy_ball_step(step: object) -> Feedback:
     """Check a learner's ``step(theta, velocity, grad, lr, beta)`` returning ``(new_theta, new_velocity)``.
 
     The reference is the classical heavy ball, ``v ← βv + η g``, ``θ ← θ − v``. Recognised mistakes: a
@@ -236,7 +251,7 @@ def _nesterov_cases(seed=2):
     return cases
 
 
-def check_nesterov_step(step):
+def check_nesterov_step(step: object) -> Feedback:
     """Check a learner's ``step(theta, velocity, grad_fn, lr, beta)`` for Nesterov's method.
 
     The reference is Sutskever's look-ahead form, ``v ← βv + η ∇f(θ − βv)``, ``θ ← θ − v``.
@@ -300,11 +315,19 @@ def _rate_with_complex_modulus(lr, beta, lam, modulus):
 
 def _rate_cases():
     # (η, β, λ): real roots, a double root, complex roots, unstable, and β = 0.
-    return [(0.1, 0.5, 1.0), (0.5, 0.9, 0.5), (1.0, (1 - np.sqrt(0.3)) ** 2, 0.3), (1.0, 0.81, 1.7),
-            (0.04, 0.64, 100.0), (1.0, 0.5, 3.5), (0.3, 0.0, 2.0), (0.01, 0.95, 4.0)]
+    return [
+        (0.1, 0.5, 1.0),
+        (0.5, 0.9, 0.5),
+        (1.0, (1 - np.sqrt(0.3)) ** 2, 0.3),
+        (1.0, 0.81, 1.7),
+        (0.04, 0.64, 100.0),
+        (1.0, 0.5, 3.5),
+        (0.3, 0.0, 2.0),
+        (0.01, 0.95, 4.0),
+    ]
 
 
-def check_heavy_ball_rate(rate):
+def check_heavy_ball_rate(rate: object) -> Feedback:
     """Check a learner's ``rate(lr, beta, lam)``: the heavy ball's convergence rate on an eigenvalue λ.
 
     The reference is the spectral radius max ``|z|`` over the roots of ``z² − (1 + β − ηλ) z + β``.
@@ -315,135 +338,185 @@ def check_heavy_ball_rate(rate):
     if callable(rate):
         for case in cases:
             try:
-                got = rate(*case)
+                with np.errstate(all="ignore"):
+                    got = rate(*case)
             except Exception:  # compare_function reports it with the message
                 break
-            if np.iscomplexobj(got):
-                return Feedback(False, "Your rate is a complex number: you return a root itself, not its "
-                                "size. The rate is max |z| over the two roots.", "forgot the modulus")
-    return compare_function(rate, _rate_reference, cases, _RATE_MISTAKES,
-                            what="your rate function", rtol=1e-6, atol=1e-9)
+            if isinstance(got, (complex, np.complexfloating)) or (isinstance(got, np.ndarray) and np.iscomplexobj(got)):
+                return Feedback(
+                    False,
+                    "Your rate is a complex number: you return a root itself, not its "
+                    "size. The rate is max |z| over the two roots.",
+                    "forgot the modulus",
+                )
+    return compare_function(
+        rate, _rate_reference, cases, _RATE_MISTAKES, what="your rate function", rtol=1e-6, atol=1e-9
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Numeric answers
 
 
-def _as_number(answer):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
+def _match(value: float, candidates: list[tuple[str, float | None]], rtol: float = 1e-4) -> str | None:
+    """The name of the first candidate ``value`` matches (by relative tolerance ``rtol``), else None.
 
-
-def _match(value, candidates, rtol=1e-4):
-    """The name of the first candidate ``value`` matches (by relative tolerance ``rtol``), else None."""
+    A candidate of None (a wrong formula that is undefined for these parameters, such as 1/β at β = 0)
+    is skipped.
+    """
     for name, target in candidates:
-        if np.isclose(value, target, rtol=rtol, atol=1e-12):
+        if target is not None and np.isclose(value, target, rtol=rtol, atol=1e-12):
             return name
     return None
 
 
-def check_terminal_speed(answer, beta):
+def check_terminal_speed(answer: object, beta: float) -> Feedback:
     """Check "on a constant slope, the heavy ball's steps settle at how many times the step of gradient
-    descent?" for momentum ``beta``: the answer is 1/(1 − β)."""
-    value = _as_number(answer)
-    if value is None:
-        return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
-    found = _match(value, [("right", 1 / (1 - beta)), ("1/(1+β)", 1 / (1 + beta)),
-                           ("β/(1−β)", beta / (1 - beta)), ("1−β", 1 - beta), ("1/β", 1 / beta),
-                           ("1+β", 1 + beta)])
+    descent?" for momentum ``beta``: the answer is 1/(1 − β).
+
+    ``beta`` must be in [0, 1) (ValueError/TypeError otherwise); at β = 0 the wrong answer 1/β is
+    undefined and is not looked for. An answer that is not a finite number gets ``"not a number"``.
+    """
+    beta = in_unit_interval(beta, "beta")
+    value = read_number(answer)
+    if isinstance(value, Feedback):
+        return value
+    found = _match(
+        value,
+        [
+            ("right", 1 / (1 - beta)),
+            ("1/(1+β)", 1 / (1 + beta)),
+            ("β/(1−β)", beta / (1 - beta)),
+            ("1−β", 1 - beta),
+            ("1/β", 1 / beta if beta else None),
+            ("1+β", 1 + beta),
+        ],
+    )
     if found == "right":
         return Feedback(True, "Right: v = β v + η g settles where v = η g / (1 − β).")
     hints = {
         "1/(1+β)": "Your factor is below 1: momentum would slow the ball down on a slope. Each step keeps "
-                   "β of the old velocity and adds a fresh ηg: does the sum grow or shrink?",
+        "β of the old velocity and adds a fresh ηg: does the sum grow or shrink?",
         "β/(1−β)": "Close: you counted what the old velocity contributes but not the fresh gradient "
-                   "added in the same step.",
+        "added in the same step.",
         "1−β": "Your factor is below 1: momentum would slow the ball down on a slope. Set v = βv + ηg "
-               "and solve for the v that stays the same.",
+        "and solve for the v that stays the same.",
         "1/β": "Set v = βv + ηg and solve for the v that stays the same from one step to the next.",
         "1+β": "That is the speed after two steps. Keep going: the ball keeps gathering speed, each step "
-               "adding β times more than the last.",
+        "adding β times more than the last.",
     }
     if found in hints:
         return Feedback(False, hints[found], found)
-    return Feedback(False, "Not quite. At the terminal speed the velocity stops changing: solve "
-                    "v = βv + ηg for v and compare it with gradient descent's step ηg.", "other")
+    return Feedback(
+        False,
+        "Not quite. At the terminal speed the velocity stops changing: solve "
+        "v = βv + ηg for v and compare it with gradient descent's step ηg.",
+        "other",
+    )
 
 
-def check_stability_limit(answer, L, beta):
+def check_stability_limit(answer: object, L: float, beta: float) -> Feedback:
     """Check "the largest step size η for which the heavy ball with momentum ``beta`` converges on a
-    quadratic whose largest curvature is ``L``": the answer is 2(1 + β)/L."""
-    value = _as_number(answer)
-    if value is None:
-        return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
-    found = _match(value, [
-        ("right", 2 * (1 + beta) / L),
-        ("gradient-descent limit", 2 / L),
-        ("effective step size", 2 * (1 - beta) / L),
-        ("dropped the 2", (1 + beta) / L),
-        ("units", 2 * (1 + beta) * L),
-        ("units", 2 * (1 + beta) / L**2),
-    ])
+    quadratic whose largest curvature is ``L``": the answer is 2(1 + β)/L.
+
+    ``L`` must be > 0 and ``beta`` in [0, 1) (ValueError/TypeError otherwise). An answer that is not a
+    finite number gets ``"not a number"``.
+    """
+    L, beta = positive(L, "L"), in_unit_interval(beta, "beta")
+    value = read_number(answer)
+    if isinstance(value, Feedback):
+        return value
+    found = _match(
+        value,
+        [
+            ("right", 2 * (1 + beta) / L),
+            ("gradient-descent limit", 2 / L),
+            ("effective step size", 2 * (1 - beta) / L),
+            ("dropped the 2", (1 + beta) / L),
+            ("units", 2 * (1 + beta) * L),
+            ("units", 2 * (1 + beta) / L**2),
+        ],
+    )
     if found == "right":
-        return Feedback(True, "Right: momentum almost doubles the stable range of step sizes, though "
-                        "near the limit convergence is very slow.")
+        return Feedback(
+            True,
+            "Right: momentum almost doubles the stable range of step sizes, though "
+            "near the limit convergence is very slow.",
+        )
     hints = {
         "gradient-descent limit": "That is gradient descent's limit, 2/L. With momentum the limit moves: "
-                                  "evaluate the characteristic polynomial at z = −1 and ask when it "
-                                  "changes sign.",
+        "evaluate the characteristic polynomial at z = −1 and ask when it "
+        "changes sign.",
         "effective step size": "That comes from the 'effective step size η/(1 − β)' rule of thumb, "
-                               "which describes the slow directions, not the stiff one. Evaluate the "
-                               "characteristic polynomial at z = −1 and ask when it changes sign.",
+        "which describes the slow directions, not the stiff one. Evaluate the "
+        "characteristic polynomial at z = −1 and ask when it changes sign.",
         "dropped the 2": "You are a factor of 2 off. Evaluate z² − (1 + β − ηL) z + β at z = −1.",
         "units": "Check the units: a step size times a curvature is a pure number, so η scales as 1/L.",
     }
     if found in hints:
         return Feedback(False, hints[found], found)
-    return Feedback(False, "Not quite. A root leaves the unit disc through z = −1 as η grows: evaluate "
-                    "the characteristic polynomial there and find where it reaches 0.", "other")
+    return Feedback(
+        False,
+        "Not quite. A root leaves the unit disc through z = −1 as η grows: evaluate "
+        "the characteristic polynomial there and find where it reaches 0.",
+        "other",
+    )
 
 
-def check_optimal_momentum(answer, kappa):
+def check_optimal_momentum(answer: object, kappa: float) -> Feedback:
     """Check "the optimal momentum β* for a quadratic of condition number ``kappa``": the answer is
-    ((√κ − 1)/(√κ + 1))²."""
-    value = _as_number(answer)
-    if value is None:
-        return Feedback(False, f"Answer with a number; got {answer!r}.", "not a number")
+    ((√κ − 1)/(√κ + 1))².
+
+    ``kappa`` must be a real number ≥ 1 (ValueError/TypeError otherwise); at κ = 1 the answer is 0. An
+    answer that is not a finite number gets ``"not a number"``.
+    """
+    kappa = real_number(kappa, "kappa")
+    if kappa < 1:
+        raise ValueError(f"kappa must be >= 1 (L/μ, the largest curvature over the smallest); got kappa={kappa!r}")
+    value = read_number(answer)
+    if isinstance(value, Feedback):
+        return value
     root = np.sqrt(kappa)
-    found = _match(value, [
-        ("right", ((root - 1) / (root + 1)) ** 2),
-        ("rate instead of momentum", (root - 1) / (root + 1)),
-        ("gradient-descent rate", (kappa - 1) / (kappa + 1)),
-        ("κ instead of √κ", ((kappa - 1) / (kappa + 1)) ** 2),
-        ("Nesterov's rate", 1 - 1 / root),
-    ])
+    found = _match(
+        value,
+        [
+            ("right", ((root - 1) / (root + 1)) ** 2),
+            ("rate instead of momentum", (root - 1) / (root + 1)),
+            ("gradient-descent rate", (kappa - 1) / (kappa + 1)),
+            ("κ instead of √κ", ((kappa - 1) / (kappa + 1)) ** 2),
+            ("Nesterov's rate", 1 - 1 / root),
+        ],
+    )
     if found == "right":
         return Feedback(True, "Right: with this β every direction converges at the same rate √β*.")
     hints = {
         "rate instead of momentum": "That is the optimal *rate*, √β*, not β* itself (it is also the β of "
-                                    "Nesterov's method). At the optimum the roots are complex with "
-                                    "modulus √β: square it.",
+        "Nesterov's method). At the optimum the roots are complex with "
+        "modulus √β: square it.",
         "gradient-descent rate": "That is gradient descent's best rate (κ − 1)/(κ + 1). The heavy ball "
-                                 "replaces κ by √κ, and β is the square of its rate.",
+        "replaces κ by √κ, and β is the square of its rate.",
         "κ instead of √κ": "You used κ where √κ belongs: the optimal heavy ball is governed by √L and √μ.",
         "Nesterov's rate": "1 − 1/√κ is the rate of Nesterov's method with η = 1/L. The question asks for "
-                           "the heavy ball's optimal momentum.",
+        "the heavy ball's optimal momentum.",
     }
     if found in hints:
         return Feedback(False, hints[found], found)
-    return Feedback(False, "Not quite. At the optimum the smallest and the largest eigenvalue sit at the "
-                    "two ends of the oscillating regime, ημ = (1 − √β)² and ηL = (1 + √β)². Divide one "
-                    "by the other and solve for β.", "other")
+    return Feedback(
+        False,
+        "Not quite. At the optimum the smallest and the largest eigenvalue sit at the "
+        "two ends of the oscillating regime, ημ = (1 − √β)² and ηL = (1 + √β)². Divide one "
+        "by the other and solve for β.",
+        "other",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # What each checker accepts and the mistakes it names (tested by tests/test_exercises.py).
 
 
-def _in_place_step(theta, velocity, grad, lr, beta):
+def _in_place_step(
+    theta: np.ndarray, velocity: np.ndarray, grad: np.ndarray, lr: float, beta: float
+) -> tuple[np.ndarray, np.ndarray]:
     velocity *= beta
     velocity += lr * grad
     theta -= velocity
@@ -453,8 +526,10 @@ def _in_place_step(theta, velocity, grad, lr, beta):
 CHECKERS = [
     CheckerSpec(
         check_heavy_ball_step,
-        reference=lambda theta, velocity, grad, lr, beta: (theta - (beta * velocity + lr * grad),
-                                                           beta * velocity + lr * grad),
+        reference=lambda theta, velocity, grad, lr, beta: (
+            theta - (beta * velocity + lr * grad),
+            beta * velocity + lr * grad,
+        ),
         mistakes={
             **{mistake.name: mistake.wrong for mistake in _HEAVY_BALL_MISTAKES},
             "not a pair": lambda theta, velocity, grad, lr, beta: theta - (beta * velocity + lr * grad),
@@ -471,29 +546,39 @@ CHECKERS = [
         reference=lambda lr, beta, lam: max(abs(z) for z in np.roots([1.0, -(1.0 + beta - lr * lam), beta])),
         mistakes={
             **{mistake.name: mistake.wrong for mistake in _RATE_MISTAKES},
-            "forgot the modulus": lambda lr, beta, lam: max(np.roots([1.0, -(1.0 + beta - lr * lam), beta]),
-                                                           key=lambda z: z.real),
+            "forgot the modulus": lambda lr, beta, lam: max(
+                np.roots([1.0, -(1.0 + beta - lr * lam), beta]), key=lambda z: z.real
+            ),
         },
     ),
     CheckerSpec(
         check_terminal_speed,
         reference=10.0,
-        mistakes={"1/(1+β)": 1 / 1.9, "β/(1−β)": 9.0, "1−β": 0.1, "1/β": 1 / 0.9, "1+β": 1.9,
-                  "not a number": "ten"},
+        mistakes={"1/(1+β)": 1 / 1.9, "β/(1−β)": 9.0, "1−β": 0.1, "1/β": 1 / 0.9, "1+β": 1.9, "not a number": "ten"},
         call=lambda answer: check_terminal_speed(answer, beta=0.9),
     ),
     CheckerSpec(
         check_stability_limit,
         reference=0.95,
-        mistakes={"gradient-descent limit": 0.5, "effective step size": 0.05, "dropped the 2": 0.475,
-                  "units": 15.2, "not a number": "0.95?"},
+        mistakes={
+            "gradient-descent limit": 0.5,
+            "effective step size": 0.05,
+            "dropped the 2": 0.475,
+            "units": 15.2,
+            "not a number": "0.95?",
+        },
         call=lambda answer: check_stability_limit(answer, L=4.0, beta=0.9),
     ),
     CheckerSpec(
         check_optimal_momentum,
         reference=81 / 121,
-        mistakes={"rate instead of momentum": 9 / 11, "gradient-descent rate": 99 / 101,
-                  "κ instead of √κ": (99 / 101) ** 2, "Nesterov's rate": 0.9, "not a number": "β*"},
+        mistakes={
+            "rate instead of momentum": 9 / 11,
+            "gradient-descent rate": 99 / 101,
+            "κ instead of √κ": (99 / 101) ** 2,
+            "Nesterov's rate": 0.9,
+            "not a number": "β*",
+        },
         call=lambda answer: check_optimal_momentum(answer, kappa=100.0),
     ),
 ]
