@@ -12,7 +12,16 @@ instead of converging. Their average jitters much less:
 
 Both leave the training itself alone: the optimizer steps ``θ`` as before, and the average is read at
 the end (or whenever the model is evaluated). Call ``update(θ)`` after each optimizer step.
+
+Edges: ``θ`` must be a finite real array (NaN and infinities are refused, naming ``theta``, so one
+diverged iterate cannot poison the average) of the same shape at every update; a float32 first
+iterate gives a float32 average, anything else float64; an empty array is allowed (its average is empty).
 """
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
 
 from momentum_lab._validate import as_float_array, in_unit_interval, positive_int
 
@@ -35,15 +44,18 @@ class PolyakAverage:
         count: the number of iterates averaged.
     """
 
-    def __init__(self, start=0):
+    def __init__(self, start: int = 0) -> None:
         self.start = positive_int(start, "start", minimum=0)
         self.seen = 0
         self.count = 0
-        self.average = None
+        self.average: np.ndarray | None = None
 
-    def update(self, theta):
-        """Include ``theta`` (copied) in the mean, unless fewer than ``start`` iterates were skipped yet."""
-        theta = as_float_array(theta, "theta")
+    def update(self, theta: npt.ArrayLike) -> np.ndarray | None:
+        """Include ``theta`` (copied) in the mean, unless fewer than ``start`` iterates were skipped yet.
+
+        Returns the current average (None while iterates are still being skipped).
+        """
+        theta = as_float_array(theta, "theta", allow_empty=True, keep_float32=True)
         self.seen += 1
         if self.seen <= self.start:
             return self.average
@@ -56,7 +68,7 @@ class PolyakAverage:
             self.average += (theta - self.average) / self.count
         return self.average
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"PolyakAverage(start={self.start}, count={self.count})"
 
 
@@ -77,14 +89,14 @@ class EMA:
         count: the number of updates.
     """
 
-    def __init__(self, decay=0.99):
+    def __init__(self, decay: float = 0.99) -> None:
         self.decay = in_unit_interval(decay, "decay")
         self.count = 0
-        self.average = None
+        self.average: np.ndarray | None = None
 
-    def update(self, theta):
-        """Move the average toward ``theta``."""
-        theta = as_float_array(theta, "theta")
+    def update(self, theta: npt.ArrayLike) -> np.ndarray:
+        """Move the average toward ``theta`` and return it."""
+        theta = as_float_array(theta, "theta", allow_empty=True, keep_float32=True)
         self.count += 1
         if self.average is None:
             self.average = theta.copy()
@@ -95,5 +107,5 @@ class EMA:
             self.average += (1.0 - self.decay) * theta
         return self.average
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"EMA(decay={self.decay!r}, count={self.count})"

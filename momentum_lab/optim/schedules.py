@@ -16,16 +16,22 @@ Each class and the framework equivalent that gives the same numbers:
 
 Where the frameworks count differently it is said in the class: torch's cosine rises again after ``T_max``
 (it is periodic), this one and Keras's stay at ``η_min``.
+
+Edges: ``k`` must be an integer ≥ 0 (NumPy integers count; ``1.0``, ``True`` and negatives are refused,
+naming ``k``); every rate is a finite float ≥ 0, also for huge ``k`` (a step decay underflows to 0.0).
 """
 
-import math
+from __future__ import annotations
 
-from momentum_lab._validate import non_negative, positive, positive_int, real_number
+import math
+from collections.abc import Callable
+
+from momentum_lab._validate import non_negative, one_of, positive, positive_int, real_number
 
 __all__ = ["Constant", "CosineDecay", "LinearWarmup", "OneCycle", "Schedule", "StepDecay"]
 
 
-def _step(k):
+def _step(k: object) -> int:
     """The step number: an integer ≥ 0 (NumPy integers count)."""
     return positive_int(k, "k", minimum=0)
 
@@ -33,14 +39,14 @@ def _step(k):
 class Schedule:
     """What every schedule shares: ``schedule(k)`` for one step, ``schedule.rates(n)`` for the first n."""
 
-    def __call__(self, k):  # pragma: no cover - each schedule writes its own
+    def __call__(self, k: int) -> float:  # pragma: no cover - each schedule writes its own
         raise NotImplementedError
 
-    def rates(self, steps):
+    def rates(self, steps: int) -> list[float]:
         """``[η_0, …, η_{steps−1}]`` as a list of floats."""
         return [self(k) for k in range(positive_int(steps, "steps", minimum=0))]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
         return f"{type(self).__name__}({args})"
 
@@ -48,10 +54,10 @@ class Schedule:
 class Constant(Schedule):
     """``η_k = lr`` for every k."""
 
-    def __init__(self, lr):
+    def __init__(self, lr: float) -> None:
         self.lr = non_negative(lr, "lr")
 
-    def __call__(self, k):
+    def __call__(self, k: int) -> float:
         _step(k)
         return self.lr
 
@@ -67,13 +73,18 @@ class StepDecay(Schedule):
         gamma: the factor γ > 0 of each decay (default 0.1).
     """
 
-    def __init__(self, lr, step_size, gamma=0.1):
+    def __init__(self, lr: float, step_size: int, gamma: float = 0.1) -> None:
         self.lr = non_negative(lr, "lr")
         self.step_size = positive_int(step_size, "step_size")
         self.gamma = positive(gamma, "gamma")
 
-    def __call__(self, k):
-        return self.lr * self.gamma ** (_step(k) // self.step_size)
+    def __call__(self, k: int) -> float:
+        exponent = _step(k) // self.step_size
+        try:
+            return self.lr * self.gamma**exponent
+        except OverflowError:  # gamma > 1 raised to a huge power: the rate would be infinite
+            raise ValueError(f"the rate overflows at k={k}: lr · gamma ** (k // step_size) is beyond float range "
+                             f"(lr={self.lr!r}, gamma={self.gamma!r}, step_size={self.step_size})") from None
 
 
 class CosineDecay(Schedule):
@@ -93,14 +104,14 @@ class CosineDecay(Schedule):
         min_lr: the final rate, 0 ≤ min_lr ≤ lr (default 0).
     """
 
-    def __init__(self, lr, decay_steps, min_lr=0.0):
+    def __init__(self, lr: float, decay_steps: int, min_lr: float = 0.0) -> None:
         self.lr = non_negative(lr, "lr")
         self.decay_steps = positive_int(decay_steps, "decay_steps")
         self.min_lr = non_negative(min_lr, "min_lr")
         if self.min_lr > self.lr:
             raise ValueError(f"min_lr must be at most lr={self.lr!r}; got min_lr={self.min_lr!r}")
 
-    def __call__(self, k):
+    def __call__(self, k: int) -> float:
         t = min(_step(k), self.decay_steps) / self.decay_steps
         return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1.0 + math.cos(math.pi * t))
 
@@ -122,19 +133,17 @@ class LinearWarmup(Schedule):
         start_lr: the rate of step 0, ≥ 0 (default 0).
     """
 
-    def __init__(self, after, warmup_steps, start_lr=0.0):
-        if not callable(after):
-            after = Constant(after)
-        self.after = after
+    def __init__(self, after: Callable[[int], float] | float, warmup_steps: int, start_lr: float = 0.0) -> None:
+        self.after: Callable[[int], float] = after if callable(after) else Constant(after)
         self.warmup_steps = positive_int(warmup_steps, "warmup_steps")
         self.start_lr = non_negative(start_lr, "start_lr")
 
-    def __call__(self, k):
+    def __call__(self, k: int) -> float:
         k = _step(k)
         if k < self.warmup_steps:
-            target = float(self.after(0))
+            target = non_negative(self.after(0), "after(0)")
             return self.start_lr + (target - self.start_lr) * k / self.warmup_steps
-        return float(self.after(k - self.warmup_steps))
+        return non_negative(self.after(k - self.warmup_steps), f"after({k - self.warmup_steps})")
 
 
 class OneCycle(Schedule):
@@ -159,8 +168,9 @@ class OneCycle(Schedule):
         base_momentum, max_momentum: the momentum range of :meth:`momentum` (defaults 0.85, 0.95).
     """
 
-    def __init__(self, max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_factor=1e4,
-                 anneal="cos", base_momentum=0.85, max_momentum=0.95):
+    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, anneal: str = "cos", base_momentum: float = 0.85,
+                 max_momentum: float = 0.95) -> None:
         self.max_lr = positive(max_lr, "max_lr")
         self.total_steps = positive_int(total_steps, "total_steps", minimum=2)
         self.pct_start = real_number(pct_start, "pct_start")
@@ -172,13 +182,11 @@ class OneCycle(Schedule):
                              f"{peak!r} for pct_start={self.pct_start!r}, total_steps={self.total_steps}")
         self.div_factor = positive(div_factor, "div_factor")
         self.final_div_factor = positive(final_div_factor, "final_div_factor")
-        if anneal not in ("cos", "linear"):
-            raise ValueError(f"anneal must be 'cos' or 'linear'; got anneal={anneal!r}")
-        self.anneal = anneal
+        self.anneal = one_of(anneal, "anneal", ("cos", "linear"))
         self.base_momentum = non_negative(base_momentum, "base_momentum")
         self.max_momentum = non_negative(max_momentum, "max_momentum")
 
-    def _interpolate(self, k, up, down):
+    def _interpolate(self, k: int, up: tuple[float, float], down: tuple[float, float]) -> float:
         k = _step(k)
         if k >= self.total_steps:
             raise ValueError(f"k must be below total_steps={self.total_steps}; got k={k}")
@@ -191,12 +199,12 @@ class OneCycle(Schedule):
             return b + (a - b) / 2.0 * (math.cos(math.pi * t) + 1)
         return (b - a) * t + a
 
-    def __call__(self, k):
+    def __call__(self, k: int) -> float:
         start = self.max_lr / self.div_factor
         end = start / self.final_div_factor
         return self._interpolate(k, (start, self.max_lr), (self.max_lr, end))
 
-    def momentum(self, k):
+    def momentum(self, k: int) -> float:
         """The momentum torch's ``OneCycleLR`` sets at step k (``cycle_momentum=True``): high when the
         rate is low."""
         return self._interpolate(k, (self.max_momentum, self.base_momentum), (self.base_momentum, self.max_momentum))
