@@ -50,7 +50,7 @@ def test_one_cycle_by_hand():
     (lambda: LinearWarmup(0.1, 0), ValueError, "warmup_steps must be >= 1"),
     (lambda: OneCycle(0.1, 10, pct_start=1.0), ValueError, r"pct_start must be in \(0, 1\)"),
     (lambda: OneCycle(0.1, 10, pct_start=0.05), ValueError, "must lie strictly between"),
-    (lambda: OneCycle(0.1, 10, anneal="exp"), ValueError, "anneal must be one of ['cos', 'linear']"),
+    (lambda: OneCycle(0.1, 10, anneal="exp"), ValueError, r"anneal must be one of \['cos', 'linear'\]; got anneal='exp'"),
     (lambda: OneCycle(0.1, 10)(10), ValueError, "k must be below total_steps=10"),
     (lambda: Constant(0.1)(-1), ValueError, "k must be >= 0"),
     (lambda: Constant(0.1)(1.5), TypeError, "k must be an integer"),
