@@ -18,13 +18,26 @@ shape ``(dim,)`` to ``H v`` of the same shape, for a symmetric ``H``):
 * :func:`hessian_from_hvp`: the whole matrix, one column ``H e_i`` per call (fine for small d).
 
 NumPy only. Random start vectors come from ``np.random.default_rng(seed)``, so results are reproducible.
+
+Edges: ``hvp`` must return finite real numbers of the vector's shape (a NaN, an infinity, a complex or
+boolean array, or a wrong shape is an error naming ``hvp``, with the shape it returned); a zero start
+vector is refused; ``H = 0`` gives the eigenvalue 0; an ill-conditioned H is no problem for the
+largest-magnitude end, but the smallest eigenvalue of a nearly singular H is only known to about
+``1e-16 · |λ_max|`` (absolute), as for any method working in float64. Results are float64.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from momentum_lab._validate import as_float_array, flag, positive, positive_int
+from momentum_lab._validate import as_float_array, as_real_array, check_callable, flag, positive, positive_int
+
+#: A Hessian-vector product ``v -> H v``.
+HVP = Callable[[np.ndarray], npt.ArrayLike]
 
 __all__ = [
     "Extremes",
@@ -37,14 +50,13 @@ __all__ = [
 ]
 
 
-def _check_hvp(hvp):
-    if not callable(hvp):
-        raise TypeError(f"hvp must be callable (v -> H v); got {type(hvp).__name__}")
+def _check_hvp(hvp: object) -> None:
+    check_callable(hvp, "hvp", "v -> H v")
 
 
-def _apply(hvp, v):
-    """``hvp(v)`` as a float array of v's shape, or a ValueError saying what came back."""
-    w = np.asarray(hvp(v), dtype=float)
+def _apply(hvp: HVP, v: np.ndarray) -> np.ndarray:
+    """``hvp(v)`` as a float array of v's shape, or a TypeError/ValueError saying what came back."""
+    w = as_real_array(hvp(v), "hvp(v)").astype(np.float64, copy=False)
     if w.shape != v.shape:
         raise ValueError(f"hvp must return an array of shape {v.shape}; got shape {w.shape}")
     if not np.all(np.isfinite(w)):
@@ -52,11 +64,15 @@ def _apply(hvp, v):
     return w
 
 
-def _check_dim(dim):
+def _check_dim(dim: object) -> int:
     return positive_int(dim, "dim")
 
 
-def _start(dim, seed):
+def _seed(seed: object) -> int:
+    return positive_int(seed, "seed", minimum=0)
+
+
+def _start(dim: int, seed: int) -> np.ndarray:
     v = np.random.default_rng(seed).standard_normal(dim)
     return v / np.linalg.norm(v)
 
@@ -75,7 +91,7 @@ class PowerResult:
     converged: bool
 
 
-def power_iteration(hvp, v0, iters=1000, tol=1e-10):
+def power_iteration(hvp: HVP, v0: npt.ArrayLike, iters: int = 1000, tol: float = 1e-10) -> PowerResult:
     """The eigenvalue of largest magnitude of a symmetric H, and its eigenvector, from products ``Hv``.
 
     Repeats ``w = H v``, ``λ = vᵀw`` (the Rayleigh quotient, v a unit vector) and ``v ← w/‖w‖``, and stops
@@ -99,10 +115,10 @@ def power_iteration(hvp, v0, iters=1000, tol=1e-10):
     v = as_float_array(v0, "v0", ndim=1).copy()
     iters = positive_int(iters, "iters")
     tol = positive(tol, "tol")
-    norm = np.linalg.norm(v)
-    if norm == 0:
+    if not np.any(v):
         raise ValueError("v0 must not be the zero vector")
-    v /= norm
+    v /= np.max(np.abs(v))  # first to about 1, so that the norm of a huge v0 cannot overflow
+    v /= np.linalg.norm(v)
     value = 0.0
     for i in range(1, iters + 1):
         w = _apply(hvp, v)
@@ -128,11 +144,11 @@ class Extremes:
     iterations: int
     converged: bool
 
-    def __iter__(self):  # so that ``mu, L = extreme_eigenvalues(...)`` works
+    def __iter__(self) -> Iterator[float]:  # so that ``mu, L = extreme_eigenvalues(...)`` works
         return iter((self.smallest, self.largest))
 
 
-def extreme_eigenvalues(hvp, dim, seed=0, iters=5000, tol=1e-10):
+def extreme_eigenvalues(hvp: HVP, dim: int, seed: int = 0, iters: int = 5000, tol: float = 1e-10) -> Extremes:
     """Both ends of the spectrum of a symmetric H by shifted power iteration.
 
     1. Power iteration on H finds ``λ₁``, the eigenvalue of largest magnitude: one end of the spectrum.
@@ -152,7 +168,9 @@ def extreme_eigenvalues(hvp, dim, seed=0, iters=5000, tol=1e-10):
     """
     _check_hvp(hvp)
     dim = _check_dim(dim)
-    v0 = _start(dim, seed)
+    v0 = _start(dim, _seed(seed))
+    iters = positive_int(iters, "iters")
+    tol = positive(tol, "tol")
     first = power_iteration(hvp, v0, iters, tol)
     shift = first.value
     second = power_iteration(lambda v: _apply(hvp, v) - shift * v, v0, iters, tol)
@@ -180,15 +198,17 @@ class LanczosResult:
     basis: np.ndarray
 
     @property
-    def smallest(self):
+    def smallest(self) -> float:
+        """The smallest Ritz value."""
         return float(self.values[0])
 
     @property
-    def largest(self):
+    def largest(self) -> float:
+        """The largest Ritz value."""
         return float(self.values[-1])
 
 
-def lanczos(hvp, dim, k, seed=0, v0=None):
+def lanczos(hvp: HVP, dim: int, k: int, seed: int = 0, v0: npt.ArrayLike | None = None) -> LanczosResult:
     """``k`` steps of the Lanczos method with full reorthogonalisation on a symmetric H.
 
     Builds orthonormal ``q₁, q₂, …`` (``q₁`` random from ``seed``, or ``v0``) with the three-term
@@ -216,13 +236,14 @@ def lanczos(hvp, dim, k, seed=0, v0=None):
     if k > dim:
         raise ValueError(f"k must be at most dim={dim} (a Krylov space has at most dim dimensions); got k={k}")
     if v0 is None:
-        q = _start(dim, seed)
+        q = _start(dim, _seed(seed))
     else:
         q = as_float_array(v0, "v0", ndim=1)
         if q.shape != (dim,):
             raise ValueError(f"v0 must have shape ({dim},); got shape {q.shape}")
-        if np.linalg.norm(q) == 0:
+        if not np.any(q):
             raise ValueError("v0 must not be the zero vector")
+        q = q / np.max(np.abs(q))  # first to about 1, so that the norm of a huge v0 cannot overflow
         q = q / np.linalg.norm(q)
     Q = np.zeros((dim, k))
     alphas = np.zeros(k)
@@ -253,7 +274,7 @@ def lanczos(hvp, dim, k, seed=0, v0=None):
                          alphas=alphas, betas=betas, basis=basis)
 
 
-def hessian_from_hvp(hvp, dim, symmetrize=True):
+def hessian_from_hvp(hvp: HVP, dim: int, symmetrize: bool = True) -> npt.NDArray[np.float64]:
     """The full matrix H, column by column: ``H[:, i] = hvp(e_i)`` (``dim`` products).
 
     With ``symmetrize`` (default) returns ``(H + Hᵀ)/2``, which removes rounding-level asymmetry.
