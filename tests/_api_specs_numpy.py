@@ -1215,3 +1215,757 @@ def resolve_landscape(name: str) -> Any:
 
 REGISTRY.exclude("abstract base: value/grad/hessian are exercised through every concrete landscape's spec",
                  f"{LA}.Landscape")
+
+
+# ==================================================================================================
+# curvature: eigenvalues from Hessian-vector products
+# ==================================================================================================
+
+CU = "momentum_lab.curvature"
+
+
+@st.composite
+def _spd(draw: Any) -> Kwargs:
+    d = draw(st.integers(2, 5))
+    rng = np.random.default_rng(draw(seeds()))
+    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    eig = np.sort(rng.uniform(0.5, 10, d))
+    eig[-1] *= 2.0  # a gap at the top, so the power iteration converges in a few hundred steps
+    H = (q * eig) @ q.T
+    return {"H": H, "dim": d}
+
+
+def _hvp_of(H: np.ndarray) -> Any:
+    return lambda v: H @ v
+
+
+def _curv_run(name: str) -> Any:
+    def run(kw: Kwargs) -> Any:
+        import momentum_lab.curvature as curvature
+
+        kw = dict(kw)
+        H = kw.pop("H")
+        kw.setdefault("hvp", _hvp_of(H))
+        return getattr(curvature, name)(**kw)
+
+    return run
+
+
+add(Spec(f"{CU}.hessian_from_hvp", _spd().map(lambda kw: {**kw, "symmetrize": True}),
+         lambda kw, r: np.testing.assert_allclose(r, kw["H"], atol=1e-9),
+         func("hvp") + integer("dim", 0, -1, none=False) + flag("symmetrize")
+         + (Bad("hvp", "wrong-length products", const(lambda v: np.ones(len(v) + 1))),), run=_curv_run("hessian_from_hvp")))
+add(Spec(f"{CU}.power_iteration", _spd().map(lambda kw: {"H": kw["H"], "v0": np.ones(kw["dim"])}),
+         lambda kw, r: (instance_of("PowerResult")(kw, r), expect_shape(r.vector, kw["v0"].shape)),
+         func("hvp") + arr("v0", extra={"zero vector": lambda v, kw: np.zeros_like(v)},
+                           shape=lambda v, kw: np.ones((2, 2)))
+         + integer("iters", 0, none=False) + num("tol", 0.0, -1.0), run=_curv_run("power_iteration"),
+         also=(f"{CU}.PowerResult",)))
+add(Spec(f"{CU}.extreme_eigenvalues", _spd(),
+         lambda kw, r: np.testing.assert_allclose([r.smallest, r.largest], np.linalg.eigvalsh(kw["H"])[[0, -1]],
+                                                  rtol=1e-4),
+         func("hvp") + integer("dim", 0, none=False) + integer("iters", 0, none=False) + num("tol", 0.0, -1.0)
+         + integer("seed", -1, none=False), run=_curv_run("extreme_eigenvalues"), also=(f"{CU}.Extremes",), examples=6))
+
+
+@st.composite
+def _lanczos(draw: Any) -> Kwargs:
+    kw = draw(_spd())
+    kw["k"] = draw(st.integers(1, kw["dim"]))
+    return kw
+
+
+add(Spec(f"{CU}.lanczos", _lanczos(),
+         lambda kw, r: (instance_of("LanczosResult")(kw, r), expect_shape(r.vectors, (kw["dim"], len(r.values)))),
+         func("hvp") + integer("dim", 0, none=False) + integer("k", 0, none=False)
+         + (degenerate("k", "k > dim", lambda v, kw: kw["dim"] + 1, "k"),)
+         + (Bad("v0", "zero vector", lambda v, kw: np.zeros(kw["dim"])), Bad("v0", "wrong shape", const(np.ones(99))),
+            Bad("v0", "complex array", lambda v, kw: np.ones(kw["dim"]) + 1j)),
+         run=_curv_run("lanczos"), also=(f"{CU}.LanczosResult",)))
+
+
+# ==================================================================================================
+# data
+# ==================================================================================================
+
+DA = "momentum_lab.data"
+add(Spec(f"{DA}.make_moons", st.fixed_dictionaries({"n": st.integers(4, 50), "noise": floats(0, 0.5), "seed": st.integers(0, 99)}),
+         lambda kw, r: (expect_shape(r[0], (kw["n"], 2)), expect_dtype(r[0], np.float64),
+                        expect_shape(r[1], (kw["n"],))),
+         integer("n", 0, -1, none=False) + num("noise", -0.1) + integer("seed", -1, none=False)))
+add(Spec(f"{DA}.load_digits", st.fixed_dictionaries({"test_fraction": floats(0.1, 0.5), "seed": st.integers(0, 99)}),
+         lambda kw, r: (expect_shape(r[0], (len(r[1]), 64)), expect_dtype(r[0], np.float64), expect_dtype(r[1], np.int64)),
+         num("test_fraction", 0.0, 1.0, -0.5) + integer("seed", -1, none=False), examples=2, invalid_examples=1))
+
+
+@st.composite
+def _batches(draw: Any) -> Kwargs:
+    n = draw(st.integers(1, 30))
+    return {"n": n, "batch_size": draw(st.integers(1, n)), "epochs": draw(st.integers(1, 3)),
+            "seed": draw(st.integers(0, 99)), "drop_last": draw(st.booleans())}
+
+
+def _batches_check(kw: Kwargs, r: Any) -> None:
+    per = kw["n"] // kw["batch_size"] if kw["drop_last"] else -(-kw["n"] // kw["batch_size"])
+    assert len(r) == kw["epochs"] * per, f"{len(r)} batches; documented {kw['epochs'] * per}"
+    for b in r:
+        expect_dtype(b, np.int64)
+
+
+add(Spec(f"{DA}.minibatch_indices", _batches(), _batches_check,
+         integer("n", 0, none=False) + integer("batch_size", 0, none=False)
+         + (degenerate("batch_size", "batch_size > n", lambda v, kw: kw["n"] + 1, "batch_size"),)
+         + integer("epochs", 0, none=False) + flag("drop_last") + integer("seed", -1, none=False)))
+
+
+@st.composite
+def _features(draw: Any) -> Kwargs:
+    n, d = draw(st.integers(3, 12)), draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(seeds()))
+    X = rng.normal(size=(n, d))
+    return {"X": X, "degree": draw(st.integers(1, 3)), "reference": draw(st.none() | st.just(rng.normal(size=(5, d))))}
+
+
+def _n_monomials(d: int, degree: int) -> int:
+    from math import comb
+
+    return comb(d + degree, degree) - 1
+
+
+add(Spec(f"{DA}.polynomial_features", _features(),
+         lambda kw, r: (expect_shape(r, (kw["X"].shape[0], _n_monomials(kw["X"].shape[1], kw["degree"]))),
+                        expect_dtype(r, np.float64)),
+         arr("X", shape=lambda v, kw: v.reshape(-1)) + integer("degree", 0, none=False)
+         + arr("reference", skip=("None",), shape=lambda v, kw: np.ones((4, kw["X"].shape[1] + 1)))))
+add(Spec(f"{DA}.standardise", st.builds(lambda s, n, d: {"X": np.random.default_rng(s).normal(size=(n, d))},
+                                        seeds(), st.integers(2, 10), st.integers(1, 4)),
+         lambda kw, r: (expect_shape(r, kw["X"].shape), expect_dtype(r, np.float64)),
+         arr("X", shape=lambda v, kw: v.reshape(-1),
+             extra={"constant column": lambda v, kw: np.ones_like(v), "one row": lambda v, kw: v[:1]})))
+
+
+# ==================================================================================================
+# models, networks, training, noise: the capstone and chapter 11 pieces
+# ==================================================================================================
+
+MO = "momentum_lab.models"
+
+
+@st.composite
+def _xy(draw: Any, n_lo: int = 4, classes: int = 2) -> Kwargs:
+    n, d = draw(st.integers(n_lo, 12)), draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(seeds()))
+    y = rng.integers(0, classes, size=n)
+    y[:classes] = np.arange(classes)
+    return {"X": rng.normal(size=(n, d)), "y": y.astype(np.float64 if classes == 2 else np.int64)}
+
+
+def _model_run(cls_name: str) -> Any:
+    def run(kw: Kwargs) -> Any:
+        import momentum_lab.models as models
+
+        model = getattr(models, cls_name)(**kw)
+        theta = model.init(0) if _takes_arg(model.init) else model.init()
+        value, grad = model.value_and_grad(theta)
+        return {"dim": model.dim, "value": value, "grad": grad, "proba": model.predict_proba(theta),
+                "hvp": model.hvp(theta, np.ones(model.dim))}
+
+    return run
+
+
+def _takes_arg(fn: Any) -> bool:
+    import inspect
+
+    return len(inspect.signature(fn).parameters) > 0
+
+
+def _model_check(kw: Kwargs, r: Any) -> None:
+    scalar_float(kw, value_of(r["value"]))
+    expect_shape(r["grad"], (r["dim"],), "grad")
+    expect_shape(r["hvp"], (r["dim"],), "hvp")
+    expect_shape(r["proba"], (len(kw["y"]),), "predict_proba")
+
+
+def _xy_bad() -> tuple[Bad, ...]:
+    return (arr("X", shape=lambda v, kw: v.reshape(-1))
+            + arr("y", shape=lambda v, kw: v[:-1], shape_names=("X|y",),
+                  extra={"label 2": lambda v, kw: v + 2.0, "label 0.5": lambda v, kw: np.full_like(v, 0.5)}))
+
+
+add(Spec(f"{MO}.LogisticRegression", _xy().map(lambda kw: {**kw, "l2": 1e-3}), _model_check,
+         _xy_bad() + num("l2", -0.1), run=_model_run("LogisticRegression"), also=(f"{MO}.Model",)))
+add(Spec(f"{MO}.TanhMLP", st.tuples(_xy(), st.integers(1, 6)).map(lambda t: {**t[0], "hidden": t[1], "l2": 1e-3}),
+         _model_check, _xy_bad() + num("l2", -0.1) + integer("hidden", 0, none=False), run=_model_run("TanhMLP")))
+add(Spec(f"{MO}.as_float32", st.lists(floats(-1e3, 1e3), min_size=1, max_size=3).map(lambda v: {"values": v}),
+         lambda kw, r: None,
+         (Bad("values", "string", const(["0.1"]), ("values|value",)), Bad("values", "None", const([None]), ("values|value",)),
+          Bad("values", "complex", const([1j]), ("values|value",))),
+         run=lambda kw: __import__("momentum_lab.models", fromlist=["x"]).as_float32(*kw["values"])))
+
+
+def _logistic(kw: Kwargs) -> Any:
+    import momentum_lab.models as models
+
+    return models.LogisticRegression(kw["X"], kw["y"], l2=0.01)
+
+
+@st.composite
+def _train_valid(draw: Any) -> Kwargs:
+    kw = draw(_xy())
+    model = _logistic(kw)
+    return {"model": model, "theta0": np.zeros(model.dim), "lr": draw(floats(0.01, 0.5)),
+            "momentum": draw(floats(0, 0.9)), "steps": draw(st.integers(1, 15)), "nesterov": draw(st.booleans())}
+
+
+def _theta_bad() -> tuple[Bad, ...]:
+    return arr("theta0", shape=lambda v, kw: np.ones(v.shape[0] + 1))
+
+
+add(Spec(f"{MO}.train", _train_valid(),
+         lambda kw, r: (expect_shape(r.thetas, (kw["steps"] + 1, kw["model"].dim)), expect_shape(r.losses, (kw["steps"] + 1,))),
+         _theta_bad() + num("lr", 0.0, -0.1) + num("momentum", -0.1) + integer("steps", -1, none=False)
+         + flag("nesterov") + integer("log_every", -1, none=False)
+         + (Bad("model", "None", const(None)), Bad("model", "a string", const("logistic"))),
+         also=(f"{MO}.TrainingRun",), examples=6))
+add(Spec(f"{MO}.newton_minimum", _xy().map(lambda kw: {"model": _logistic(kw), "theta0": np.zeros(kw["X"].shape[1] + 1)}),
+         lambda kw, r: expect_shape(r, (kw["model"].dim,)),
+         _theta_bad() + num("tol", 0.0, -1.0) + integer("max_steps", 0, none=False)
+         + (Bad("model", "None", const(None)),), examples=6))
+
+NE = "momentum_lab.networks"
+
+
+@st.composite
+def _mlp(draw: Any) -> Kwargs:
+    classes = draw(st.integers(2, 3))
+    kw = draw(_xy(classes=classes))
+    sizes = (kw["X"].shape[1], draw(st.integers(1, 5)), classes)
+    kw["y"] = kw["y"].astype(np.int64)
+    return {**kw, "sizes": sizes, "l2": draw(floats(0, 0.1)), "activation": draw(st.sampled_from(["tanh", "relu"]))}
+
+
+def _mlp_run(kw: Kwargs) -> Any:
+    import momentum_lab.networks as networks
+
+    net = networks.SoftmaxMLP(kw["sizes"], l2=kw["l2"], activation=kw["activation"])
+    theta = net.init(0)
+    value, grad = net.value_and_grad(theta, kw["X"], kw["y"])
+    return {"dim": len(theta), "value": value, "grad": grad, "per_example": net.per_example_grads(theta, kw["X"], kw["y"]),
+            "accuracy": net.accuracy(theta, kw["X"], kw["y"])}
+
+
+def _mlp_check(kw: Kwargs, r: Any) -> None:
+    expect_shape(r["grad"], (r["dim"],), "grad")
+    expect_shape(r["per_example"], (len(kw["y"]), r["dim"]), "per_example_grads")
+    assert 0 <= float(r["accuracy"]) <= 1
+
+
+add(Spec(f"{NE}.SoftmaxMLP", _mlp(), _mlp_check,
+         (Bad("sizes", "one entry", const((3,))), Bad("sizes", "zero width", lambda v, kw: (v[0], 0, v[-1])),
+          Bad("sizes", "float width", lambda v, kw: (v[0], 2.5, v[-1])), Bad("sizes", "None", const(None)))
+         + num("l2", -0.1) + choice("activation")
+         + arr("X", shape=lambda v, kw: np.ones((len(v), v.shape[1] + 1)), shape_names=("X|sizes",))
+         + (Bad("y", "class out of range", lambda v, kw: v + 5, ("y",)), Bad("y", "float labels", lambda v, kw: v + 0.5, ("y",))),
+         run=_mlp_run))
+
+TR = "momentum_lab.training"
+
+
+@st.composite
+def _fit_valid(draw: Any) -> Kwargs:
+    import momentum_lab.data as data
+    import momentum_lab.networks as networks
+    import momentum_lab.optim as optim
+
+    kw = draw(_mlp())
+    net = networks.SoftmaxMLP(kw["sizes"])
+    batches = data.minibatch_indices(len(kw["y"]), 2, 2, seed=0)
+    return {"model": net, "theta0": net.init(0), "optimizer": optim.SGD(lr=0.1, momentum=0.5), "batches": batches,
+            "X": kw["X"], "y": kw["y"], "lr_schedule": draw(st.none() | st.just(optim.Constant(0.05))),
+            "log_every": 0}
+
+
+add(Spec(f"{TR}.fit", _fit_valid(),
+         lambda kw, r: (instance_of("FitRecord")(kw, r), expect_shape(r.losses, (len(kw["batches"]),)),
+                        expect_shape(r.theta, kw["theta0"].shape)),
+         _theta_bad() + arr("X", shape=lambda v, kw: v[:-1], shape_names=("X|y",)) + integer("log_every", -1, none=False)
+         + (Bad("batches", "None", const(None)), Bad("batches", "index out of range", lambda v, kw: [np.array([10**6])]),
+            Bad("batches", "float indices", lambda v, kw: [np.array([0.5])]), Bad("optimizer", "None", const(None)),
+            Bad("lr_schedule", "not callable", const(0.1)), Bad("eval_fn", "not callable", const(3)),
+            Bad("callback", "not callable", const(3))),
+         also=(f"{TR}.FitRecord",), examples=6))
+
+NO = "momentum_lab.noise"
+
+
+@st.composite
+def _per_example(draw: Any, batch: bool = True) -> Kwargs:
+    n, d = draw(st.integers(2, 12)), draw(st.integers(1, 4))
+    rng = np.random.default_rng(draw(seeds()))
+    kw: Kwargs = {"per_example_grads": rng.normal(size=(n, d)) + 1.0}
+    if batch:
+        kw["batch_size"] = draw(st.integers(1, n))
+    return kw
+
+
+_peg_bad = arr("per_example_grads", shape=lambda v, kw: v.reshape(-1))
+_bs_bad = integer("batch_size", 0, none=False) + (degenerate("batch_size", "batch_size > N", lambda v, kw: 10**4, "batch_size"),)
+add(Spec(f"{NO}.sampling_variance", _per_example(), scalar_float, _peg_bad + _bs_bad))
+add(Spec(f"{NO}.minibatch_gradient_variance", _per_example().map(lambda kw: {**kw, "draws": 20}), scalar_float,
+         _peg_bad + _bs_bad + integer("draws", 0, none=False) + integer("seed", -1, none=False)))
+add(Spec(f"{NO}.noise_scale", _per_example(False), scalar_float,
+         _peg_bad + (degenerate("per_example_grads", "zero mean gradient", lambda v, kw: np.concatenate([v, -v]),
+                                "per_example_grads"),)))
+add(Spec(f"{NO}.noise_ball",
+         st.fixed_dictionaries({"lr": floats(0.001, 0.1), "curvature": arrays((3,), 0.1, 5), "noise_variance": floats(0, 2),
+                                "momentum": floats(0, 0.9)}),
+         lambda kw, r: expect_shape(r, (3,)),
+         num("lr", 0.0, -0.1) + arr("curvature", extra={"zero curvature": lambda v, kw: np.zeros_like(v)})
+         + num("noise_variance", -1.0) + num("momentum", -0.1, 1.0)))
+
+
+@st.composite
+def _per_example_gradients(draw: Any) -> Kwargs:
+    import momentum_lab.networks as networks
+
+    kw = draw(_mlp())
+    model = networks.SoftmaxMLP(kw["sizes"])
+    return {"model": model, "theta": model.init(0), "X": kw["X"], "y": kw["y"]}
+
+
+add(Spec(f"{NO}.per_example_gradients", _per_example_gradients(),
+         lambda kw, r: expect_shape(r, (len(kw["y"]), len(kw["theta"]))),
+         arr("theta", shape=lambda v, kw: np.ones(len(v) + 1)) + arr("X", shape=lambda v, kw: v[:-1], shape_names=("X|y",))
+         + (Bad("model", "None", const(None)),), examples=6))
+
+
+@st.composite
+def _noisy_quadratic(draw: Any) -> Kwargs:
+    import momentum_lab.optim as optim
+
+    d = draw(st.integers(1, 3))
+    return {"curvatures": draw(arrays((d,), 0.1, 5)), "optimizer": optim.SGD(lr=draw(floats(0.01, 0.2))),
+            "steps": draw(st.integers(1, 20)), "noise_std": draw(floats(0, 2)), "batch_size": draw(st.integers(1, 8)),
+            "chains": draw(st.integers(1, 50)), "per_direction": draw(st.booleans())}
+
+
+add(Spec(f"{NO}.simulate_noisy_quadratic", _noisy_quadratic(),
+         lambda kw, r: expect_shape(r, (kw["steps"] + 1,) + ((len(kw["curvatures"]),) if kw["per_direction"] else ())),
+         arr("curvatures", extra={"zero curvature": lambda v, kw: np.zeros_like(v)}) + integer("steps", -1, none=False)
+         + num("noise_std", -1.0) + integer("batch_size", 0, none=False) + integer("chains", 0, none=False)
+         + flag("per_direction") + arr("theta0", skip=("None",), shape=lambda v, kw: np.ones(len(kw["curvatures"]) + 1))
+         + (Bad("optimizer", "None", const(None)), Bad("callback", "not callable", const(3))), examples=8))
+
+
+# ==================================================================================================
+# gan
+# ==================================================================================================
+
+GA = "momentum_lab.gan"
+add(Spec(f"{GA}.dirac_gan",
+         st.fixed_dictionaries({"steps": st.integers(1, 50), "lr": floats(0.01, 0.3), "beta": floats(-0.9, 0.9),
+                                "generator_loss": st.sampled_from(["nonsaturating", "minimax"]), "theta": floats(-2, 2),
+                                "psi": floats(-2, 2)}),
+         lambda kw, r: [expect_shape(r[k], (kw["steps"] + 1,), k) for k in ("theta", "psi", "distance")],
+         integer("steps", 0, none=False) + num("lr", 0.0, -0.1) + num("beta", -1.0, 1.0) + choice("generator_loss")
+         + num("theta") + num("psi")))
+add(Spec(f"{GA}.train_gan",
+         st.fixed_dictionaries({"steps": st.integers(1, 20), "generator_loss": st.sampled_from(["nonsaturating", "minimax"]),
+                                "lr": floats(0.01, 0.1), "beta": floats(0, 0.5), "batch": st.integers(2, 16),
+                                "hidden": st.integers(1, 4), "seed": st.integers(0, 9), "record_every": st.integers(1, 3),
+                                "warmup": st.integers(0, 5)}),
+         None,
+         integer("steps", 0, none=False) + choice("generator_loss") + num("lr", 0.0, -0.1) + num("beta", -1.0, 1.0)
+         + integer("batch", 0, none=False) + integer("hidden", 0, none=False) + num("data_std", 0.0, -1.0)
+         + num("data_mean") + integer("seed", -1, none=False) + integer("record_every", 0, none=False) + integer("warmup", -1, none=False),
+         examples=5, invalid_examples=1))
+
+
+# ==================================================================================================
+# check: the exercise checkers
+# ==================================================================================================
+#
+# A checker's first argument is the learner's answer: whatever it is (a wrong function, a string, None),
+# the checker answers with a Feedback, never an exception (CheckerSpec's contract, tests/test_exercises.py),
+# so the answer gets no invalid mutations. The other arguments set the problem (a curvature L, a momentum
+# beta, a step t): those are validated like any hyperparameter. Valid case: each CHECKERS entry's reference
+# answer passes, and the checker called on the problem below returns a Feedback.
+
+#: The problem arguments of each checker: valid values and their invalid mutations.
+CHECKER_PROBLEMS: dict[str, tuple[Kwargs, tuple[Bad, ...]]] = {
+    "gradient_descent.check_step_size_answer": ({"L": 4.0}, num("L", 0.0, -1.0)),
+    "adaptive.check_bias_factor": ({"beta1": 0.9, "t": 3}, num("beta1", -0.1, 1.0) + integer("t", 0, none=False)),
+    "adaptive.check_keras_epsilon": ({"epsilon": 1e-7, "beta2": 0.999, "t": 3},
+                                     num("epsilon", 0.0, -1e-7) + num("beta2", -0.1, 1.0) + integer("t", 0, none=False)),
+    "losses.check_weight_decay_answer": ({"l2": 0.01}, num("l2", -0.1)),
+    "metric.check_focal_discount": ({"p_true": 0.9, "gamma": 2.0}, num("p_true", -0.1, 1.5) + num("gamma", -1.0)),
+    "metric.check_pos_weight_threshold": ({"pos_weight": 3.0}, num("pos_weight", 0.0, -1.0)),
+    "momentum.check_terminal_speed": ({"beta": 0.9}, num("beta", -0.1, 1.0)),
+    "momentum.check_stability_limit": ({"L": 4.0, "beta": 0.9}, num("L", 0.0, -1.0) + num("beta", -0.1, 1.0)),
+    "momentum.check_optimal_momentum": ({"kappa": 100.0}, num("kappa", 0.5, 0.0, -1.0)),
+    "noise.check_sgd_noise_ball": ({"lr": 0.1, "lam": 2.0, "noise_variance": 0.5},
+                                   num("lr", 0.0, -0.1) + num("lam", 0.0, -1.0) + num("noise_variance", -1.0)
+                                   + (degenerate("lr", "unstable step lr*lam >= 2", 5.0, "lr|lam"),)),
+    "image.check_sigmoid_mse_gradient": ({"z": 0.5, "y": 1.0}, num("z") + num("y")),
+    "image.check_minimax_ratio": ({"d_fake": 0.2}, num("d_fake", 0.0, 1.0, -0.5)),
+    "image.check_constant_ssim": ({"a": 0.2, "b": 0.6}, num("a") + num("b") + num("k1", 0.0, -0.1) + num("k2", 0.0, -0.1)
+                                  + num("max_val", 0.0, -1.0)),
+    "losses.check_keras_loss_class": ({}, num("delta", 0.0, -1.0)),
+}
+
+
+def _checker_entries(module: str) -> dict[str, list[Any]]:
+    import importlib
+
+    mod = importlib.import_module(f"momentum_lab.check.{module}")
+    out: dict[str, list[Any]] = {}
+    for entry in getattr(mod, "CHECKERS", []):
+        out.setdefault(entry.checker.__name__, []).append(entry)
+    return out
+
+
+def _checker_run(module: str, name: str) -> Any:
+    def run(kw: Kwargs) -> Any:
+        import importlib
+
+        checker = getattr(importlib.import_module(f"momentum_lab.check.{module}"), name)
+        entries = _checker_entries(module).get(name, [])
+        references = [entry.check(entry.reference) for entry in entries] if not kw.get("_skip_reference") else []
+        kw = {k: v for k, v in kw.items() if not k.startswith("_")}
+        answer = entries[0].reference if entries else None
+        if name == "check_backward_rule":
+            return checker(kw.pop("primitive"), *answer, **kw), references
+        return checker(answer, **kw), references
+
+    return run
+
+
+def _checker_check(kw: Kwargs, r: Any) -> None:
+    feedback, references = r
+    assert type(feedback).__name__ == "Feedback", f"checker returned a {type(feedback).__name__}, not a Feedback"
+    for fb in references:
+        assert fb, f"the reference answer of a CHECKERS entry did not pass: {fb}"
+
+
+_CHECK_MODULES = ("adaptive", "autodiff", "capstone", "gradient_descent", "image", "losses", "metric", "momentum", "noise")
+for _module in _CHECK_MODULES:
+    try:
+        _entries = _checker_entries(_module)
+    except ImportError:  # a checker module not written yet
+        continue
+    for _name in _entries:
+        _problem, _bad = CHECKER_PROBLEMS.get(f"{_module}.{_name}", ({}, ()))
+        if _name == "check_backward_rule":
+            _problem, _bad = {"primitive": "tanh", "batched": False}, choice("primitive") + flag("batched")
+        add(Spec(f"momentum_lab.check.{_module}.{_name}", st.just(dict(_problem)), _checker_check, _bad,
+                 run=_checker_run(_module, _name), examples=1, invalid_examples=1,
+                 frameworks="tensorflow" if _name == "check_keras_loss_class" else None))
+REGISTRY.exclude("the checkers' result record (a dataclass with no validation of its own): every checker spec "
+                 "asserts it gets one", "momentum_lab.check.Feedback")
+REGISTRY.exclude("a checker's description of a wrong answer (name, function, hint), built by the checker modules; "
+                 "exercised through compare_function's spec", "momentum_lab.check.Mistake")
+REGISTRY.exclude("a test double of chapter 4's exercises (a function with its derivatives by hand), built by the "
+                 "autodiff checkers; exercised through check_jacobian/check_hessian/check_hvp",
+                 "momentum_lab.check.autodiff.TestFunction")
+
+
+def _compare_run(kw: Kwargs) -> Any:
+    from momentum_lab.check import compare_function
+
+    return compare_function(kw["candidate"], kw["reference"], kw["cases"], (), rtol=kw["rtol"], atol=kw["atol"],
+                            check_inputs_unchanged=kw["check_inputs_unchanged"]), []
+
+
+add(Spec("momentum_lab.check.compare_function",
+         st.fixed_dictionaries({"candidate": st.sampled_from([np.tanh, np.sin]), "reference": st.just(np.tanh),
+                                "cases": st.just([(np.array([0.5, 1.0]),), (np.array(2.0),)]),
+                                "rtol": floats(1e-9, 1e-3), "atol": floats(0, 1e-6),
+                                "check_inputs_unchanged": st.booleans()}),
+         lambda kw, r: (_checker_check(kw, r), None if bool(r[0]) == (kw["candidate"] is np.tanh) else
+                        (_ for _ in ()).throw(AssertionError(f"{kw['candidate'].__name__} judged {r[0]}"))),
+         func("reference") + (Bad("cases", "None", const(None)), Bad("cases", "not tuples", const([1.0, 2.0])),
+                              Bad("cases", "empty", const([])))
+         + num("rtol", -1.0) + num("atol", -1.0) + flag("check_inputs_unchanged"), run=_compare_run))
+
+
+# ==================================================================================================
+# widgets: the pure compute functions behind the explorers (the *_figure/*_widget builders only draw)
+# ==================================================================================================
+
+WI = "momentum_lab.widgets"
+
+
+def _explorer_params(explorer: str, target: str) -> st.SearchStrategy[Kwargs]:
+    """Valid settings of ``target`` (an ``explore_*`` function): the explorer's own sampler of random
+    settings of its controls, keeping the parameters ``target`` takes."""
+
+    def build() -> st.SearchStrategy[Kwargs]:
+        import inspect
+
+        from _api_cases import resolve
+        from momentum_lab.widgets import web
+
+        sample = web.explorers()[explorer].sample
+        params = inspect.signature(resolve(target)).parameters
+        return seeds().map(lambda s: {k: v for k, v in sample(np.random.default_rng(s)).items() if k in params})
+
+    return st.deferred(build)
+
+
+def _dict_result(kw: Kwargs, r: Any) -> None:
+    assert isinstance(r, dict), f"result is a {type(r).__name__}, not a dict"
+
+
+_landscape_bad = (Bad("landscape", "unknown name", const("no-such-landscape")), Bad("landscape", "number", const(3.0)),
+                  Bad("landscape", "3-d landscape", lambda v, kw: _bowl3(), ("landscape",)))
+
+
+def _bowl3() -> Any:
+    import momentum_lab.landscapes as landscapes
+
+    return landscapes.quadratic_bowl(10.0, dim=3)
+
+
+_start_bad = (Bad("start", "3 coordinates", const((0.1, 0.2, 0.3))), Bad("start", "complex", const((1j, 0.0))),
+              Bad("start", "NaN", const((np.nan, 0.0))), Bad("start", "string", const("ab")))
+_steps_bad = integer("steps", -1, none=False)
+
+add(Spec(f"{WI}.gradient_descent.explore_gd", _explorer_params("gradient-descent", f"{WI}.gradient_descent.explore_gd"),
+         _dict_result, _landscape_bad + num("lr", 0.0, -0.1) + _start_bad + _steps_bad, examples=8))
+add(Spec(f"{WI}.momentum.explore_momentum", _explorer_params("momentum", f"{WI}.momentum.explore_momentum"),
+         _dict_result, _landscape_bad + num("lr", 0.0, -0.1, none=False) + num("momentum", -0.1, 1.0, none=False)
+         + flag("nesterov") + _start_bad + _steps_bad, examples=8))
+add(Spec(f"{WI}.momentum.rate_map_data", _explorer_params("rate-map", f"{WI}.momentum.rate_map_data"),
+         _dict_result, num("kappa", 0.5, 0.0) + choice("method") + integer("n", 5, 1000, none=False)
+         + arr("eigenvalues", skip=("None",), extra={"negative eigenvalue": lambda v, kw: np.array([-1.0, 1.0])}),
+         examples=4))
+add(Spec(f"{WI}.graph.explore_graph", _explorer_params("graph", f"{WI}.graph.explore_graph"), _dict_result,
+         num("x1", 0.0, -1.0) + num("x2", 0.0, -1.0)))
+add(Spec(f"{WI}.hessian.local_quadratic", _explorer_params("hessian", f"{WI}.hessian.local_quadratic"),
+         _dict_result, _landscape_bad + (Bad("point", "3 coordinates", const((0.1, 0.2, 0.3))),
+                                         Bad("point", "NaN", const((np.nan, 0.0))), Bad("point", "string", const("ab")))
+         + num("radius", 0.0, -1.0, none=False) + integer("n", 1, 0, none=False), examples=8))
+
+
+def _frame_run(name: str) -> Any:
+    def run(kw: Kwargs) -> Any:
+        from momentum_lab.widgets import hessian
+
+        kw = dict(kw)
+        frame = hessian.local_quadratic(**kw.pop("setting"))
+        return getattr(hessian, name)(frame, **kw)
+
+    return run
+
+
+_frame_setting = _explorer_params("hessian", f"{WI}.hessian.local_quadratic")
+add(Spec(f"{WI}.hessian.slices", st.fixed_dictionaries({"setting": _frame_setting, "n": st.integers(3, 50)}),
+         lambda kw, r: None, integer("n", 1, 0, none=False), run=_frame_run("slices")))
+add(Spec(f"{WI}.hessian.describe", st.fixed_dictionaries({"setting": _frame_setting}),
+         lambda kw, r: None if isinstance(r, str) else (_ for _ in ()).throw(AssertionError("not a str")),
+         (), run=_frame_run("describe"), examples=4))
+add(Spec(f"{WI}.hessian.curvature_kind", st.fixed_dictionaries({"eigenvalues": arrays((2,), -3, 3), "tol": floats(0, 1e-6)}),
+         lambda kw, r: None if r in ("positive definite", "negative definite", "indefinite", "singular") else
+         (_ for _ in ()).throw(AssertionError(f"unknown kind {r!r}")),
+         arr("eigenvalues", extra={"empty": lambda v, kw: np.array([])}) + num("tol", -1.0)))
+add(Spec(f"{WI}.losses.explore_losses", _explorer_params("losses", f"{WI}.losses.explore_losses"), _dict_result,
+         choice("family") + (Bad("names", "unknown loss", const(["no-such-loss"])), Bad("names", "a number", const(3)))
+         + num("point") + num("delta", 0.0, -1.0) + num("lim", 0.0, -1.0) + integer("n", 1, 0, none=False)))
+add(Spec(f"{WI}.losses.explore_segmentation", _explorer_params("segmentation", f"{WI}.losses.explore_segmentation"),
+         _dict_result, num("shift") + num("radius", -1.0) + num("softness", -1.0) + num("alpha", -0.5)
+         + num("beta", -0.5) + num("gamma", 0.0, -1.0) + num("true_radius", -1.0) + integer("size", 0, none=False)
+         + num("smooth", -1.0) + flag("sweep"), examples=4))
+add(Spec(f"{WI}.losses.disc_probabilities",
+         st.fixed_dictionaries({"size": st.integers(1, 16), "centre": st.tuples(floats(0, 16), floats(0, 16)),
+                                "radius": floats(0, 8), "softness": floats(0, 2)}),
+         lambda kw, r: expect_shape(r, (kw["size"], kw["size"])),
+         integer("size", 0, none=False) + (Bad("centre", "one number", const(3.0)), Bad("centre", "complex", const((1j, 0.0))),
+                                            Bad("centre", "string", const("ab")))
+         + num("radius") + num("softness", -1.0)))
+
+
+@st.composite
+def _overlap_pair(draw: Any) -> Kwargs:
+    size = draw(st.integers(2, 8))
+    rng = np.random.default_rng(draw(seeds()))
+    return {"g": _labels01(rng, (size, size)), "p": rng.uniform(0, 1, (size, size))}
+
+
+add(Spec(f"{WI}.losses.overlap_image", _overlap_pair(), lambda kw, r: expect_shape(r, kw["g"].shape + (3,)),
+         arr("g") + arr("p", shape=lambda v, kw: v[:-1], shape_names=("g|p",),
+                        extra={"probability above 1": lambda v, kw: v + 2.0})))
+add(Spec(f"{WI}.temperature.explore_temperature", _explorer_params("temperature", f"{WI}.temperature.explore_temperature"),
+         _dict_result, num("temperature", 0.0, -1.0) + integer("label", -1, 99, none=False)
+         + arr("logits", extra={"one logit": lambda v, kw: np.array([1.0])}) + num("t_min", 0.0, -1.0)
+         + num("t_max", 0.0) + (degenerate("t_min", "t_min >= t_max", 100.0, "t_min|t_max"),)
+         + integer("n", 1, 0, none=False)))
+add(Spec(f"{WI}.temperature.at", st.fixed_dictionaries({"setting": _explorer_params("temperature", f"{WI}.temperature.explore_temperature")}),
+         _dict_result, (Bad("run", "None", const(None)), Bad("run", "empty dict", const({}))),
+         run=lambda kw: __import__("momentum_lab.widgets.temperature", fromlist=["at"]).at(
+             kw["run"] if "run" in kw else __import__("momentum_lab.widgets.temperature", fromlist=["x"]).explore_temperature(**kw["setting"]))))
+add(Spec(f"{WI}.adaptive.explore_adam", _explorer_params("adaptive", f"{WI}.adaptive.explore_adam"), _dict_result,
+         _landscape_bad + num("lr", 0.0, -0.1, none=False) + num("beta1", -0.1, 1.0) + num("beta2", -0.1, 1.0)
+         + num("eps", 0.0, -1e-8) + num("hb_lr", 0.0, -0.1, none=False) + _start_bad + _steps_bad, examples=6))
+
+
+@st.composite
+def _effective(draw: Any) -> Kwargs:
+    import momentum_lab.landscapes as landscapes
+
+    t = draw(st.integers(1, 6))
+    rng = np.random.default_rng(draw(seeds()))
+    return {"surface": landscapes.get("narrow bowl"), "path": rng.normal(size=(t + 1, 2)), "lr": draw(floats(0.001, 0.5)),
+            "beta1": draw(BETA), "beta2": draw(BETA), "eps": draw(floats(1e-8, 1e-3))}
+
+
+add(Spec(f"{WI}.adaptive.effective_steps", _effective(), lambda kw, r: expect_shape(r, (2,)),
+         arr("path", shape=lambda v, kw: np.ones((3, 3))) + num("lr", 0.0, -0.1) + num("beta1", -0.1, 1.0)
+         + num("beta2", -0.1, 1.0) + num("eps", 0.0, -1.0) + (Bad("surface", "a name", const(3.0)),)))
+add(Spec(f"{WI}.adaptive.describe",
+         st.fixed_dictionaries({"setting": _explorer_params("adaptive", f"{WI}.adaptive.explore_adam")}),
+         lambda kw, r: None if isinstance(r, str) else (_ for _ in ()).throw(AssertionError("not a str")),
+         (Bad("steps", "negative", const(-1)), Bad("steps", "string", const("3")), Bad("run", "None", const(None))),
+         run=lambda kw: _adaptive_describe(kw), examples=3))
+
+
+def _adaptive_describe(kw: Kwargs) -> Any:
+    from momentum_lab.widgets import adaptive
+
+    setting = kw["setting"]
+    run = kw["run"] if "run" in kw else adaptive.explore_adam(**setting)
+    return adaptive.describe(run, kw.get("steps", setting.get("steps", 150)))
+
+
+def _problem() -> Any:
+    from momentum_lab.widgets import capstone
+
+    global _PROBLEM
+    if _PROBLEM is None:
+        _PROBLEM = capstone.logistic_problem(n=60)
+    return _PROBLEM
+
+
+_PROBLEM: Any = None
+add(Spec(f"{WI}.capstone.logistic_problem",
+         st.fixed_dictionaries({"n": st.integers(20, 60), "noise": floats(0.05, 0.3), "degree": st.integers(1, 3),
+                                "l2": floats(1e-3, 0.1), "seed": st.integers(0, 5), "init_seed": st.integers(0, 5)}),
+         instance_of("Problem"),
+         integer("n", 0, none=False) + num("noise", -0.1) + integer("degree", 0, none=False) + num("l2", -0.1),
+         examples=3, invalid_examples=1, also=(f"{WI}.capstone.Problem",)))
+
+
+def _capstone_run(name: str) -> Any:
+    def run(kw: Kwargs) -> Any:
+        from momentum_lab.widgets import capstone
+
+        problem = kw.get("problem", "default")
+        problem = _problem() if isinstance(problem, str) and problem == "default" else problem
+        rest = {k: v for k, v in kw.items() if k != "problem"}
+        lr_scale = rest.pop("lr_scale", None)
+        if lr_scale is not None and "lr" not in rest:
+            rest["lr"] = lr_scale * _problem().lr_star
+        mscale = rest.pop("momentum_scale", None)
+        if mscale is not None and "momentum" not in rest:
+            rest["momentum"] = mscale * _problem().momentum_star
+        return getattr(capstone, name)(problem, **rest)
+
+    return run
+
+
+add(Spec(f"{WI}.capstone.momentum_run",
+         st.fixed_dictionaries({"lr_scale": floats(0.2, 1.0), "momentum_scale": floats(0, 1.1), "steps": st.integers(2, 60)}),
+         _dict_result, (Bad("problem", "None", const(None)),) + integer("steps", 0, -1, none=False)
+         + (Bad("lr", "zero", const(0.0)), Bad("lr", "string", const("0.1")), Bad("momentum", "negative", const(-0.5)),
+            Bad("momentum", "None", const(None))),
+         run=_capstone_run("momentum_run"), examples=4))
+add(Spec(f"{WI}.capstone.rate_scan",
+         st.fixed_dictionaries({"lr_scale": floats(0.3, 1.0), "momentum_scales": st.lists(floats(0, 1.1), min_size=1, max_size=3),
+                                "steps": st.integers(5, 60)}),
+         _dict_result, (Bad("problem", "None", const(None)), Bad("momentum_scales", "None", const(None)),
+                        Bad("momentum_scales", "complex", const([1j])), Bad("momentum_scales", "string", const(["a"])),
+                        Bad("lr", "negative", const(-0.1))) + integer("steps", 0, none=False),
+         run=_capstone_run("rate_scan"), examples=3))
+
+
+@st.composite
+def _hb_iterates(draw: Any) -> Kwargs:
+    return {"grad": _quadratic_grad, "theta0": draw(arrays((2,))), "lr": draw(floats(0.001, 0.1)),
+            "momentum": draw(floats(0, 0.9)), "steps": draw(st.integers(0, 30))}
+
+
+add(Spec(f"{WI}.capstone.heavy_ball_iterates", _hb_iterates(),
+         lambda kw, r: expect_shape(r, (kw["steps"] + 1, 2)),
+         func("grad") + arr("theta0", shape=lambda v, kw: np.ones((2, 2))) + num("lr", 0.0, -0.1) + num("momentum", -0.1)
+         + integer("steps", -1, none=False)))
+
+for _module, _names in {
+    "gradient_descent": ("gd_figure", "gd_widget"), "momentum": ("momentum_figure", "momentum_widget", "rate_map_figure",
+                                                                 "rate_map_widget"),
+    "graph": ("graph_figure", "graph_widget"), "hessian": ("hessian_figure", "hessian_widget"),
+    "losses": ("loss_figure", "loss_widget", "segmentation_figure", "segmentation_widget"),
+    "temperature": ("temperature_figure", "temperature_widget"),
+    "capstone": ("capstone_figure", "capstone_widget", "decision_figure", "mlp_figure"),
+    "adaptive": ("adam_figure", "adam_widget"),
+}.items():
+    REGISTRY.exclude("display only: draws with matplotlib or builds ipywidgets from the compute function whose spec "
+                     "is above (explore_*, local_quadratic, rate_map_data, momentum_run ...), which checks the arguments",
+                     *(f"{WI}.{_module}.{n}" for n in _names))
+REGISTRY.exclude("build-time plumbing of the published page's explorers (JSON conversion, agreement tolerances, "
+                 "data files), driven by tests/test_explorers.py over every explorer's sampler",
+                 *(f"{WI}.web.{n}" for n in ("Explorer", "by_widget", "compare", "explorer_names", "explorers",
+                                             "landscape_data", "nudge_start", "page_data", "sensitivity")))
+add(Spec(f"{WI}.web.to_json",
+         st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | floats(-1e6, 1e6) | st.text(max_size=3)
+                      | arrays(shapes(1, 2, 1, 3)), lambda kids: st.lists(kids, max_size=3)
+                      | st.dictionaries(st.text(max_size=2), kids, max_size=3), max_leaves=6).map(lambda v: {"value": v}),
+         lambda kw, r: __import__("json").dumps(r), (Bad("value", "object", const(object())), Bad("value", "a set", const({1, 2})))))
+
+
+@st.composite
+def _web_compute(draw: Any) -> Kwargs:
+    from momentum_lab.widgets import web
+
+    name = draw(st.sampled_from([n for n in web.explorers() if n not in ("capstone",)]))
+    params = web.explorers()[name].sample(np.random.default_rng(draw(seeds())))
+    return {"name": name, "params": params}
+
+
+add(Spec(f"{WI}.web.compute", _web_compute(), _dict_result,
+         choice("name") + (Bad("params", "None", const(None)), Bad("params", "unknown key", lambda v, kw: {**v, "no_such": 1}),
+                           Bad("params", "a list", const([1, 2]))), examples=6))
+
+
+# ==================================================================================================
+# frameworks, plotting, panels
+# ==================================================================================================
+
+FW = "momentum_lab.frameworks"
+_framework_names = st.lists(st.sampled_from(["torch", "tensorflow", "keras"]), min_size=1, max_size=2, unique=True)
+add(Spec(f"{FW}.message", _framework_names.map(lambda v: {"names": v}),
+         lambda kw, r: None if isinstance(r, str) and r else (_ for _ in ()).throw(AssertionError(f"{r!r}")),
+         (Bad("names", "unknown framework", const(["jax"]), ("names|name",)), Bad("names", "a number", const([3]), ("names|name",)),
+          Bad("names", "none given", const([]), ("names|name",))),
+         run=lambda kw: __import__("momentum_lab.frameworks", fromlist=["x"]).message(*kw["names"])))
+add(Spec(f"{FW}.marked_frameworks",
+         st.sampled_from(["# needs: torch\nimport torch", "# needs: tensorflow, torch\nx = 1", "x = 1", "\n\n# needs: keras\n",
+                          ["# needs: torch\n", "import torch\n"]]).map(lambda v: {"source": v}),
+         lambda kw, r: None if r is None or isinstance(r, tuple) else (_ for _ in ()).throw(AssertionError(f"{r!r}")),
+         (Bad("source", "None", const(None)), Bad("source", "a number", const(3)),
+          Bad("source", "unknown framework", const("# needs: jax\n"), ("source|jax",)))))
+add(Spec(f"{FW}.framework_cell_transformer",
+         st.sampled_from([["x = 1\n"], ["print(2)\n", "y = 3\n"], []]).map(lambda v: {"lines": v}),
+         lambda kw, r: None if r == kw["lines"] else (_ for _ in ()).throw(AssertionError(f"{r!r}")),
+         (Bad("lines", "None", const(None)), Bad("lines", "a number", const(3)))))
+add(Spec(f"{FW}.available", st.sampled_from(["torch", "tensorflow", "keras"]).map(lambda v: {"name": v}),
+         lambda kw, r: None if isinstance(r, bool) else (_ for _ in ()).throw(AssertionError(f"{r!r}")),
+         (Bad("name", "unknown framework", const("jax")), Bad("name", "a number", const(3)), Bad("name", "None", const(None))),
+         frameworks="torch", examples=3, also=(f"{FW}.missing",)))
+REGISTRY.exclude("registers an IPython input transformer on a running shell (the chapters' second cell); "
+                 "tests/test_numpy_only.py runs it in every chapter", f"{FW}.enable_framework_cells")
+REGISTRY.exclude("matplotlib drawing helpers on a given Axes (contour of a landscape, a path, a loss curve, the "
+                 "style): display only, their data come from the landscapes and optimizers covered above",
+                 *(f"momentum_lab.plotting.{n}" for n in ("contour", "path", "loss_curve", "use_course_style")))
+REGISTRY.exclude("chapter figures (matplotlib) drawn from the compute functions covered above (explore_losses, "
+                 "explore_segmentation, momentum_run, overlap_image): display only",
+                 *(f"momentum_lab.panels.{n}" for n in ("loss_panels", "overlap_panels", "segmentation_panels",
+                                                        "capstone_panels", "mlp_panels", "decision_panels")))
