@@ -8,11 +8,10 @@ import pytest
 
 from momentum_lab import autodiff as ad
 
-# ---- conversion ---------------------------------------------------------------------------------------------------
+# ---- conversion ----------------------------------------------------------------------------------------------------
 DTYPES = [
     ("list of ints", [1, 2], np.float64),
     ("Python float", 2.5, np.float64),
-    ("bool", True, np.float64),
     ("int array", np.arange(3), np.float64),
     ("float32 array keeps float32", np.ones(2, np.float32), np.float32),
     ("float64 array", np.ones(2), np.float64),
@@ -27,7 +26,8 @@ def test_constant_dtype(case, value, dtype):
 
 
 BAD_VALUES = [("string", "abc"), ("None", None), ("complex", np.array([1j])), ("mixed list", [1.0, "a"]),
-              ("bytes", b"1")]
+              ("bytes", b"1"), ("bool", True), ("boolean array", np.array([True, False])),
+              ("object array", np.array([1.0, None], dtype=object))]
 
 
 @pytest.mark.parametrize("case, value", BAD_VALUES, ids=[b[0] for b in BAD_VALUES])
@@ -61,7 +61,7 @@ def test_numpy_returns_a_copy():
     assert t.numpy()[0] == 1.0
 
 
-# ---- attributes and methods --------------------------------------------------------------------------------------------
+# ---- attributes and methods ----------------------------------------------------------------------------------------
 def test_array_attributes():
     t = ad.constant(np.arange(6.0).reshape(2, 3))
     assert (t.shape, t.ndim, t.dtype, t.size, len(t)) == ((2, 3), 2, np.float64, 6, 2)
@@ -86,7 +86,7 @@ def test_repr():
     assert repr(ad.Variable([1.0, 2.0], name="w")) == "Variable([1., 2.], name='w')"
 
 
-# ---- operators and NumPy interoperation ------------------------------------------------------------------------------
+# ---- operators and NumPy interoperation ----------------------------------------------------------------------------
 OPERATORS = [
     ("+", lambda a, b: a + b), ("-", lambda a, b: a - b), ("*", lambda a, b: a * b),
     ("/", lambda a, b: a / b), ("**", lambda a, b: a ** b), ("@", lambda a, b: a @ b),
@@ -144,7 +144,7 @@ def test_np_asarray_reads_the_value():
     assert np.asarray(ad.constant([1.0]), dtype=np.float32).dtype == np.float32
 
 
-# ---- Variable -------------------------------------------------------------------------------------------------------------
+# ---- Variable ------------------------------------------------------------------------------------------------------
 def test_variable_copies_its_initial_value():
     x = np.array([1.0, 2.0])
     w = ad.Variable(x)

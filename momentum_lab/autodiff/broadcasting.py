@@ -6,30 +6,45 @@ Chapter 4 ("Automatic differentiation from scratch"): undoing broadcasting in th
 ``sum``. ``sum``'s VJP hands the same cotangent to every summed element, which is ``broadcast_to``. The
 two are each other's backward pass, and :func:`~momentum_lab.autodiff.unbroadcast` (sum over the axes that broadcasting
 created) is how every binary operation hands a cotangent back to a smaller operand.
+
+Arguments are checked where it costs nothing: ``axis`` by ``_validate.normalize_axes`` (an int or tuple of
+ints in range, no repeats), ``keepdims`` by ``_validate.flag`` (True or False only), ``shape`` for being
+ints. A shape NumPy cannot reshape or broadcast to raises ValueError naming the operation and both
+shapes. ``sum`` of an empty axis is 0; NaN entries make their sums NaN, and large sums overflow to ±∞.
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import Any
 
 import numpy as np
 
+from momentum_lab._validate import flag
 from momentum_lab._validate import normalize_axes as normalize_axis
 from momentum_lab.autodiff.primitive import primitive
-from momentum_lab.autodiff.tensor import as_tensor
+from momentum_lab.autodiff.tensor import AxisLike, Tensor, TensorLike, as_tensor
+
+__all__ = ["broadcast_to", "nbatch", "normalize_axis", "reshape", "sum", "unbroadcast"]
+
+#: A ``shape`` argument: an int or a sequence of ints.
+ShapeLike = Any
 
 
-def nbatch(g, ans):
+def nbatch(g: Tensor, ans: Tensor) -> int:
     """Number of leading batch axes of the cotangent ``g`` of ``ans`` (0 for a plain gradient)."""
     return g.ndim - ans.ndim
 
 
-def _shape(shape, name="shape"):
+def _shape(shape: ShapeLike, name: str = "shape", op: str = "reshape") -> tuple[int, ...]:
     shape = (shape,) if isinstance(shape, numbers.Integral) else shape
-    if isinstance(shape, (str, bytes)) or not all(isinstance(n, numbers.Integral) for n in _iterate(shape)):
-        raise TypeError(f"{name} must be an int or a tuple of ints; got {name}={shape!r}")
+    if isinstance(shape, (str, bytes)) or not all(
+            isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in _iterate(shape)):
+        raise TypeError(f"{op}: {name} must be an int or a tuple of ints; got {name}={shape!r}")
     return tuple(int(n) for n in shape)
 
 
-def _iterate(value):
+def _iterate(value: Any) -> list[Any]:
     try:
         return list(value)
     except TypeError:
@@ -45,8 +60,22 @@ def _reshape(x, *, shape):
 _reshape.defvjp(lambda g, ans, x, *, shape: _reshape(g, shape=g.shape[:nbatch(g, ans)] + x.shape))
 
 
-def reshape(x, shape):
-    """``x`` with a new shape (one entry may be -1), as ``np.reshape``. VJP: reshape back."""
+def _reshape_error(exc: Exception, x: np.ndarray, *, shape: tuple[int, ...]) -> Exception:
+    if shape.count(-1) > 1:
+        return ValueError(f"reshape: shape={shape} may contain at most one -1")
+    if any(n < -1 for n in shape):
+        return ValueError(f"reshape: shape={shape} must hold sizes >= 0 (and at most one -1)")
+    return ValueError(f"reshape: cannot reshape x.shape={x.shape} ({x.size} entries) into shape={shape}")
+
+
+_reshape.deferror(_reshape_error)
+
+
+def reshape(x: TensorLike, shape: ShapeLike) -> Tensor:
+    """``x`` with a new shape (one entry may be -1), as ``np.reshape``. VJP: reshape back.
+
+    A shape with another number of entries raises ValueError naming both shapes.
+    """
     x = as_tensor(x, "x")
     return _reshape(x, shape=_shape(shape))
 
@@ -60,10 +89,22 @@ def _broadcast_to(x, *, shape):
 _broadcast_to.defvjp(lambda g, ans, x, *, shape: unbroadcast(g, x.shape, nbatch(g, ans)))
 
 
-def broadcast_to(x, shape):
-    """``x`` repeated along new leading or length-1 axes to ``shape`` (``np.broadcast_to``)."""
+def _broadcast_to_error(exc: Exception, x: np.ndarray, *, shape: tuple[int, ...]) -> Exception:
+    if any(n < 0 for n in shape):
+        return ValueError(f"broadcast_to: shape={shape} must hold sizes >= 0")
+    return ValueError(f"broadcast_to: x.shape={x.shape} cannot be broadcast to shape={shape}")
+
+
+_broadcast_to.deferror(_broadcast_to_error)
+
+
+def broadcast_to(x: TensorLike, shape: ShapeLike) -> Tensor:
+    """``x`` repeated along new leading or length-1 axes to ``shape`` (``np.broadcast_to``).
+
+    A shape x cannot be broadcast to raises ValueError naming both shapes.
+    """
     x = as_tensor(x, "x")
-    return _broadcast_to(x, shape=_shape(shape))
+    return _broadcast_to(x, shape=_shape(shape, op="broadcast_to"))
 
 
 @primitive
@@ -71,7 +112,7 @@ def _sum(x, *, axis, keepdims):
     return np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.sum without its Python wrapper
 
 
-def _sum_vjp(g, ans, x, *, axis, keepdims):
+def _sum_vjp(g: Tensor, ans: Tensor, x: Tensor, *, axis: tuple[int, ...], keepdims: bool) -> Tensor:
     # Every summed element receives the cotangent of its sum: put the summed axes back (length 1)
     # and broadcast. Leading batch axes of g are carried along untouched.
     batch = g.shape[:nbatch(g, ans)]
@@ -83,13 +124,17 @@ def _sum_vjp(g, ans, x, *, axis, keepdims):
 _sum.defvjp(_sum_vjp)
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001 (numpy name on purpose)
-    """Σ of ``x`` over ``axis`` (None: all axes), as ``np.sum``. VJP: broadcast the cotangent back."""
+def sum(x: TensorLike, axis: AxisLike = None, keepdims: bool = False) -> Tensor:  # noqa: A001 (numpy name)
+    """Σ of ``x`` over ``axis`` (None: all axes), as ``np.sum``. VJP: broadcast the cotangent back.
+
+    The sum over an empty axis is 0. ``axis`` out of range or repeated raises ValueError, of the wrong
+    type TypeError; ``keepdims`` must be True or False (TypeError otherwise).
+    """
     x = as_tensor(x, "x")
-    return _sum(x, axis=normalize_axis(axis, x.ndim), keepdims=bool(keepdims))
+    return _sum(x, axis=normalize_axis(axis, x.ndim), keepdims=flag(keepdims, "keepdims"))
 
 
-def unbroadcast(g, shape, batch_ndim=0):
+def unbroadcast(g: Tensor, shape: tuple[int, ...], batch_ndim: int = 0) -> Tensor:
     """Undo broadcasting: sum the cotangent ``g`` down to ``batch + shape``.
 
     ``g`` has shape ``batch + s`` where ``s`` is what ``shape`` was broadcast to; the first

@@ -11,25 +11,88 @@ Masks (``x > 0`` for relu, ``a >= b`` for maximum) are computed on ``.data``: th
 so there is nothing to differentiate and nothing to record. Where a branch is cut, ``where`` is used rather
 than multiplying by the mask, so an infinite cotangent on the dead branch cannot produce ``0 · ∞ = NaN``.
 
+Zero cotangents and infinite slopes. Where a local derivative is infinite (``√x``, ``log x`` and ``1/x``
+at 0, ``x^p`` at 0 for ``p < 1``), the rules multiply by it with ``_mul_no_nan``/``_div_no_nan``: the product
+is 0 wherever the cotangent is 0. A zero cotangent carries no gradient, so ``0 · ∞`` counts as 0 (as
+``tf.math.multiply_no_nan`` does), and an infinite entry of a Hessian does not turn the other entries of
+its row into NaN in the batched backward pass. A NaN or ±∞ that the mathematics itself produces
+(``log(0) = −∞``, ``√x``'s slope at 0) is the answer and is returned as such.
+
 Conventions at ties and kinks follow TensorFlow: ``relu'(0) = 0``, ``abs'(0) = 0``, ``sign' = 0``, and
 ``maximum``/``minimum`` give the whole gradient to their first argument at ties (PyTorch splits it).
+
+Every operation takes Tensors or array-likes; shapes that do not broadcast raise ValueError naming the
+operation and the shapes (``"add: a.shape=(3,) and b.shape=(2,) cannot be broadcast together"``); empty
+arrays give empty results; NaN inputs give NaN outputs (NumPy's arithmetic, no check).
 """
+
+from __future__ import annotations
 
 import numpy as np
 
 from momentum_lab.autodiff.broadcasting import nbatch, unbroadcast
 from momentum_lab.autodiff.primitive import primitive
-from momentum_lab.autodiff.tensor import Tensor, as_tensor
+from momentum_lab.autodiff.tensor import Tensor, TensorLike, as_tensor
 
 
-def _zeros(g):
+def _zeros(g: Tensor) -> Tensor:
     return Tensor._wrap(np.zeros(g.shape, g.dtype))
+
+
+# ---- negation and selection, which the rules below are written with ----------------------------------------
+@primitive
+def negative(x):
+    """``−x``. VJP ``−g``."""
+    return np.negative(x)
+
+
+negative.defvjp(lambda g, ans, x: negative(g))
+
+
+@primitive
+def _where(a, b, *, condition):
+    return np.where(condition, a, b)
+
+
+_where.defvjp(lambda g, ans, a, b, *, condition: unbroadcast(_where(g, 0.0, condition=condition), a.shape,
+                                                             nbatch(g, ans)),
+              lambda g, ans, a, b, *, condition: unbroadcast(_where(0.0, g, condition=condition), b.shape,
+                                                             nbatch(g, ans)))
+
+
+# ---- products that treat a zero cotangent as no gradient -------------------------------------------------
+@primitive
+def _mul_no_nan(g, d):
+    # g · d, and 0 wherever g = 0 even if d is ±∞ or NaN (tf.math.multiply_no_nan(d, g)). Only a d with a
+    # non-finite entry needs the mask; checking d (the unbatched factor) is cheap.
+    if np.isfinite(d).all():
+        return np.multiply(g, d)
+    with np.errstate(invalid="ignore"):  # the 0 · ∞ entries are replaced just below
+        out = np.multiply(g, d)
+    return np.where(g == 0, 0.0, out)
+
+
+@primitive
+def _div_no_nan(g, d):
+    # g / d, and 0 wherever g = 0 even if d is 0 (0/0) or not finite.
+    if d.all() and np.isfinite(d).all():
+        return np.divide(g, d)
+    with np.errstate(divide="ignore", invalid="ignore"):  # g ≠ 0 over 0 is ±∞, the mathematics' answer
+        out = np.divide(g, d)
+    return np.where(g == 0, 0.0, out)
+
+
+_mul_no_nan.defvjp(lambda h, ans, g, d: unbroadcast(_mul_no_nan(h, d), g.shape, nbatch(h, ans)),
+                   lambda h, ans, g, d: unbroadcast(_mul_no_nan(h, g), d.shape, nbatch(h, ans)))
+_div_no_nan.defvjp(lambda h, ans, g, d: unbroadcast(_div_no_nan(h, d), g.shape, nbatch(h, ans)),
+                   lambda h, ans, g, d: unbroadcast(negative(_div_no_nan(_mul_no_nan(h, ans), d)), d.shape,
+                                                    nbatch(h, ans)))
 
 
 # ---- arithmetic -----------------------------------------------------------------------------------------
 @primitive
 def add(a, b):
-    """``a + b``."""
+    """``a + b`` (``∞ + (−∞)`` is NaN, as in NumPy). VJP: the cotangent, summed over broadcast axes."""
     return np.add(a, b)
 
 
@@ -39,7 +102,7 @@ add.defvjp(lambda g, ans, a, b: unbroadcast(g, a.shape, nbatch(g, ans)),
 
 @primitive
 def subtract(a, b):
-    """``a − b``."""
+    """``a − b`` (``∞ − ∞`` is NaN, as in NumPy). VJPs: ``g`` and ``−g``, summed over broadcast axes."""
     return np.subtract(a, b)
 
 
@@ -49,7 +112,7 @@ subtract.defvjp(lambda g, ans, a, b: unbroadcast(g, a.shape, nbatch(g, ans)),
 
 @primitive
 def multiply(a, b):
-    """``a · b``."""
+    """``a · b`` (``0 · ∞`` is NaN, as in NumPy; a product too large overflows to ±∞). VJPs ``g·b``, ``g·a``."""
     return np.multiply(a, b)
 
 
@@ -59,42 +122,58 @@ multiply.defvjp(lambda g, ans, a, b: unbroadcast(g * b, a.shape, nbatch(g, ans))
 
 @primitive
 def divide(a, b):
-    """``a / b``."""
+    """``a / b``. A zero denominator gives ±∞ (or NaN for 0/0), as in NumPy; so do the VJPs ``1/b`` and
+    ``−a/b²`` there, except where the cotangent is 0 (then 0)."""
     return np.divide(a, b)
 
 
-divide.defvjp(lambda g, ans, a, b: unbroadcast(g / b, a.shape, nbatch(g, ans)),
-              lambda g, ans, a, b: unbroadcast(negative(g) * ans / b, b.shape, nbatch(g, ans)))
-
-
-@primitive
-def negative(x):
-    """``−x``."""
-    return np.negative(x)
-
-
-negative.defvjp(lambda g, ans, x: negative(g))
+divide.defvjp(lambda g, ans, a, b: unbroadcast(_div_no_nan(g, b), a.shape, nbatch(g, ans)),
+              lambda g, ans, a, b: unbroadcast(negative(_div_no_nan(_mul_no_nan(g, ans), b)), b.shape,
+                                               nbatch(g, ans)))
 
 
 @primitive
 def power(a, b):
-    """``a ** b``. VJPs: ``b · a^(b−1)`` for the base; ``log(a) · a^b`` for the exponent, taken as 0
-    where ``a <= 0`` (as TensorFlow does, so a constant exponent never produces NaN)."""
+    """``a ** b``, with the power rule right at a zero base, to every order.
+
+    VJP for the base: ``b · a^(b−1)``, except where ``b = 0``: there ``a ** 0 ≡ 1`` and the derivative is
+    exactly 0 (also at ``a = 0``, where ``0 · 0^(−1)`` would be NaN). Differentiating again applies the same
+    rule to ``a^(b−1)``, so for an integer ``p ≥ 0`` (given as ``2`` or ``2.0``) the k-th derivative of
+    ``x**p`` at 0 is ``p!/(p−k)!·0^(p−k)``: 0 for k < p, p! for k = p and 0 for k > p. For a non-integer
+    ``p`` it is 0 where ``p − k > 0`` and ±∞ where ``p − k < 0`` (the mathematics: ``x**0.5`` has an
+    infinite slope at 0). ``x**0`` at 0 has derivative 0 (PyTorch agrees; TensorFlow returns NaN).
+
+    VJP for the exponent: ``log(a) · a^b``, taken as 0 where ``a <= 0`` (as TensorFlow does, so a constant
+    exponent never produces NaN). A negative base with a non-integer exponent gives NaN, as in NumPy.
+    """
     return np.power(a, b)
 
 
-def _power_vjp_exponent(g, ans, a, b):
-    log_a = log(where(a.data > 0, a, 1.0))
-    return unbroadcast(g * ans * log_a, b.shape, nbatch(g, ans))
+def _power_vjp_base(g: Tensor, ans: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    zero = b.data == 0
+    if zero.any():  # a^0 ≡ 1: slope 0, and base 1 in the discarded branch so that no ∞ is ever formed there
+        safe = _where(1.0, a, condition=zero)
+        slope = _where(0.0, b * safe ** (b - 1.0), condition=zero)
+    else:
+        slope = b * a ** (b - 1.0)
+    return unbroadcast(_mul_no_nan(g, slope), a.shape, nbatch(g, ans))
 
 
-power.defvjp(lambda g, ans, a, b: unbroadcast(g * b * a ** (b - 1.0), a.shape, nbatch(g, ans)),
-             _power_vjp_exponent)
+def _power_vjp_exponent(g: Tensor, ans: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    positive = a.data > 0
+    if positive.all():
+        factor = ans * log(a)
+    else:
+        factor = _where(ans, 0.0, condition=positive) * log(_where(a, 1.0, condition=positive))
+    return unbroadcast(_mul_no_nan(g, factor), b.shape, nbatch(g, ans))
+
+
+power.defvjp(_power_vjp_base, _power_vjp_exponent)
 
 
 @primitive
 def square(x):
-    """``x²``."""
+    """``x²`` (overflows to +∞ for ``|x|`` above ≈ 1.34e154 in float64). VJP ``2x``."""
     return np.square(x)
 
 
@@ -103,45 +182,48 @@ square.defvjp(lambda g, ans, x: g * (2.0 * x))
 
 @primitive
 def sqrt(x):
-    """``√x`` (VJP ``1 / (2√x)``, infinite at 0)."""
+    """``√x``; NaN for ``x < 0`` (NumPy's answer). VJP ``1 / (2√x)``: +∞ at 0 (the mathematics), 0 where
+    the cotangent is 0."""
     return np.sqrt(x)
 
 
-sqrt.defvjp(lambda g, ans, x: g / (2.0 * ans))
+sqrt.defvjp(lambda g, ans, x: _div_no_nan(g, 2.0 * ans))
 
 
 # ---- exponentials and logarithms -------------------------------------------------------------------------
 @primitive
 def exp(x):
-    """``eˣ``."""
+    """``eˣ``; overflows to +∞ for ``x`` above ≈ 709.78 (float64) or ≈ 88.72 (float32), as NumPy does
+    (with a RuntimeWarning). VJP ``eˣ`` (0 where the cotangent is 0, even at an overflow)."""
     return np.exp(x)
 
 
-exp.defvjp(lambda g, ans, x: g * ans)
+exp.defvjp(lambda g, ans, x: _mul_no_nan(g, ans))
 
 
 @primitive
 def log(x):
-    """Natural logarithm ``ln x``."""
+    """Natural logarithm ``ln x``: ``log(0) = −∞`` and NaN for ``x < 0`` (the mathematics' answers, as in
+    NumPy, with a RuntimeWarning). VJP ``1/x``: +∞ at 0, 0 where the cotangent is 0."""
     return np.log(x)
 
 
-log.defvjp(lambda g, ans, x: g / x)
+log.defvjp(lambda g, ans, x: _div_no_nan(g, x))
 
 
 @primitive
 def log1p(x):
-    """``ln(1 + x)``, accurate for small ``x``."""
+    """``ln(1 + x)``, accurate for small ``x``; −∞ at ``x = −1``, NaN below. VJP ``1/(1 + x)``."""
     return np.log1p(x)
 
 
-log1p.defvjp(lambda g, ans, x: g / (1.0 + x))
+log1p.defvjp(lambda g, ans, x: _div_no_nan(g, 1.0 + x))
 
 
 # ---- activations ------------------------------------------------------------------------------------------
 @primitive
 def tanh(x):
-    """``tanh x``."""
+    """``tanh x``, finite for every x (±1 once ``|x|`` exceeds ≈ 19); VJP ``1 − tanh²`` (0 in saturation)."""
     return np.tanh(x)
 
 
@@ -198,32 +280,34 @@ abs.defvjp(lambda g, ans, x: g * sign(x))
 
 
 # ---- selection ----------------------------------------------------------------------------------------------
-@primitive
-def _where(a, b, *, condition):
-    return np.where(condition, a, b)
+def _where_error(exc: Exception, a: np.ndarray, b: np.ndarray, *, condition: np.ndarray) -> Exception:
+    return ValueError(f"where: condition.shape={condition.shape}, a.shape={a.shape} and b.shape={b.shape} "
+                      f"cannot be broadcast together")
 
 
-_where.defvjp(lambda g, ans, a, b, *, condition: unbroadcast(_where(g, 0.0, condition=condition), a.shape,
-                                                             nbatch(g, ans)),
-              lambda g, ans, a, b, *, condition: unbroadcast(_where(0.0, g, condition=condition), b.shape,
-                                                             nbatch(g, ans)))
+_where.deferror(_where_error)
 
 
-def where(condition, a, b):
+def where(condition: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
     """``a`` where ``condition`` holds, else ``b`` (``np.where``; all three broadcast).
 
-    ``condition`` is not differentiated (a boolean array, or anything whose nonzero entries mean True).
-    The cotangent goes to ``a`` where the condition holds and to ``b`` elsewhere.
+    ``condition`` is not differentiated (a boolean array, or numbers whose nonzero entries mean True; NaN
+    counts as True, as in NumPy). The cotangent goes to ``a`` where the condition holds and to ``b``
+    elsewhere, so an infinite or NaN value in the branch not taken does not reach the gradient.
+    Shapes that do not broadcast raise ValueError naming the three shapes.
     """
     if isinstance(condition, Tensor):
         condition = condition.data
-    condition = np.asarray(condition).astype(bool, copy=False)
-    return _where(a, b, condition=condition)
+    condition = np.asarray(condition)
+    if condition.dtype.kind not in "biuf":
+        raise TypeError(f"where: condition must be a boolean or real array; got dtype {condition.dtype}")
+    return _where(a, b, condition=condition.astype(bool, copy=False))
 
 
 @primitive
 def maximum(a, b):
-    """Elementwise ``max(a, b)``; at ties the cotangent goes to ``a`` (TensorFlow's convention)."""
+    """Elementwise ``max(a, b)``; at ties the cotangent goes to ``a`` (TensorFlow's convention). A NaN in
+    either argument gives NaN (``np.maximum``), and the cotangent of that entry goes to ``b``."""
     return np.maximum(a, b)
 
 
@@ -235,7 +319,8 @@ maximum.defvjp(lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data 
 
 @primitive
 def minimum(a, b):
-    """Elementwise ``min(a, b)``; at ties the cotangent goes to ``a`` (TensorFlow's convention)."""
+    """Elementwise ``min(a, b)``; at ties the cotangent goes to ``a`` (TensorFlow's convention). A NaN in
+    either argument gives NaN (``np.minimum``), and the cotangent of that entry goes to ``b``."""
     return np.minimum(a, b)
 
 
@@ -245,11 +330,13 @@ minimum.defvjp(lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data 
                                                 nbatch(g, ans)))
 
 
-def clip(x, lo, hi):
+def clip(x: TensorLike, lo: TensorLike | None, hi: TensorLike | None) -> Tensor:
     """``x`` limited to ``[lo, hi]`` = ``minimum(maximum(x, lo), hi)`` (either bound may be None).
 
     The cotangent passes where ``lo <= x <= hi`` (bounds included, as ``tf.clip_by_value`` and
     ``torch.clamp``) and goes to the bound elsewhere, so tensor bounds are differentiable too.
+    ``lo > hi`` gives ``hi`` everywhere (as ``np.clip``); NaN entries of ``x`` stay NaN. Both bounds None
+    raises ValueError.
     """
     if lo is None and hi is None:
         raise ValueError("clip needs at least one bound; got lo=None and hi=None")

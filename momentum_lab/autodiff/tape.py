@@ -14,15 +14,27 @@ an outer tape is recording, the outer tape records the backward pass, and its ow
 docstrings for each rule borrowed from TensorFlow).
 """
 
+from __future__ import annotations
+
 import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from momentum_lab.autodiff.tensor import Tensor, as_tensor
 
+if TYPE_CHECKING:
+    from momentum_lab.autodiff.primitive import Primitive
+
+#: One record of a tape: ``(primitive, output, inputs, params)``.
+Record = tuple["Primitive", Tensor, tuple[Tensor, ...], dict[str, Any]]
+#: What ``gradient`` and ``watch`` accept: a Tensor, or a nested list/tuple/dict of Tensors.
+Structure = Any
+
 #: The tapes currently recording, innermost last. Pushed and popped only in __enter__/__exit__
 #: (try/finally semantics: __exit__ runs even when the body raises).
-active_tapes: "list[GradientTape]" = []
+active_tapes: list[GradientTape] = []
 
 _UNCONNECTED = ("none", "zero")
 
@@ -54,7 +66,7 @@ class GradientTape:
         d2y = outer.gradient(dy, x)       # 6x = 18
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         for name, value in (("persistent", persistent), ("watch_accessed_variables", watch_accessed_variables)):
             if not isinstance(value, bool):
                 raise TypeError(f"{name} must be a bool; got {name}={value!r}")
@@ -62,12 +74,12 @@ class GradientTape:
         self._watch_accessed = watch_accessed_variables
         self._recording = False
         self._consumed = False
-        self._tracked = {}  # id(tensor) -> tensor: watched sources and every output recorded from them
-        self._watched = {}  # id(tensor) -> tensor: what was watched explicitly or as an accessed variable
-        self._ops = []      # (primitive, output, inputs, params), in execution order
+        self._tracked: dict[int, Tensor] = {}  # id -> tensor: watched sources and every output recorded from them
+        self._watched: dict[int, Tensor] = {}  # id -> tensor: what was watched explicitly or as an accessed variable
+        self._ops: list[Record] = []           # (primitive, output, inputs, params), in execution order
 
     # ---- context manager ------------------------------------------------------------------------
-    def __enter__(self):
+    def __enter__(self) -> GradientTape:
         if self._recording:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
                              "already-active tape.")
@@ -76,16 +88,15 @@ class GradientTape:
         self._push()
         return self
 
-    def __exit__(self, exc_type, exc_value, traceback):
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         if self._recording:
             self._pop()
-        return False
 
-    def _push(self):
+    def _push(self) -> None:
         active_tapes.append(self)
         self._recording = True
 
-    def _pop(self):
+    def _pop(self) -> None:
         # Remove this tape wherever it is: exiting out of order must not pop someone else's tape.
         for i in range(len(active_tapes) - 1, -1, -1):
             if active_tapes[i] is self:
@@ -94,7 +105,7 @@ class GradientTape:
         self._recording = False
 
     @contextlib.contextmanager
-    def stop_recording(self):
+    def stop_recording(self) -> Iterator[None]:
         """Temporarily stop recording on this tape (``with tape.stop_recording(): ...``)."""
         if not self._recording:
             raise ValueError("Tape must be recording.")
@@ -104,16 +115,16 @@ class GradientTape:
         finally:
             self._push()
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget everything recorded and watched, as if the tape had just been entered anew."""
         self._clear()
 
-    def _clear(self):
+    def _clear(self) -> None:
         self._tracked, self._watched, self._ops = {}, {}, []
         self._consumed = False
 
     # ---- watching and recording ------------------------------------------------------------------
-    def watch(self, tensor):
+    def watch(self, tensor: Structure) -> None:
         """Watch ``tensor`` (a Tensor/Variable, or a nested list/tuple/dict of them).
 
         Anything else raises :class:`~momentum_lab.autodiff.tape.NotATensorError` (a TypeError and a
@@ -127,18 +138,18 @@ class GradientTape:
             self._tracked[id(t)] = t
             self._watched[id(t)] = t
 
-    def watched_variables(self):
+    def watched_variables(self) -> tuple[Tensor, ...]:
         """The Variables this tape watches (explicitly or because they were accessed), in order."""
         return tuple(t for t in self._watched.values() if t._is_variable)
 
-    def _record(self, prim, out, inputs, params):
+    def _record(self, prim: Primitive, out: Tensor, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> None:
         """Called by every primitive while this tape records: keep the call if it touches a watched tensor."""
         tracked = self._tracked
         hit = False
         for x in inputs:
             if id(x) in tracked:
                 hit = True
-            elif x._is_variable and self._watch_accessed and x.trainable:
+            elif x._is_variable and self._watch_accessed and x.trainable:  # type: ignore[attr-defined]
                 tracked[id(x)] = self._watched[id(x)] = x
                 hit = True
         if hit:
@@ -146,7 +157,8 @@ class GradientTape:
             self._ops.append((prim, out, inputs, params))
 
     # ---- differentiation ----------------------------------------------------------------------------
-    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+    def gradient(self, target: Structure, sources: Structure, output_gradients: Structure = None,
+                 unconnected_gradients: str = "none") -> Any:
         """The gradient of ``target`` with respect to each of ``sources``.
 
         Args:
@@ -171,14 +183,14 @@ class GradientTape:
             cotangents = [Tensor._wrap(np.ones(t.shape, t.dtype)) for t in targets]
         else:
             cotangents = _match_output_gradients(output_gradients, target)
-        seeds = {}
+        seeds: dict[int, Tensor] = {}
         for t, g in zip(targets, cotangents):
             seeds[id(t)] = g if id(t) not in seeds else seeds[id(t)] + g
         grads = self._run_backward(seeds, flat_sources)
         result = [_fill(g, s, (), mode) for g, s in zip(grads, flat_sources)]
         return _rebuild(sources, iter(result))
 
-    def jacobian(self, target, sources, unconnected_gradients="none"):
+    def jacobian(self, target: Tensor, sources: Structure, unconnected_gradients: str = "none") -> Any:
         """The full Jacobian of ``target`` with respect to each of ``sources``: shape target.shape + source.shape.
 
         All ``target.size`` basis cotangents go through ONE backward pass, stacked on a leading batch
@@ -199,12 +211,12 @@ class GradientTape:
                   for j, s in zip(result, flat_sources)]
         return _rebuild(sources, iter(result))
 
-    def _check_usable(self):
+    def _check_usable(self) -> None:
         if self._consumed:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
                                "gradients (or jacobians)")
 
-    def _run_backward(self, seeds, sources):
+    def _run_backward(self, seeds: dict[int, Tensor], sources: list[Tensor]) -> list[Tensor | None]:
         if self._recording and not self._persistent:
             self._pop()  # TF: a non-persistent tape stops recording when it is used
         records = self._ops[:]  # a persistent tape inside its context appends while we walk
@@ -215,7 +227,8 @@ class GradientTape:
         return grads
 
 
-def backward(records, seeds, source_ids, tracked):
+def backward(records: list[Record], seeds: dict[int, Tensor], source_ids: list[int],
+             tracked: dict[int, Tensor]) -> list[Tensor | None]:
     """Reverse-mode sweep over ``records``; returns the cotangent of each source id (None if unreached).
 
     ``seeds`` maps id(tensor) -> its cotangent; ``tracked`` holds the ids the tape watches (a source it
@@ -259,19 +272,23 @@ def backward(records, seeds, source_ids, tracked):
             if c.data.shape != batch + x.data.shape:
                 raise RuntimeError(f"the VJP of {prim.name} for input {i} returned shape {c.shape}; "
                                    f"expected {batch + x.shape} (a bug in that rule)")
+            if c.data.dtype != x.data.dtype:  # a float64 constant met a float32 input: its gradient is float32
+                from momentum_lab.autodiff.primitive import cast
+
+                c = cast(c, dtype=x.data.dtype)
             prev = cotangents.get(k)
             cotangents[k] = c if prev is None else prev + c
     return [cotangents.get(k) for k in source_ids]
 
 
 # ---- argument handling --------------------------------------------------------------------------------
-def _describe(value):
+def _describe(value: Any) -> str:
     text = repr(value)
     text = text if len(text) <= 40 else text[:37] + "..."
     return f"{type(value).__name__} ({text})"
 
 
-def _leaves(structure, name, path=""):
+def _leaves(structure: Structure, name: str, path: str = "") -> Iterator[Tensor]:
     """The Tensors of a nested list/tuple/dict, depth first; TypeError naming the offending entry."""
     if isinstance(structure, Tensor):
         yield structure
@@ -290,7 +307,7 @@ def _leaves(structure, name, path=""):
                         f"got {name}{path} = {_describe(structure)}{hint}")
 
 
-def _rebuild(structure, items):
+def _rebuild(structure: Structure, items: Iterator[Any]) -> Any:
     """``structure`` with its Tensors replaced, in order, by the values from the iterator ``items``."""
     if isinstance(structure, Tensor):
         return next(items)
@@ -302,19 +319,24 @@ def _rebuild(structure, items):
     return type(structure)(values)
 
 
-def _check_unconnected(value):
+def _check_unconnected(value: Any) -> str:
     mode = getattr(value, "value", value)  # accept an enum whose .value is "none"/"zero"
     if mode not in _UNCONNECTED:
         raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; got unconnected_gradients={value!r}")
     return mode
 
 
-def _match_output_gradients(output_gradients, target, path="output_gradients"):
+def _match_output_gradients(output_gradients: Structure, target: Structure, path: str = "output_gradients"
+                            ) -> list[Tensor]:
     """One cotangent Tensor per target leaf, walking ``output_gradients`` in step with ``target``."""
     if isinstance(target, Tensor):
         g = as_tensor(output_gradients, path, target)
         if g.shape != target.shape:
             raise ValueError(f"{path} must have the target's shape {target.shape}; got shape {g.shape}")
+        if g.dtype != target.dtype:  # the cotangent of a tensor has its dtype (recorded: v may be watched)
+            from momentum_lab.autodiff.primitive import cast
+
+            g = cast(g, dtype=target.dtype)
         return [g]
     if isinstance(target, dict):
         if not isinstance(output_gradients, dict) or output_gradients.keys() != target.keys():
@@ -329,7 +351,7 @@ def _match_output_gradients(output_gradients, target, path="output_gradients"):
     return [seed for t, g, p in items for seed in _match_output_gradients(g, t, p)]
 
 
-def _fill(g, source, batch_shape, mode):
+def _fill(g: Tensor | None, source: Tensor, batch_shape: tuple[int, ...], mode: str) -> Tensor | None:
     if g is None and mode == "zero":
         return Tensor._wrap(np.zeros(batch_shape + source.shape, source.dtype))
     return g
