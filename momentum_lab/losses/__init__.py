@@ -24,6 +24,11 @@ their framework's reductions, weights and argument conventions.
 axis the formula does not consume, so elementwise losses return one value per element, losses over a
 class axis one value per sample, and overlap losses one value per score (the axes not in ``axis``).
 Probabilities are clipped to ``[EPSILON, 1 − EPSILON]``, ``EPSILON = 1e-7``, before a logarithm.
+
+Every function refuses what would give a silently wrong number: complex, boolean and string arrays
+(TypeError), NaN, infinities and empty arrays (ValueError), flags that are not True or False, and settings
+that make a loss meaningless (Tversky's α = β = 0, a focal α of 0, margins or temperatures <= 0, ...). Each
+docstring's "Edge cases" says what it does with empty masks, zero denominators and huge logits.
 """
 
 from momentum_lab.losses._ops import EPSILON, REDUCTIONS

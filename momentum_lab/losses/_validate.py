@@ -2,7 +2,9 @@
 
 Each check raises ValueError/TypeError naming the argument, the constraint and the first offending
 entry. The torch modules run the same checks in eager mode (they are skipped while ``torch.compile``
-traces, so no check breaks the graph); the Keras classes run inside traced graphs and check only shapes.
+traces, so no check breaks the graph); the Keras classes run inside traced graphs and check only shapes
+and dtypes. The checks of arguments (``check_tversky_weights``, ``check_class_weights``, ``check_axis_argument``,
+...) are shared by the three forms.
 """
 
 import numbers

@@ -109,7 +109,7 @@ def binary_focal_crossentropy(
         targets after smoothing ``y = y_true(1 − s) + s/2``; ``p = σ(x)`` for logits, else ``y_pred``;
         ``1 − p_t = y(1 − p) + (1 − y)p``;
         ``loss_i = w_i (1 − p_t)^γ · BCE_i``, with ``BCE`` as in :func:`binary_crossentropy` (clipped
-        probabilities, or ``softplus(x) − x·y`` for logits) and ``w = αy + (1 − α)(1 − y)`` if
+        probabilities, or ``y·softplus(−x) + (1 − y)·softplus(x)`` for logits) and ``w = αy + (1 − α)(1 − y)`` if
         ``apply_class_balancing`` else 1; then ``reduction`` over every element.
 
     Args:

@@ -56,7 +56,9 @@ def _floored_logs(xp, p, floor):
 def binary_crossentropy_values(xp, y, x, from_logits=False, label_smoothing=0.0, log_floor=None, pos_weight=None):
     """Per element binary cross-entropy of targets ``y`` and probabilities or logits ``x``.
 
-    Targets are first smoothed to ``y(1 − s) + s/2``. Logits: ``softplus(x) − x·y``, plus
+    Targets are first smoothed to ``y(1 − s) + s/2``. Logits: ``y·softplus(−x) + (1 − y)·softplus(x)``, which
+    is ``softplus(x) − x·y`` summed without its cancellation (a confident right answer keeps its tiny loss,
+    ``softplus(−50) ≈ 1.9e-22``, where ``softplus(50) − 50`` rounds to 0), plus
     ``(pos_weight − 1)·y·softplus(−x)`` when ``pos_weight`` is given (torch's weight of the positive
     term). Probabilities: ``−[y log p + (1 − y) log(1 − p)]`` with ``p`` clipped to ``[EPSILON, 1 − EPSILON]``
     (Keras), or with unclipped ``p`` and each log floored at ``log_floor`` (torch: −100, ``log(1 − p)`` as
@@ -65,7 +67,7 @@ def binary_crossentropy_values(xp, y, x, from_logits=False, label_smoothing=0.0,
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        losses = xp.softplus(x) - x * y
+        losses = y * xp.softplus(-x) + (1.0 - y) * xp.softplus(x)
         if pos_weight is not None:
             losses = losses + (pos_weight - 1.0) * y * xp.softplus(-x)
         return losses
@@ -131,8 +133,9 @@ def binary_crossentropy(
         targets after smoothing: ``y = y_true(1 − s) + s/2``.
 
         * ``from_logits=True`` (``x = y_pred``):
-          ``loss_i = softplus(x) − x·y = max(x, 0) − x·y + log1p(e^{−|x|})``, which equals
-          ``−[y log σ(x) + (1 − y) log(1 − σ(x))]`` without ever forming σ(x).
+          ``loss_i = y·softplus(−x) + (1 − y)·softplus(x)``, which equals
+          ``−[y log σ(x) + (1 − y) log(1 − σ(x))]`` without ever forming σ(x), and
+          ``softplus(x) − x·y`` without its cancellation (each ``softplus(t) = max(t, 0) + log1p(e^{−|t|})``).
         * ``from_logits=False`` (``p = clip(y_pred, 1e-7, 1 − 1e-7)``):
           ``loss_i = −[y log p + (1 − y) log(1 − p)]``.
 

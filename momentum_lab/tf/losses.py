@@ -23,7 +23,12 @@ Conventions:
 * The other classes (``WestonWatkinsHinge``, ``ZeroOneLoss``, ``ExponentialLoss``, ``LogLoss``, the GAN
   losses, ``Jaccard``, ``FocalTversky``) have no Keras counterpart and take the NumPy functions' arguments.
 * Inputs are not checked for their values (a traced graph cannot raise on data): invalid labels give
-  numbers, not errors. Probability tensors produced by ``keras.activations.sigmoid``/``softmax`` carry their
+  numbers, not errors, and NaN gives NaN. Their dtypes are static and are checked: complex, boolean and
+  string inputs (and sample weights) raise TypeError naming the argument, where Keras would cast them.
+  Arguments are checked when the loss is built (flags True or False, ``reduction`` one of Keras' names,
+  ``axis`` an int or a tuple of ints, settings that make a loss meaningless such as Tversky's α = β = 0),
+  and ``axis`` against the inputs' rank when the loss runs, before TensorFlow sees it.
+* Probability tensors produced by ``keras.activations.sigmoid``/``softmax`` carry their
   logits, which the Keras built-ins silently use (skipping the clip); these classes never do.
 
 Every class is registered for serialization under the package ``"momentum_lab"``, so a model compiled
@@ -239,7 +244,8 @@ class LogCosh(_Loss):
 
 @_register
 class BinaryCrossentropy(_Loss):
-    """``keras.losses.BinaryCrossentropy``: per sample the mean over ``axis`` of ``softplus(x) − x·y``
+    """``keras.losses.BinaryCrossentropy``: per sample the mean over ``axis`` of
+    ``y·softplus(−x) + (1 − y)·softplus(x)`` (= ``softplus(x) − x·y``)
     (logits) or ``−[y log p + (1 − y) log(1 − p)]`` with p clipped to ``[1e-7, 1 − 1e-7]``; targets
     smoothed to ``y(1 − s) + s/2``.
 
@@ -1055,7 +1061,7 @@ class NTXent(_Stacked):
 class BinaryFocalCrossentropy(_Loss):
     """``keras.losses.BinaryFocalCrossentropy``: per sample the mean over ``axis`` of
     ``w (1 − p_t)^γ BCE`` (``w = αy + (1 − α)(1 − y)`` with ``apply_class_balancing``, else 1); from logits,
-    ``BCE = softplus(x) − x·y`` and ``1 − p_t`` from ``e^{−softplus(±x)}``, never through σ(x).
+    ``BCE = y·softplus(−x) + (1 − y)·softplus(x)`` and ``1 − p_t`` from ``e^{−softplus(±x)}``, never through σ(x).
 
     Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
     in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of

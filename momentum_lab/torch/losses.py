@@ -18,9 +18,13 @@ Chapters 6–9. Each class is a ``torch.nn.Module`` that follows PyTorch's loss 
 * The class axis is the last one (``torch.nn.functional.cross_entropy`` uses dimension 1).
 
 The formulas run on :data:`torch_ops`, a shim that gives torch functions NumPy's names. Inputs are checked
-in eager mode with the NumPy library's checks (bad labels, probabilities outside [0, 1], mismatched
-shapes raise ValueError/TypeError naming ``input`` or ``target``); while ``torch.compile`` traces, only the
-static checks (types, shapes, arguments) run, so the checks cause no graph break.
+in eager mode with the NumPy library's checks (bad labels, probabilities outside [0, 1], NaN, empty tensors,
+mismatched shapes raise ValueError/TypeError naming ``input`` or ``target``); while ``torch.compile``
+traces, only the static checks run (types, dtypes, shapes, arguments), so the checks cause no graph break.
+Complex and boolean tensors always raise TypeError (torch would cast them to real numbers without a word).
+Constructor arguments are checked when the module is built: flags are True or False, weights real and >= 0,
+``axis`` an int or a tuple of ints (checked against the input's rank in ``forward``), and settings that
+make a loss meaningless (Tversky's α = β = 0, a zero focal α, a temperature <= 0, ...) raise ValueError.
 """
 
 from __future__ import annotations
@@ -267,7 +271,7 @@ def _class_axis(input):
 
 
 class BinaryCrossentropy(_Loss):
-    """Per element ``softplus(x) − x·y`` (+ ``(pos_weight − 1)·y·softplus(−x)``) for logits x, as
+    """Per element ``y·softplus(−x) + (1 − y)·softplus(x)`` (+ ``(pos_weight − 1)·y·softplus(−x)``) for logits x, as
     ``BCEWithLogitsLoss``, or ``−[y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)]`` for probabilities,
     as ``BCELoss``; times ``weight``; targets smoothed to ``y(1 − s) + s/2``.
 
