@@ -299,6 +299,8 @@ def resolve(landscape: str | Landscape) -> Landscape:
         raise TypeError(
             f"landscape must be a Landscape or one of {sorted(CATALOGUE)}; got {type(landscape).__name__}"
         )
+    if landscape not in CATALOGUE:
+        raise ValueError(f"landscape must be a Landscape or one of {sorted(CATALOGUE)}; got landscape={landscape!r}")
     return get(landscape)
 
 

@@ -306,10 +306,14 @@ def stability_boundary(momentum: npt.ArrayLike, L: float = 1.0) -> FloatOrArray:
     Every ``0 < α < 2(1 + β)/L`` converges on a quadratic whose largest eigenvalue is ``L`` (for
     ``0 ≤ β < 1``); at ``α = 2(1 + β)/L`` the root ``z = −1`` appears. With the default ``L = 1`` this is
     the boundary on ``αλ``. Momentum almost doubles the usable step size: 2/L at β = 0, → 4/L as β → 1.
+    A momentum ≥ 1 is a ValueError: then no learning rate converges.
     """
-    momentum = _non_negative_array(momentum, "momentum")
+    momentum_ = _non_negative_array(momentum, "momentum")
+    if np.any(momentum_ >= 1):
+        bad = float(momentum_[momentum_ >= 1].flat[0])
+        raise ValueError(f"momentum must be in [0, 1) (with β ≥ 1 no learning rate converges); got momentum={bad!r}")
     L = positive(L, "L")
-    return _out(2.0 * (1.0 + momentum) / L)
+    return _out(2.0 * (1.0 + momentum_) / L)
 
 
 def optimal_gd(mu: float, L: float) -> tuple[float, float]:

@@ -177,7 +177,7 @@ BAD = [
     (lambda: KerasRMSprop(rho=1.5), ValueError, "rho must be in [0, 1]"),
     (lambda: KerasRMSprop(momentum=2.0), ValueError, "momentum must be in [0, 1]"),
     (lambda: KerasNadam(weight_decay=-0.1), ValueError, "weight_decay must be >= 0"),
-    (lambda: KerasAdagrad(learning_rate="fast"), TypeError, "lr must be a real number"),
+    (lambda: KerasAdagrad(learning_rate="fast"), TypeError, "learning_rate must be a real number"),
 ]
 
 

@@ -136,5 +136,5 @@ def test_resolve_takes_a_landscape_or_a_catalogue_name():
     valley = ElongatedValley()
     assert landscapes.resolve(valley) is valley
     assert isinstance(landscapes.resolve("rosenbrock"), Rosenbrock)
-    with pytest.raises(ValueError, match="name must be one of"):
+    with pytest.raises(ValueError, match="landscape must be a Landscape or one of"):
         landscapes.resolve("moon")

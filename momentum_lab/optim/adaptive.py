@@ -374,7 +374,7 @@ class KerasWeightDecay(StepCounting):
     ``weight_decay``, applied before the step: ``θ ← θ − θ · weight_decay · learning_rate``."""
 
     def __init__(self, learning_rate: float, weight_decay: float | None) -> None:
-        super().__init__(learning_rate)
+        super().__init__(non_negative(learning_rate, "learning_rate"))
         self.weight_decay = _keras_weight_decay(weight_decay)
 
     @property
@@ -383,7 +383,7 @@ class KerasWeightDecay(StepCounting):
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self.lr = value
+        self.lr = non_negative(value, "learning_rate")
 
     def decay(self, theta: np.ndarray) -> None:
         if self.weight_decay:

@@ -134,7 +134,7 @@ class LinearWarmup(Schedule):
     """
 
     def __init__(self, after: Callable[[int], float] | float, warmup_steps: int, start_lr: float = 0.0) -> None:
-        self.after: Callable[[int], float] = after if callable(after) else Constant(after)
+        self.after: Callable[[int], float] = after if callable(after) else Constant(non_negative(after, "after"))
         self.warmup_steps = positive_int(warmup_steps, "warmup_steps")
         self.start_lr = non_negative(start_lr, "start_lr")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from momentum_lab._typing import ArrayLike, GradFn
-from momentum_lab._validate import as_float_array, as_real_array, check_callable, non_negative, positive_int, real_number
+from momentum_lab._validate import as_float_array, as_real_array, check_callable, non_negative, positive, positive_int
 from momentum_lab.optim._engine import Optimizer
 
 if TYPE_CHECKING:
@@ -160,16 +160,21 @@ def landscape_run(surface: Landscape, optimizer: Optimizer, x0: ArrayLike, steps
 
     Returns a dict with ``path`` (k+1, d), ``losses`` (k+1,), ``diverged`` and ``status``. Arguments are
     checked as in :func:`trajectory`; ``surface`` must be a :class:`~momentum_lab.landscapes.Landscape`
-    (``value``, ``grad`` and ``minimum``) and ``lr_limit`` a finite number or None.
+    (``value``, ``grad`` and ``minimum``), ``x0`` of shape ``(surface.dim,)`` and ``lr_limit`` a number > 0
+    or None.
     """
     for attribute in ("value", "grad", "minimum"):
         if not hasattr(surface, attribute):
             raise TypeError(f"surface must be a Landscape (with value, grad and minimum); got {type(surface).__name__}")
     if lr_limit is not None:
-        lr_limit = real_number(lr_limit, "lr_limit")
+        lr_limit = positive(lr_limit, "lr_limit")
+    start = as_float_array(x0, "x0", ndim=1, keep_float32=True)
+    dim = getattr(surface, "dim", start.shape[0])
+    if start.shape != (dim,):
+        raise ValueError(f"x0 must have the landscape's shape ({dim},); got shape {start.shape}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DivergenceWarning)
-        iterates = trajectory(surface.grad, x0, optimizer, steps)
+        iterates = trajectory(surface.grad, start, optimizer, steps)
     diverged = any(issubclass(w.category, DivergenceWarning) for w in caught)
     with np.errstate(over="ignore", invalid="ignore"):
         losses = surface.value(iterates)
