@@ -30,13 +30,32 @@ Kwargs = dict[str, Any]
 
 #: The public modules whose names the coverage test enumerates (the report groups cases by these).
 NUMPY_MODULES = (
-    "autodiff", "losses", "optim", "theory", "landscapes", "curvature", "data", "models", "networks",
-    "noise", "training", "gan", "check", "plotting", "panels", "frameworks",
+    "autodiff",
+    "losses",
+    "optim",
+    "theory",
+    "landscapes",
+    "curvature",
+    "data",
+    "models",
+    "networks",
+    "noise",
+    "training",
+    "gan",
+    "check",
+    "plotting",
+    "panels",
+    "frameworks",
 )
 #: Subpackages whose public modules are enumerated one by one (``check.momentum``, ``widgets.hessian``, ...).
 SUBPACKAGES = ("check", "widgets")
 FRAMEWORK_MODULES = (
-    "tf.losses", "tf.models", "tf.optimizers", "torch.losses", "torch.models", "torch.optimizers",
+    "tf.losses",
+    "tf.models",
+    "tf.optimizers",
+    "torch.losses",
+    "torch.models",
+    "torch.optimizers",
 )
 
 
@@ -121,8 +140,11 @@ def call_as_documented(fn: Callable[..., Any], kwargs: Kwargs) -> Any:
         if p.name in rest:
             args.append(rest.pop(p.name))
         elif p.default is not p.empty:
-            if any(q.name in rest for q in params[params.index(p) + 1:]
-                   if q.kind in (q.POSITIONAL_ONLY, q.POSITIONAL_OR_KEYWORD)):
+            if any(
+                q.name in rest
+                for q in params[params.index(p) + 1 :]
+                if q.kind in (q.POSITIONAL_ONLY, q.POSITIONAL_OR_KEYWORD)
+            ):
                 args.append(p.default)
             else:
                 break
@@ -198,13 +220,20 @@ def const(value: Any) -> Callable[[Any, Kwargs], Any]:
     return lambda _v, _kw: value
 
 
-def arr(name: str, *, nan: bool = True, skip: Iterable[str] = (), shape: Callable[[Any, Kwargs], Any] | None = None,
-        shape_names: tuple[str, ...] = (), extra: Mapping[str, Callable[[Any, Kwargs], Any]] | None = None,
-        ) -> tuple[Bad, ...]:
+def arr(
+    name: str,
+    *,
+    nan: bool = True,
+    skip: Iterable[str] = (),
+    shape: Callable[[Any, Kwargs], Any] | None = None,
+    shape_names: tuple[str, ...] = (),
+    extra: Mapping[str, Callable[[Any, Kwargs], Any]] | None = None,
+) -> tuple[Bad, ...]:
     """The mutations of an array argument: complex, bool, object and string arrays, None, NaN (unless
     ``nan=False``: NaN is then a documented value), a wrong shape, and ``extra`` kinds."""
-    out = [Bad(name, kind, make) for kind, make in ARRAY_KINDS.items()
-           if kind not in skip and (nan or kind != "NaN entry")]
+    out = [
+        Bad(name, kind, make) for kind, make in ARRAY_KINDS.items() if kind not in skip and (nan or kind != "NaN entry")
+    ]
     if shape is not None:
         out.append(Bad(name, "wrong shape", shape, shape_names))
     for kind, make in (extra or {}).items():
@@ -212,12 +241,16 @@ def arr(name: str, *, nan: bool = True, skip: Iterable[str] = (), shape: Callabl
     return tuple(out)
 
 
-def num(name: str, *out_of_range: Any, finite: bool = True, none: bool = True,
-        names: tuple[str, ...] = ()) -> tuple[Bad, ...]:
+def num(
+    name: str, *out_of_range: Any, finite: bool = True, none: bool = True, names: tuple[str, ...] = ()
+) -> tuple[Bad, ...]:
     """The mutations of a number: a string, a boolean, a complex number, None (unless ``none=False``:
     None is documented), NaN and infinity (unless ``finite=False``), and each out-of-range value."""
-    out = [Bad(name, "string", const("0.5"), names), Bad(name, "bool", const(True), names),
-           Bad(name, "complex number", const(1 + 1j), names)]
+    out = [
+        Bad(name, "string", const("0.5"), names),
+        Bad(name, "bool", const(True), names),
+        Bad(name, "complex number", const(1 + 1j), names),
+    ]
     if none:
         out.append(Bad(name, "None", _none, names))
     if finite:
@@ -237,8 +270,11 @@ def integer(name: str, *out_of_range: Any, none: bool = True) -> tuple[Bad, ...]
 
 def flag(name: str) -> tuple[Bad, ...]:
     """A flag given as a string or as an integer."""
-    return (Bad(name, "flag as string", const("yes")), Bad(name, "flag as int", const(1)),
-            Bad(name, "flag as None", _none))
+    return (
+        Bad(name, "flag as string", const("yes")),
+        Bad(name, "flag as int", const(1)),
+        Bad(name, "flag as None", _none),
+    )
 
 
 def choice(name: str, *, none: bool = True) -> tuple[Bad, ...]:
@@ -269,8 +305,10 @@ def names_argument(message: str, name: str) -> bool:
     escaped = re.escape(name)
     if len(name) > 2:
         return re.search(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])", message) is not None
-    pattern = (rf"(?<![A-Za-z0-9_.]){escaped}(?=\s*(=|\.shape|\.dtype|:|\)|,|\bmust\b|\bhas\b|\bis\b|\bshould\b"
-               rf"|\band\b|\bof shape\b|\bwith\b|\bnot\b|\bgot\b))|['\"`]{escaped}['\"`]|\({escaped}\)")
+    pattern = (
+        rf"(?<![A-Za-z0-9_.]){escaped}(?=\s*(=|\.shape|\.dtype|:|\)|,|\bmust\b|\bhas\b|\bis\b|\bshould\b"
+        rf"|\band\b|\bof shape\b|\bwith\b|\bnot\b|\bgot\b))|['\"`]{escaped}['\"`]|\({escaped}\)"
+    )
     return re.search(pattern, message) is not None
 
 
@@ -354,7 +392,8 @@ def scalar_float(_kw: Kwargs, result: Any) -> None:
 def instance_of(cls_name: str) -> Callable[[Kwargs, Any], None]:
     def check(_kw: Kwargs, result: Any) -> None:
         assert type(result).__name__ == cls_name or any(c.__name__ == cls_name for c in type(result).__mro__), (
-            f"result is a {type(result).__name__}; documented {cls_name}")
+            f"result is a {type(result).__name__}; documented {cls_name}"
+        )
 
     return check
 
@@ -413,9 +452,13 @@ def public_names(module_name: str) -> list[str]:
     module = importlib.import_module(f"momentum_lab.{module_name}")
     names = getattr(module, "__all__", None)
     if names is None:
-        names = [n for n, obj in vars(module).items() if not n.startswith("_")
-                 and (inspect.isfunction(obj) or inspect.isclass(obj))
-                 and getattr(obj, "__module__", None) == module.__name__]
+        names = [
+            n
+            for n, obj in vars(module).items()
+            if not n.startswith("_")
+            and (inspect.isfunction(obj) or inspect.isclass(obj))
+            and getattr(obj, "__module__", None) == module.__name__
+        ]
     out = []
     for n in names:
         obj = getattr(module, n)

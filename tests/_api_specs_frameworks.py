@@ -24,17 +24,33 @@ add = REGISTRY.add
 
 #: NumPy loss function -> class name, in the order of ``CLASS_NAMES`` and ``METRIC_FOCAL_CLASS_NAMES``.
 LOSS_CLASSES = {
-    "mean_squared_error": "MeanSquaredError", "mean_absolute_error": "MeanAbsoluteError", "huber": "Huber",
-    "log_cosh": "LogCosh", "binary_crossentropy": "BinaryCrossentropy",
+    "mean_squared_error": "MeanSquaredError",
+    "mean_absolute_error": "MeanAbsoluteError",
+    "huber": "Huber",
+    "log_cosh": "LogCosh",
+    "binary_crossentropy": "BinaryCrossentropy",
     "categorical_crossentropy": "CategoricalCrossentropy",
-    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy", "kl_divergence": "KLDivergence",
-    "hinge": "Hinge", "squared_hinge": "SquaredHinge", "categorical_hinge": "CategoricalHinge",
-    "weston_watkins_hinge": "WestonWatkinsHinge", "zero_one_loss": "ZeroOneLoss", "exponential_loss": "ExponentialLoss",
-    "log_loss": "LogLoss", "gan_discriminator_loss": "GANDiscriminatorLoss",
+    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+    "kl_divergence": "KLDivergence",
+    "hinge": "Hinge",
+    "squared_hinge": "SquaredHinge",
+    "categorical_hinge": "CategoricalHinge",
+    "weston_watkins_hinge": "WestonWatkinsHinge",
+    "zero_one_loss": "ZeroOneLoss",
+    "exponential_loss": "ExponentialLoss",
+    "log_loss": "LogLoss",
+    "gan_discriminator_loss": "GANDiscriminatorLoss",
     "gan_generator_minimax_loss": "GANGeneratorMinimaxLoss",
-    "gan_generator_nonsaturating_loss": "GANGeneratorNonsaturatingLoss", "dice": "Dice", "jaccard": "Jaccard",
-    "tversky": "Tversky", "focal_tversky": "FocalTversky", "contrastive": "Contrastive",
-    "triplet_margin": "TripletMargin", "cosine_embedding": "CosineEmbedding", "info_nce": "InfoNCE", "nt_xent": "NTXent",
+    "gan_generator_nonsaturating_loss": "GANGeneratorNonsaturatingLoss",
+    "dice": "Dice",
+    "jaccard": "Jaccard",
+    "tversky": "Tversky",
+    "focal_tversky": "FocalTversky",
+    "contrastive": "Contrastive",
+    "triplet_margin": "TripletMargin",
+    "cosine_embedding": "CosineEmbedding",
+    "info_nce": "InfoNCE",
+    "nt_xent": "NTXent",
     "binary_focal_crossentropy": "BinaryFocalCrossentropy",
     "categorical_focal_crossentropy": "CategoricalFocalCrossentropy",
 }
@@ -51,12 +67,24 @@ DATA_ARGS: dict[str, dict[str, tuple[str, str]]] = {
     "info_nce": {"z1": ("z1", "y_pred"), "z2": ("z2", "y_pred")},
     "nt_xent": {"z1": ("z1", "y_pred"), "z2": ("z2", "y_pred")},
 }
-_STACKED = {"triplet_margin": ("anchor", "positive", "negative"), "cosine_embedding": ("x1", "x2"),
-            "info_nce": ("z1", "z2"), "nt_xent": ("z1", "z2")}
+_STACKED = {
+    "triplet_margin": ("anchor", "positive", "negative"),
+    "cosine_embedding": ("x1", "x2"),
+    "info_nce": ("z1", "z2"),
+    "nt_xent": ("z1", "z2"),
+}
 _KERAS_REDUCTION = {"mean": "sum_over_batch_size", "sum": "sum", "none": "none"}
 #: Mutations that need the values of the inputs (Keras checks dtypes and shapes only, inside its graphs).
-_VALUE_KINDS = ("NaN entry", "label 0.5", "not one-hot (two ones)", "rows not summing to 1", "class index out of range",
-                "fractional index", "negative distance", "degenerate: probability above 1")
+_VALUE_KINDS = (
+    "NaN entry",
+    "label 0.5",
+    "not one-hot (two ones)",
+    "rows not summing to 1",
+    "class index out of range",
+    "fractional index",
+    "negative distance",
+    "degenerate: probability above 1",
+)
 
 
 def _numpy_spec(name: str) -> Spec:
@@ -103,8 +131,9 @@ def _keras_run(name: str, cls_name: str) -> Any:
                 if odd and isinstance(odd[0], np.ndarray):  # keep the mutated member's dtype (bool, str, object)
                     y_pred = y_pred.astype(odd[0].dtype)
             except (TypeError, ValueError):  # a mutated member (None, another shape): pass it as it is
-                y_pred = next((m for m in members if not isinstance(m, np.ndarray) or m.shape != members[0].shape),
-                              members[0])
+                y_pred = next(
+                    (m for m in members if not isinstance(m, np.ndarray) or m.shape != members[0].shape), members[0]
+                )
         elif name == "contrastive":
             y_true, y_pred = kw.pop("y_true"), kw.pop("distance")
         elif name == "gan_discriminator_loss":
@@ -150,24 +179,50 @@ for _fn, _cls in LOSS_CLASSES.items():
         _torch_names = {arg: torch_name for arg, (torch_name, _) in _args.items()}
         # torch's "none" keeps KLDivergence's elementwise terms, as KLDivLoss does (module docstring)
         _check = numpy_specs._loss_check(numpy_specs._elementwise) if _fn == "kl_divergence" else _spec.check
-        add(Spec(f"momentum_lab.torch.losses.{_cls}", _spec.valid, _torch_check(_check),
-                 _rename(_spec.bad, _torch_names), run=_torch_run(_fn, _cls), examples=4, invalid_examples=1,
-                 frameworks="torch"))
+        add(
+            Spec(
+                f"momentum_lab.torch.losses.{_cls}",
+                _spec.valid,
+                _torch_check(_check),
+                _rename(_spec.bad, _torch_names),
+                run=_torch_run(_fn, _cls),
+                examples=4,
+                invalid_examples=1,
+                frameworks="torch",
+            )
+        )
     _keras_names = {arg: keras_name for arg, (_, keras_name) in _args.items()}
     # reduction=None is Keras' "none"; smooth=None is Keras' own smoothing (1e-7 in the denominator only).
-    _keras_bad = tuple(b for b in _spec.bad if b.kind not in _VALUE_KINDS
-                       and not (b.arg in ("reduction", "smooth") and b.kind == "None"))
-    add(Spec(f"momentum_lab.tf.losses.{_cls}", _spec.valid, _keras_check, _rename(_keras_bad, _keras_names),
-             run=_keras_run(_fn, _cls), examples=3, invalid_examples=1, frameworks="tensorflow"))
+    _keras_bad = tuple(
+        b
+        for b in _spec.bad
+        if b.kind not in _VALUE_KINDS and not (b.arg in ("reduction", "smooth") and b.kind == "None")
+    )
+    add(
+        Spec(
+            f"momentum_lab.tf.losses.{_cls}",
+            _spec.valid,
+            _keras_check,
+            _rename(_keras_bad, _keras_names),
+            run=_keras_run(_fn, _cls),
+            examples=3,
+            invalid_examples=1,
+            frameworks="tensorflow",
+        )
+    )
 
 
 @st.composite
 def _torch_contrastive(draw: Any) -> Kwargs:
     n, d = draw(st.integers(1, 5)), draw(st.integers(1, 4))
     rng = np.random.default_rng(draw(numpy_specs.seeds()))
-    return {"input1": rng.normal(size=(n, d)), "input2": rng.normal(size=(n, d)),
-            "target": (rng.uniform(size=n) < 0.5).astype(np.float64), "margin": draw(numpy_specs.floats(0.1, 2)),
-            "reduction": draw(numpy_specs.REDUCTION)}
+    return {
+        "input1": rng.normal(size=(n, d)),
+        "input2": rng.normal(size=(n, d)),
+        "target": (rng.uniform(size=n) < 0.5).astype(np.float64),
+        "margin": draw(numpy_specs.floats(0.1, 2)),
+        "reduction": draw(numpy_specs.REDUCTION),
+    }
 
 
 def _torch_contrastive_run(kw: Kwargs) -> Any:
@@ -178,11 +233,22 @@ def _torch_contrastive_run(kw: Kwargs) -> Any:
     return tl.Contrastive(**kw)(**data)
 
 
-add(Spec("momentum_lab.torch.losses.Contrastive", _torch_contrastive(),
-         _torch_check(numpy_specs._loss_check(lambda kw: (np.shape(kw["input1"])[0],))),
-         arr("input1") + arr("input2", shape=numpy_specs._extra_row, shape_names=("input1|input2",)) + arr("target")
-         + num("margin", 0.0, -1.0) + numpy_specs.choice("reduction"),
-         run=_torch_contrastive_run, examples=4, invalid_examples=1, frameworks="torch"))
+add(
+    Spec(
+        "momentum_lab.torch.losses.Contrastive",
+        _torch_contrastive(),
+        _torch_check(numpy_specs._loss_check(lambda kw: (np.shape(kw["input1"])[0],))),
+        arr("input1")
+        + arr("input2", shape=numpy_specs._extra_row, shape_names=("input1|input2",))
+        + arr("target")
+        + num("margin", 0.0, -1.0)
+        + numpy_specs.choice("reduction"),
+        run=_torch_contrastive_run,
+        examples=4,
+        invalid_examples=1,
+        frameworks="torch",
+    )
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -232,15 +298,32 @@ def _scalar(kw: Kwargs, r: Any) -> None:
 
 
 for _fw, _mark in (("torch", "torch"), ("tf", "tensorflow")):
-    add(Spec(f"momentum_lab.{_fw}.models.build", _logistic_problem(),
-             lambda kw, r: np.testing.assert_allclose(r, kw["theta"], rtol=1e-6),
-             (Bad("model", "None", const(None)), Bad("model", "a string", const("logistic")))
-             + arr("theta", shape=lambda v, kw: np.ones(len(v) + 1)),
-             run=_build_run(_fw), examples=3, invalid_examples=1, frameworks=_mark,
-             also=(f"momentum_lab.{_fw}.models.flat_parameters",)))
-    add(Spec(f"momentum_lab.{_fw}.models.loss", _logistic_problem().map(lambda kw: {**kw, "l2": 0.01}), _scalar,
-             num("l2", -0.1) + arr("X", nan=False, shape=lambda v, kw: v[:-1], shape_names=("X|y",)),
-             run=_loss_run(_fw, "loss"), examples=3, invalid_examples=1, frameworks=_mark))
+    add(
+        Spec(
+            f"momentum_lab.{_fw}.models.build",
+            _logistic_problem(),
+            lambda kw, r: np.testing.assert_allclose(r, kw["theta"], rtol=1e-6),
+            (Bad("model", "None", const(None)), Bad("model", "a string", const("logistic")))
+            + arr("theta", shape=lambda v, kw: np.ones(len(v) + 1)),
+            run=_build_run(_fw),
+            examples=3,
+            invalid_examples=1,
+            frameworks=_mark,
+            also=(f"momentum_lab.{_fw}.models.flat_parameters",),
+        )
+    )
+    add(
+        Spec(
+            f"momentum_lab.{_fw}.models.loss",
+            _logistic_problem().map(lambda kw: {**kw, "l2": 0.01}),
+            _scalar,
+            num("l2", -0.1) + arr("X", nan=False, shape=lambda v, kw: v[:-1], shape_names=("X|y",)),
+            run=_loss_run(_fw, "loss"),
+            examples=3,
+            invalid_examples=1,
+            frameworks=_mark,
+        )
+    )
 
     @st.composite
     def _train(draw: Any) -> Kwargs:
@@ -248,11 +331,22 @@ for _fw, _mark in (("torch", "torch"), ("tf", "tensorflow")):
         kw["steps"] = min(kw["steps"], 5)
         return kw
 
-    add(Spec(f"momentum_lab.{_fw}.models.train", _train(),
-             lambda kw, r: expect_shape(r.thetas, (kw["steps"] + 1, kw["model"].dim)),
-             num("lr", 0.0, -0.1) + num("momentum", -0.1) + integer("steps", -1, none=False) + flag("nesterov")
-             + arr("theta0", shape=lambda v, kw: np.ones(len(v) + 1)) + (Bad("model", "None", const(None)),),
-             examples=2, invalid_examples=1, frameworks=_mark))
+    add(
+        Spec(
+            f"momentum_lab.{_fw}.models.train",
+            _train(),
+            lambda kw, r: expect_shape(r.thetas, (kw["steps"] + 1, kw["model"].dim)),
+            num("lr", 0.0, -0.1)
+            + num("momentum", -0.1)
+            + integer("steps", -1, none=False)
+            + flag("nesterov")
+            + arr("theta0", shape=lambda v, kw: np.ones(len(v) + 1))
+            + (Bad("model", "None", const(None)),),
+            examples=2,
+            invalid_examples=1,
+            frameworks=_mark,
+        )
+    )
 
 
 @st.composite
@@ -262,8 +356,13 @@ def _mlp_fit(draw: Any, framework: str) -> Kwargs:
 
     kw = draw(numpy_specs._mlp())
     net = networks.SoftmaxMLP(kw["sizes"])
-    out = {"model": net, "theta0": net.init(0), "batches": data.minibatch_indices(len(kw["y"]), 2, 1, seed=0),
-           "X": kw["X"], "y": kw["y"]}
+    out = {
+        "model": net,
+        "theta0": net.init(0),
+        "batches": data.minibatch_indices(len(kw["y"]), 2, 1, seed=0),
+        "X": kw["X"],
+        "y": kw["y"],
+    }
     if framework == "torch":
         out["make_optimizer"] = _torch_sgd
     else:
@@ -294,17 +393,42 @@ def _fit_check(kw: Kwargs, r: Any) -> None:
     expect_shape(r.theta, kw["theta0"].shape)
 
 
-_fit_bad = (arr("theta0", shape=lambda v, kw: np.ones(len(v) + 1))
-            + (Bad("batches", "None", const(None)), Bad("batches", "index out of range", const([np.array([10**6])])),
-               Bad("model", "None", const(None)), Bad("lr_schedule", "not callable", const(0.1)))
-            + integer("log_every", -1, none=False))
-add(Spec("momentum_lab.torch.models.fit", _mlp_fit("torch"), _fit_check, _fit_bad + func("make_optimizer"),
-         run=_fit_run("torch"), examples=2, invalid_examples=1, frameworks="torch",
-         also=("momentum_lab.torch.models.classifier_loss",)))
-add(Spec("momentum_lab.tf.models.fit", _mlp_fit("tf"), _fit_check,
-         _fit_bad + (Bad("optimizer", "None", const(None)), Bad("optimizer", "a string", const("sgd"))),
-         run=_fit_run("tf"), examples=2, invalid_examples=1, frameworks="tensorflow",
-         also=("momentum_lab.tf.models.classifier_loss",)))
+_fit_bad = (
+    arr("theta0", shape=lambda v, kw: np.ones(len(v) + 1))
+    + (
+        Bad("batches", "None", const(None)),
+        Bad("batches", "index out of range", const([np.array([10**6])])),
+        Bad("model", "None", const(None)),
+        Bad("lr_schedule", "not callable", const(0.1)),
+    )
+    + integer("log_every", -1, none=False)
+)
+add(
+    Spec(
+        "momentum_lab.torch.models.fit",
+        _mlp_fit("torch"),
+        _fit_check,
+        _fit_bad + func("make_optimizer"),
+        run=_fit_run("torch"),
+        examples=2,
+        invalid_examples=1,
+        frameworks="torch",
+        also=("momentum_lab.torch.models.classifier_loss",),
+    )
+)
+add(
+    Spec(
+        "momentum_lab.tf.models.fit",
+        _mlp_fit("tf"),
+        _fit_check,
+        _fit_bad + (Bad("optimizer", "None", const(None)), Bad("optimizer", "a string", const("sgd"))),
+        run=_fit_run("tf"),
+        examples=2,
+        invalid_examples=1,
+        frameworks="tensorflow",
+        also=("momentum_lab.tf.models.classifier_loss",),
+    )
+)
 
 
 def _heavy_ball_torch(kw: Kwargs) -> Any:
@@ -336,16 +460,43 @@ def _heavy_ball_keras(kw: Kwargs) -> Any:
     return np.asarray(theta.numpy())
 
 
-add(Spec("momentum_lab.torch.optimizers.HeavyBall",
-         numpy_specs._opt_valid({"lr": numpy_specs.LR, "momentum": numpy_specs.BETA, "dampening": numpy_specs.floats(0, 1),
-                                 "weight_decay": numpy_specs.floats(0, 0.1), "nesterov": st.just(False),
-                                 "maximize": st.booleans()}),
-         lambda kw, r: expect_shape(r, kw["theta"].shape),
-         num("lr", -0.1) + num("momentum", -0.1) + num("dampening", -0.1, 1.5) + num("weight_decay", -0.1)
-         + flag("nesterov") + flag("maximize"),
-         run=_heavy_ball_torch, examples=3, invalid_examples=1, frameworks="torch"))
-add(Spec("momentum_lab.tf.optimizers.HeavyBall",
-         numpy_specs._opt_valid({"learning_rate": numpy_specs.LR, "momentum": numpy_specs.BETA, "nesterov": st.booleans()}),
-         lambda kw, r: expect_shape(r, kw["theta"].shape),
-         num("learning_rate", -0.1) + num("momentum", -0.1, 1.5) + flag("nesterov"),
-         run=_heavy_ball_keras, examples=2, invalid_examples=1, frameworks="tensorflow"))
+add(
+    Spec(
+        "momentum_lab.torch.optimizers.HeavyBall",
+        numpy_specs._opt_valid(
+            {
+                "lr": numpy_specs.LR,
+                "momentum": numpy_specs.BETA,
+                "dampening": numpy_specs.floats(0, 1),
+                "weight_decay": numpy_specs.floats(0, 0.1),
+                "nesterov": st.just(False),
+                "maximize": st.booleans(),
+            }
+        ),
+        lambda kw, r: expect_shape(r, kw["theta"].shape),
+        num("lr", -0.1)
+        + num("momentum", -0.1)
+        + num("dampening", -0.1, 1.5)
+        + num("weight_decay", -0.1)
+        + flag("nesterov")
+        + flag("maximize"),
+        run=_heavy_ball_torch,
+        examples=3,
+        invalid_examples=1,
+        frameworks="torch",
+    )
+)
+add(
+    Spec(
+        "momentum_lab.tf.optimizers.HeavyBall",
+        numpy_specs._opt_valid(
+            {"learning_rate": numpy_specs.LR, "momentum": numpy_specs.BETA, "nesterov": st.booleans()}
+        ),
+        lambda kw, r: expect_shape(r, kw["theta"].shape),
+        num("learning_rate", -0.1) + num("momentum", -0.1, 1.5) + flag("nesterov"),
+        run=_heavy_ball_keras,
+        examples=2,
+        invalid_examples=1,
+        frameworks="tensorflow",
+    )
+)
