@@ -77,6 +77,8 @@ class Bad:
     kind: str
     make: Callable[[Any, Kwargs], Any]
     names: tuple[str, ...] = ()
+    #: Other arguments to set first, for a mutation that needs a partner (two shapes that cannot broadcast).
+    others: Callable[[Kwargs], Kwargs] | None = None
 
     @property
     def expected_names(self) -> tuple[str, ...]:
@@ -84,7 +86,9 @@ class Bad:
 
     def apply(self, kwargs: Kwargs) -> Kwargs:
         out = dict(kwargs)
-        out[self.arg] = self.make(kwargs.get(self.arg), kwargs)
+        if self.others is not None:
+            out.update(self.others(kwargs))
+        out[self.arg] = self.make(out.get(self.arg), out)
         return out
 
 

@@ -72,11 +72,22 @@ def _same_as_x(kw: Kwargs, result: Any) -> None:
     expect_dtype(result, x.dtype)
 
 
-def _wrong_shape_partner(v: Any, kw: Kwargs) -> np.ndarray:
-    """A value for the second operand whose shape does not broadcast against the first's."""
-    first = value_of(kw["a"])
-    return (
-        np.ones(first.shape[:-1] + (first.shape[-1] + 1,) if first.ndim else (2, 3)) if first.ndim else np.ones((2, 3))
+def _unbroadcastable(*partners: str) -> Bad:
+    """``b`` of shape (4,) against ``partners`` (``a``, and ``where``'s ``condition``) of shape (2, 3)."""
+
+    def others(kw: Kwargs) -> Kwargs:
+        out = {}
+        for name in partners:
+            dtype = bool if name == "condition" else value_of(kw[name]).dtype
+            out[name] = np.ones((2, 3), dtype=dtype)
+        return out
+
+    return Bad(
+        "b",
+        "shape that does not broadcast",
+        lambda v, kw: np.ones(4, dtype=value_of(kw["a"]).dtype),
+        ("a", "b"),
+        others,
     )
 
 
@@ -116,7 +127,7 @@ def _broadcast_result(kw: Kwargs, result: Any) -> None:
 
 
 def _binary_bad() -> tuple[Bad, ...]:
-    return arr("a", nan=False) + arr("b", nan=False, shape=_wrong_shape_partner, shape_names=("a", "b"))
+    return arr("a", nan=False) + arr("b", nan=False) + (_unbroadcastable("a"),)
 
 
 for _name, _strategy in {
@@ -197,7 +208,6 @@ for _name in ("softmax", "log_softmax"):
             + (
                 Bad("axis", "out of range", lambda v, kw: kw["x"].ndim),
                 Bad("axis", "float", const(0.5)),
-                Bad("axis", "None", const(None)),
             ),
         )
     )
@@ -400,7 +410,8 @@ add(
         _where(),
         lambda kw, r: (expect_shape(r, kw["a"].shape), expect_dtype(r, kw["a"].dtype)),
         arr("a", nan=False)
-        + arr("b", nan=False, shape=lambda v, kw: np.ones(kw["a"].shape + (2,)), shape_names=("b",))
+        + arr("b", nan=False)
+        + (_unbroadcastable("a", "condition"),)
         + (
             Bad("condition", "complex array", lambda v, kw: v + 1j),
             Bad("condition", "string array", lambda v, kw: v.astype(str)),
@@ -866,7 +877,8 @@ add(
         _gan(True),
         _loss_check(lambda kw: kw["d_fake"].shape),
         arr("d_real")
-        + arr("d_fake", shape=_pair_shape, shape_names=("d_real", "d_fake"))
+        # no shape mutation: the real and the fake batch may have different sizes
+        + arr("d_fake")
         + flag("from_logits")
         + choice("reduction"),
     )
@@ -2831,7 +2843,7 @@ add(
         f"{WI}.gradient_descent.explore_gd",
         _explorer_params("gradient-descent", f"{WI}.gradient_descent.explore_gd"),
         _dict_result,
-        _landscape_bad + num("lr", 0.0, -0.1) + _start_bad + _steps_bad,
+        _landscape_bad + num("lr", -0.1) + _start_bad + _steps_bad,
         examples=8,
     )
 )
@@ -3209,7 +3221,7 @@ add(
         lambda kw, r: expect_shape(r, (kw["steps"] + 1, 2)),
         func("grad")
         + arr("theta0", shape=lambda v, kw: np.ones((2, 2)))
-        + num("lr", 0.0, -0.1)
+        + num("lr", -0.1)
         + num("momentum", -0.1)
         + integer("steps", -1, none=False),
     )

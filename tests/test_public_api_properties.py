@@ -214,12 +214,19 @@ def test_every_public_name_has_a_spec_or_an_exclusion() -> None:
 
 def test_the_coverage_check_finds_a_name_without_spec() -> None:
     """Dropping one spec (or one exclusion) makes its public name, and its re-export, uncovered."""
-    public = ["momentum_lab.losses.huber", "momentum_lab.training.train", "momentum_lab.models.train",
-              "momentum_lab.optim.Optimizer"]
+    public = [
+        "momentum_lab.losses.huber",
+        "momentum_lab.training.train",
+        "momentum_lab.models.train",
+        "momentum_lab.optim.Optimizer",
+    ]
     assert _uncovered(public) == []
     fewer = [s for s in SPECS if s.target not in ("momentum_lab.losses.huber", "momentum_lab.models.train")]
-    assert _uncovered(public, specs=fewer) == ["momentum_lab.losses.huber", "momentum_lab.training.train",
-                                               "momentum_lab.models.train"]
+    assert _uncovered(public, specs=fewer) == [
+        "momentum_lab.losses.huber",
+        "momentum_lab.training.train",
+        "momentum_lab.models.train",
+    ]
     kept = {k: v for k, v in EXCLUDED.items() if k != "momentum_lab.optim.Optimizer"}
     assert _uncovered(public, exclusions=kept) == ["momentum_lab.optim.Optimizer"]
 
