@@ -13,9 +13,20 @@ Chapters 4 and 5: the finite-difference checks every rule is tested with.
 
 NB: this is HIPS/autograd's ``check_grads(f, modes=["rev"], order=2)``; ``torch.autograd.gradcheck`` and
 ``gradgradcheck`` do the same for PyTorch, and ``tf.test.compute_gradient`` for TensorFlow.
+
+Edge cases: the point must be finite (a NaN point makes every comparison fail with NaN on both sides);
+kinks and ties (relu at 0, max at a tie) straddle two branches and fail the check; functions that
+overflow near the point (``exp`` of large numbers) give infinite differences. The differences are always
+taken in float64, whatever the dtype of the arguments.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab.autodiff.broadcasting import reshape
 from momentum_lab.autodiff.shapes import concatenate
@@ -23,20 +34,22 @@ from momentum_lab.autodiff.tape import GradientTape
 from momentum_lab.autodiff.tensor import Tensor, as_tensor
 
 
-def _value(f, arrays):
+def _value(f: Callable[..., Any], arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.asarray(as_tensor(f(*[Tensor(a) for a in arrays]), "the value returned by f").data, dtype=float)
 
 
-def numerical_jacobian(f, args, argnum, eps=1e-6):
+def numerical_jacobian(f: Callable[..., Any], args: Sequence[npt.ArrayLike], argnum: int, eps: float = 1e-6
+                       ) -> np.ndarray:
     """Central differences of ``f(*args)`` w.r.t. ``args[argnum]``: shape ``f.shape + x.shape``.
 
-    ``args`` are arrays; ``f`` is called with Tensors and must return one Tensor.
+    ``args`` are arrays (taken in float64); ``f`` is called with Tensors and must return one Tensor. An
+    empty argument gives an empty Jacobian; a NaN in ``f``'s values gives NaN entries (no check).
     """
-    args = [np.array(a, dtype=float) for a in args]
-    x = args[argnum]
-    jac = np.empty(_value(f, args).shape + (x.size,))
+    arrays = [np.array(a, dtype=float) for a in args]
+    x = arrays[argnum]
+    jac = np.empty(_value(f, arrays).shape + (x.size,))
     for j in range(x.size):
-        plus, minus = list(args), list(args)
+        plus, minus = list(arrays), list(arrays)
         plus[argnum], minus[argnum] = x.copy(), x.copy()
         plus[argnum].flat[j] += eps
         minus[argnum].flat[j] -= eps
@@ -44,7 +57,8 @@ def numerical_jacobian(f, args, argnum, eps=1e-6):
     return jac.reshape(jac.shape[:-1] + x.shape)
 
 
-def _derivatives(f, args, argnum, cotangent):
+def _derivatives(f: Callable[..., Any], args: Sequence[np.ndarray], argnum: int, cotangent: np.ndarray
+                 ) -> list[np.ndarray]:
     """(Jacobian from tape.jacobian, VJP from tape.gradient with output_gradients) w.r.t. args[argnum]."""
     results = []
     for method in ("jacobian", "gradient"):
@@ -60,9 +74,9 @@ def _derivatives(f, args, argnum, cotangent):
     return results
 
 
-def _vjp_function(f, cotangent):
+def _vjp_function(f: Callable[..., Any], cotangent: np.ndarray) -> Callable[..., Tensor]:
     """``args ↦`` the gradients of ``Σ cotangent · f(args)`` w.r.t. every argument, flattened and joined."""
-    def vjp(*tensors):
+    def vjp(*tensors: Tensor) -> Tensor:
         with GradientTape() as tape:
             tape.watch(list(tensors))
             y = as_tensor(f(*tensors), "the value returned by f")
@@ -71,7 +85,8 @@ def _vjp_function(f, cotangent):
     return vjp
 
 
-def check_grads(f, *args, order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
+def check_grads(f: Callable[..., Any], *args: npt.ArrayLike, order: int = 2, eps: float = 1e-6, rtol: float = 1e-5,
+                atol: float = 1e-6, seed: int = 0) -> None:
     """Raise AssertionError (showing analytic vs numeric) unless f's derivatives up to ``order`` match
     central finite differences at ``args``; returns None when they do.
 
@@ -82,13 +97,13 @@ def check_grads(f, *args, order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
         raise TypeError(f"f must be callable; got {type(f).__name__}")
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise ValueError(f"order must be an int >= 1; got order={order!r}")
-    args = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
+    arrays = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
     for level in range(1, order + 1):
         # level k checks the first derivatives of the (k−1)-times nested VJP: derivatives of order k
-        cotangent = np.random.default_rng(seed + level).standard_normal(_value(f, args).shape)
-        for i in range(len(args)):
-            numeric = numerical_jacobian(f, args, i, eps)
-            jacobian, vjp = _derivatives(f, args, i, cotangent)
+        cotangent = np.random.default_rng(seed + level).standard_normal(_value(f, arrays).shape)
+        for i in range(len(arrays)):
+            numeric = numerical_jacobian(f, arrays, i, eps)
+            jacobian, vjp = _derivatives(f, arrays, i, cotangent)
             where = f"derivatives of order {level} w.r.t. argument {i}"
             np.testing.assert_allclose(jacobian, numeric, rtol=rtol, atol=atol,
                                        err_msg=f"{where}: Jacobian (analytic vs numeric)")

@@ -313,7 +313,7 @@ def maximum(a, b):
 
 maximum.defvjp(lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data >= b.data), a.shape,
                                                 nbatch(g, ans)),
-               lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data < b.data), b.shape,
+               lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=~(a.data >= b.data)), b.shape,
                                                 nbatch(g, ans)))
 
 
@@ -326,7 +326,7 @@ def minimum(a, b):
 
 minimum.defvjp(lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data <= b.data), a.shape,
                                                 nbatch(g, ans)),
-               lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data > b.data), b.shape,
+               lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=~(a.data <= b.data)), b.shape,
                                                 nbatch(g, ans)))
 
 
