@@ -7,27 +7,51 @@
 * :func:`polynomial_features`: every monomial of the inputs up to a degree, each column standardised,
   which makes logistic regression on the moons a convex problem with curved decision boundaries;
 * :func:`standardise`: columns to mean 0 and standard deviation 1.
+
+Edges: inputs must be finite real numbers (NaN, infinities, booleans and complex numbers are refused,
+naming the argument); seeds are integers ≥ 0; a constant column cannot be standardised (ValueError);
+columns near the float limit (1e308) are scaled first so that their mean and standard deviation do not
+overflow; monomials that overflow are a ValueError naming ``X`` and ``degree``, never NaN.
 """
+
+from __future__ import annotations
 
 import math
 
 import numpy as np
+import numpy.typing as npt
 
-from momentum_lab._validate import as_float_array, non_negative, positive_int, real_number
+from momentum_lab._validate import as_float_array, flag, non_negative, positive_int, real_number
+
+Array = npt.NDArray[np.float64]
 
 __all__ = ["load_digits", "make_moons", "minibatch_indices", "polynomial_features", "standardise"]
 
 
-def standardise(X):
-    """Each column shifted to mean 0 and scaled to standard deviation 1 (population std, ``ddof=0``)."""
+def _seed(seed: object) -> int:
+    return positive_int(seed, "seed", minimum=0)
+
+
+def standardise(X: npt.ArrayLike) -> Array:
+    """Each column shifted to mean 0 and scaled to standard deviation 1 (population std, ``ddof=0``).
+
+    ``X`` is a finite 2-d array with at least one row; a constant column is a ValueError. Columns so large
+    that their mean or spread would overflow are divided by their largest magnitude first (the result is
+    the same in exact arithmetic).
+    """
     X = as_float_array(X, "X", ndim=2)
-    std = X.std(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        std = X.std(axis=0)
+        result = (X - X.mean(axis=0)) / std
     if np.any(std == 0):
         raise ValueError(f"X must not have a constant column; got column std {std}")
-    return (X - X.mean(axis=0)) / std
+    if not np.all(np.isfinite(result)):  # overflow in the mean or the spread: rescale, then standardise
+        scaled = X / np.max(np.abs(X), axis=0)
+        result = (scaled - scaled.mean(axis=0)) / scaled.std(axis=0)
+    return result
 
 
-def make_moons(n=200, noise=0.15, seed=0):
+def make_moons(n: int = 200, noise: float = 0.15, seed: int = 0) -> tuple[Array, Array]:
     """Two interleaving half circles in the plane, with Gaussian noise, standardised.
 
     Class 0: ``(cos t, sin t)``; class 1: ``(1 − cos t, ½ − sin t)``, ``t`` uniform in [0, π] (the shapes
@@ -39,7 +63,7 @@ def make_moons(n=200, noise=0.15, seed=0):
     """
     n = positive_int(n, "n", minimum=4)
     noise = non_negative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     n0, n1 = n // 2, n - n // 2
     t0 = math.pi * rng.uniform(size=n0)
     t1 = math.pi * rng.uniform(size=n1)
@@ -52,7 +76,7 @@ def make_moons(n=200, noise=0.15, seed=0):
     return standardise(X), y
 
 
-def polynomial_features(X, degree=3, reference=None):
+def polynomial_features(X: npt.ArrayLike, degree: int = 3, reference: npt.ArrayLike | None = None) -> Array:
     """Every monomial of the columns of ``X`` of total degree 1 to ``degree``, each column standardised.
 
     For two inputs ``(a, b)`` and degree 3 the columns are, in this order,
@@ -68,14 +92,22 @@ def polynomial_features(X, degree=3, reference=None):
     ref = X if reference is None else as_float_array(reference, "reference", ndim=2)
     if ref.shape[1] != X.shape[1]:
         raise ValueError(f"reference must have X's {X.shape[1]} columns; got {ref.shape[1]}")
-    raw, raw_ref = _monomials(X, degree), _monomials(ref, degree)
-    std = raw_ref.std(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        raw, raw_ref = _monomials(X, degree), _monomials(ref, degree)
+        std = raw_ref.std(axis=0)
+    for name, values in (("X", raw), ("reference", raw_ref)):
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"the monomials of {name} up to degree={degree} overflow float64; got max |{name}| = "
+                             f"{np.max(np.abs(X if name == 'X' else ref)):.3g} (standardise {name} first)")
+    if not np.all(np.isfinite(std)):
+        raise ValueError(f"the monomials of reference up to degree={degree} are too large to standardise; "
+                         f"got max |reference| = {np.max(np.abs(ref)):.3g} (standardise it first)")
     if np.any(std == 0):
         raise ValueError(f"reference must not give a constant monomial; got column std {std}")
     return (raw - raw_ref.mean(axis=0)) / std
 
 
-def _monomials(X, degree):
+def _monomials(X: Array, degree: int) -> Array:
     columns = []
     for total in range(1, degree + 1):
         for powers in _exponents(X.shape[1], total):
@@ -83,7 +115,7 @@ def _monomials(X, degree):
     return np.stack(columns, axis=1)
 
 
-def _exponents(d, total):
+def _exponents(d: int, total: int) -> list[tuple[int, ...]]:
     """All ``d``-tuples of non-negative ints summing to ``total``, first entry falling."""
     if d == 1:
         return [(total,)]
@@ -94,7 +126,7 @@ def _exponents(d, total):
 # A real data set (chapters 11 and 12)
 
 
-def load_digits(test_fraction=0.25, seed=0):
+def load_digits(test_fraction: float = 0.25, seed: int = 0) -> tuple[Array, np.ndarray, Array, np.ndarray]:
     """scikit-learn's handwritten digits, scaled to [0, 1] and split class by class into train and test.
 
     The data are the 1,797 8×8 grey-level images of the digits 0–9 (about 180 of each) that ship inside
@@ -122,21 +154,22 @@ def load_digits(test_fraction=0.25, seed=0):
     test_fraction = real_number(test_fraction, "test_fraction")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in (0, 1); got test_fraction={test_fraction!r}")
+    seed = _seed(seed)
     X, y = _digits()
     rng = np.random.default_rng(seed)
-    train, test = [], []
+    train_parts, test_parts = [], []
     for c in range(10):
         members = rng.permutation(np.flatnonzero(y == c))
         n_test = round(test_fraction * len(members))
-        test.append(members[:n_test])
-        train.append(members[n_test:])
-    train, test = np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+        test_parts.append(members[:n_test])
+        train_parts.append(members[n_test:])
+    train, test = np.sort(np.concatenate(train_parts)), np.sort(np.concatenate(test_parts))
     if len(train) == 0 or len(test) == 0:
         raise ValueError(f"test_fraction={test_fraction!r} leaves an empty training or test set")
     return X[train], y[train], X[test], y[test]
 
 
-def _digits():
+def _digits() -> tuple[Array, np.ndarray]:
     """All 1,797 digits as ``(X in [0, 1], float64, (1797, 64); y, int64)``, read once and cached."""
     global _DIGITS
     if _DIGITS is None:
@@ -154,10 +187,11 @@ def _digits():
     return X.copy(), y.copy()
 
 
-_DIGITS = None
+_DIGITS: tuple[Array, np.ndarray] | None = None
 
 
-def minibatch_indices(n, batch_size, epochs, seed=0, *, drop_last=False):
+def minibatch_indices(n: int, batch_size: int, epochs: int, seed: int = 0, *,
+                      drop_last: bool = False) -> list[np.ndarray]:
     """The rows each minibatch step uses: a fresh seeded permutation of ``range(n)`` per epoch, cut in order.
 
     ``rng = np.random.default_rng(seed)``; for each epoch, ``perm = rng.permutation(n)`` and the steps of
@@ -182,11 +216,10 @@ def minibatch_indices(n, batch_size, epochs, seed=0, *, drop_last=False):
     if batch_size > n:
         raise ValueError(f"batch_size must be at most n={n}; got batch_size={batch_size}")
     epochs = positive_int(epochs, "epochs")
-    if not isinstance(drop_last, (bool, np.bool_)):
-        raise TypeError(f"drop_last must be True or False; got drop_last={drop_last!r}")
-    rng = np.random.default_rng(seed)
+    drop_last = flag(drop_last, "drop_last")
+    rng = np.random.default_rng(_seed(seed))
     stop = n - n % batch_size if drop_last else n
-    batches = []
+    batches: list[np.ndarray] = []
     for _ in range(epochs):
         perm = rng.permutation(n)
         batches.extend(perm[start:start + batch_size] for start in range(0, stop, batch_size))

@@ -21,12 +21,17 @@ it). The same network in Keras and PyTorch is built by ``momentum_lab.tf.models.
 ``momentum_lab.torch.models.build`` from the same ``θ``.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import autodiff as ad
-from momentum_lab._validate import as_float_array, non_negative, positive_int
+from momentum_lab._validate import as_float_array, as_real_array, non_negative, one_of, positive_int
 from momentum_lab.losses import sparse_categorical_crossentropy
 
 __all__ = ["SoftmaxMLP"]
@@ -48,7 +53,7 @@ class SoftmaxMLP:
         activation: ``"tanh"`` (default; smooth, so finite differences check it everywhere) or ``"relu"``.
     """
 
-    def __init__(self, sizes=(64, 32, 10), l2=0.0, activation="tanh"):
+    def __init__(self, sizes: Sequence[int] = (64, 32, 10), l2: float = 0.0, activation: str = "tanh") -> None:
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
             raise TypeError(f"sizes must be a sequence of layer widths; got sizes={sizes!r}")
         if len(sizes) < 2:
@@ -57,28 +62,27 @@ class SoftmaxMLP:
         if self.sizes[-1] < 2:
             raise ValueError(f"sizes[-1] (the number of classes) must be >= 2; got {self.sizes[-1]}")
         self.l2 = non_negative(l2, "l2")
-        if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {_ACTIVATIONS}; got activation={activation!r}")
-        self.activation = activation
+        self.activation = one_of(activation, "activation", _ACTIVATIONS)
         self.shapes = [(n_in, n_out) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
         self.dim = sum(n_in * n_out + n_out for n_in, n_out in self.shapes)
 
     @property
-    def num_classes(self):
+    def num_classes(self) -> int:
+        """The number of classes C, ``sizes[-1]``."""
         return self.sizes[-1]
 
     # -- parameters -----------------------------------------------------------------------------------
-    def init(self, seed=0):
+    def init(self, seed: int = 0) -> np.ndarray:
         """Glorot-uniform kernels (uniform on ±√(6/(inputs + outputs)), Keras' ``Dense`` default) drawn
         layer by layer from ``np.random.default_rng(seed)``, and zero biases."""
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(positive_int(seed, "seed", minimum=0))
         parts = []
         for n_in, n_out in self.shapes:
             limit = math.sqrt(6.0 / (n_in + n_out))
             parts += [rng.uniform(-limit, limit, size=n_in * n_out), np.zeros(n_out)]
         return np.concatenate(parts)
 
-    def unflatten(self, theta):
+    def unflatten(self, theta: Any) -> list[tuple[Any, Any]]:
         """``θ`` as a list of ``(W, b)`` pairs, ``W`` of shape ``(inputs, outputs)``; views for an array."""
         theta = self._theta(theta)
         layers, start = [], 0
@@ -90,33 +94,33 @@ class SoftmaxMLP:
             layers.append((W, b))
         return layers
 
-    def flatten(self, layers):
+    def flatten(self, layers: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]) -> np.ndarray:
         """The inverse of :meth:`unflatten`: a list of ``(W, b)`` as one float64 vector."""
         if len(layers) != len(self.shapes):
             raise ValueError(f"layers must hold {len(self.shapes)} (W, b) pairs; got {len(layers)}")
         parts = []
         for i, ((W, b), (n_in, n_out)) in enumerate(zip(layers, self.shapes)):
-            W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+            W, b = as_float_array(W, f"layers[{i}][0]"), as_float_array(b, f"layers[{i}][1]")
             if W.shape != (n_in, n_out) or b.shape != (n_out,):
                 raise ValueError(f"layers[{i}] must have shapes {(n_in, n_out)} and {(n_out,)}; "
                                  f"got {W.shape} and {b.shape}")
             parts += [W.ravel(), b]
         return np.concatenate(parts)
 
-    def _theta(self, theta):
+    def _theta(self, theta: Any) -> Any:
         shape = theta.shape if isinstance(theta, ad.Tensor) else np.shape(theta)
         if shape != (self.dim,):
             raise ValueError(f"theta must have shape ({self.dim},); got shape {shape}")
         return theta if isinstance(theta, ad.Tensor) else as_float_array(theta, "theta", ndim=1)
 
-    def _inputs(self, X):
+    def _inputs(self, X: npt.ArrayLike) -> np.ndarray:
         X = as_float_array(X, "X", ndim=2)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} columns (sizes[0]); got shape {X.shape}")
         return X
 
-    def _labels(self, y, n):
-        y = np.asarray(y)
+    def _labels(self, y: npt.ArrayLike, n: int) -> np.ndarray:
+        y = as_real_array(y, "y")
         if y.shape != (n,):
             raise ValueError(f"y must hold one label per row of X, shape ({n},); got shape {y.shape}")
         if not np.issubdtype(y.dtype, np.integer):
@@ -126,7 +130,7 @@ class SoftmaxMLP:
         return y
 
     # -- the network and its loss ---------------------------------------------------------------------
-    def logits(self, theta, X):
+    def logits(self, theta: Any, X: npt.ArrayLike) -> Any:
         """The class scores ``z``, shape ``(n, C)``: a Tensor for a Tensor ``θ``, else an array."""
         xp = ad if isinstance(theta, ad.Tensor) else np
         a = self._inputs(X)
@@ -137,7 +141,7 @@ class SoftmaxMLP:
         W, b = layers[-1]
         return a @ W + b
 
-    def loss(self, theta, X, y):
+    def loss(self, theta: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> Any:
         """``mean sparse CCE(y, logits(θ, X)) + (l2/2)‖θ‖²``: a float for an array, a Tensor for a Tensor."""
         theta = self._theta(theta)
         X = self._inputs(X)
@@ -147,18 +151,18 @@ class SoftmaxMLP:
             value = value + 0.5 * self.l2 * (theta * theta).sum()
         return value if isinstance(theta, ad.Tensor) else float(value)
 
-    def value_and_grad(self, theta, X, y):
+    def value_and_grad(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> tuple[float, np.ndarray]:
         """``(f(θ; X, y), ∇f(θ; X, y))`` as ``(float, array of shape (dim,))`` by ``momentum_lab.autodiff``."""
         theta = self._theta(theta)
         value, gradient = ad.value_and_grad(lambda t: self.loss(t, X, y))(theta)
         return float(value), np.asarray(gradient, dtype=np.float64)
 
-    def grad(self, theta, X, y):
+    def grad(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
         """``∇f(θ; X, y)``, shape ``(dim,)``."""
         return self.value_and_grad(theta, X, y)[1]
 
     # -- the backward pass written out (fast, NumPy only) ---------------------------------------------
-    def _forward(self, theta, X, y):
+    def _forward(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[Any, list[np.ndarray], np.ndarray, np.ndarray]:
         """Activations of every layer (input first), the logits, and ``∂(Σ_i loss_i)/∂z`` = softmax − one-hot."""
         layers = self.unflatten(theta)
         activations = [X]
@@ -175,12 +179,12 @@ class SoftmaxMLP:
         delta[rows, y] -= 1.0
         return layers, activations, losses, delta
 
-    def _backward(self, W, a_in, delta):
+    def _backward(self, W: np.ndarray, a_in: np.ndarray, delta: np.ndarray) -> np.ndarray:
         """``δ`` of the layer below from the ``δ`` of this layer: ``(δ Wᵀ) ⊙ act'(z)``."""
         delta = delta @ W.T
         return delta * (1.0 - a_in**2) if self.activation == "tanh" else delta * (a_in > 0)
 
-    def value_and_grad_by_hand(self, theta, X, y):
+    def value_and_grad_by_hand(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> tuple[float, np.ndarray]:
         """``(f, ∇f)`` like :meth:`value_and_grad`, by backpropagation written out in NumPy (no tape).
 
         With ``δ_L = (softmax(z) − onehot(y)) / n`` at the logits, each layer ``a_out = act(a_in W + b)``
@@ -188,10 +192,10 @@ class SoftmaxMLP:
         ``tanh' = 1 − a²`` and ``relu' = [a > 0]``; then ``+ l2 · θ``. Equal to the autodiff gradient to
         rounding error (``tests/test_networks.py``), and several times faster on small batches.
         """
-        theta = self._theta(theta)
+        t: np.ndarray = self._theta(theta)
         X = self._inputs(X)
         y = self._labels(y, len(X))
-        layers, activations, losses, delta = self._forward(theta, X, y)
+        layers, activations, losses, delta = self._forward(t, X, y)
         delta /= len(X)
         grads = []
         for i in range(len(layers) - 1, -1, -1):
@@ -201,21 +205,21 @@ class SoftmaxMLP:
         value = float(losses.mean())
         gradient = self.flatten(grads[::-1])
         if self.l2:
-            value += 0.5 * self.l2 * float(theta @ theta)
-            gradient += self.l2 * theta
+            value += 0.5 * self.l2 * float(t @ t)
+            gradient += self.l2 * t
         return value, gradient
 
-    def per_example_grads(self, theta, X, y):
+    def per_example_grads(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
         """Row i is ``∇f(θ; x_i, y_i)``, the gradient on example i alone, shape ``(n, dim)``, in one pass.
 
         The backward pass of :meth:`value_and_grad_by_hand` without the mean: per example, a layer's
         kernel gradient is the outer product ``a_in,i ⊗ δ_i``. Equal to ``n`` separate calls of
         :meth:`value_and_grad` (``momentum_lab.noise.per_example_gradients``) to rounding error.
         """
-        theta = self._theta(theta)
+        t: np.ndarray = self._theta(theta)
         X = self._inputs(X)
         y = self._labels(y, len(X))
-        layers, activations, _, delta = self._forward(theta, X, y)
+        layers, activations, _, delta = self._forward(t, X, y)
         n, parts = len(X), []
         for i in range(len(layers) - 1, -1, -1):
             kernel = np.einsum("ni,nj->nij", activations[i], delta).reshape(n, -1)
@@ -224,18 +228,18 @@ class SoftmaxMLP:
                 delta = self._backward(layers[i][0], activations[i], delta)
         G = np.concatenate(parts[::-1], axis=1)
         if self.l2:
-            G += self.l2 * theta
+            G += self.l2 * t
         return G
 
     # -- predictions ----------------------------------------------------------------------------------
-    def predict(self, theta, X):
+    def predict(self, theta: npt.ArrayLike, X: npt.ArrayLike) -> np.ndarray:
         """The predicted class of each row, ``argmax_c z_c`` (int64, shape ``(n,)``)."""
         return np.argmax(self.logits(self._theta(theta), X), axis=1)
 
-    def accuracy(self, theta, X, y):
+    def accuracy(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> float:
         """The fraction of rows whose predicted class is the label."""
         X = self._inputs(X)
         return float(np.mean(self.predict(theta, X) == self._labels(y, len(X))))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"SoftmaxMLP(sizes={self.sizes}, l2={self.l2:g}, activation={self.activation!r}, dim={self.dim})"

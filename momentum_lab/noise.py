@@ -18,11 +18,33 @@ The closed form, per eigen-direction with curvature λ, step size η, momentum �
 
 which is ``η s / (2(2 − ηλ))`` for SGD (β = 0), and for small ηλ ≈ ``(η/(1 − β)) s / 4``: heavy ball
 (η, β) and SGD with the effective step ``η/(1 − β)`` share one noise ball.
+
+Edges: gradients and curvatures must be finite real arrays (NaN, booleans and complex numbers are
+refused, naming the argument); seeds are integers ≥ 0; at a stationary point (a mean gradient at
+rounding level) the noise scale is undefined and refused; a simulation whose iterates overflow stops
+with a ``DivergenceWarning`` and reports the loss ``inf`` from there on, never NaN.
 """
 
-import numpy as np
+from __future__ import annotations
 
-from momentum_lab._validate import as_float_array, in_unit_interval, non_negative, positive, positive_int
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from momentum_lab._validate import (
+    as_float_array,
+    as_real_array,
+    check_callable,
+    flag,
+    in_unit_interval,
+    non_negative,
+    positive,
+    positive_int,
+)
+from momentum_lab.optim.trajectory import DivergenceWarning
 
 __all__ = [
     "minibatch_gradient_variance",
@@ -38,7 +60,7 @@ __all__ = [
 # Measured: minibatch gradients of a real loss
 
 
-def per_example_gradients(model, theta, X, y):
+def per_example_gradients(model: Any, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
     """The gradient of the loss on each example alone: row i is ``∇f(θ; x_i, y_i)``, shape ``(n, dim)``.
 
     The full-batch gradient is their mean (the loss is a mean over examples), and the gradient of any
@@ -46,21 +68,23 @@ def per_example_gradients(model, theta, X, y):
     of the model is in every row, so it cancels in the differences. Uses ``model.value_and_grad`` on one
     example at a time.
     """
+    if not callable(getattr(model, "value_and_grad", None)):
+        raise TypeError(f"model must have value_and_grad(theta, X, y), like SoftmaxMLP; got {type(model).__name__}")
     X = as_float_array(X, "X", ndim=2)
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"y must have one label per row of X ({len(X)}); got {len(y)}")
+    y = as_real_array(y, "y")
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(f"X and y must have one label per row of X ({len(X)}); got X.shape={X.shape}, y.shape={y.shape}")
     return np.stack([model.value_and_grad(theta, X[i:i + 1], y[i:i + 1])[1] for i in range(len(X))])
 
 
-def _gradients(G):
+def _gradients(G: npt.ArrayLike) -> np.ndarray:
     G = as_float_array(G, "per_example_grads", ndim=2)
     if len(G) < 2:
         raise ValueError(f"per_example_grads must have at least 2 rows; got shape {G.shape}")
     return G
 
 
-def sampling_variance(per_example_grads, batch_size):
+def sampling_variance(per_example_grads: npt.ArrayLike, batch_size: int) -> float:
     """``E‖g_B − g‖²`` for a minibatch of ``batch_size`` examples drawn *without* replacement, in closed form::
 
         E‖g_B − g‖² = (tr Σ / B) · (N − B)/(N − 1),     tr Σ = (1/N) Σ_i ‖g_i − g‖²
@@ -77,7 +101,8 @@ def sampling_variance(per_example_grads, batch_size):
     return trace / batch_size * (n - batch_size) / (n - 1)
 
 
-def minibatch_gradient_variance(per_example_grads, batch_size, draws=200, seed=0):
+def minibatch_gradient_variance(per_example_grads: npt.ArrayLike, batch_size: int, draws: int = 200,
+                                seed: int = 0) -> float:
     """``E‖g_B − g‖²`` measured: the mean over ``draws`` minibatches (each ``batch_size`` distinct rows
     drawn by ``default_rng(seed).choice(N, B, replace=False)``) of the squared distance between the
     minibatch gradient and the full one."""
@@ -86,7 +111,7 @@ def minibatch_gradient_variance(per_example_grads, batch_size, draws=200, seed=0
     if batch_size > len(G):
         raise ValueError(f"batch_size must be at most the number of examples {len(G)}; got batch_size={batch_size}")
     draws = positive_int(draws, "draws")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(positive_int(seed, "seed", minimum=0))
     batches = [rng.choice(len(G), batch_size, replace=False) for _ in range(draws)]
     full = G.mean(axis=0)
     if batch_size <= 64:  # small batches: gather their rows
@@ -97,7 +122,7 @@ def minibatch_gradient_variance(per_example_grads, batch_size, draws=200, seed=0
     return float(np.mean(np.sum((weights @ G - full) ** 2, axis=1)))
 
 
-def noise_scale(per_example_grads):
+def noise_scale(per_example_grads: npt.ArrayLike) -> float:
     """McCandlish et al.'s simple noise scale ``B_simple = tr Σ / ‖g‖²`` (Σ the per-example covariance,
     with 1/N, and g the full gradient).
 
@@ -105,12 +130,17 @@ def noise_scale(per_example_grads):
     ``‖g‖²``: below it, doubling the batch nearly halves the noise and lets the step size double (the
     linear scaling rule); far above it, bigger batches buy little. It changes during training (the signal
     shrinks near a minimum), so it is measured at a given θ.
+
+    A mean gradient at rounding level (``‖g‖ ≤ 1e-12 · max_i ‖g_i‖``, a stationary point) is a ValueError:
+    the ratio would be rounding noise over rounding noise, an arbitrary huge number.
     """
     G = _gradients(per_example_grads)
     mean = G.mean(axis=0)
     signal = float(mean @ mean)
-    if signal == 0.0:
-        raise ValueError("the full gradient is zero: the noise scale is infinite at a stationary point")
+    largest = float(np.max(np.linalg.norm(G, axis=1)))
+    if signal == 0.0 or np.sqrt(signal) <= 1e-12 * largest:
+        raise ValueError(f"per_example_grads must not average to zero: the noise scale is undefined at a stationary "
+                         f"point; got ‖mean‖ = {np.sqrt(signal):.3g} against a largest row norm {largest:.3g}")
     return float(np.mean(np.sum((G - mean) ** 2, axis=1))) / signal
 
 
@@ -118,7 +148,8 @@ def noise_scale(per_example_grads):
 # Modelled: a quadratic with additive gradient noise
 
 
-def noise_ball(lr, curvature, noise_variance, momentum=0.0):
+def noise_ball(lr: float, curvature: npt.ArrayLike, noise_variance: npt.ArrayLike, momentum: float = 0.0
+               ) -> float | np.ndarray:
     """The stationary expected loss ``E[½ λ θ²]`` per eigen-direction of heavy ball on a noisy quadratic.
 
     Gradient ``g = λθ + ε`` with ε of mean 0 and variance ``noise_variance`` (σ²/B for a minibatch of B),
@@ -148,6 +179,11 @@ def noise_ball(lr, curvature, noise_variance, momentum=0.0):
     s = as_float_array(noise_variance, "noise_variance")
     if np.any(s < 0):
         raise ValueError(f"noise_variance must be >= 0; got {s}")
+    try:
+        np.broadcast_shapes(lam.shape, s.shape)
+    except ValueError:
+        raise ValueError(f"curvature and noise_variance must broadcast; got curvature.shape={lam.shape}, "
+                         f"noise_variance.shape={s.shape}") from None
     room = 2.0 * (1.0 + beta) - lr * lam
     with np.errstate(divide="ignore"):
         value = np.where(room > 0, lr * s * (1.0 + beta) / (2.0 * (1.0 - beta) * np.where(room > 0, room, 1.0)),
@@ -155,8 +191,10 @@ def noise_ball(lr, curvature, noise_variance, momentum=0.0):
     return float(value) if value.ndim == 0 else value
 
 
-def simulate_noisy_quadratic(curvatures, optimizer, steps, *, noise_std=1.0, batch_size=1, chains=1000,
-                             theta0=None, seed=0, callback=None, per_direction=False):
+def simulate_noisy_quadratic(curvatures: npt.ArrayLike, optimizer: Any, steps: int, *, noise_std: float = 1.0,
+                             batch_size: int = 1, chains: int = 1000, theta0: npt.ArrayLike | None = None,
+                             seed: int = 0, callback: Callable[[int, np.ndarray], None] | None = None,
+                             per_direction: bool = False) -> np.ndarray:
     """Run ``chains`` independent copies of ``optimizer`` on ``f(θ) = ½ Σ_i λ_i θ_i²`` with noisy gradients.
 
     Step k: ``g = λ ⊙ θ + (noise_std / √batch_size) ξ`` with ξ standard normal (one draw per chain and
@@ -179,7 +217,9 @@ def simulate_noisy_quadratic(curvatures, optimizer, steps, *, noise_std=1.0, bat
 
     Returns:
         ``losses``: shape ``(steps + 1,)``, the loss ``f(θ_k)`` averaged over the chains, k = 0 … steps
-        (shape ``(steps + 1, d)`` with ``per_direction``).
+        (shape ``(steps + 1, d)`` with ``per_direction``). If the iterates overflow (an unstable step
+        size), the run stops with a :class:`~momentum_lab.optim.DivergenceWarning` and the losses from that
+        step on are ``inf``.
     """
     lam = as_float_array(curvatures, "curvatures", ndim=1)
     if np.any(lam <= 0):
@@ -191,15 +231,29 @@ def simulate_noisy_quadratic(curvatures, optimizer, steps, *, noise_std=1.0, bat
     start = np.ones_like(lam) if theta0 is None else as_float_array(theta0, "theta0", ndim=1)
     if start.shape != lam.shape:
         raise ValueError(f"theta0 must have shape {lam.shape}; got shape {start.shape}")
-    rng = np.random.default_rng(seed)
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must have step(params, grads), like momentum_lab.optim.SGD; "
+                        f"got {type(optimizer).__name__}")
+    if callback is not None:
+        check_callable(callback, "callback", "(k, theta) -> None, or None")
+    per_direction = flag(per_direction, "per_direction")
+    rng = np.random.default_rng(positive_int(seed, "seed", minimum=0))
     theta = np.tile(start, (chains, 1))
     scale = noise_std / np.sqrt(batch_size)
     losses = np.empty((steps + 1, len(lam)))
     losses[0] = 0.5 * lam * np.mean(theta**2, axis=0)
     for k in range(steps):
-        g = lam * theta + scale * rng.standard_normal(theta.shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            g = lam * theta + scale * rng.standard_normal(theta.shape)
+        if not np.all(np.isfinite(g)):
+            warnings.warn(f"{getattr(optimizer, 'label', type(optimizer).__name__)} diverged at step {k + 1} "
+                          f"(lr={getattr(optimizer, 'lr', float('nan')):g}); the losses from there on are inf",
+                          DivergenceWarning, stacklevel=2)
+            losses[k + 1:] = np.inf
+            break
         optimizer.step(theta, g)
         if callback is not None:
             callback(k, theta)
-        losses[k + 1] = 0.5 * lam * np.mean(theta**2, axis=0)
+        with np.errstate(over="ignore"):
+            losses[k + 1] = 0.5 * lam * np.mean(theta**2, axis=0)
     return losses if per_direction else losses.sum(axis=1)

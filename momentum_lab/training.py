@@ -8,14 +8,44 @@
 * :func:`newton_minimum`: damped Newton steps to a minimiser ``θ*`` with a gradient of ~1e-10, the
   reference that measured convergence rates are taken against
   (:func:`momentum_lab.theory.measured_rate`).
+
+Edges: a run whose loss or gradient stops being finite (a learning rate far too large) raises
+FloatingPointError naming the step and the rate, instead of filling the record with NaN; bad arguments
+(a model without the methods used, a ``theta0`` of the wrong shape, indices outside the data) are a
+TypeError or ValueError naming the argument.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from momentum_lab._validate import as_float_array, positive, positive_int
+from momentum_lab._validate import as_float_array, as_real_array, check_callable, non_negative, positive, positive_int
 from momentum_lab.optim import SGD
+
+
+def _check_model(model: object, needs: Sequence[str], what: str) -> None:
+    missing = [name for name in needs if not hasattr(model, name)]
+    if missing:
+        raise TypeError(f"model must be {what} (with {', '.join(needs)}); got {type(model).__name__}")
+
+
+def _start(theta0: npt.ArrayLike, dim: int) -> np.ndarray:
+    theta = as_float_array(theta0, "theta0", ndim=1).copy()
+    if theta.shape != (dim,):
+        raise ValueError(f"theta0 must have shape ({dim},) (the model's dim); got shape {theta.shape}")
+    return theta
+
+
+def _diverged(k: int, loss: float, gradient: np.ndarray, lr: float, name: str = "loss") -> None:
+    """Raise FloatingPointError if the loss or the gradient at step k is not finite."""
+    if not np.isfinite(loss) or not np.all(np.isfinite(gradient)):
+        what = f"the {name} is {loss}" if not np.isfinite(loss) else f"the {name}'s gradient is not finite"
+        raise FloatingPointError(f"{what} at step {k}: the run diverged (lr={lr:g})")
 
 __all__ = ["FitRecord", "TrainingRun", "fit", "newton_minimum", "train"]
 
@@ -27,12 +57,17 @@ class TrainingRun:
     thetas: np.ndarray
     losses: np.ndarray
 
-    def distances(self, theta_star):
-        """``‖θ_k − θ*‖`` for every k."""
-        return np.linalg.norm(self.thetas - np.asarray(theta_star, dtype=float), axis=1)
+    def distances(self, theta_star: npt.ArrayLike) -> np.ndarray:
+        """``‖θ_k − θ*‖`` for every k (``theta_star`` of shape ``(dim,)``)."""
+        star = as_float_array(theta_star, "theta_star", ndim=1)
+        if star.shape != self.thetas.shape[1:]:
+            raise ValueError(f"theta_star must have shape {self.thetas.shape[1:]}; got shape {star.shape}")
+        return np.linalg.norm(self.thetas - star, axis=1)
 
 
-def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0, value_and_grad=None):
+def train(model: Any, theta0: npt.ArrayLike, lr: float, momentum: float, steps: int, *, nesterov: bool = False,
+          log_every: int = 0, value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]] | None = None
+          ) -> TrainingRun:
     """Full-batch heavy-ball momentum on ``model`` from ``theta0``, with :class:`momentum_lab.optim.SGD`.
 
     Step k (k = 0, …, steps − 1): ``f(θ_k), g = value_and_grad(θ_k)``, then ``SGD.step`` (torch's form:
@@ -48,21 +83,22 @@ def train(model, theta0, lr, momentum, steps, *, nesterov=False, log_every=0, va
         log_every: if > 0, print ``step k: loss …`` every ``log_every`` steps and after the last one.
         value_and_grad: the function ``θ ↦ (f(θ), ∇f(θ))``; default ``model.value_and_grad`` (autodiff).
 
-    Returns a :class:`TrainingRun`.
+    Returns a :class:`TrainingRun`. A loss or gradient that stops being finite raises FloatingPointError.
     """
-    theta = as_float_array(theta0, "theta0", ndim=1).copy()
-    if theta.shape != (model.dim,):
-        raise ValueError(f"theta0 must have shape ({model.dim},); got shape {theta.shape}")
+    _check_model(model, ("dim", "loss", "value_and_grad"), "a Model")
+    theta = _start(theta0, model.dim)
     positive(lr, "lr")
     steps = positive_int(steps, "steps", minimum=0)
     log_every = positive_int(log_every, "log_every", minimum=0)
     value_and_grad = model.value_and_grad if value_and_grad is None else value_and_grad
+    check_callable(value_and_grad, "value_and_grad", "theta -> (loss, grad), or None")
     optimizer = SGD(lr, momentum=momentum, nesterov=nesterov)
     thetas = np.empty((steps + 1, model.dim))
     losses = np.empty(steps + 1)
     for k in range(steps):
         thetas[k] = theta
         losses[k], gradient = value_and_grad(theta)
+        _diverged(k, losses[k], gradient, lr)
         if log_every and k % log_every == 0:
             print(f"step {k:5d}: loss {losses[k]:.8f}")
         optimizer.step(theta, gradient)
@@ -82,17 +118,20 @@ class FitRecord:
     losses: np.ndarray
     lrs: np.ndarray
     theta: np.ndarray
-    evals: tuple = ()
+    evals: tuple[tuple[int, float], ...] = ()
 
-    def epoch_means(self, steps_per_epoch):
+    def epoch_means(self, steps_per_epoch: int) -> np.ndarray:
         """The mean minibatch loss of each epoch (the last one may be shorter)."""
         steps_per_epoch = positive_int(steps_per_epoch, "steps_per_epoch")
         return np.array([self.losses[k:k + steps_per_epoch].mean()
                          for k in range(0, len(self.losses), steps_per_epoch)])
 
 
-def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=0, eval_fn=None, callback=None,
-        value_and_grad=None):
+def fit(model: Any, theta0: npt.ArrayLike, optimizer: Any, batches: Sequence[npt.ArrayLike], X: npt.ArrayLike,
+        y: npt.ArrayLike, *, lr_schedule: Callable[[int], float] | None = None, log_every: int = 0,
+        eval_fn: Callable[[np.ndarray], float] | None = None, callback: Callable[[int, np.ndarray], None] | None = None,
+        value_and_grad: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]] | None = None
+        ) -> FitRecord:
     """Minibatch training of ``model`` from ``theta0``: one optimizer step per entry of ``batches``.
 
     Step k (k = 0, 1, …)::
@@ -120,11 +159,17 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
         value_and_grad: the function ``(θ, X, y) ↦ (f, ∇f)``; default ``model.value_and_grad`` (autodiff).
             ``model.value_and_grad_by_hand`` gives the same numbers faster.
 
-    Returns a :class:`FitRecord`.
+    Returns a :class:`FitRecord`. ``X`` and ``y`` must have one row per example, and every index in
+    ``batches`` must be an integer in ``[0, len(X))``; a loss or gradient that stops being finite raises
+    FloatingPointError naming the step.
     """
-    theta = as_float_array(theta0, "theta0", ndim=1).copy()
-    if theta.shape != (model.dim,):
-        raise ValueError(f"theta0 must have shape ({model.dim},); got shape {theta.shape}")
+    _check_model(model, ("dim", "value_and_grad"), "a model like SoftmaxMLP")
+    theta = _start(theta0, model.dim)
+    X = as_real_array(X, "X")
+    y = as_real_array(y, "y")
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ValueError(f"X and y must have one row per example; got X.shape={X.shape}, y.shape={y.shape}")
+    batches = _batches(batches, len(X))
     if not (hasattr(optimizer, "step") and hasattr(optimizer, "lr")):
         raise TypeError(f"optimizer must have step(params, grads) and lr, like momentum_lab.optim.SGD; "
                         f"got {type(optimizer).__name__}")
@@ -140,15 +185,14 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
         raise TypeError(f"value_and_grad must be a callable (theta, X, y) -> (loss, grad) or None; "
                         f"got {type(value_and_grad).__name__}")
     steps = len(batches)
-    losses, lrs, evals = np.empty(steps), np.empty(steps), []
+    losses, lrs = np.empty(steps), np.empty(steps)
+    evals: list[tuple[int, float]] = []
     for k, rows in enumerate(batches):
         if lr_schedule is not None:
-            optimizer.lr = float(lr_schedule(k))
+            optimizer.lr = non_negative(lr_schedule(k), f"lr_schedule({k})")
         lrs[k] = optimizer.lr
         losses[k], gradient = value_and_grad(theta, X[rows], y[rows])
-        if not np.isfinite(losses[k]):
-            raise FloatingPointError(f"the minibatch loss is {losses[k]} at step {k}: the run diverged "
-                                     f"(lr={optimizer.lr:g})")
+        _diverged(k, losses[k], gradient, optimizer.lr, "minibatch loss")
         if log_every and k % log_every == 0 and k:
             _log(k, losses[k - log_every:k], theta, eval_fn, evals)
         optimizer.step(theta, gradient)
@@ -159,7 +203,24 @@ def fit(model, theta0, optimizer, batches, X, y, *, lr_schedule=None, log_every=
     return FitRecord(losses, lrs, theta, tuple(evals))
 
 
-def _log(k, recent, theta, eval_fn, evals, quiet=False):
+def _batches(batches: object, n: int) -> list[np.ndarray]:
+    """``batches`` as a list of integer index arrays into ``range(n)``, checked once before the run."""
+    if isinstance(batches, (str, bytes, np.ndarray)) or not isinstance(batches, Sequence):
+        raise TypeError(f"batches must be a list of index arrays (minibatch_indices); got {type(batches).__name__}")
+    out = []
+    for i, rows in enumerate(batches):
+        index = as_real_array(rows, f"batches[{i}]")
+        if index.dtype.kind not in "iu":
+            raise TypeError(f"batches[{i}] must hold integer indices; got dtype {index.dtype}")
+        if index.size and (index.min() < 0 or index.max() >= n):
+            raise ValueError(f"batches[{i}] must hold indices in [0, {n}) (rows of X); got min {index.min()}, "
+                             f"max {index.max()}")
+        out.append(index)
+    return out
+
+
+def _log(k: int, recent: np.ndarray, theta: np.ndarray, eval_fn: Callable[[np.ndarray], float] | None,
+         evals: list[tuple[int, float]], quiet: bool = False) -> None:
     line = f"step {k:5d}: loss {np.mean(recent):.4f}"
     if eval_fn is not None:
         value = float(eval_fn(theta))
@@ -169,20 +230,26 @@ def _log(k, recent, theta, eval_fn, evals, quiet=False):
         print(line)
 
 
-def newton_minimum(model, theta0, *, tol=1e-10, max_steps=100):
+def newton_minimum(model: Any, theta0: npt.ArrayLike, *, tol: float = 1e-10, max_steps: int = 100) -> np.ndarray:
     """A local minimiser of ``model``'s loss near ``theta0``, accurate to rounding error, by Newton's method.
 
     Each step solves ``(H + τI) δ = −g`` with the smallest ``τ`` in ``0, 10⁻⁸, 2·10⁻⁸, 4·10⁻⁸, …`` that
     makes ``H + τI`` positive definite (so that ``δ`` points downhill), then halves ``δ`` until the
     loss does not increase. Near a minimum with a positive definite Hessian, ``τ = 0`` and the full
     step are taken and the number of correct digits doubles at every step. The iteration stops when the
-    step is below ``1e-15 · max(1, ‖θ‖)``: a gradient norm alone would be a poor test, since with a
-    smallest curvature μ the distance to θ* is about ``‖g‖/μ``.
+    step is below ``1e-15 · max(1, ‖θ‖)``, or once the steps are below ``1e-8 · max(1, ‖θ‖)`` and stop
+    shrinking (quadratic convergence has reached the rounding floor, which a weak curvature μ raises to
+    about ``1e-16 · ‖g‖-scale / μ``): a gradient norm alone would be a poor test, since with a smallest
+    curvature μ the distance to θ* is about ``‖g‖/μ``.
 
     Returns ``θ*``. Raises ValueError if the steps have not become that small after ``max_steps``, if
     ``‖∇f(θ*)‖ > tol`` at the end, or if the Hessian there is not positive definite (a saddle point).
     """
-    theta = as_float_array(theta0, "theta0", ndim=1).copy()
+    _check_model(model, ("dim", "loss", "value_and_grad", "grad", "hessian"), "a Model")
+    theta = _start(theta0, model.dim)
+    tol = positive(tol, "tol")
+    max_steps = positive_int(max_steps, "max_steps")
+    previous = np.inf
     for _ in range(max_steps):
         value, g = model.value_and_grad(theta)
         H = model.hessian(theta)
@@ -195,8 +262,10 @@ def newton_minimum(model, theta0, *, tol=1e-10, max_steps=100):
             except np.linalg.LinAlgError:
                 shift = 1e-8 if shift == 0.0 else 2.0 * shift
         delta = -np.linalg.solve(factor.T, np.linalg.solve(factor, g))
-        if np.linalg.norm(delta) <= 1e-15 * max(1.0, np.linalg.norm(theta)):
+        size, scale = float(np.linalg.norm(delta)), max(1.0, float(np.linalg.norm(theta)))
+        if size <= 1e-15 * scale or (size <= 1e-8 * scale and size >= 0.5 * previous):
             break
+        previous = size
         for _ in range(60):
             if model.loss(theta + delta) <= value:
                 break

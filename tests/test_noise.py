@@ -79,7 +79,7 @@ def test_per_example_gradients_average_to_the_full_gradient_and_match_the_formul
     (lambda: noise_ball(0.1, 1.0, -1.0), ValueError, "noise_variance must be >= 0"),
     (lambda: noise_ball(0.1, 1.0, 1.0, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
     (lambda: sampling_variance(np.ones((3, 2)), 4), ValueError, "batch_size must be at most"),
-    (lambda: noise_scale(np.ones((3, 2)) * [[1.0], [-1.0], [0.0]]), ValueError, "the full gradient is zero"),
+    (lambda: noise_scale(np.ones((3, 2)) * [[1.0], [-1.0], [0.0]]), ValueError, "per_example_grads must not average to zero"),
     (lambda: simulate_noisy_quadratic([1.0, -1.0], SGD(0.1), 3), ValueError, "curvatures must be > 0"),
     (lambda: simulate_noisy_quadratic([1.0], SGD(0.1), 3, theta0=[1.0, 2.0]), ValueError, "theta0 must have shape"),
 ])
