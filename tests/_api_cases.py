@@ -412,6 +412,10 @@ def floats(lo: float, hi: float) -> st.SearchStrategy[float]:
 def arrays(shape: Any, lo: float = -3.0, hi: float = 3.0, dtype: Any = np.float64) -> st.SearchStrategy[np.ndarray]:
     """Finite float arrays of ``shape`` (a tuple or a strategy of tuples) with entries in [lo, hi]."""
     width = 32 if np.dtype(dtype) == np.float32 else 64
+    if width == 32:  # bounds a float32 can hold, inside [lo, hi]
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+        lo = float(lo32 if lo32 >= lo else np.nextafter(lo32, np.float32(np.inf)))
+        hi = float(hi32 if hi32 <= hi else np.nextafter(hi32, np.float32(-np.inf)))
     elements = st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=width)
     return hnp.arrays(np.dtype(dtype), shape, elements=elements)
 

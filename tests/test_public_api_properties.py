@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, configuration, given, settings
 from hypothesis import strategies as st
 
 import _api_cases as cases
@@ -78,7 +78,14 @@ class _Summary:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report(request: pytest.FixtureRequest) -> Any:
-    yield
+    """Write the report and register the summary after the module's tests. While they run, hypothesis keeps
+    its caches (source constants, Unicode tables; there is no example database) under ``_build/properties``
+    instead of a ``.hypothesis`` folder in the working tree."""
+    configuration.set_hypothesis_home_dir(REPORT.parent / "hypothesis")
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(None)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(
         json.dumps(
