@@ -262,3 +262,89 @@ def test_tie_and_kink_conventions_match_tensorflow():
         results.append(row)
     for ours, theirs in zip(*results):
         np.testing.assert_array_equal(ours, theirs)
+
+
+# ---- the power rule at a zero base, and infinite slopes (test_autodiff_edges.py has the hand-worked side) --------------
+def _torch_nth(p, x0, k):
+    """d^k/dx^k x^p at x0 by nested torch.autograd.grad; a derivative that no longer depends on x is 0."""
+    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    y = x ** p
+    for _ in range(k):
+        if not y.requires_grad:  # torch's pow rule returns a constant 0 for p = 0: no graph left
+            return 0.0
+        (y,) = torch.autograd.grad(y, x, create_graph=True)
+    return y.item()
+
+
+def _tf_nth(p, x0, k):
+    """d^k/dx^k x^p at x0 by k nested tf.GradientTape (the innermost records the function)."""
+    x = tf.constant(x0, dtype=tf.float64)
+    tapes = [tf.GradientTape(persistent=True) for _ in range(k)]
+    for tape in tapes:
+        tape.__enter__()
+        tape.watch(x)
+    y = x ** p
+    for tape in reversed(tapes):  # innermost first, while the outer ones still record
+        tape.__exit__(None, None, None)
+        y = tape.gradient(y, x)
+    return float(y.numpy())
+
+
+def _ours_nth(p, x0, k):
+    f = lambda t: t ** p  # noqa: E731
+    for _ in range(k):
+        f = ad.grad(f)
+    return float(f(ad.constant(x0)))
+
+
+POWERS_AT_ZERO = [(p, k) for p in (0, 1, 2, 3, 1.0, 2.0, 1.5, 0.5) for k in (1, 2, 3, 4)]
+
+
+@pytest.mark.parametrize("p, k", POWERS_AT_ZERO, ids=[f"x**{p!r}, order {k}" for p, k in POWERS_AT_ZERO])
+def test_power_derivatives_at_zero_match_pytorch_and_tensorflow_where_they_are_right(p, k):
+    ours = _ours_nth(p, 0.0, k)
+    # PyTorch's pow rule is exact at 0 for every integer p (it special-cases p = 0), as ours is.
+    assert ours == _torch_nth(p, 0.0, k)
+    # TensorFlow computes p·x^(p−1) literally: right up to order p, then 0 · 0^(−1) = NaN. Fractional
+    # powers (±∞ where p − k < 0) agree everywhere.
+    theirs = _tf_nth(p, 0.0, k)
+    if p == int(p) and k > p:
+        assert np.isnan(theirs) and ours == 0.0
+    else:
+        assert ours == theirs
+
+
+def test_x_to_the_zero_torch_gives_zero_tensorflow_gives_nan():
+    # The course's answer is the mathematics': d/dx x⁰ = 0, also at 0.
+    assert _ours_nth(0.0, 0.0, 1) == 0.0 == _torch_nth(0.0, 0.0, 1)
+    assert np.isnan(_tf_nth(0.0, 0.0, 1))
+
+
+def test_hessian_with_an_infinite_entry_where_the_frameworks_spread_nan():
+    # f = x0^1.5 + x1² + x0 x1 at (0, 1): H = [[∞, 1], [1, 2]] (worked in test_autodiff_edges.py).
+    point = np.array([0.0, 1.0])
+    ours = ad.hessian(lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1], point)
+    theirs = torch.autograd.functional.hessian(lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1],
+                                               torch.from_numpy(point)).numpy()
+    _, tf_H = tf_gradient_and_hessian(lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1], point)
+    np.testing.assert_array_equal(ours, [[np.inf, 1.0], [1.0, 2.0]])
+    # Where the frameworks have a number it is ours; their NaN is 0 · ∞ in the batched backward pass.
+    for H in (theirs, tf_H):
+        finite = ~np.isnan(H)
+        np.testing.assert_array_equal(ours[finite], H[finite])
+        assert np.isnan(H).any()
+
+
+def test_float32_promotion_matches_pytorch():
+    # A float32 tensor with a Python float or a 0-d float64 stays float32 in torch as in ours; a float64
+    # array (ndim >= 1) promotes, and autograd casts the gradient back to the source's dtype.
+    x_np = np.array([0.5, 2.0], np.float32)
+    x = torch.tensor(x_np, requires_grad=True)
+    assert (x * 2.5 + torch.tensor(1.5, dtype=torch.float64)).dtype == torch.float32
+    y = torch.sum(x * torch.tensor([1.0, 2.0], dtype=torch.float64))
+    assert y.dtype == torch.float64
+    (g,) = torch.autograd.grad(y, x)
+    assert g.dtype == torch.float32
+    ours = ad.constant(x_np)
+    assert (ours * 2.5 + np.array(1.5)).dtype == np.float32
+    assert ad.grad(lambda v: ad.sum(v * np.array([1.0, 2.0])))(x_np).dtype == np.float32
