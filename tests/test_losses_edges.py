@@ -503,6 +503,24 @@ def test_torch_the_second_argument_is_checked_too_and_the_issue_case(torch_losse
 
 
 @pytest.mark.frameworks
+@pytest.mark.parametrize(
+    "name",
+    ["MeanSquaredError", "MeanAbsoluteError", "Hinge", "Dice", "GANDiscriminatorLoss", "GANGeneratorNonsaturatingLoss"],
+)
+def test_torch_integer_tensors_are_real_numbers_taken_as_floats(torch_losses, name):
+    torch, TL = torch_losses
+    # integers are real numbers: the result is the loss of the same values as floats (torch's own
+    # MSELoss, mean and logaddexp refuse integer tensors)
+    g = torch.tensor([[1, 0, 0], [0, 1, 1]])
+    arguments = len(inspect.signature(getattr(TL, name).forward).parameters) - 1
+    for reduction in ("mean", "none"):
+        loss = getattr(TL, name)(reduction=reduction)
+        as_ints, as_floats = loss(*[g] * arguments), loss(*[g.to(torch.get_default_dtype())] * arguments)
+        assert as_ints.is_floating_point()
+        torch.testing.assert_close(as_ints, as_floats, rtol=0, atol=0)
+
+
+@pytest.mark.frameworks
 def test_torch_dtype_check_holds_under_torch_compile(torch_losses):
     torch, TL = torch_losses
     compiled = torch.compile(TL.MeanSquaredError(), backend="eager")

@@ -68,7 +68,10 @@ __all__ = list(CLASS_NAMES)
 
 def _softplus(x):
     """log(1 + e^x) as ``logaddexp(0, x)``: no overflow, and autograd gives σ(x) everywhere
-    (``F.softplus`` returns x itself above its threshold 20)."""
+    (``F.softplus`` returns x itself above its threshold 20). Integer tensors are taken in the default float
+    dtype (torch has no ``logaddexp`` of integers)."""
+    if not x.is_floating_point():
+        x = x.to(torch.get_default_dtype())
     return torch.logaddexp(torch.zeros_like(x), x)
 
 
@@ -186,6 +189,10 @@ class _Loss(torch.nn.Module):
         self.reduction = check_reduction(reduction, self._reductions)
 
     def _reduce(self, losses):
+        """Apply ``reduction``; losses of integer inputs (``(input − target)²`` of two integer tensors) are
+        taken in the default float dtype first, as the NumPy functions take every input in float64."""
+        if not losses.is_floating_point():
+            losses = losses.to(torch.get_default_dtype())
         if self.reduction == "mean":
             return losses.mean()
         if self.reduction == "sum":
