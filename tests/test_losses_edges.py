@@ -696,6 +696,17 @@ def test_keras_axis_that_does_not_exist_is_named_with_the_rank_before_tensorflow
             loss(g, p)
     with pytest.raises(ValueError, match=r"alpha must hold one weight per class, shape \(3,\)"):
         KL.CategoricalFocalCrossentropy(alpha=[1.0, 1.0])(np.eye(3), np.full((3, 3), 1 / 3))
+    with pytest.raises(
+        ValueError,
+        match=r"y_true must hold one label per pair of y_pred \(4 pairs, "
+        r"y_pred.shape=\(4, 2, 3\)\); got y_true.shape=\(3,\)",
+    ):
+        KL.CosineEmbedding()(np.ones(3), rng.normal(size=(4, 2, 3)))
+    # alpha as an array, as a list: the same loss
+    y, p = np.eye(3), np.full((3, 3), 1 / 3)
+    as_array = KL.CategoricalFocalCrossentropy(alpha=np.array([0.2, 0.3, 0.5]), dtype="float64")(y, p)
+    as_list = KL.CategoricalFocalCrossentropy(alpha=[0.2, 0.3, 0.5], dtype="float64")(y, p)
+    assert float(as_array) == float(as_list)
 
 
 @pytest.mark.frameworks

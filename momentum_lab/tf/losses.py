@@ -37,6 +37,7 @@ with them saves to ``.keras`` and loads back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -976,8 +977,7 @@ class CosineEmbedding(_Stacked):
     stacks the two embeddings as ``(N, 2, D)``. ``torch.nn.CosineEmbeddingLoss``'s formula and epsilon.
 
     Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; a zero embedding has cosine 0 with everything; tiny temperatures give finite values
-    (logsumexp).
+    in gives NaN out; a zero embedding has cosine 0 with everything (no 0/0).
     """
 
     _params = ("margin",)
@@ -994,6 +994,12 @@ class CosineEmbedding(_Stacked):
 
     def per_sample(self, y_true: KerasTensor, embeddings: list[KerasTensor]) -> KerasTensor:
         x1, x2 = embeddings
+        rows, labels = x1.shape[0], math.prod(y_true.shape) if None not in tuple(y_true.shape) else None
+        if rows is not None and labels is not None and labels != rows:
+            raise ValueError(
+                f"y_true must hold one label per pair of y_pred ({rows} pairs, y_pred.shape=({rows}, 2, "
+                f"{x1.shape[-1]})); got y_true.shape={tuple(y_true.shape)}"
+            )
         return metric.cosine_embedding_values(ops, ops.reshape(y_true, (-1,)), x1, x2, self.margin)
 
 
@@ -1131,7 +1137,7 @@ class CategoricalFocalCrossentropy(_Loss):
         dtype: str | None = None,
     ) -> None:
         super().__init__(reduction, name, dtype)
-        if isinstance(alpha, (list, tuple)):
+        if isinstance(alpha, (list, tuple, np.ndarray)) and np.ndim(alpha) > 0:
             self.alpha = check_class_weights(alpha, "alpha").tolist()
         else:
             self.alpha = check_class_weight_number(alpha, "alpha")

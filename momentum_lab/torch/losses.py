@@ -912,7 +912,7 @@ class CosineEmbedding(_Loss):
 
     Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
     not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; a zero embedding has cosine 0
-    with everything; tiny temperatures give finite values (logsumexp).
+    with everything (no 0/0).
     """
 
     def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
