@@ -18,8 +18,12 @@ This module imports nothing heavy: a framework is imported the first time :func:
 it (which a marked cell would do anyway), and IPython only inside :func:`enable_framework_cells`.
 """
 
+from __future__ import annotations
+
 import importlib
 import re
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["available", "missing", "message", "marked_frameworks", "framework_cell_transformer",
            "enable_framework_cells"]
@@ -34,7 +38,7 @@ MARKER = re.compile(r"^[ \t]*#[ \t]*needs[ \t]*:(?P<names>.*)$")
 _available: dict[str, bool] = {}   # module name -> bool, filled by available()
 
 
-def _check_names(names, argument="names"):
+def _check_names(names: Sequence[object], argument: str = "names") -> Sequence[str]:
     if not names:
         raise ValueError(f"{argument} must name at least one of {sorted(FRAMEWORKS)}; got none")
     for name in names:
@@ -42,10 +46,10 @@ def _check_names(names, argument="names"):
             raise TypeError(f"{argument} must be strings; got {name!r} of type {type(name).__name__}")
         if name not in FRAMEWORKS:
             raise ValueError(f"{argument} must be among {sorted(FRAMEWORKS)}; got {name!r}")
-    return names
+    return names  # type: ignore[return-value]  # every entry was checked to be a str
 
 
-def available(name):
+def available(name: str) -> bool:
     """Whether framework ``name`` (``"tensorflow"``, ``"keras"`` or ``"torch"``) imports.
 
     The import is tried once and the answer kept; an ``ImportError`` of any kind (including
@@ -64,13 +68,13 @@ def available(name):
     return _available[module]
 
 
-def missing(*names):
+def missing(*names: str) -> tuple[str, ...]:
     """The frameworks among ``names`` that do not import, in the order given (a tuple, empty if none)."""
     _check_names(names)
     return tuple(name for name in names if not available(name))
 
 
-def message(*names):
+def message(*names: str) -> str:
     """The one line a marked cell prints when the frameworks ``names`` are missing.
 
     ``tensorflow`` and ``keras`` share a line (Keras runs on TensorFlow here); with both families
@@ -88,13 +92,19 @@ def message(*names):
             f"{' and '.join(w[1] for w in what)}; install momentum-lab-course[{extras}] to run it")
 
 
-def marked_frameworks(source):
+def marked_frameworks(source: str | Sequence[str]) -> tuple[str, ...] | None:
     """The frameworks a cell's marker names, as a tuple, or ``None`` if its first line is no marker.
 
     ``source`` is the cell's text or its list of lines. Leading blank lines are skipped (IPython drops
-    them before running a cell). A marker naming no framework or an unknown one raises ``ValueError``.
+    them before running a cell). A marker naming no framework or an unknown one raises ``ValueError``;
+    a ``source`` that is neither a string nor a list of strings raises ``TypeError``.
     """
-    lines = source.splitlines() if isinstance(source, str) else list(source)
+    if isinstance(source, str):
+        lines = source.splitlines()
+    elif isinstance(source, (list, tuple)) and all(isinstance(line, str) for line in source):
+        lines = list(source)
+    else:
+        raise TypeError(f"source must be a cell's text or its list of lines (strings); got {type(source).__name__}")
     first = next((line for line in lines if line.strip()), "")
     match = MARKER.match(first.rstrip("\r\n"))
     if match is None:
@@ -110,7 +120,7 @@ def marked_frameworks(source):
     return names
 
 
-def framework_cell_transformer(lines):
+def framework_cell_transformer(lines: list[str]) -> list[str]:
     """IPython input transformer (list of lines -> list of lines) for marked framework cells.
 
     An unmarked cell, or a marked one whose frameworks all import, comes back unchanged; a marked cell
@@ -125,7 +135,7 @@ def framework_cell_transformer(lines):
     return [f"print({message(*gone)!r})\n"]
 
 
-def enable_framework_cells(shell=None):
+def enable_framework_cells(shell: Any = None) -> None:
     """Register :func:`framework_cell_transformer` with the running IPython (or with ``shell``).
 
     Calling it again (re-running a chapter's imports cell) does not register it twice. Outside IPython
@@ -139,7 +149,9 @@ def enable_framework_cells(shell=None):
         shell = get_ipython()
         if shell is None:
             return None
-    transformers = shell.input_transformers_post
+    transformers = getattr(shell, "input_transformers_post", None)
+    if not isinstance(transformers, list):
+        raise TypeError(f"shell must be an IPython shell (with input_transformers_post); got {type(shell).__name__}")
     ours = (__name__, framework_cell_transformer.__name__)   # also after a reload of this module
     transformers[:] = [t for t in transformers
                        if (getattr(t, "__module__", None), getattr(t, "__name__", None)) != ours]

@@ -24,7 +24,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from momentum_lab._validate import as_float_array, as_real_array, check_callable, non_negative, positive, positive_int
+from momentum_lab._validate import (
+    as_float_array,
+    as_real_array,
+    check_callable,
+    flag,
+    non_negative,
+    positive,
+    positive_int,
+)
 from momentum_lab.optim import SGD
 
 
@@ -217,6 +225,30 @@ def _batches(batches: object, n: int) -> list[np.ndarray]:
                              f"max {index.max()}")
         out.append(index)
     return out
+
+
+def _framework_train_arguments(model: Any, theta0: npt.ArrayLike, lr: float, steps: int, nesterov: bool,
+                               log_every: int) -> tuple[np.ndarray, float, int, bool, int]:
+    """The checks of :func:`train`, for the Keras and torch versions of it (``momentum_lab.tf.models``,
+    ``momentum_lab.torch.models``): the model, ``theta0``'s shape, ``lr > 0``, the counts and the flag."""
+    _check_model(model, ("dim", "X", "y", "l2", "unflatten"), "a LogisticRegression or a TanhMLP")
+    return (_start(theta0, model.dim), positive(lr, "lr"), positive_int(steps, "steps", minimum=0),
+            flag(nesterov, "nesterov"), positive_int(log_every, "log_every", minimum=0))
+
+
+def _framework_fit_arguments(model: Any, theta0: npt.ArrayLike, batches: object, X: npt.ArrayLike, y: npt.ArrayLike,
+                             lr_schedule: object, log_every: int) -> tuple[np.ndarray, list[np.ndarray], np.ndarray,
+                                                                           np.ndarray, int]:
+    """The checks of :func:`fit`, for its Keras and torch versions: ``(theta0, batches, X, y, log_every)``."""
+    _check_model(model, ("dim", "sizes", "l2", "unflatten"), "a SoftmaxMLP")
+    theta = _start(theta0, model.dim)
+    X_ = as_float_array(X, "X", ndim=2)
+    y_ = as_real_array(y, "y")
+    if y_.shape != (len(X_),):
+        raise ValueError(f"X and y must have one label per row of X; got X.shape={X_.shape}, y.shape={y_.shape}")
+    if lr_schedule is not None:
+        check_callable(lr_schedule, "lr_schedule", "k -> lr, or None")
+    return theta, _batches(batches, len(X_)), X_, y_, positive_int(log_every, "log_every", minimum=0)
 
 
 def _log(k: int, recent: np.ndarray, theta: np.ndarray, eval_fn: Callable[[np.ndarray], float] | None,

@@ -21,10 +21,18 @@ Keras conventions kept: ``learning_rate`` is a float32 variable (or a schedule),
 cast to the variable's dtype from a Python float, which goes through float32 too. So even for float64
 variables the update uses ``float32(η)`` and ``float32(β)``: a float64 NumPy run with the raw values
 differs by ~1e-6, one with ``np.float32(η)``, ``np.float32(β)`` agrees to ~1e-15.
+
+Non-finite gradients: like every Keras optimizer, :class:`HeavyBall` does not check them; a NaN or an
+infinity in a gradient is written into the momentum slot and the variable (checking would add a
+reduction to every step of a compiled graph). The NumPy optimizers of :mod:`momentum_lab.optim` refuse
+such a gradient instead; in Keras, stop on a non-finite loss (``keras.callbacks.TerminateOnNaN``).
 """
+
+from __future__ import annotations
 
 import inspect
 import numbers
+from typing import Any
 
 import keras
 import numpy as np
@@ -61,16 +69,21 @@ class HeavyBall(keras.optimizers.Optimizer):
         model.compile(optimizer=HeavyBall(0.01, momentum=0.9), loss="mse")
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.9, nesterov=False, name="heavy_ball", **kwargs):
-        if isinstance(learning_rate, numbers.Real):  # a schedule or a callable is Keras' to check
+    def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.9, nesterov: bool = False,
+                 name: str = "heavy_ball", **kwargs: Any) -> None:
+        if isinstance(learning_rate, numbers.Real) or not (
+            callable(learning_rate) or isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
+        ):  # a schedule or a callable is Keras' to check; anything else must be a number
             learning_rate = non_negative(learning_rate, "learning_rate")
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string; got name={name!r} ({type(name).__name__})")
         momentum = in_unit_interval(momentum, "momentum", closed_right=True)
         nesterov = flag(nesterov, "nesterov")
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.momentum = momentum
         self.nesterov = nesterov
 
-    def build(self, variables):
+    def build(self, variables: list[Any]) -> None:
         """Create one momentum slot per variable (zeros, same shape and dtype)."""
         if self.built:
             return
@@ -80,7 +93,7 @@ class HeavyBall(keras.optimizers.Optimizer):
             for variable in variables
         ]
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         """One step for one variable (see the class docstring)."""
         learning_rate = ops.cast(learning_rate, variable.dtype)
         gradient = ops.cast(gradient, variable.dtype)
@@ -93,13 +106,13 @@ class HeavyBall(keras.optimizers.Optimizer):
         else:
             self.assign_add(variable, m)  # θ += m
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The constructor's arguments (Keras' common ones included); ``HeavyBall.from_config`` inverts it."""
         config = super().get_config()
         config.update({"momentum": self.momentum, "nesterov": self.nesterov})
         return config
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         """``HeavyBall(learning_rate=…, momentum=…, nesterov=…)``, then Keras' arguments not at their defaults."""
         config = self.get_config()
         rate = self._learning_rate

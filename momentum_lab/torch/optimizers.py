@@ -7,7 +7,17 @@ its defaults, and computes exactly what ``torch.optim.SGD`` computes, in a dozen
 state created on first use, ``param_groups`` holding the hyperparameters (so schedulers and
 ``add_param_group`` work), a step under ``torch.no_grad()`` and the optional closure that re-evaluates the
 loss.
+
+Non-finite gradients: like ``torch.optim.SGD``, :class:`HeavyBall` does not check them; a NaN or an
+infinity in ``p.grad`` goes into the buffer and the parameter (a check would force a device
+synchronisation at every step). The NumPy optimizers of :mod:`momentum_lab.optim` refuse such a gradient
+instead; in torch, check the loss (``torch.isfinite(loss)``) or use ``torch.autograd.detect_anomaly``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -16,9 +26,11 @@ from momentum_lab._validate import flag, in_unit_interval, non_negative
 __all__ = ["HeavyBall"]
 
 
-def _rate(value, name):
+def _rate(value: object, name: str) -> float | torch.Tensor:
     """A float ≥ 0, or (as torch allows for ``lr`` and ``weight_decay``) a one-element tensor ≥ 0, kept as is."""
     if isinstance(value, torch.Tensor):
+        if value.is_complex() or value.dtype == torch.bool:
+            raise TypeError(f"{name} must be a real number or a real 1-element tensor; got dtype {value.dtype}")
         if value.numel() != 1:
             raise ValueError(f"{name} must be a float or a 1-element tensor; "
                              f"got a tensor of shape {tuple(value.shape)}")
@@ -28,9 +40,9 @@ def _rate(value, name):
     return non_negative(value, name)
 
 
-def _scalar(value):
+def _scalar(value: float | torch.Tensor) -> float:
     """The Python number a hyperparameter stands for (a tensor ``lr`` enters the step as its value)."""
-    return value.item() if isinstance(value, torch.Tensor) else value
+    return float(value.item()) if isinstance(value, torch.Tensor) else value
 
 
 class HeavyBall(torch.optim.Optimizer):
@@ -69,8 +81,9 @@ class HeavyBall(torch.optim.Optimizer):
         fused: must be None or False.
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False, foreach=None, differentiable=False, fused=None):
+    def __init__(self, params: Any, lr: float | torch.Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float | torch.Tensor = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
         lr = _rate(lr, "lr")
         momentum = non_negative(momentum, "momentum")
         dampening = in_unit_interval(dampening, "dampening", closed_right=True)
@@ -94,7 +107,7 @@ class HeavyBall(torch.optim.Optimizer):
         super().__init__(params, defaults)
 
     @torch.no_grad()
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient. Returns ``closure()``'s loss, if given."""
         loss = None
         if closure is not None:
