@@ -154,44 +154,95 @@ def crammer_singer_gradient(y, x, margin):
 
 
 ANALYTIC_GRADIENTS = [
-    ("mse: 2(p − y)/n", lambda p: L.mean_squared_error(TARGETS, p), SCORES,
-     lambda x: 2 * (x - TARGETS) / x.size),
+    ("mse: 2(p − y)/n", lambda p: L.mean_squared_error(TARGETS, p), SCORES, lambda x: 2 * (x - TARGETS) / x.size),
     ("log_cosh: tanh(p − y)/n", lambda p: L.log_cosh(TARGETS, p), SCORES, lambda x: np.tanh(x - TARGETS) / x.size),
-    ("huber: clip(e, ±δ)/n", lambda p: L.huber(TARGETS, p, delta=0.8), SCORES,
-     lambda x: np.clip(x - TARGETS, -0.8, 0.8) / x.size),
-    ("bce logits: (σ(x) − y)/n", lambda p: L.binary_crossentropy(PROBS, p, from_logits=True), SCORES,
-     lambda x: (sigmoid(x) - PROBS) / x.size),
-    ("bce probs: (p − y)/(p(1 − p) n)", lambda p: L.binary_crossentropy(BINARY, p), PROBS,
-     lambda p: (p - BINARY) / (p * (1 - p)) / p.size),
-    ("cce logits: (softmax(x) − y)/N", lambda p: L.categorical_crossentropy(ONE_HOT, p, from_logits=True), SCORES,
-     lambda x: (softmax(x) - ONE_HOT) / len(x)),
-    ("cce logits smoothed: (softmax(x) − y_s)/N",
-     lambda p: L.categorical_crossentropy(ONE_HOT, p, from_logits=True, label_smoothing=0.2), SCORES,
-     lambda x: (softmax(x) - (0.8 * ONE_HOT + 0.2 / C)) / len(x)),
-    ("kl logits: (softmax(x) − p)/N", lambda p: L.kl_divergence(DIRICHLET, p, from_logits=True), SCORES,
-     lambda x: (softmax(x) - DIRICHLET) / len(x)),
-    ("hinge: −y·1[y·x < 1]/n", lambda p: L.hinge(SIGNED, p), HINGE_SCORES,
-     lambda x: -SIGNED * (SIGNED * x < 1) / x.size),
-    ("squared hinge: −2y·max(0, 1 − y·x)/n", lambda p: L.squared_hinge(SIGNED, p), HINGE_SCORES,
-     lambda x: -2 * SIGNED * np.maximum(0, 1 - SIGNED * x) / x.size),
-    ("categorical hinge", lambda p: L.categorical_hinge(ONE_HOT, p, margin=3.0), SCORES,
-     lambda x: crammer_singer_gradient(ONE_HOT, x, 3.0)),
-    ("weston watkins: Σ active terms", lambda p: L.weston_watkins_hinge(ONE_HOT, p, margin=5.0), SCORES,
-     lambda x: ((1 - ONE_HOT) - ONE_HOT * (C - 1)) / len(x)),  # margin 5 makes every term active
-    ("exponential: −y e^{−y x}/n", lambda p: L.exponential_loss(SIGNED, p), SCORES,
-     lambda x: -SIGNED * np.exp(-SIGNED * x) / x.size),
-    ("log_loss: −y σ(−y x)/n", lambda p: L.log_loss(SIGNED, p), SCORES,
-     lambda x: -SIGNED * sigmoid(-SIGNED * x) / x.size),
-    ("gan nonsaturating: (σ(x) − 1)/n", lambda p: L.gan_generator_nonsaturating_loss(p), SCORES,
-     lambda x: (sigmoid(x) - 1) / x.size),
+    (
+        "huber: clip(e, ±δ)/n",
+        lambda p: L.huber(TARGETS, p, delta=0.8),
+        SCORES,
+        lambda x: np.clip(x - TARGETS, -0.8, 0.8) / x.size,
+    ),
+    (
+        "bce logits: (σ(x) − y)/n",
+        lambda p: L.binary_crossentropy(PROBS, p, from_logits=True),
+        SCORES,
+        lambda x: (sigmoid(x) - PROBS) / x.size,
+    ),
+    (
+        "bce probs: (p − y)/(p(1 − p) n)",
+        lambda p: L.binary_crossentropy(BINARY, p),
+        PROBS,
+        lambda p: (p - BINARY) / (p * (1 - p)) / p.size,
+    ),
+    (
+        "cce logits: (softmax(x) − y)/N",
+        lambda p: L.categorical_crossentropy(ONE_HOT, p, from_logits=True),
+        SCORES,
+        lambda x: (softmax(x) - ONE_HOT) / len(x),
+    ),
+    (
+        "cce logits smoothed: (softmax(x) − y_s)/N",
+        lambda p: L.categorical_crossentropy(ONE_HOT, p, from_logits=True, label_smoothing=0.2),
+        SCORES,
+        lambda x: (softmax(x) - (0.8 * ONE_HOT + 0.2 / C)) / len(x),
+    ),
+    (
+        "kl logits: (softmax(x) − p)/N",
+        lambda p: L.kl_divergence(DIRICHLET, p, from_logits=True),
+        SCORES,
+        lambda x: (softmax(x) - DIRICHLET) / len(x),
+    ),
+    (
+        "hinge: −y·1[y·x < 1]/n",
+        lambda p: L.hinge(SIGNED, p),
+        HINGE_SCORES,
+        lambda x: -SIGNED * (SIGNED * x < 1) / x.size,
+    ),
+    (
+        "squared hinge: −2y·max(0, 1 − y·x)/n",
+        lambda p: L.squared_hinge(SIGNED, p),
+        HINGE_SCORES,
+        lambda x: -2 * SIGNED * np.maximum(0, 1 - SIGNED * x) / x.size,
+    ),
+    (
+        "categorical hinge",
+        lambda p: L.categorical_hinge(ONE_HOT, p, margin=3.0),
+        SCORES,
+        lambda x: crammer_singer_gradient(ONE_HOT, x, 3.0),
+    ),
+    (
+        "weston watkins: Σ active terms",
+        lambda p: L.weston_watkins_hinge(ONE_HOT, p, margin=5.0),
+        SCORES,
+        lambda x: ((1 - ONE_HOT) - ONE_HOT * (C - 1)) / len(x),
+    ),  # margin 5 makes every term active
+    (
+        "exponential: −y e^{−y x}/n",
+        lambda p: L.exponential_loss(SIGNED, p),
+        SCORES,
+        lambda x: -SIGNED * np.exp(-SIGNED * x) / x.size,
+    ),
+    (
+        "log_loss: −y σ(−y x)/n",
+        lambda p: L.log_loss(SIGNED, p),
+        SCORES,
+        lambda x: -SIGNED * sigmoid(-SIGNED * x) / x.size,
+    ),
+    (
+        "gan nonsaturating: (σ(x) − 1)/n",
+        lambda p: L.gan_generator_nonsaturating_loss(p),
+        SCORES,
+        lambda x: (sigmoid(x) - 1) / x.size,
+    ),
     ("gan minimax: −σ(x)/n", lambda p: L.gan_generator_minimax_loss(p), SCORES, lambda x: -sigmoid(x) / x.size),
     ("dice", lambda p: L.dice(MASKS, p, smooth=0.5), MASK_PROBS, lambda p: dice_gradient(MASKS, p, 0.5)),
     ("zero_one: 0", lambda p: L.zero_one_loss(SIGNED, p), SCORES, np.zeros_like),
 ]
 
 
-@pytest.mark.parametrize("loss, x, expected", [row[1:] for row in ANALYTIC_GRADIENTS],
-                         ids=[row[0] for row in ANALYTIC_GRADIENTS])
+@pytest.mark.parametrize(
+    "loss, x, expected", [row[1:] for row in ANALYTIC_GRADIENTS], ids=[row[0] for row in ANALYTIC_GRADIENTS]
+)
 def test_tape_gradient_matches_the_analytic_gradient(loss, x, expected):
     np.testing.assert_allclose(ad.grad(loss)(x), expected(x), rtol=1e-12, atol=1e-15)
 
@@ -200,25 +251,38 @@ def block_diagonal(blocks):
     n = sum(b.shape[0] for b in blocks)
     out, i = np.zeros((n, n)), 0
     for b in blocks:
-        out[i:i + len(b), i:i + len(b)] = b
+        out[i : i + len(b), i : i + len(b)] = b
         i += len(b)
     return out
 
 
 ANALYTIC_HESSIANS = [
     ("mse: 2I/n", lambda p: L.mean_squared_error(TARGETS, p), SCORES, lambda x: 2 * np.eye(x.size) / x.size),
-    ("log_cosh: diag(1 − tanh²)/n", lambda p: L.log_cosh(TARGETS, p), SCORES,
-     lambda x: np.diag((1 - np.tanh(x - TARGETS) ** 2).ravel()) / x.size),
-    ("bce logits: diag(σ(1 − σ))/n", lambda p: L.binary_crossentropy(BINARY, p, from_logits=True), SCORES,
-     lambda x: np.diag((sigmoid(x) * (1 - sigmoid(x))).ravel()) / x.size),
-    ("cce logits: blocks (diag(s) − s sᵀ)/N", lambda p: L.categorical_crossentropy(ONE_HOT, p, from_logits=True),
-     SCORES, lambda x: block_diagonal([np.diag(s) - np.outer(s, s) for s in softmax(x)]) / len(x)),
+    (
+        "log_cosh: diag(1 − tanh²)/n",
+        lambda p: L.log_cosh(TARGETS, p),
+        SCORES,
+        lambda x: np.diag((1 - np.tanh(x - TARGETS) ** 2).ravel()) / x.size,
+    ),
+    (
+        "bce logits: diag(σ(1 − σ))/n",
+        lambda p: L.binary_crossentropy(BINARY, p, from_logits=True),
+        SCORES,
+        lambda x: np.diag((sigmoid(x) * (1 - sigmoid(x))).ravel()) / x.size,
+    ),
+    (
+        "cce logits: blocks (diag(s) − s sᵀ)/N",
+        lambda p: L.categorical_crossentropy(ONE_HOT, p, from_logits=True),
+        SCORES,
+        lambda x: block_diagonal([np.diag(s) - np.outer(s, s) for s in softmax(x)]) / len(x),
+    ),
     ("hinge: 0", lambda p: L.hinge(SIGNED, p), HINGE_SCORES, lambda x: np.zeros((x.size, x.size))),
 ]
 
 
-@pytest.mark.parametrize("loss, x, expected", [row[1:] for row in ANALYTIC_HESSIANS],
-                         ids=[row[0] for row in ANALYTIC_HESSIANS])
+@pytest.mark.parametrize(
+    "loss, x, expected", [row[1:] for row in ANALYTIC_HESSIANS], ids=[row[0] for row in ANALYTIC_HESSIANS]
+)
 def test_tape_hessian_matches_the_analytic_hessian(loss, x, expected):
     np.testing.assert_allclose(ad.hessian(loss, x).reshape(x.size, x.size), expected(x), rtol=1e-12, atol=1e-15)
 
@@ -237,7 +301,8 @@ def test_tape_gradients_at_extreme_logits_are_finite_and_exact():
     np.testing.assert_array_equal(grad, sigmoid(x) - y)  # σ(0) − 1 = −½ at the zero logits, exactly
     one_hot = np.eye(3)[[1, 0]]
     value, grad = ad.value_and_grad(
-        lambda p: L.categorical_crossentropy(one_hot, p, from_logits=True, reduction="sum"))(x)
+        lambda p: L.categorical_crossentropy(one_hot, p, from_logits=True, reduction="sum")
+    )(x)
     assert value == 4e4  # logsumexp = 1e4 on both rows, minus x_k = −1e4
     np.testing.assert_array_equal(grad, softmax(x) - one_hot)
 
@@ -276,5 +341,6 @@ def test_variables_are_watched_automatically_like_in_a_training_step():
     w = ad.Variable(np.array([0.5, -1.0]))
     with ad.GradientTape() as tape:
         loss = L.binary_crossentropy(np.array([1.0, 0.0]), w, from_logits=True)
-    np.testing.assert_allclose(tape.gradient(loss, w).numpy(), (sigmoid(np.array([0.5, -1.0])) - [1, 0]) / 2,
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        tape.gradient(loss, w).numpy(), (sigmoid(np.array([0.5, -1.0])) - [1, 0]) / 2, rtol=1e-14
+    )

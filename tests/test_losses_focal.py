@@ -78,18 +78,29 @@ def test_categorical_focal_by_hand():
 
 
 def test_gamma_zero_gives_the_cross_entropies():
-    np.testing.assert_allclose(L.binary_focal_crossentropy(SOFT, LOGITS, gamma=0.0, from_logits=True),
-                               L.binary_crossentropy(SOFT, LOGITS, from_logits=True), rtol=1e-14)
-    np.testing.assert_allclose(L.categorical_focal_crossentropy(ONE_HOT, LOGITS, alpha=1.0, gamma=0.0,
-                                                                from_logits=True),
-                               L.categorical_crossentropy(ONE_HOT, LOGITS, from_logits=True), rtol=1e-14)
+    np.testing.assert_allclose(
+        L.binary_focal_crossentropy(SOFT, LOGITS, gamma=0.0, from_logits=True),
+        L.binary_crossentropy(SOFT, LOGITS, from_logits=True),
+        rtol=1e-14,
+    )
+    np.testing.assert_allclose(
+        L.categorical_focal_crossentropy(ONE_HOT, LOGITS, alpha=1.0, gamma=0.0, from_logits=True),
+        L.categorical_crossentropy(ONE_HOT, LOGITS, from_logits=True),
+        rtol=1e-14,
+    )
 
 
 def test_probabilities_and_logits_agree():
-    np.testing.assert_allclose(L.binary_focal_crossentropy(BINARY, LOGITS, from_logits=True, reduction="none"),
-                               L.binary_focal_crossentropy(BINARY, sigmoid(LOGITS), reduction="none"), rtol=1e-11)
-    np.testing.assert_allclose(L.categorical_focal_crossentropy(ONE_HOT, LOGITS, from_logits=True, reduction="none"),
-                               L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, reduction="none"), rtol=1e-11)
+    np.testing.assert_allclose(
+        L.binary_focal_crossentropy(BINARY, LOGITS, from_logits=True, reduction="none"),
+        L.binary_focal_crossentropy(BINARY, sigmoid(LOGITS), reduction="none"),
+        rtol=1e-11,
+    )
+    np.testing.assert_allclose(
+        L.categorical_focal_crossentropy(ONE_HOT, LOGITS, from_logits=True, reduction="none"),
+        L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, reduction="none"),
+        rtol=1e-11,
+    )
 
 
 def test_binary_focal_gradient_by_hand():
@@ -108,13 +119,26 @@ def test_binary_focal_gradient_by_hand():
 
 GRADIENT_CASES = [
     ("binary probs", lambda p: L.binary_focal_crossentropy(BINARY, p), PROBS),
-    ("binary logits balanced smoothed", lambda x: L.binary_focal_crossentropy(
-        SOFT, x, apply_class_balancing=True, alpha=0.4, gamma=1.5, from_logits=True, label_smoothing=0.1), LOGITS),
-    ("binary logits gamma 3 sum", lambda x: L.binary_focal_crossentropy(
-        BINARY, x, gamma=3.0, from_logits=True, reduction="sum"), LOGITS),
+    (
+        "binary logits balanced smoothed",
+        lambda x: L.binary_focal_crossentropy(
+            SOFT, x, apply_class_balancing=True, alpha=0.4, gamma=1.5, from_logits=True, label_smoothing=0.1
+        ),
+        LOGITS,
+    ),
+    (
+        "binary logits gamma 3 sum",
+        lambda x: L.binary_focal_crossentropy(BINARY, x, gamma=3.0, from_logits=True, reduction="sum"),
+        LOGITS,
+    ),
     ("categorical probs", lambda p: L.categorical_focal_crossentropy(ONE_HOT, p), SOFTMAX),
-    ("categorical logits per-class alpha", lambda x: L.categorical_focal_crossentropy(
-        ONE_HOT, x, alpha=[0.1, 0.2, 0.3, 0.4], gamma=2.5, from_logits=True, label_smoothing=0.2), LOGITS),
+    (
+        "categorical logits per-class alpha",
+        lambda x: L.categorical_focal_crossentropy(
+            ONE_HOT, x, alpha=[0.1, 0.2, 0.3, 0.4], gamma=2.5, from_logits=True, label_smoothing=0.2
+        ),
+        LOGITS,
+    ),
 ]
 
 
@@ -152,22 +176,46 @@ def test_probabilities_zero_and_one_are_clipped_in_the_log():
 
 ERRORS = [
     ("alpha above 1", lambda: L.binary_focal_crossentropy(BINARY, PROBS, alpha=1.5), ValueError, "alpha"),
-    ("negative gamma", lambda: L.binary_focal_crossentropy(BINARY, PROBS, gamma=-1.0), ValueError,
-     "gamma must be >= 0"),
+    (
+        "negative gamma",
+        lambda: L.binary_focal_crossentropy(BINARY, PROBS, gamma=-1.0),
+        ValueError,
+        "gamma must be >= 0",
+    ),
     ("probabilities out of range", lambda: L.binary_focal_crossentropy(BINARY, LOGITS), ValueError, "y_pred"),
     ("targets out of range", lambda: L.binary_focal_crossentropy(2 * BINARY, PROBS), ValueError, "y_true"),
     ("flag", lambda: L.binary_focal_crossentropy(BINARY, PROBS, from_logits="yes"), TypeError, "from_logits"),
     ("shape", lambda: L.binary_focal_crossentropy(BINARY, PROBS[:2]), ValueError, "same shape"),
-    ("probabilities out of [0, 1]", lambda: L.categorical_focal_crossentropy(ONE_HOT, LOGITS), ValueError,
-     "y_pred must hold probabilities"),
-    ("targets not distributions", lambda: L.categorical_focal_crossentropy(PROBS, SOFTMAX), ValueError,
-     "y_true must sum to 1"),
-    ("alpha per class length", lambda: L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, alpha=[0.5, 0.5]),
-     ValueError, r"alpha must be a number or one weight per class, shape \(4,\)"),
-    ("negative class alpha", lambda: L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, alpha=[1, -1, 1, 1]),
-     ValueError, "alpha must hold weights >= 0"),
-    ("smoothing", lambda: L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=2.0), ValueError,
-     "label_smoothing"),
+    (
+        "probabilities out of [0, 1]",
+        lambda: L.categorical_focal_crossentropy(ONE_HOT, LOGITS),
+        ValueError,
+        "y_pred must hold probabilities",
+    ),
+    (
+        "targets not distributions",
+        lambda: L.categorical_focal_crossentropy(PROBS, SOFTMAX),
+        ValueError,
+        "y_true must sum to 1",
+    ),
+    (
+        "alpha per class length",
+        lambda: L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, alpha=[0.5, 0.5]),
+        ValueError,
+        r"alpha must be a number or one weight per class, shape \(4,\)",
+    ),
+    (
+        "negative class alpha",
+        lambda: L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, alpha=[1, -1, 1, 1]),
+        ValueError,
+        "alpha must hold weights >= 0",
+    ),
+    (
+        "smoothing",
+        lambda: L.categorical_focal_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=2.0),
+        ValueError,
+        "label_smoothing",
+    ),
 ]
 
 
@@ -188,11 +236,13 @@ def frameworks():
     keras = pytest.importorskip("keras")
     import momentum_lab.tf.losses as KL
     import momentum_lab.torch.losses as TL
+
     return torch, keras, KL, TL
 
 
 def t64(x):
     import torch
+
     return torch.tensor(np.asarray(x, dtype=np.float64))
 
 
@@ -217,19 +267,27 @@ def test_binary_focal_agrees_with_keras(frameworks, settings, reduction):
     torch, keras, KL, TL = frameworks
     for case, y in BINARY_CASES:
         x = LOGITS if settings.get("from_logits") else PROBS
-        builtin = np.asarray(keras.losses.BinaryFocalCrossentropy(
-            reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(y, x))
-        ours_keras = np.asarray(KL.BinaryFocalCrossentropy(
-            reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(y, x))
+        builtin = np.asarray(
+            keras.losses.BinaryFocalCrossentropy(reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(
+                y, x
+            )
+        )
+        ours_keras = np.asarray(
+            KL.BinaryFocalCrossentropy(reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(y, x)
+        )
         agree(f"keras.losses.BinaryFocalCrossentropy ({case} targets)", ours_keras, builtin)
         # the NumPy function and torch reduce over elements: Keras' per-sample means times C for "sum"
         per_element = L.binary_focal_crossentropy(y, x, reduction="none", **settings)
-        agree("keras.losses.BinaryFocalCrossentropy (per-sample means)",
-              {"mean": per_element.mean(), "sum": per_element.mean(-1).sum(), "none": per_element.mean(-1)}[reduction],
-              builtin)
-        agree("momentum_lab.torch BinaryFocalCrossentropy",
-              numpy_of(TL.BinaryFocalCrossentropy(reduction=reduction, **settings)(t64(x), t64(y))),
-              L.binary_focal_crossentropy(y, x, reduction=reduction, **settings))
+        agree(
+            "keras.losses.BinaryFocalCrossentropy (per-sample means)",
+            {"mean": per_element.mean(), "sum": per_element.mean(-1).sum(), "none": per_element.mean(-1)}[reduction],
+            builtin,
+        )
+        agree(
+            "momentum_lab.torch BinaryFocalCrossentropy",
+            numpy_of(TL.BinaryFocalCrossentropy(reduction=reduction, **settings)(t64(x), t64(y))),
+            L.binary_focal_crossentropy(y, x, reduction=reduction, **settings),
+        )
 
 
 CATEGORICAL_SETTINGS = [
@@ -247,8 +305,11 @@ CATEGORICAL_SETTINGS = [
 def test_categorical_focal_agrees_with_keras(frameworks, settings, reduction):
     torch, keras, KL, TL = frameworks
     x = LOGITS if settings.get("from_logits") else SOFTMAX
-    builtin = np.asarray(keras.losses.CategoricalFocalCrossentropy(
-        reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(ONE_HOT, x))
+    builtin = np.asarray(
+        keras.losses.CategoricalFocalCrossentropy(reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(
+            ONE_HOT, x
+        )
+    )
     ours = L.categorical_focal_crossentropy(ONE_HOT, x, reduction=reduction, **settings)
     if isinstance(settings.get("alpha"), list):
         # pinned: Keras turns a list alpha into a float32 tensor (0.1 becomes 0.10000000149...), a relative
@@ -256,26 +317,41 @@ def test_categorical_focal_agrees_with_keras(frameworks, settings, reduction):
         rounded = dict(settings, alpha=np.float32(settings["alpha"]).astype(np.float64))
         np.testing.assert_allclose(ours, builtin, rtol=5e-8)
         assert np.max(np.abs(ours - builtin) / np.abs(builtin)) > 1e-9
-        agree("keras.losses.CategoricalFocalCrossentropy", L.categorical_focal_crossentropy(
-            ONE_HOT, x, reduction=reduction, **rounded), builtin)
+        agree(
+            "keras.losses.CategoricalFocalCrossentropy",
+            L.categorical_focal_crossentropy(ONE_HOT, x, reduction=reduction, **rounded),
+            builtin,
+        )
     else:
         agree("keras.losses.CategoricalFocalCrossentropy", ours, builtin)
-    agree("momentum_lab.tf CategoricalFocalCrossentropy", np.asarray(KL.CategoricalFocalCrossentropy(
-        reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(ONE_HOT, x)), ours)
+    agree(
+        "momentum_lab.tf CategoricalFocalCrossentropy",
+        np.asarray(
+            KL.CategoricalFocalCrossentropy(reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)(
+                ONE_HOT, x
+            )
+        ),
+        ours,
+    )
     torch_settings = dict(settings)
     if isinstance(settings.get("alpha"), list):
         torch_settings["alpha"] = t64(settings["alpha"])
-    agree("momentum_lab.torch CategoricalFocalCrossentropy", numpy_of(TL.CategoricalFocalCrossentropy(
-        reduction=reduction, **torch_settings)(t64(x), t64(ONE_HOT))), ours)
+    agree(
+        "momentum_lab.torch CategoricalFocalCrossentropy",
+        numpy_of(TL.CategoricalFocalCrossentropy(reduction=reduction, **torch_settings)(t64(x), t64(ONE_HOT))),
+        ours,
+    )
 
 
 @pytest.mark.frameworks
 def test_keras_rescales_unnormalized_probabilities(frameworks):
     torch, keras, KL, TL = frameworks
     scaled = 3.0 * SOFTMAX  # rows summing to 3: Keras (and the Keras class) divide by the sum first
-    agree("keras.losses.CategoricalFocalCrossentropy",
-          np.asarray(KL.CategoricalFocalCrossentropy(dtype="float64")(ONE_HOT, scaled)),
-          np.asarray(keras.losses.CategoricalFocalCrossentropy(dtype="float64")(ONE_HOT, scaled)))
+    agree(
+        "keras.losses.CategoricalFocalCrossentropy",
+        np.asarray(KL.CategoricalFocalCrossentropy(dtype="float64")(ONE_HOT, scaled)),
+        np.asarray(keras.losses.CategoricalFocalCrossentropy(dtype="float64")(ONE_HOT, scaled)),
+    )
 
 
 @pytest.mark.frameworks
@@ -289,9 +365,12 @@ def test_saturated_logits_difference_with_keras_is_pinned(frameworks):
     assert float(L.categorical_focal_crossentropy(y, x, from_logits=True)) == 5000.0
     # the binary built-in keeps sigmoid's logits (Keras' TensorFlow backend), so it agrees even here
     yb, xb = np.array([[1.0, 0.0, 1.0]]), np.array([[-1e4, -1e4, 40.0]])
-    agree("keras.losses.BinaryFocalCrossentropy (saturated logits)",
-          L.binary_focal_crossentropy(yb, xb, from_logits=True),
-          float(keras.losses.BinaryFocalCrossentropy(from_logits=True, dtype="float64")(yb, xb)), rtol=1e-9)
+    agree(
+        "keras.losses.BinaryFocalCrossentropy (saturated logits)",
+        L.binary_focal_crossentropy(yb, xb, from_logits=True),
+        float(keras.losses.BinaryFocalCrossentropy(from_logits=True, dtype="float64")(yb, xb)),
+        rtol=1e-9,
+    )
 
 
 @pytest.mark.frameworks
@@ -300,18 +379,26 @@ def test_torch_gradients_equal_the_tape_gradients(frameworks):
     settings = dict(apply_class_balancing=True, alpha=0.3, gamma=2.0, from_logits=True)
     x = t64(LOGITS).requires_grad_()
     TL.BinaryFocalCrossentropy(**settings)(x, t64(BINARY)).backward()
-    agree("momentum_lab.torch BinaryFocalCrossentropy gradient", x.grad.numpy(),
-          ad.grad(lambda z: L.binary_focal_crossentropy(BINARY, z, **settings))(LOGITS))
+    agree(
+        "momentum_lab.torch BinaryFocalCrossentropy gradient",
+        x.grad.numpy(),
+        ad.grad(lambda z: L.binary_focal_crossentropy(BINARY, z, **settings))(LOGITS),
+    )
     x = t64(LOGITS).requires_grad_()
     TL.CategoricalFocalCrossentropy(from_logits=True)(x, t64(ONE_HOT)).backward()
-    agree("momentum_lab.torch CategoricalFocalCrossentropy gradient", x.grad.numpy(),
-          ad.grad(lambda z: L.categorical_focal_crossentropy(ONE_HOT, z, from_logits=True))(LOGITS))
+    agree(
+        "momentum_lab.torch CategoricalFocalCrossentropy gradient",
+        x.grad.numpy(),
+        ad.grad(lambda z: L.categorical_focal_crossentropy(ONE_HOT, z, from_logits=True))(LOGITS),
+    )
 
 
 @pytest.mark.frameworks
 def test_keras_focal_losses_serialize(frameworks):
     torch, keras, KL, TL = frameworks
-    for loss in (KL.BinaryFocalCrossentropy(True, 0.4, 1.0, True, 0.1),
-                 KL.CategoricalFocalCrossentropy([0.1, 0.9], 3.0, from_logits=True)):
+    for loss in (
+        KL.BinaryFocalCrossentropy(True, 0.4, 1.0, True, 0.1),
+        KL.CategoricalFocalCrossentropy([0.1, 0.9], 3.0, from_logits=True),
+    ):
         clone = keras.losses.deserialize(keras.losses.serialize(loss))
         assert type(clone) is type(loss) and clone.get_config() == loss.get_config()

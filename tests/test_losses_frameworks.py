@@ -40,8 +40,7 @@ REDUCTIONS = ("mean", "sum", "none")
 # Bookkeeping of the disagreements.
 # ---------------------------------------------------------------------------------------------------
 
-DISAGREEMENT = defaultdict(
-    lambda: {"comparisons": 0, "max_abs": 0.0, "worst_abs": "", "max_rel": 0.0, "worst_rel": ""})
+DISAGREEMENT = defaultdict(lambda: {"comparisons": 0, "max_abs": 0.0, "worst_abs": "", "max_rel": 0.0, "worst_rel": ""})
 PINNED = {}
 
 
@@ -63,8 +62,10 @@ def agree(framework, case, ours, theirs, rtol=1e-12, atol=1e-12):
 
 def pin(name, ours, theirs):
     """Record a documented difference (the test asserts its exact form separately)."""
-    PINNED[name] = {"ours": np.round(np.asarray(ours, dtype=float), 6).tolist(),
-                    "theirs": np.round(np.asarray(theirs, dtype=float), 6).tolist()}
+    PINNED[name] = {
+        "ours": np.round(np.asarray(ours, dtype=float), 6).tolist(),
+        "theirs": np.round(np.asarray(theirs, dtype=float), 6).tolist(),
+    }
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -121,73 +122,202 @@ EMPTY = np.zeros((2, 6, 6, 3))
 
 # (id, function, class name, kwargs, cases: list of (case id, y_true, y_pred))
 SPECS = [
-    ("mse", L.mean_squared_error, "MeanSquaredError", {},
-     [("random", TARGETS, SCORES), ("large", TARGETS, 1e3 * SCORES)]),
-    ("mae", L.mean_absolute_error, "MeanAbsoluteError", {},
-     [("random", TARGETS, SCORES), ("zero error", TARGETS, TARGETS.copy())]),
+    (
+        "mse",
+        L.mean_squared_error,
+        "MeanSquaredError",
+        {},
+        [("random", TARGETS, SCORES), ("large", TARGETS, 1e3 * SCORES)],
+    ),
+    (
+        "mae",
+        L.mean_absolute_error,
+        "MeanAbsoluteError",
+        {},
+        [("random", TARGETS, SCORES), ("zero error", TARGETS, TARGETS.copy())],
+    ),
     ("huber", L.huber, "Huber", {}, [("random", TARGETS, SCORES), ("at delta", TARGETS, AT_DELTA)]),
     ("huber delta 0.3", L.huber, "Huber", {"delta": 0.3}, [("random", TARGETS, SCORES)]),
     ("log_cosh", L.log_cosh, "LogCosh", {}, [("random", TARGETS, SCORES), ("huge", TARGETS, 1e4 * SCORES)]),
-    ("bce probs", L.binary_crossentropy, "BinaryCrossentropy", {},
-     [("random", BINARY, PROBS), ("soft targets", SOFT, PROBS), ("saturated", np.round(SATURATED), SATURATED)]),
-    ("bce logits", L.binary_crossentropy, "BinaryCrossentropy", {"from_logits": True},
-     [("random", BINARY, SCORES), ("extreme", np.round(SATURATED), EXTREME)]),
-    ("bce smoothed", L.binary_crossentropy, "BinaryCrossentropy", {"label_smoothing": 0.1},
-     [("random", BINARY, PROBS)]),
-    ("cce probs", L.categorical_crossentropy, "CategoricalCrossentropy", {},
-     [("one-hot", ONE_HOT, SOFTMAX), ("soft", DIRICHLET, SOFTMAX), ("saturated", ONE_HOT, np.eye(C)[LABELS[::-1]])]),
-    ("cce logits smoothed", L.categorical_crossentropy, "CategoricalCrossentropy",
-     {"from_logits": True, "label_smoothing": 0.2},
-     [("random", ONE_HOT, SCORES), ("extreme", EXTREME_ONE_HOT, EXTREME)]),
-    ("scce probs", L.sparse_categorical_crossentropy, "SparseCategoricalCrossentropy", {},
-     [("random", LABELS, SOFTMAX)]),
-    ("scce logits", L.sparse_categorical_crossentropy, "SparseCategoricalCrossentropy", {"from_logits": True},
-     [("random", LABELS, SCORES), ("extreme", np.array([1, 1]), EXTREME)]),
-    ("kl probs", L.kl_divergence, "KLDivergence", {},
-     [("dirichlet", DIRICHLET, SOFTMAX), ("one-hot targets", ONE_HOT, SOFTMAX)]),
-    ("kl logits", L.kl_divergence, "KLDivergence", {"from_logits": True},
-     [("dirichlet", DIRICHLET, SCORES), ("extreme", EXTREME_ONE_HOT, EXTREME)]),
+    (
+        "bce probs",
+        L.binary_crossentropy,
+        "BinaryCrossentropy",
+        {},
+        [("random", BINARY, PROBS), ("soft targets", SOFT, PROBS), ("saturated", np.round(SATURATED), SATURATED)],
+    ),
+    (
+        "bce logits",
+        L.binary_crossentropy,
+        "BinaryCrossentropy",
+        {"from_logits": True},
+        [("random", BINARY, SCORES), ("extreme", np.round(SATURATED), EXTREME)],
+    ),
+    (
+        "bce smoothed",
+        L.binary_crossentropy,
+        "BinaryCrossentropy",
+        {"label_smoothing": 0.1},
+        [("random", BINARY, PROBS)],
+    ),
+    (
+        "cce probs",
+        L.categorical_crossentropy,
+        "CategoricalCrossentropy",
+        {},
+        [("one-hot", ONE_HOT, SOFTMAX), ("soft", DIRICHLET, SOFTMAX), ("saturated", ONE_HOT, np.eye(C)[LABELS[::-1]])],
+    ),
+    (
+        "cce logits smoothed",
+        L.categorical_crossentropy,
+        "CategoricalCrossentropy",
+        {"from_logits": True, "label_smoothing": 0.2},
+        [("random", ONE_HOT, SCORES), ("extreme", EXTREME_ONE_HOT, EXTREME)],
+    ),
+    (
+        "scce probs",
+        L.sparse_categorical_crossentropy,
+        "SparseCategoricalCrossentropy",
+        {},
+        [("random", LABELS, SOFTMAX)],
+    ),
+    (
+        "scce logits",
+        L.sparse_categorical_crossentropy,
+        "SparseCategoricalCrossentropy",
+        {"from_logits": True},
+        [("random", LABELS, SCORES), ("extreme", np.array([1, 1]), EXTREME)],
+    ),
+    (
+        "kl probs",
+        L.kl_divergence,
+        "KLDivergence",
+        {},
+        [("dirichlet", DIRICHLET, SOFTMAX), ("one-hot targets", ONE_HOT, SOFTMAX)],
+    ),
+    (
+        "kl logits",
+        L.kl_divergence,
+        "KLDivergence",
+        {"from_logits": True},
+        [("dirichlet", DIRICHLET, SCORES), ("extreme", EXTREME_ONE_HOT, EXTREME)],
+    ),
     ("hinge", L.hinge, "Hinge", {}, [("±1", SIGNED, SCORES), ("0/1", BINARY, SCORES), ("at margin", SIGNED, SIGNED)]),
     ("squared_hinge", L.squared_hinge, "SquaredHinge", {}, [("±1", SIGNED, SCORES), ("0/1", BINARY, SCORES)]),
-    ("categorical_hinge", L.categorical_hinge, "CategoricalHinge", {},
-     [("random", ONE_HOT, SCORES), ("negative", ONE_HOT, -np.abs(SCORES) - 1)]),
-    ("categorical_hinge margin 2", L.categorical_hinge, "CategoricalHinge", {"margin": 2.0},
-     [("random", ONE_HOT, SCORES)]),
-    ("weston_watkins", L.weston_watkins_hinge, "WestonWatkinsHinge", {},
-     [("random", ONE_HOT, SCORES), ("ties", ONE_HOT, np.zeros((N, C)))]),
-    ("zero_one", L.zero_one_loss, "ZeroOneLoss", {},
-     [("±1", SIGNED, SCORES), ("0/1 with zeros", BINARY, np.round(SCORES))]),
+    (
+        "categorical_hinge",
+        L.categorical_hinge,
+        "CategoricalHinge",
+        {},
+        [("random", ONE_HOT, SCORES), ("negative", ONE_HOT, -np.abs(SCORES) - 1)],
+    ),
+    (
+        "categorical_hinge margin 2",
+        L.categorical_hinge,
+        "CategoricalHinge",
+        {"margin": 2.0},
+        [("random", ONE_HOT, SCORES)],
+    ),
+    (
+        "weston_watkins",
+        L.weston_watkins_hinge,
+        "WestonWatkinsHinge",
+        {},
+        [("random", ONE_HOT, SCORES), ("ties", ONE_HOT, np.zeros((N, C)))],
+    ),
+    (
+        "zero_one",
+        L.zero_one_loss,
+        "ZeroOneLoss",
+        {},
+        [("±1", SIGNED, SCORES), ("0/1 with zeros", BINARY, np.round(SCORES))],
+    ),
     ("exponential", L.exponential_loss, "ExponentialLoss", {}, [("±1", SIGNED, SCORES), ("0/1", BINARY, SCORES)]),
-    ("log_loss", L.log_loss, "LogLoss", {},
-     [("±1", SIGNED, SCORES), ("extreme", 2 * np.round(SATURATED) - 1, EXTREME)]),
+    (
+        "log_loss",
+        L.log_loss,
+        "LogLoss",
+        {},
+        [("±1", SIGNED, SCORES), ("extreme", 2 * np.round(SATURATED) - 1, EXTREME)],
+    ),
     ("dice", L.dice, "Dice", {}, [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)]),
-    ("dice per sample/class, smooth 0", L.dice, "Dice", {"axis": (1, 2), "smooth": 0.0},
-     [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)]),
+    (
+        "dice per sample/class, smooth 0",
+        L.dice,
+        "Dice",
+        {"axis": (1, 2), "smooth": 0.0},
+        [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)],
+    ),
     ("dice squared", L.dice, "Dice", {"axis": (0, 1, 2), "squared": True}, [("random", MASKS, MASK_PROBS)]),
     ("jaccard", L.jaccard, "Jaccard", {"axis": (1, 2)}, [("random", MASKS, MASK_PROBS), ("perfect", MASKS, MASKS)]),
     ("jaccard smooth 0", L.jaccard, "Jaccard", {"axis": (1, 2), "smooth": 0.0}, [("empty", EMPTY, EMPTY)]),
     ("tversky", L.tversky, "Tversky", {"axis": (1, 2)}, [("random", MASKS, MASK_PROBS)]),
-    ("tversky α=0.8 β=0.1 smooth 0", L.tversky, "Tversky", {"alpha": 0.8, "beta": 0.1, "smooth": 0.0},
-     [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)]),
-    ("focal_tversky", L.focal_tversky, "FocalTversky", {"axis": (1, 2)},
-     [("random", MASKS, MASK_PROBS), ("perfect", MASKS, MASKS)]),
-    ("focal_tversky γ=2 smooth 0", L.focal_tversky, "FocalTversky", {"gamma": 2.0, "smooth": 0.0, "axis": (0, 1, 2)},
-     [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)]),
+    (
+        "tversky α=0.8 β=0.1 smooth 0",
+        L.tversky,
+        "Tversky",
+        {"alpha": 0.8, "beta": 0.1, "smooth": 0.0},
+        [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)],
+    ),
+    (
+        "focal_tversky",
+        L.focal_tversky,
+        "FocalTversky",
+        {"axis": (1, 2)},
+        [("random", MASKS, MASK_PROBS), ("perfect", MASKS, MASKS)],
+    ),
+    (
+        "focal_tversky γ=2 smooth 0",
+        L.focal_tversky,
+        "FocalTversky",
+        {"gamma": 2.0, "smooth": 0.0, "axis": (0, 1, 2)},
+        [("random", MASKS, MASK_PROBS), ("empty", EMPTY, EMPTY)],
+    ),
 ]
 
 GAN_SPECS = [
-    ("gan discriminator logits", L.gan_discriminator_loss, "GANDiscriminatorLoss", {},
-     [("random", SCORES, TARGETS), ("extreme", EXTREME, -EXTREME)]),
-    ("gan discriminator probs", L.gan_discriminator_loss, "GANDiscriminatorLoss", {"from_logits": False},
-     [("random", PROBS, SOFT), ("saturated", SATURATED, SATURATED[::-1])]),
-    ("gan minimax logits", L.gan_generator_minimax_loss, "GANGeneratorMinimaxLoss", {},
-     [("random", None, SCORES), ("extreme", None, EXTREME)]),
-    ("gan minimax probs", L.gan_generator_minimax_loss, "GANGeneratorMinimaxLoss", {"from_logits": False},
-     [("saturated", None, SATURATED)]),
-    ("gan nonsaturating logits", L.gan_generator_nonsaturating_loss, "GANGeneratorNonsaturatingLoss", {},
-     [("random", None, SCORES), ("extreme", None, EXTREME)]),
-    ("gan nonsaturating probs", L.gan_generator_nonsaturating_loss, "GANGeneratorNonsaturatingLoss",
-     {"from_logits": False}, [("saturated", None, SATURATED)]),
+    (
+        "gan discriminator logits",
+        L.gan_discriminator_loss,
+        "GANDiscriminatorLoss",
+        {},
+        [("random", SCORES, TARGETS), ("extreme", EXTREME, -EXTREME)],
+    ),
+    (
+        "gan discriminator probs",
+        L.gan_discriminator_loss,
+        "GANDiscriminatorLoss",
+        {"from_logits": False},
+        [("random", PROBS, SOFT), ("saturated", SATURATED, SATURATED[::-1])],
+    ),
+    (
+        "gan minimax logits",
+        L.gan_generator_minimax_loss,
+        "GANGeneratorMinimaxLoss",
+        {},
+        [("random", None, SCORES), ("extreme", None, EXTREME)],
+    ),
+    (
+        "gan minimax probs",
+        L.gan_generator_minimax_loss,
+        "GANGeneratorMinimaxLoss",
+        {"from_logits": False},
+        [("saturated", None, SATURATED)],
+    ),
+    (
+        "gan nonsaturating logits",
+        L.gan_generator_nonsaturating_loss,
+        "GANGeneratorNonsaturatingLoss",
+        {},
+        [("random", None, SCORES), ("extreme", None, EXTREME)],
+    ),
+    (
+        "gan nonsaturating probs",
+        L.gan_generator_nonsaturating_loss,
+        "GANGeneratorNonsaturatingLoss",
+        {"from_logits": False},
+        [("saturated", None, SATURATED)],
+    ),
 ]
 
 
@@ -209,9 +339,21 @@ def test_every_loss_has_both_framework_classes():
 
 
 # Keras classes compute one loss per sample: the elementwise losses are averaged over the last axis.
-ELEMENTWISE = {"MeanSquaredError", "MeanAbsoluteError", "Huber", "LogCosh", "BinaryCrossentropy", "Hinge",
-               "SquaredHinge", "ZeroOneLoss", "ExponentialLoss", "LogLoss", "GANDiscriminatorLoss",
-               "GANGeneratorMinimaxLoss", "GANGeneratorNonsaturatingLoss"}
+ELEMENTWISE = {
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "Huber",
+    "LogCosh",
+    "BinaryCrossentropy",
+    "Hinge",
+    "SquaredHinge",
+    "ZeroOneLoss",
+    "ExponentialLoss",
+    "LogLoss",
+    "GANDiscriminatorLoss",
+    "GANGeneratorMinimaxLoss",
+    "GANGeneratorNonsaturatingLoss",
+}
 # A Keras class with a built-in's name has the built-in's defaults; these arguments select the course's
 # convention, which the NumPy function computes.
 KERAS_COURSE_CONVENTION = {
@@ -245,9 +387,12 @@ def test_numpy_keras_and_torch_versions_agree(fn, cls_name, kwargs, y_true, y_pr
         ours = fn(y_true, y_pred, reduction=reduction, **kwargs)
         keras_kwargs = {**KERAS_COURSE_CONVENTION.get(cls_name, {}), **kwargs}
         keras_loss = getattr(KL, cls_name)(reduction=KERAS_REDUCTION[reduction], dtype="float64", **keras_kwargs)
-        agree("keras (momentum_lab.tf)", case_id,
-              keras_expected(fn, cls_name, y_true, (y_true, y_pred), kwargs, reduction),
-              keras_loss(y_true, y_pred).numpy())
+        agree(
+            "keras (momentum_lab.tf)",
+            case_id,
+            keras_expected(fn, cls_name, y_true, (y_true, y_pred), kwargs, reduction),
+            keras_loss(y_true, y_pred).numpy(),
+        )
         if request.node.callspec.id in TORCH_DIFFERS:
             continue
         torch_reduction = TORCH_KL_REDUCTION[reduction] if cls_name == "KLDivergence" else reduction
@@ -267,8 +412,12 @@ def test_gan_losses_agree_across_numpy_keras_and_torch(fn, cls_name, kwargs, d_r
         ours = fn(*args, reduction=reduction, **kwargs)
         keras_loss = getattr(KL, cls_name)(reduction=KERAS_REDUCTION[reduction], dtype="float64", **kwargs)
         keras_args = (np.zeros_like(d_fake), d_fake) if d_real is None else args  # y_true ignored by generators
-        agree("keras (momentum_lab.tf)", case_id, keras_expected(fn, cls_name, None, args, kwargs, reduction),
-              keras_loss(*keras_args).numpy())
+        agree(
+            "keras (momentum_lab.tf)",
+            case_id,
+            keras_expected(fn, cls_name, None, args, kwargs, reduction),
+            keras_loss(*keras_args).numpy(),
+        )
         torch_loss = getattr(TL, cls_name)(reduction=reduction, **kwargs)
         agree("torch (momentum_lab.torch)", case_id, ours, torch_loss(*map(t64, args)).numpy())
 
@@ -282,8 +431,9 @@ def test_torch_classes_check_their_inputs_like_the_numpy_functions():
         TL.SparseCategoricalCrossentropy()(t64(SOFTMAX[:1]), torch.tensor([4]))
     with pytest.raises(ValueError, match=r"input must hold probabilities in \[0, 1\] \(from_logits=False\)"):
         TL.BinaryCrossentropy()(t64([1.5]), t64([1.0]))
-    with pytest.raises(ValueError,
-                       match=r"reduction must be one of \('mean', 'sum', 'none'\); got reduction='batchmean'"):
+    with pytest.raises(
+        ValueError, match=r"reduction must be one of \('mean', 'sum', 'none'\); got reduction='batchmean'"
+    ):
         TL.Dice(reduction="batchmean")
     with pytest.raises(TypeError, match=r"target must be a torch.Tensor; got ndarray"):
         TL.MeanSquaredError()(t64([1.0]), np.array([1.0]))
@@ -304,54 +454,123 @@ def keras_per_sample(ours_fn, *args, **kwargs):
 
 
 KERAS_BUILTINS = [
-    ("mse", lambda t, p: keras.losses.mean_squared_error(t, p),
-     lambda t, p: keras_per_sample(L.mean_squared_error, t, p), [(TARGETS, SCORES)]),
-    ("mae", lambda t, p: keras.losses.mean_absolute_error(t, p),
-     lambda t, p: keras_per_sample(L.mean_absolute_error, t, p), [(TARGETS, SCORES)]),
-    ("huber δ=1", lambda t, p: keras.losses.huber(t, p), lambda t, p: keras_per_sample(L.huber, t, p),
-     [(TARGETS, SCORES), (TARGETS, AT_DELTA)]),
-    ("huber δ=0.3", lambda t, p: keras.losses.huber(t, p, delta=0.3),
-     lambda t, p: keras_per_sample(L.huber, t, p, delta=0.3), [(TARGETS, SCORES)]),
-    ("bce probs", lambda t, p: keras.losses.binary_crossentropy(t, p),
-     lambda t, p: keras_per_sample(L.binary_crossentropy, t, p),
-     [(BINARY, PROBS), (SOFT, PROBS), (np.round(SATURATED), SATURATED)]),
-    ("bce logits", lambda t, p: keras.losses.binary_crossentropy(t, p, from_logits=True),
-     lambda t, p: keras_per_sample(L.binary_crossentropy, t, p, from_logits=True),
-     [(BINARY, SCORES), (np.round(SATURATED), EXTREME)]),
-    ("bce smoothing", lambda t, p: keras.losses.binary_crossentropy(t, p, label_smoothing=0.1),
-     lambda t, p: keras_per_sample(L.binary_crossentropy, t, p, label_smoothing=0.1), [(BINARY, PROBS)]),
-    ("cce probs", lambda t, p: keras.losses.categorical_crossentropy(t, p),
-     lambda t, p: L.categorical_crossentropy(t, p, reduction="none"),
-     [(ONE_HOT, SOFTMAX), (DIRICHLET, SOFTMAX), (ONE_HOT, np.eye(C)[LABELS[::-1]])]),
-    ("cce logits smoothing",
-     lambda t, p: keras.losses.categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.2),
-     lambda t, p: L.categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.2, reduction="none"),
-     [(ONE_HOT, SCORES), (EXTREME_ONE_HOT, EXTREME)]),
-    ("scce probs", lambda t, p: keras.losses.sparse_categorical_crossentropy(t, p),
-     lambda t, p: L.sparse_categorical_crossentropy(t, p, reduction="none"), [(LABELS, SOFTMAX)]),
-    ("scce logits", lambda t, p: keras.losses.sparse_categorical_crossentropy(t, p, from_logits=True),
-     lambda t, p: L.sparse_categorical_crossentropy(t, p, from_logits=True, reduction="none"),
-     [(LABELS, SCORES), (np.array([1, 1]), EXTREME)]),
-    ("kl", lambda t, p: keras.losses.kl_divergence(t, p), lambda t, p: L.kl_divergence(t, p, reduction="none"),
-     [(DIRICHLET, SOFTMAX)]),
-    ("hinge", lambda t, p: keras.losses.hinge(t, p), lambda t, p: keras_per_sample(L.hinge, t, p),
-     [(SIGNED, SCORES), (BINARY, SCORES)]),
-    ("squared_hinge", lambda t, p: keras.losses.squared_hinge(t, p),
-     lambda t, p: keras_per_sample(L.squared_hinge, t, p), [(SIGNED, SCORES), (BINARY, SCORES)]),
-    ("categorical_hinge (a wrong score ≥ 0)", lambda t, p: keras.losses.categorical_hinge(t, p),
-     lambda t, p: L.categorical_hinge(t, p, reduction="none"), [(ONE_HOT, np.abs(SCORES))]),
-    ("log_loss = bce from logits", lambda t, p: keras.losses.binary_crossentropy(t, p, from_logits=True),
-     lambda t, p: keras_per_sample(L.log_loss, t, p), [(BINARY, SCORES), (np.round(SATURATED), EXTREME)]),
-    ("gan discriminator = bce(1, real) + bce(0, fake)",
-     lambda r, f: keras.losses.binary_crossentropy(np.ones_like(r), r, from_logits=True)
-     + keras.losses.binary_crossentropy(np.zeros_like(f), f, from_logits=True),
-     lambda r, f: keras_per_sample(L.gan_discriminator_loss, r, f), [(SCORES, TARGETS), (EXTREME, -EXTREME)]),
-    ("gan nonsaturating = bce(1, fake)",
-     lambda _, f: keras.losses.binary_crossentropy(np.ones_like(f), f, from_logits=True),
-     lambda _, f: keras_per_sample(L.gan_generator_nonsaturating_loss, f), [(None, SCORES), (None, EXTREME)]),
-    ("gan minimax = −bce(0, fake)",
-     lambda _, f: -keras.losses.binary_crossentropy(np.zeros_like(f), f, from_logits=True),
-     lambda _, f: keras_per_sample(L.gan_generator_minimax_loss, f), [(None, SCORES), (None, EXTREME)]),
+    (
+        "mse",
+        lambda t, p: keras.losses.mean_squared_error(t, p),
+        lambda t, p: keras_per_sample(L.mean_squared_error, t, p),
+        [(TARGETS, SCORES)],
+    ),
+    (
+        "mae",
+        lambda t, p: keras.losses.mean_absolute_error(t, p),
+        lambda t, p: keras_per_sample(L.mean_absolute_error, t, p),
+        [(TARGETS, SCORES)],
+    ),
+    (
+        "huber δ=1",
+        lambda t, p: keras.losses.huber(t, p),
+        lambda t, p: keras_per_sample(L.huber, t, p),
+        [(TARGETS, SCORES), (TARGETS, AT_DELTA)],
+    ),
+    (
+        "huber δ=0.3",
+        lambda t, p: keras.losses.huber(t, p, delta=0.3),
+        lambda t, p: keras_per_sample(L.huber, t, p, delta=0.3),
+        [(TARGETS, SCORES)],
+    ),
+    (
+        "bce probs",
+        lambda t, p: keras.losses.binary_crossentropy(t, p),
+        lambda t, p: keras_per_sample(L.binary_crossentropy, t, p),
+        [(BINARY, PROBS), (SOFT, PROBS), (np.round(SATURATED), SATURATED)],
+    ),
+    (
+        "bce logits",
+        lambda t, p: keras.losses.binary_crossentropy(t, p, from_logits=True),
+        lambda t, p: keras_per_sample(L.binary_crossentropy, t, p, from_logits=True),
+        [(BINARY, SCORES), (np.round(SATURATED), EXTREME)],
+    ),
+    (
+        "bce smoothing",
+        lambda t, p: keras.losses.binary_crossentropy(t, p, label_smoothing=0.1),
+        lambda t, p: keras_per_sample(L.binary_crossentropy, t, p, label_smoothing=0.1),
+        [(BINARY, PROBS)],
+    ),
+    (
+        "cce probs",
+        lambda t, p: keras.losses.categorical_crossentropy(t, p),
+        lambda t, p: L.categorical_crossentropy(t, p, reduction="none"),
+        [(ONE_HOT, SOFTMAX), (DIRICHLET, SOFTMAX), (ONE_HOT, np.eye(C)[LABELS[::-1]])],
+    ),
+    (
+        "cce logits smoothing",
+        lambda t, p: keras.losses.categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.2),
+        lambda t, p: L.categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.2, reduction="none"),
+        [(ONE_HOT, SCORES), (EXTREME_ONE_HOT, EXTREME)],
+    ),
+    (
+        "scce probs",
+        lambda t, p: keras.losses.sparse_categorical_crossentropy(t, p),
+        lambda t, p: L.sparse_categorical_crossentropy(t, p, reduction="none"),
+        [(LABELS, SOFTMAX)],
+    ),
+    (
+        "scce logits",
+        lambda t, p: keras.losses.sparse_categorical_crossentropy(t, p, from_logits=True),
+        lambda t, p: L.sparse_categorical_crossentropy(t, p, from_logits=True, reduction="none"),
+        [(LABELS, SCORES), (np.array([1, 1]), EXTREME)],
+    ),
+    (
+        "kl",
+        lambda t, p: keras.losses.kl_divergence(t, p),
+        lambda t, p: L.kl_divergence(t, p, reduction="none"),
+        [(DIRICHLET, SOFTMAX)],
+    ),
+    (
+        "hinge",
+        lambda t, p: keras.losses.hinge(t, p),
+        lambda t, p: keras_per_sample(L.hinge, t, p),
+        [(SIGNED, SCORES), (BINARY, SCORES)],
+    ),
+    (
+        "squared_hinge",
+        lambda t, p: keras.losses.squared_hinge(t, p),
+        lambda t, p: keras_per_sample(L.squared_hinge, t, p),
+        [(SIGNED, SCORES), (BINARY, SCORES)],
+    ),
+    (
+        "categorical_hinge (a wrong score ≥ 0)",
+        lambda t, p: keras.losses.categorical_hinge(t, p),
+        lambda t, p: L.categorical_hinge(t, p, reduction="none"),
+        [(ONE_HOT, np.abs(SCORES))],
+    ),
+    (
+        "log_loss = bce from logits",
+        lambda t, p: keras.losses.binary_crossentropy(t, p, from_logits=True),
+        lambda t, p: keras_per_sample(L.log_loss, t, p),
+        [(BINARY, SCORES), (np.round(SATURATED), EXTREME)],
+    ),
+    (
+        "gan discriminator = bce(1, real) + bce(0, fake)",
+        lambda r, f: (
+            keras.losses.binary_crossentropy(np.ones_like(r), r, from_logits=True)
+            + keras.losses.binary_crossentropy(np.zeros_like(f), f, from_logits=True)
+        ),
+        lambda r, f: keras_per_sample(L.gan_discriminator_loss, r, f),
+        [(SCORES, TARGETS), (EXTREME, -EXTREME)],
+    ),
+    (
+        "gan nonsaturating = bce(1, fake)",
+        lambda _, f: keras.losses.binary_crossentropy(np.ones_like(f), f, from_logits=True),
+        lambda _, f: keras_per_sample(L.gan_generator_nonsaturating_loss, f),
+        [(None, SCORES), (None, EXTREME)],
+    ),
+    (
+        "gan minimax = −bce(0, fake)",
+        lambda _, f: -keras.losses.binary_crossentropy(np.zeros_like(f), f, from_logits=True),
+        lambda _, f: keras_per_sample(L.gan_generator_minimax_loss, f),
+        [(None, SCORES), (None, EXTREME)],
+    ),
 ]
 
 
@@ -373,35 +592,77 @@ def torch_ce(t, p, **kwargs):
 
 
 TORCH_BUILTINS = [
-    ("mse", lambda t, p, r: F.mse_loss(t64(p), t64(t), reduction=r),
-     lambda t, p, r: L.mean_squared_error(t, p, reduction=r), [(TARGETS, SCORES)]),
-    ("l1", lambda t, p, r: F.l1_loss(t64(p), t64(t), reduction=r),
-     lambda t, p, r: L.mean_absolute_error(t, p, reduction=r), [(TARGETS, SCORES)]),
-    ("huber", lambda t, p, r: F.huber_loss(t64(p), t64(t), reduction=r, delta=0.7),
-     lambda t, p, r: L.huber(t, p, delta=0.7, reduction=r), [(TARGETS, SCORES), (TARGETS, TARGETS + 0.7)]),
-    ("bce probs (unsaturated)", lambda t, p, r: F.binary_cross_entropy(t64(p), t64(t), reduction=r),
-     lambda t, p, r: L.binary_crossentropy(t, p, reduction=r), [(BINARY, PROBS), (SOFT, PROBS)]),
-    ("bce logits", lambda t, p, r: F.binary_cross_entropy_with_logits(t64(p), t64(t), reduction=r),
-     lambda t, p, r: L.binary_crossentropy(t, p, from_logits=True, reduction=r),
-     [(BINARY, SCORES), (SOFT, SCORES), (np.round(SATURATED), EXTREME)]),
-    ("cross_entropy prob targets", lambda t, p, r: torch_ce(t, p, reduction=r, label_smoothing=0.2),
-     lambda t, p, r: L.categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.2, reduction=r),
-     [(ONE_HOT, SCORES), (DIRICHLET, SCORES), (EXTREME_ONE_HOT, EXTREME)]),
-    ("cross_entropy index targets", lambda t, p, r: torch_ce(t, p, reduction=r, label_smoothing=0.1),
-     lambda t, p, r: L.sparse_categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.1, reduction=r),
-     [(LABELS, SCORES), (np.array([1, 1]), EXTREME)]),
-    ("nll_loss of log p", lambda t, p, r: F.nll_loss(torch.log(t64(p)), torch.tensor(t), reduction=r),
-     lambda t, p, r: L.sparse_categorical_crossentropy(t, p, reduction=r), [(LABELS, SOFTMAX)]),
-    ("kl_div batchmean", lambda t, p, r: F.kl_div(
-        torch.log(t64(p)), t64(t), reduction={"mean": "batchmean", "sum": "sum", "none": "none"}[r]),
-     lambda t, p, r: (lambda v: v[..., None] if r == "none" else v)(L.kl_divergence(t, p, reduction=r)),
-     [(DIRICHLET, SOFTMAX), (ONE_HOT, SOFTMAX)]),
-    ("soft_margin_loss = log_loss", lambda t, p, r: F.soft_margin_loss(t64(p), t64(t), reduction=r),
-     lambda t, p, r: L.log_loss(t, p, reduction=r), [(SIGNED, SCORES)]),
-    ("gan discriminator = bce_with_logits(real, 1) + bce_with_logits(fake, 0)",
-     lambda a, b, r: F.binary_cross_entropy_with_logits(t64(a), torch.ones(a.shape, dtype=torch.float64), reduction=r)
-     + F.binary_cross_entropy_with_logits(t64(b), torch.zeros(b.shape, dtype=torch.float64), reduction=r),
-     lambda a, b, r: L.gan_discriminator_loss(a, b, reduction=r), [(SCORES, TARGETS), (EXTREME, -EXTREME)]),
+    (
+        "mse",
+        lambda t, p, r: F.mse_loss(t64(p), t64(t), reduction=r),
+        lambda t, p, r: L.mean_squared_error(t, p, reduction=r),
+        [(TARGETS, SCORES)],
+    ),
+    (
+        "l1",
+        lambda t, p, r: F.l1_loss(t64(p), t64(t), reduction=r),
+        lambda t, p, r: L.mean_absolute_error(t, p, reduction=r),
+        [(TARGETS, SCORES)],
+    ),
+    (
+        "huber",
+        lambda t, p, r: F.huber_loss(t64(p), t64(t), reduction=r, delta=0.7),
+        lambda t, p, r: L.huber(t, p, delta=0.7, reduction=r),
+        [(TARGETS, SCORES), (TARGETS, TARGETS + 0.7)],
+    ),
+    (
+        "bce probs (unsaturated)",
+        lambda t, p, r: F.binary_cross_entropy(t64(p), t64(t), reduction=r),
+        lambda t, p, r: L.binary_crossentropy(t, p, reduction=r),
+        [(BINARY, PROBS), (SOFT, PROBS)],
+    ),
+    (
+        "bce logits",
+        lambda t, p, r: F.binary_cross_entropy_with_logits(t64(p), t64(t), reduction=r),
+        lambda t, p, r: L.binary_crossentropy(t, p, from_logits=True, reduction=r),
+        [(BINARY, SCORES), (SOFT, SCORES), (np.round(SATURATED), EXTREME)],
+    ),
+    (
+        "cross_entropy prob targets",
+        lambda t, p, r: torch_ce(t, p, reduction=r, label_smoothing=0.2),
+        lambda t, p, r: L.categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.2, reduction=r),
+        [(ONE_HOT, SCORES), (DIRICHLET, SCORES), (EXTREME_ONE_HOT, EXTREME)],
+    ),
+    (
+        "cross_entropy index targets",
+        lambda t, p, r: torch_ce(t, p, reduction=r, label_smoothing=0.1),
+        lambda t, p, r: L.sparse_categorical_crossentropy(t, p, from_logits=True, label_smoothing=0.1, reduction=r),
+        [(LABELS, SCORES), (np.array([1, 1]), EXTREME)],
+    ),
+    (
+        "nll_loss of log p",
+        lambda t, p, r: F.nll_loss(torch.log(t64(p)), torch.tensor(t), reduction=r),
+        lambda t, p, r: L.sparse_categorical_crossentropy(t, p, reduction=r),
+        [(LABELS, SOFTMAX)],
+    ),
+    (
+        "kl_div batchmean",
+        lambda t, p, r: F.kl_div(
+            torch.log(t64(p)), t64(t), reduction={"mean": "batchmean", "sum": "sum", "none": "none"}[r]
+        ),
+        lambda t, p, r: (lambda v: v[..., None] if r == "none" else v)(L.kl_divergence(t, p, reduction=r)),
+        [(DIRICHLET, SOFTMAX), (ONE_HOT, SOFTMAX)],
+    ),
+    (
+        "soft_margin_loss = log_loss",
+        lambda t, p, r: F.soft_margin_loss(t64(p), t64(t), reduction=r),
+        lambda t, p, r: L.log_loss(t, p, reduction=r),
+        [(SIGNED, SCORES)],
+    ),
+    (
+        "gan discriminator = bce_with_logits(real, 1) + bce_with_logits(fake, 0)",
+        lambda a, b, r: (
+            F.binary_cross_entropy_with_logits(t64(a), torch.ones(a.shape, dtype=torch.float64), reduction=r)
+            + F.binary_cross_entropy_with_logits(t64(b), torch.zeros(b.shape, dtype=torch.float64), reduction=r)
+        ),
+        lambda a, b, r: L.gan_discriminator_loss(a, b, reduction=r),
+        [(SCORES, TARGETS), (EXTREME, -EXTREME)],
+    ),
 ]
 
 
@@ -474,8 +735,12 @@ def test_keras_cce_divides_probabilities_by_their_sum_we_do_not():
     assert theirs == pytest.approx(-math.log(0.2 / 0.6), rel=1e-12)
     assert L.categorical_crossentropy(y, p) == pytest.approx(-math.log(0.2), rel=1e-15)
     assert L.categorical_crossentropy(y, p / p.sum()) == pytest.approx(theirs, rel=1e-12)
-    agree("keras built-in", "CategoricalCrossentropy on rows summing to 0.6",
-          float(KL.CategoricalCrossentropy(dtype="float64")(y, p)), theirs)
+    agree(
+        "keras built-in",
+        "CategoricalCrossentropy on rows summing to 0.6",
+        float(KL.CategoricalCrossentropy(dtype="float64")(y, p)),
+        theirs,
+    )
     pin("keras cce renormalizes", L.categorical_crossentropy(y, p), theirs)
 
 
@@ -496,7 +761,8 @@ def test_bce_label_smoothing_is_keras_s_over_2_and_torch_has_none():
     assert F.binary_cross_entropy(t64(PROBS), t64(smoothed)).item() == pytest.approx(ours, rel=1e-13)
     assert "label_smoothing" not in inspect.signature(F.binary_cross_entropy).parameters
     assert float(keras.losses.BinaryCrossentropy(label_smoothing=s, dtype="float64")(BINARY, PROBS)) == pytest.approx(
-        ours, rel=1e-13)
+        ours, rel=1e-13
+    )
 
 
 def test_torch_cross_entropy_wants_the_class_axis_at_1():
@@ -564,8 +830,14 @@ def test_keras_kl_clips_zero_targets_to_1e7():
     np.testing.assert_allclose(theirs, np.sum(p * np.log(p / q), axis=-1), rtol=1e-13)
     zero_terms = np.sum(np.where(ONE_HOT == 0, 1e-7 * np.log(1e-7 / q), 0.0), axis=-1)
     np.testing.assert_allclose(theirs - ours, zero_terms, atol=1e-15)
-    agree("keras built-in", "KLDivergence, one-hot targets",
-          KL.KLDivergence(reduction=None, dtype="float64")(ONE_HOT, SOFTMAX).numpy(), theirs, rtol=1e-13, atol=1e-15)
+    agree(
+        "keras built-in",
+        "KLDivergence, one-hot targets",
+        KL.KLDivergence(reduction=None, dtype="float64")(ONE_HOT, SOFTMAX).numpy(),
+        theirs,
+        rtol=1e-13,
+        atol=1e-15,
+    )
     pin("keras kl, one-hot targets", ours[:2], theirs[:2])
 
 
@@ -579,8 +851,14 @@ def test_keras_dice_is_smooth_0_with_1e7_in_the_denominator():
         ours = L.dice(MASKS, MASK_PROBS, axis=axis, smooth=0.0, reduction="none")
         denominator = np.sum(MASKS, axis=axis) + np.sum(MASK_PROBS, axis=axis)
         theirs = np.asarray(keras.losses.dice(MASKS, MASK_PROBS, axis=axis))
-        agree("keras built-in", f"dice axis={axis} (after the 1e-7 adjustment)",
-              _keras_denominator_adjusted(ours, denominator), theirs, rtol=1e-14, atol=1e-15)
+        agree(
+            "keras built-in",
+            f"dice axis={axis} (after the 1e-7 adjustment)",
+            _keras_denominator_adjusted(ours, denominator),
+            theirs,
+            rtol=1e-14,
+            atol=1e-15,
+        )
         ours_keras = KL.Dice(reduction=None, axis=axis, dtype="float64")(MASKS, MASK_PROBS).numpy()
         agree("keras built-in", f"Dice axis={axis}", ours_keras, theirs, rtol=1e-14, atol=1e-15)
     assert float(keras.losses.dice(EMPTY, EMPTY)) == 1.0  # Keras: an empty mask predicted empty costs 1
@@ -599,15 +877,22 @@ def test_keras_3_15_tversky_swaps_alpha_and_beta():
     # Keras 3.15.1 multiplies FN by its alpha and FP by its beta:
     np.testing.assert_allclose(theirs, 1 - tp / (tp + alpha * fn + beta * fp + 1e-7), rtol=1e-14)
     swapped = L.tversky(MASKS, MASK_PROBS, alpha=beta, beta=alpha, axis=axis, smooth=0.0, reduction="none")
-    agree("keras built-in", "tversky with α and β swapped (after the 1e-7 adjustment)",
-          _keras_denominator_adjusted(swapped, tp + beta * fp + alpha * fn), theirs, rtol=1e-14, atol=1e-15)
+    agree(
+        "keras built-in",
+        "tversky with α and β swapped (after the 1e-7 adjustment)",
+        _keras_denominator_adjusted(swapped, tp + beta * fp + alpha * fn),
+        theirs,
+        rtol=1e-14,
+        atol=1e-15,
+    )
     same_names = L.tversky(MASKS, MASK_PROBS, alpha=alpha, beta=beta, axis=axis, smooth=0.0, reduction="none")
     assert np.max(np.abs(same_names - theirs)) > 0.05
     # our Keras class follows the built-in by default, and the paper with alpha_weights="false_positives"
     ours_keras = KL.Tversky(alpha, beta, axis=axis, reduction=None, dtype="float64")(MASKS, MASK_PROBS).numpy()
     agree("keras built-in", "Tversky(alpha=0.2, beta=0.9)", ours_keras, theirs, rtol=1e-14, atol=1e-15)
-    salehi = KL.Tversky(alpha, beta, axis=axis, reduction=None, dtype="float64", alpha_weights="false_positives",
-                        smooth=0.0)(MASKS, MASK_PROBS).numpy()
+    salehi = KL.Tversky(
+        alpha, beta, axis=axis, reduction=None, dtype="float64", alpha_weights="false_positives", smooth=0.0
+    )(MASKS, MASK_PROBS).numpy()
     np.testing.assert_allclose(salehi, same_names, rtol=1e-14)
     pin("keras 3.15 tversky(alpha=0.2, beta=0.9) vs ours with the same names", same_names, theirs)
 
@@ -619,7 +904,8 @@ def test_keras_log_cosh_uses_log_2_rounded_to_float32():
     np.testing.assert_allclose(theirs, ours + math.log(2.0) - log2_float32, rtol=1e-14)
     assert math.log(2.0) - log2_float32 == pytest.approx(-1.9046543e-09, rel=1e-6)
     np.testing.assert_allclose(  # our Keras class uses the float64 constant
-        KL.LogCosh(dtype="float64", reduction=None)(TARGETS, SCORES).numpy(), ours, rtol=1e-14)
+        KL.LogCosh(dtype="float64", reduction=None)(TARGETS, SCORES).numpy(), ours, rtol=1e-14
+    )
     pin("keras log_cosh float32 log 2", ours[:2], theirs[:2])
 
 
@@ -640,52 +926,72 @@ CLIPPED_ONE_HOT = np.clip(EXTREME_ONE_HOT, 1e-7, 1.0)
 
 # (id, our NumPy/autodiff loss, our torch loss, our keras loss, torch built-in): functions of the logits
 LOGIT_GRADIENTS = [
-    ("bce",
-     lambda x: L.binary_crossentropy(HARD_LABELS, x, from_logits=True),
-     lambda x: TL.BinaryCrossentropy(from_logits=True)(x, t64(HARD_LABELS)),
-     lambda x: KL.BinaryCrossentropy(from_logits=True, dtype="float64")(HARD_LABELS, x),
-     lambda x: F.binary_cross_entropy_with_logits(x, t64(HARD_LABELS))),
-    ("cce",
-     lambda x: L.categorical_crossentropy(EXTREME_ONE_HOT, x, from_logits=True),
-     lambda x: TL.CategoricalCrossentropy(from_logits=True)(x, t64(EXTREME_ONE_HOT)),
-     lambda x: KL.CategoricalCrossentropy(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
-     lambda x: F.cross_entropy(x, t64(EXTREME_ONE_HOT))),
-    ("scce",
-     lambda x: L.sparse_categorical_crossentropy(np.array([0, 1]), x, from_logits=True),
-     lambda x: TL.SparseCategoricalCrossentropy(from_logits=True)(x, torch.tensor([0, 1])),
-     lambda x: KL.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")(np.array([0, 1]), x),
-     lambda x: F.cross_entropy(x, torch.tensor([0, 1]))),
-    ("kl from logits",
-     lambda x: L.kl_divergence(EXTREME_ONE_HOT, x, from_logits=True),
-     lambda x: TL.KLDivergence(from_logits=True, reduction="batchmean")(x, t64(EXTREME_ONE_HOT)),
-     None,
-     lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(EXTREME_ONE_HOT), reduction="batchmean")),
-    ("kl from logits, targets clipped to [1e-7, 1] as Keras does",
-     lambda x: L.kl_divergence(CLIPPED_ONE_HOT, x, from_logits=True),
-     lambda x: TL.KLDivergence(from_logits=True, reduction="batchmean")(x, t64(CLIPPED_ONE_HOT)),
-     lambda x: KL.KLDivergence(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
-     lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(CLIPPED_ONE_HOT), reduction="batchmean")),
-    ("log_loss",
-     lambda x: L.log_loss(2 * HARD_LABELS - 1, x),
-     lambda x: TL.LogLoss()(x, t64(2 * HARD_LABELS - 1)),
-     lambda x: KL.LogLoss(dtype="float64")(2 * HARD_LABELS - 1, x),
-     lambda x: F.binary_cross_entropy_with_logits(x, t64(HARD_LABELS))),
-    ("gan discriminator",
-     lambda x: L.gan_discriminator_loss(x, -x),
-     lambda x: TL.GANDiscriminatorLoss()(x, -x),
-     lambda x: KL.GANDiscriminatorLoss(dtype="float64")(x, -x),
-     lambda x: F.binary_cross_entropy_with_logits(x, torch.ones_like(x))
-     + F.binary_cross_entropy_with_logits(-x, torch.zeros_like(x))),
-    ("gan minimax",
-     lambda x: L.gan_generator_minimax_loss(x),
-     lambda x: TL.GANGeneratorMinimaxLoss()(x),
-     lambda x: KL.GANGeneratorMinimaxLoss(dtype="float64")(np.zeros(x.shape), x),
-     lambda x: -F.binary_cross_entropy_with_logits(x, torch.zeros_like(x))),
-    ("gan nonsaturating",
-     lambda x: L.gan_generator_nonsaturating_loss(x),
-     lambda x: TL.GANGeneratorNonsaturatingLoss()(x),
-     lambda x: KL.GANGeneratorNonsaturatingLoss(dtype="float64")(np.zeros(x.shape), x),
-     lambda x: F.binary_cross_entropy_with_logits(x, torch.ones_like(x))),
+    (
+        "bce",
+        lambda x: L.binary_crossentropy(HARD_LABELS, x, from_logits=True),
+        lambda x: TL.BinaryCrossentropy(from_logits=True)(x, t64(HARD_LABELS)),
+        lambda x: KL.BinaryCrossentropy(from_logits=True, dtype="float64")(HARD_LABELS, x),
+        lambda x: F.binary_cross_entropy_with_logits(x, t64(HARD_LABELS)),
+    ),
+    (
+        "cce",
+        lambda x: L.categorical_crossentropy(EXTREME_ONE_HOT, x, from_logits=True),
+        lambda x: TL.CategoricalCrossentropy(from_logits=True)(x, t64(EXTREME_ONE_HOT)),
+        lambda x: KL.CategoricalCrossentropy(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
+        lambda x: F.cross_entropy(x, t64(EXTREME_ONE_HOT)),
+    ),
+    (
+        "scce",
+        lambda x: L.sparse_categorical_crossentropy(np.array([0, 1]), x, from_logits=True),
+        lambda x: TL.SparseCategoricalCrossentropy(from_logits=True)(x, torch.tensor([0, 1])),
+        lambda x: KL.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")(np.array([0, 1]), x),
+        lambda x: F.cross_entropy(x, torch.tensor([0, 1])),
+    ),
+    (
+        "kl from logits",
+        lambda x: L.kl_divergence(EXTREME_ONE_HOT, x, from_logits=True),
+        lambda x: TL.KLDivergence(from_logits=True, reduction="batchmean")(x, t64(EXTREME_ONE_HOT)),
+        None,
+        lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(EXTREME_ONE_HOT), reduction="batchmean"),
+    ),
+    (
+        "kl from logits, targets clipped to [1e-7, 1] as Keras does",
+        lambda x: L.kl_divergence(CLIPPED_ONE_HOT, x, from_logits=True),
+        lambda x: TL.KLDivergence(from_logits=True, reduction="batchmean")(x, t64(CLIPPED_ONE_HOT)),
+        lambda x: KL.KLDivergence(from_logits=True, dtype="float64")(EXTREME_ONE_HOT, x),
+        lambda x: F.kl_div(F.log_softmax(x, dim=-1), t64(CLIPPED_ONE_HOT), reduction="batchmean"),
+    ),
+    (
+        "log_loss",
+        lambda x: L.log_loss(2 * HARD_LABELS - 1, x),
+        lambda x: TL.LogLoss()(x, t64(2 * HARD_LABELS - 1)),
+        lambda x: KL.LogLoss(dtype="float64")(2 * HARD_LABELS - 1, x),
+        lambda x: F.binary_cross_entropy_with_logits(x, t64(HARD_LABELS)),
+    ),
+    (
+        "gan discriminator",
+        lambda x: L.gan_discriminator_loss(x, -x),
+        lambda x: TL.GANDiscriminatorLoss()(x, -x),
+        lambda x: KL.GANDiscriminatorLoss(dtype="float64")(x, -x),
+        lambda x: (
+            F.binary_cross_entropy_with_logits(x, torch.ones_like(x))
+            + F.binary_cross_entropy_with_logits(-x, torch.zeros_like(x))
+        ),
+    ),
+    (
+        "gan minimax",
+        lambda x: L.gan_generator_minimax_loss(x),
+        lambda x: TL.GANGeneratorMinimaxLoss()(x),
+        lambda x: KL.GANGeneratorMinimaxLoss(dtype="float64")(np.zeros(x.shape), x),
+        lambda x: -F.binary_cross_entropy_with_logits(x, torch.zeros_like(x)),
+    ),
+    (
+        "gan nonsaturating",
+        lambda x: L.gan_generator_nonsaturating_loss(x),
+        lambda x: TL.GANGeneratorNonsaturatingLoss()(x),
+        lambda x: KL.GANGeneratorNonsaturatingLoss(dtype="float64")(np.zeros(x.shape), x),
+        lambda x: F.binary_cross_entropy_with_logits(x, torch.ones_like(x)),
+    ),
 ]
 
 
@@ -705,14 +1011,19 @@ def keras_value_and_grad(fn, logits):
     return float(value), tape.gradient(value, x).numpy()
 
 
-@pytest.mark.parametrize("ours, ours_torch, ours_keras, builtin", [row[1:] for row in LOGIT_GRADIENTS],
-                         ids=[row[0] for row in LOGIT_GRADIENTS])
+@pytest.mark.parametrize(
+    "ours, ours_torch, ours_keras, builtin",
+    [row[1:] for row in LOGIT_GRADIENTS],
+    ids=[row[0] for row in LOGIT_GRADIENTS],
+)
 def test_extreme_logits_give_finite_losses_and_torch_gradients(ours, ours_torch, ours_keras, builtin):
     from momentum_lab import autodiff as ad
 
     their_value, their_grad = torch_value_and_grad(builtin, EXTREME)
-    results = {"autodiff tape": ad.value_and_grad(ours)(EXTREME),
-               "torch class": torch_value_and_grad(ours_torch, EXTREME)}
+    results = {
+        "autodiff tape": ad.value_and_grad(ours)(EXTREME),
+        "torch class": torch_value_and_grad(ours_torch, EXTREME),
+    }
     if ours_keras is not None:
         results["keras class"] = keras_value_and_grad(ours_keras, EXTREME)
     for label, (value, grad) in results.items():

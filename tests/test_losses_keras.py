@@ -60,8 +60,11 @@ SAME_NAME = [
 
 
 def _params():
-    return [pytest.param(name, kwargs, t, p, id=f"{name}{kwargs}-{i}")
-            for name, kwargs, cases in SAME_NAME for i, (t, p) in enumerate(cases)]
+    return [
+        pytest.param(name, kwargs, t, p, id=f"{name}{kwargs}-{i}")
+        for name, kwargs, cases in SAME_NAME
+        for i, (t, p) in enumerate(cases)
+    ]
 
 
 @pytest.mark.parametrize("name, kwargs, y_true, y_pred", _params())
@@ -69,24 +72,34 @@ def test_every_reduction_and_sample_weight_give_what_the_builtin_gives(name, kwa
     ours_cls, theirs_cls = getattr(KL, name), getattr(keras.losses, name)
     # Per-sample weights need one loss per sample: not for an axis=None overlap loss (one score for the
     # batch) nor for a cross-entropy over axis 0 (one loss per column).
-    weights = (None, WEIGHTS) if kwargs.get("axis", -1) not in (None, 0) and not (
-        name in ("Dice", "Tversky") and "axis" not in kwargs) else (None,)
+    weights = (
+        (None, WEIGHTS)
+        if kwargs.get("axis", -1) not in (None, 0) and not (name in ("Dice", "Tversky") and "axis" not in kwargs)
+        else (None,)
+    )
     for reduction in REDUCTIONS:
         for sample_weight in weights:
             ours = ours_cls(reduction=reduction, dtype="float64", **kwargs)(y_true, y_pred, sample_weight=sample_weight)
-            theirs = theirs_cls(reduction=reduction, dtype="float64", **kwargs)(y_true, y_pred,
-                                                                                  sample_weight=sample_weight)
+            theirs = theirs_cls(reduction=reduction, dtype="float64", **kwargs)(
+                y_true, y_pred, sample_weight=sample_weight
+            )
             ours, theirs = np.asarray(ours), np.asarray(theirs)
             assert ours.shape == theirs.shape, (reduction, sample_weight is None)
-            np.testing.assert_allclose(ours, theirs, rtol=1e-13, atol=1e-15,
-                                       err_msg=f"{name} reduction={reduction} weighted={sample_weight is not None}")
+            np.testing.assert_allclose(
+                ours,
+                theirs,
+                rtol=1e-13,
+                atol=1e-15,
+                err_msg=f"{name} reduction={reduction} weighted={sample_weight is not None}",
+            )
 
 
 def test_log_cosh_differs_from_the_builtin_only_by_log_2_in_float32():
     for reduction in REDUCTIONS:
         ours = np.asarray(KL.LogCosh(reduction=reduction, dtype="float64")(TARGETS, SCORES, sample_weight=WEIGHTS))
-        theirs = np.asarray(keras.losses.LogCosh(reduction=reduction, dtype="float64")(TARGETS, SCORES,
-                                                                                         sample_weight=WEIGHTS))
+        theirs = np.asarray(
+            keras.losses.LogCosh(reduction=reduction, dtype="float64")(TARGETS, SCORES, sample_weight=WEIGHTS)
+        )
         # log 2 − float32(log 2) ≈ −1.9e-9 per sample; "sum" adds up N of them, weighted by up to 2
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=N * 2 * 1.9046543e-09 + 1e-15)
 
@@ -95,15 +108,16 @@ def test_log_cosh_differs_from_the_builtin_only_by_log_2_in_float32():
 def test_arguments_come_in_the_builtins_order_with_its_defaults(name):
     ours = list(inspect.signature(getattr(KL, name)).parameters.values())
     theirs = list(inspect.signature(getattr(keras.losses, name)).parameters.values())
-    assert [(p.name, p.default) for p in ours[:len(theirs)]] == [(p.name, p.default) for p in theirs]
-    assert all(p.kind is p.KEYWORD_ONLY for p in ours[len(theirs):])  # the course's extras, keyword-only
+    assert [(p.name, p.default) for p in ours[: len(theirs)]] == [(p.name, p.default) for p in theirs]
+    assert all(p.kind is p.KEYWORD_ONLY for p in ours[len(theirs) :])  # the course's extras, keyword-only
 
 
 def test_the_issue_cases_a_2x3_sum_and_bce_without_reduction():
     y, p = np.array([[1.0, 20.0, 3.0], [4.0, 5.0, -30.0]]), np.array([[0.0, -1.0, 2.0], [3.0, 4.0, 5.0]])
     ours = float(KL.MeanSquaredError(reduction="sum", dtype="float64")(y, p))
-    assert ours == pytest.approx(float(keras.losses.MeanSquaredError(reduction="sum", dtype="float64")(y, p)),
-                                 rel=1e-15)
+    assert ours == pytest.approx(
+        float(keras.losses.MeanSquaredError(reduction="sum", dtype="float64")(y, p)), rel=1e-15
+    )
     assert ours == pytest.approx(np.sum(np.mean((p - y) ** 2, axis=-1)), rel=1e-15)  # per-sample means, summed
     assert KL.BinaryCrossentropy(reduction=None)(BINARY[:4, :3], PROBS[:4, :3]).shape == (4,)
 
@@ -119,11 +133,17 @@ def test_labels_with_a_trailing_axis_of_length_1():
 
 @pytest.mark.parametrize("name", ["MeanSquaredError", "BinaryCrossentropy", "Hinge", "KLDivergence", "Dice"])
 def test_mismatched_shapes_raise_instead_of_broadcasting(name):
-    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape \(no broadcasting\); "
-                                         r"got y_true.shape=\(3, 1\) and y_pred.shape=\(3, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"y_true and y_pred must have the same shape \(no broadcasting\); "
+        r"got y_true.shape=\(3, 1\) and y_pred.shape=\(3, 3\)",
+    ):
         getattr(KL, name)()(np.ones((3, 1)) * 0.5, np.full((3, 3), 0.5))
-    with pytest.raises(ValueError, match=r"y_true must have the same shape as y_pred without its class axis"
-                                         r"|y_true and y_pred without its class axis must have the same shape"):
+    with pytest.raises(
+        ValueError,
+        match=r"y_true must have the same shape as y_pred without its class axis"
+        r"|y_true and y_pred without its class axis must have the same shape",
+    ):
         KL.SparseCategoricalCrossentropy()(np.zeros((3, 2)), np.full((3, 4), 0.25))
 
 
@@ -133,7 +153,8 @@ def test_dice_and_tversky_defaults_and_the_course_conventions():
     # smooth=s adds s above and below instead of Keras' 1e-7 below only
     tp, total = np.sum(MASKS * MASK_PROBS), np.sum(MASKS) + np.sum(MASK_PROBS)
     assert float(KL.Dice(dtype="float64", smooth=1.0)(MASKS, MASK_PROBS)) == pytest.approx(
-        1 - (2 * tp + 1) / (total + 1), rel=1e-14)
+        1 - (2 * tp + 1) / (total + 1), rel=1e-14
+    )
     # Tversky: alpha on the false negatives by default (Keras 3.15), on the false positives on request
     fp, fn = np.sum(MASK_PROBS * (1 - MASKS)), np.sum((1 - MASK_PROBS) * MASKS)
     ours = KL.Tversky(0.2, 0.9, dtype="float64", alpha_weights="false_positives")(MASKS, MASK_PROBS)
@@ -158,12 +179,17 @@ def _model(seed, activation):
     return keras.Model(inputs, outputs)
 
 
-@pytest.mark.parametrize("name, kwargs", [("MeanSquaredError", {}), ("BinaryCrossentropy", {}), ("Huber", {}),
-                                          ("CategoricalCrossentropy", {})])
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("MeanSquaredError", {}), ("BinaryCrossentropy", {}), ("Huber", {}), ("CategoricalCrossentropy", {})],
+)
 def test_fit_and_evaluate_with_per_sample_weights_match_the_builtin(name, kwargs):
     x = rng.normal(size=(16, 3)).astype("float32")
-    y = (rng.random((16, C)) > 0.5).astype("float32") if name != "CategoricalCrossentropy" else \
-        np.eye(C, dtype="float32")[rng.integers(0, C, 16)]
+    y = (
+        (rng.random((16, C)) > 0.5).astype("float32")
+        if name != "CategoricalCrossentropy"
+        else np.eye(C, dtype="float32")[rng.integers(0, C, 16)]
+    )
     w = rng.uniform(0.1, 2.0, size=16).astype("float32")
     histories, evaluations, weights = [], [], []
     for loss in (getattr(KL, name)(**kwargs), getattr(keras.losses, name)(**kwargs)):
@@ -171,8 +197,9 @@ def test_fit_and_evaluate_with_per_sample_weights_match_the_builtin(name, kwargs
         # (exact), where a sigmoid's logits would be fed to a softmax (the trap in the module docstring).
         model = _model(seed=5, activation="softmax" if name == "CategoricalCrossentropy" else "sigmoid")
         model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss=loss)
-        histories.append(model.fit(x, y, sample_weight=w, epochs=3, batch_size=8, shuffle=False, verbose=0)
-                         .history["loss"])
+        histories.append(
+            model.fit(x, y, sample_weight=w, epochs=3, batch_size=8, shuffle=False, verbose=0).history["loss"]
+        )
         evaluations.append(model.evaluate(x, y, sample_weight=w, batch_size=16, verbose=0))
         weights.append(model.get_weights()[0])
     np.testing.assert_allclose(histories[0], histories[1], rtol=1e-6)

@@ -100,8 +100,10 @@ def test_temperature_scales_the_gradient_by_its_inverse():
     # (1/N − δ_ij)/(N τ): halving τ doubles the gradient.
     grads = {}
     for tau in (0.5, 0.25):
+
         def loss(s, tau=tau):
             return L.categorical_crossentropy(np.eye(4), s / tau, from_logits=True)
+
         grads[tau] = ad.grad(loss)(np.zeros((4, 4)))
         np.testing.assert_allclose(grads[tau], (0.25 - np.eye(4)) / (4 * tau), rtol=1e-14)
     np.testing.assert_allclose(grads[0.25], 2 * grads[0.5], rtol=1e-14)
@@ -113,11 +115,17 @@ def test_temperature_scales_the_gradient_by_its_inverse():
 
 GRADIENT_CASES = [
     ("contrastive", lambda d: L.contrastive(PAIR_LABELS, d, margin=1.5), (DIST,)),
-    ("contrastive on distances", lambda a, b: L.contrastive(
-        PAIR_LABELS, L.pairwise_distance(a, b), margin=4.0), (A, P)),
+    (
+        "contrastive on distances",
+        lambda a, b: L.contrastive(PAIR_LABELS, L.pairwise_distance(a, b), margin=4.0),
+        (A, P),
+    ),
     ("triplet p=2", lambda a, p, n: L.triplet_margin(a, p, n, margin=5.0), (A, P, NEG)),
-    ("triplet p=3 swap sum", lambda a, p, n: L.triplet_margin(a, p, n, margin=5.0, p=3, swap=True,
-                                                               reduction="sum"), (A, P, NEG)),
+    (
+        "triplet p=3 swap sum",
+        lambda a, p, n: L.triplet_margin(a, p, n, margin=5.0, p=3, swap=True, reduction="sum"),
+        (A, P, NEG),
+    ),
     ("cosine embedding", lambda a, b: L.cosine_embedding(SIGNED_LABELS, a, b, margin=-0.99), (A, P)),
     ("info_nce cosine", lambda a, b: L.info_nce(a, b, temperature=0.3), (A, P)),
     ("info_nce dot", lambda a, b: L.info_nce(a, b, temperature=2.0, cosine=False, reduction="sum"), (A, P)),
@@ -146,13 +154,18 @@ def test_tensor_value_equals_numpy_value(loss, args):
 def test_zero_vectors_give_finite_losses_and_gradients():
     zeros = np.zeros((N, D))
     # cosine 0 with a zero vector: 1 per similar pair, 0 per dissimilar one
-    np.testing.assert_allclose(L.cosine_embedding(SIGNED_LABELS, zeros, P, reduction="none"),
-                               (SIGNED_LABELS == 1).astype(float), atol=0)
+    np.testing.assert_allclose(
+        L.cosine_embedding(SIGNED_LABELS, zeros, P, reduction="none"), (SIGNED_LABELS == 1).astype(float), atol=0
+    )
     # all similarities 0: every query is a uniform guess among N keys, loss log N
     np.testing.assert_allclose(L.info_nce(zeros, zeros, reduction="none"), np.full(N, np.log(N)), rtol=1e-15)
     np.testing.assert_allclose(L.nt_xent(zeros, zeros, reduction="none"), np.full(N, np.log(2 * N - 1)), rtol=1e-15)
-    for loss in (lambda z: L.info_nce(z, P), lambda z: L.nt_xent(z, P), lambda z: L.cosine_embedding(
-            SIGNED_LABELS, z, P), lambda z: L.triplet_margin(z, z, P, eps=0.0)):
+    for loss in (
+        lambda z: L.info_nce(z, P),
+        lambda z: L.nt_xent(z, P),
+        lambda z: L.cosine_embedding(SIGNED_LABELS, z, P),
+        lambda z: L.triplet_margin(z, z, P, eps=0.0),
+    ):
         assert np.all(np.isfinite(ad.grad(loss)(zeros)))
 
 
@@ -165,8 +178,9 @@ def test_huge_embeddings_and_tiny_temperatures_stay_finite():
     # the cosine losses do not see the scale, up to entries of about 1e150 (norms below 1e-6 meet the
     # epsilons: at 1e-3 the cosine moves by 3e-7, and a vector of norm 1e-100 counts as a zero vector)
     for scale in (1e3, 1e150):
-        np.testing.assert_allclose(L.cosine_embedding(SIGNED_LABELS, scale * A, scale * P),
-                                   L.cosine_embedding(SIGNED_LABELS, A, P), rtol=1e-12)
+        np.testing.assert_allclose(
+            L.cosine_embedding(SIGNED_LABELS, scale * A, scale * P), L.cosine_embedding(SIGNED_LABELS, A, P), rtol=1e-12
+        )
         np.testing.assert_allclose(L.info_nce(scale * A, scale * P), L.info_nce(A, P), rtol=1e-12)
     # τ = 1e-4 makes logits of size 1e4: logsumexp keeps the loss finite, and it equals the largest margin
     loss = L.info_nce(np.eye(3), np.eye(3)[[1, 0, 2]], temperature=1e-4, reduction="none")
@@ -189,8 +203,12 @@ ERRORS = [
     ("p below 1", lambda: L.triplet_margin(A, P, NEG, p=0.5), ValueError, "p must be >= 1"),
     ("swap not bool", lambda: L.triplet_margin(A, P, NEG, swap=1), TypeError, "swap"),
     ("cosine labels 0/1", lambda: L.cosine_embedding(PAIR_LABELS, A, P), ValueError, r"y_true\[1\]=0"),
-    ("cosine margin", lambda: L.cosine_embedding(SIGNED_LABELS, A, P, margin=2.0), ValueError,
-     r"margin must be in \[-1, 1\]"),
+    (
+        "cosine margin",
+        lambda: L.cosine_embedding(SIGNED_LABELS, A, P, margin=2.0),
+        ValueError,
+        r"margin must be in \[-1, 1\]",
+    ),
     ("temperature 0", lambda: L.info_nce(A, P, temperature=0.0), ValueError, "temperature must be > 0"),
     ("nan embedding", lambda: L.info_nce(np.full((2, 2), np.nan), P[:2]), ValueError, "z1"),
     ("nt_xent one pair", lambda: L.nt_xent(A[:1], P[:1]), ValueError, "z1 must hold at least 2 rows"),
@@ -215,11 +233,13 @@ def frameworks():
     keras = pytest.importorskip("keras")
     import momentum_lab.tf.losses as KL
     import momentum_lab.torch.losses as TL
+
     return torch, keras, KL, TL
 
 
 def t64(x):
     import torch
+
     return torch.tensor(np.asarray(x, dtype=np.float64))
 
 
@@ -230,8 +250,14 @@ def numpy_of(value):
     return value.detach().numpy() if hasattr(value, "detach") else np.asarray(value)
 
 
-TRIPLET_SETTINGS = [dict(), dict(p=1.0), dict(p=3.0, margin=0.3), dict(swap=True), dict(eps=0.0, margin=2.0),
-                    dict(p=1.5, swap=True, eps=1e-3, margin=0.05)]
+TRIPLET_SETTINGS = [
+    dict(),
+    dict(p=1.0),
+    dict(p=3.0, margin=0.3),
+    dict(swap=True),
+    dict(eps=0.0, margin=2.0),
+    dict(p=1.5, swap=True, eps=1e-3, margin=0.05),
+]
 
 
 @pytest.mark.frameworks
@@ -242,8 +268,11 @@ def test_triplet_margin_agrees_with_torch_and_keras(frameworks, settings, reduct
     ours = L.triplet_margin(A, P, NEG, reduction=reduction, **settings)
     builtin = torch.nn.TripletMarginLoss(reduction=reduction, **settings)(t64(A), t64(P), t64(NEG))
     agree("torch.nn.TripletMarginLoss", ours, numpy_of(builtin))
-    agree("momentum_lab.torch TripletMargin", numpy_of(TL.TripletMargin(reduction=reduction, **settings)(
-        t64(A), t64(P), t64(NEG))), numpy_of(builtin))
+    agree(
+        "momentum_lab.torch TripletMargin",
+        numpy_of(TL.TripletMargin(reduction=reduction, **settings)(t64(A), t64(P), t64(NEG))),
+        numpy_of(builtin),
+    )
     keras_loss = KL.TripletMargin(reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)
     agree("momentum_lab.tf TripletMargin", np.asarray(keras_loss(np.zeros(N), np.stack([A, P, NEG], axis=1))), ours)
 
@@ -259,8 +288,11 @@ def test_cosine_embedding_agrees_with_torch_and_keras(frameworks, margin, reduct
     ours = L.cosine_embedding(y, x1, x2, margin=margin, reduction=reduction)
     builtin = torch.nn.CosineEmbeddingLoss(margin=margin, reduction=reduction)(t64(x1), t64(x2), t64(y))
     agree("torch.nn.CosineEmbeddingLoss", ours, numpy_of(builtin))
-    agree("momentum_lab.torch CosineEmbedding", numpy_of(TL.CosineEmbedding(margin, reduction)(
-        t64(x1), t64(x2), t64(y))), numpy_of(builtin))
+    agree(
+        "momentum_lab.torch CosineEmbedding",
+        numpy_of(TL.CosineEmbedding(margin, reduction)(t64(x1), t64(x2), t64(y))),
+        numpy_of(builtin),
+    )
     keras_loss = KL.CosineEmbedding(margin, reduction=KERAS_REDUCTION[reduction], dtype="float64")
     agree("momentum_lab.tf CosineEmbedding", np.asarray(keras_loss(y.astype(float), np.stack([x1, x2], 1))), ours)
 
@@ -285,15 +317,20 @@ def test_contrastive_three_forms_agree(frameworks, reduction):
     torch, keras, KL, TL = frameworks
     distance = L.pairwise_distance(A, P, p=3.0, eps=1e-4)
     ours = L.contrastive(PAIR_LABELS, distance, margin=2.0, reduction=reduction)
-    torch_value = TL.Contrastive(margin=2.0, p=3.0, eps=1e-4, reduction=reduction)(t64(A), t64(P),
-                                                                                  torch.tensor(PAIR_LABELS))
+    torch_value = TL.Contrastive(margin=2.0, p=3.0, eps=1e-4, reduction=reduction)(
+        t64(A), t64(P), torch.tensor(PAIR_LABELS)
+    )
     agree("momentum_lab.torch Contrastive", numpy_of(torch_value), ours)
     keras_value = KL.Contrastive(2.0, reduction=KERAS_REDUCTION[reduction], dtype="float64")(
-        PAIR_LABELS.astype(float), distance)
+        PAIR_LABELS.astype(float), distance
+    )
     agree("momentum_lab.tf Contrastive", np.asarray(keras_value), ours)
     # the distance is torch's pairwise_distance
-    agree("torch.nn.functional.pairwise_distance", distance,
-          numpy_of(torch.nn.functional.pairwise_distance(t64(A), t64(P), p=3.0, eps=1e-4)))
+    agree(
+        "torch.nn.functional.pairwise_distance",
+        distance,
+        numpy_of(torch.nn.functional.pairwise_distance(t64(A), t64(P), p=3.0, eps=1e-4)),
+    )
 
 
 INFO_SETTINGS = [dict(temperature=0.1), dict(temperature=1.0), dict(temperature=0.5, cosine=False)]
@@ -312,7 +349,8 @@ def test_info_nce_is_cross_entropy_on_the_similarity_matrix(frameworks, settings
     builtin = F.cross_entropy(logits, torch.arange(N), reduction=reduction)
     agree("torch F.cross_entropy(S/τ, arange(N))", ours, numpy_of(builtin))
     keras_builtin = keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True, reduction=KERAS_REDUCTION[reduction], dtype="float64")(np.arange(N), logits.numpy())
+        from_logits=True, reduction=KERAS_REDUCTION[reduction], dtype="float64"
+    )(np.arange(N), logits.numpy())
     agree("keras SparseCategoricalCrossentropy(S/τ, arange(N))", ours, np.asarray(keras_builtin))
     agree("momentum_lab.torch InfoNCE", numpy_of(TL.InfoNCE(reduction=reduction, **settings)(t64(A), t64(P))), ours)
     keras_loss = KL.InfoNCE(reduction=KERAS_REDUCTION[reduction], dtype="float64", **settings)
@@ -334,9 +372,13 @@ def test_nt_xent_is_cross_entropy_on_the_2n_similarity_matrix(frameworks, tau, r
     ours = L.nt_xent(A, P, temperature=tau, reduction=reduction)
     agree("torch F.cross_entropy(2N × 2N, diagonal −∞)", ours, numpy_of(expected))
     keras_rows = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None, dtype="float64")(
-        labels.numpy(), logits.numpy())
-    agree("keras SparseCategoricalCrossentropy(2N × 2N)", L.nt_xent(A, P, temperature=tau, reduction="none"),
-          0.5 * (np.asarray(keras_rows)[:N] + np.asarray(keras_rows)[N:]))
+        labels.numpy(), logits.numpy()
+    )
+    agree(
+        "keras SparseCategoricalCrossentropy(2N × 2N)",
+        L.nt_xent(A, P, temperature=tau, reduction="none"),
+        0.5 * (np.asarray(keras_rows)[:N] + np.asarray(keras_rows)[N:]),
+    )
     agree("momentum_lab.torch NTXent", numpy_of(TL.NTXent(tau, reduction)(t64(A), t64(P))), ours)
     keras_loss = KL.NTXent(tau, reduction=KERAS_REDUCTION[reduction], dtype="float64")
     agree("momentum_lab.tf NTXent", np.asarray(keras_loss(np.zeros(N), np.stack([A, P], 1))), ours)
@@ -356,12 +398,15 @@ def test_torch_gradients_agree_with_the_builtins(frameworks):
         for ours, theirs in zip(grads(TL.TripletMargin(**settings)), grads(torch.nn.TripletMarginLoss(**settings))):
             agree("torch.nn.TripletMarginLoss gradient", ours, theirs)
     y = torch.tensor(SIGNED_LABELS)
-    for ours, theirs in zip(grads(lambda a, p, n: TL.CosineEmbedding(0.1)(a, p, y)),
-                            grads(lambda a, p, n: torch.nn.CosineEmbeddingLoss(0.1)(a, p, y))):
+    for ours, theirs in zip(
+        grads(lambda a, p, n: TL.CosineEmbedding(0.1)(a, p, y)),
+        grads(lambda a, p, n: torch.nn.CosineEmbeddingLoss(0.1)(a, p, y)),
+    ):
         agree("torch.nn.CosineEmbeddingLoss gradient", ours, theirs)
     for ours, theirs in zip(
-            grads(lambda a, p, n: TL.InfoNCE(0.2)(a, p)),
-            grads(lambda a, p, n: F.cross_entropy(F.normalize(a) @ F.normalize(p).T / 0.2, torch.arange(N)))):
+        grads(lambda a, p, n: TL.InfoNCE(0.2)(a, p)),
+        grads(lambda a, p, n: F.cross_entropy(F.normalize(a) @ F.normalize(p).T / 0.2, torch.arange(N))),
+    ):
         agree("torch F.cross_entropy(S/τ) gradient", ours, theirs)
 
 
@@ -381,7 +426,12 @@ def test_torch_modules_check_their_inputs(frameworks):
 @pytest.mark.frameworks
 def test_keras_metric_losses_serialize(frameworks):
     torch, keras, KL, TL = frameworks
-    for loss in (KL.Contrastive(0.5), KL.TripletMargin(0.2, p=1.0, swap=True), KL.CosineEmbedding(0.1),
-                 KL.InfoNCE(0.3, cosine=False), KL.NTXent(0.2)):
+    for loss in (
+        KL.Contrastive(0.5),
+        KL.TripletMargin(0.2, p=1.0, swap=True),
+        KL.CosineEmbedding(0.1),
+        KL.InfoNCE(0.3, cosine=False),
+        KL.NTXent(0.2),
+    ):
         clone = keras.losses.deserialize(keras.losses.serialize(loss))
         assert type(clone) is type(loss) and clone.get_config() == loss.get_config()

@@ -42,32 +42,72 @@ IGNORED[[1, 4]] = -100
 BUILTINS = [
     ("mse", lambda r: TL.MeanSquaredError(reduction=r), lambda r: torch.nn.MSELoss(reduction=r), SCORES, TARGETS),
     ("l1", lambda r: TL.MeanAbsoluteError(reduction=r), lambda r: torch.nn.L1Loss(reduction=r), SCORES, TARGETS),
-    ("huber", lambda r: TL.Huber(0.7, reduction=r), lambda r: torch.nn.HuberLoss(reduction=r, delta=0.7),
-     SCORES, TARGETS),
+    (
+        "huber",
+        lambda r: TL.Huber(0.7, reduction=r),
+        lambda r: torch.nn.HuberLoss(reduction=r, delta=0.7),
+        SCORES,
+        TARGETS,
+    ),
     ("bce", lambda r: TL.BinaryCrossentropy(reduction=r), lambda r: torch.nn.BCELoss(reduction=r), PROBS, BINARY),
-    ("bce saturated: log floored at −100",
-     lambda r: TL.BinaryCrossentropy(reduction=r), lambda r: torch.nn.BCELoss(reduction=r),
-     SATURATED, SATURATED_LABELS),
-    ("bce weight", lambda r: TL.BinaryCrossentropy(reduction=r, weight=ELEMENT_WEIGHT),
-     lambda r: torch.nn.BCELoss(weight=ELEMENT_WEIGHT, reduction=r), PROBS, PROBS.flip(0)),
-    ("bce logits weight pos_weight",
-     lambda r: TL.BinaryCrossentropy(from_logits=True, reduction=r, weight=ELEMENT_WEIGHT, pos_weight=CLASS_WEIGHT),
-     lambda r: torch.nn.BCEWithLogitsLoss(weight=ELEMENT_WEIGHT, reduction=r, pos_weight=CLASS_WEIGHT),
-     SCORES, BINARY),
-    ("bce logits ±1e4", lambda r: TL.BinaryCrossentropy(from_logits=True, reduction=r),
-     lambda r: torch.nn.BCEWithLogitsLoss(reduction=r), t64([[1e4, -1e4, 0.0, 30.0]]), t64([[0.0, 1.0, 1.0, 0.0]])),
-    ("cross_entropy probability targets, weight, smoothing",
-     lambda r: TL.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2, reduction=r, weight=CLASS_WEIGHT),
-     lambda r: torch.nn.CrossEntropyLoss(weight=CLASS_WEIGHT, reduction=r, label_smoothing=0.2), SCORES, DIRICHLET),
-    ("cross_entropy indices", lambda r: TL.SparseCategoricalCrossentropy(from_logits=True, reduction=r),
-     lambda r: torch.nn.CrossEntropyLoss(reduction=r), SCORES, LABELS),
-    ("cross_entropy indices, weight, ignore_index, smoothing",
-     lambda r: TL.SparseCategoricalCrossentropy(from_logits=True, label_smoothing=0.1, reduction=r,
-                                                weight=CLASS_WEIGHT),
-     lambda r: torch.nn.CrossEntropyLoss(weight=CLASS_WEIGHT, reduction=r, label_smoothing=0.1), SCORES, IGNORED),
-    ("cross_entropy indices, ignore_index=2",
-     lambda r: TL.SparseCategoricalCrossentropy(from_logits=True, reduction=r, ignore_index=2),
-     lambda r: torch.nn.CrossEntropyLoss(reduction=r, ignore_index=2), SCORES, LABELS),
+    (
+        "bce saturated: log floored at −100",
+        lambda r: TL.BinaryCrossentropy(reduction=r),
+        lambda r: torch.nn.BCELoss(reduction=r),
+        SATURATED,
+        SATURATED_LABELS,
+    ),
+    (
+        "bce weight",
+        lambda r: TL.BinaryCrossentropy(reduction=r, weight=ELEMENT_WEIGHT),
+        lambda r: torch.nn.BCELoss(weight=ELEMENT_WEIGHT, reduction=r),
+        PROBS,
+        PROBS.flip(0),
+    ),
+    (
+        "bce logits weight pos_weight",
+        lambda r: TL.BinaryCrossentropy(from_logits=True, reduction=r, weight=ELEMENT_WEIGHT, pos_weight=CLASS_WEIGHT),
+        lambda r: torch.nn.BCEWithLogitsLoss(weight=ELEMENT_WEIGHT, reduction=r, pos_weight=CLASS_WEIGHT),
+        SCORES,
+        BINARY,
+    ),
+    (
+        "bce logits ±1e4",
+        lambda r: TL.BinaryCrossentropy(from_logits=True, reduction=r),
+        lambda r: torch.nn.BCEWithLogitsLoss(reduction=r),
+        t64([[1e4, -1e4, 0.0, 30.0]]),
+        t64([[0.0, 1.0, 1.0, 0.0]]),
+    ),
+    (
+        "cross_entropy probability targets, weight, smoothing",
+        lambda r: TL.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2, reduction=r, weight=CLASS_WEIGHT),
+        lambda r: torch.nn.CrossEntropyLoss(weight=CLASS_WEIGHT, reduction=r, label_smoothing=0.2),
+        SCORES,
+        DIRICHLET,
+    ),
+    (
+        "cross_entropy indices",
+        lambda r: TL.SparseCategoricalCrossentropy(from_logits=True, reduction=r),
+        lambda r: torch.nn.CrossEntropyLoss(reduction=r),
+        SCORES,
+        LABELS,
+    ),
+    (
+        "cross_entropy indices, weight, ignore_index, smoothing",
+        lambda r: TL.SparseCategoricalCrossentropy(
+            from_logits=True, label_smoothing=0.1, reduction=r, weight=CLASS_WEIGHT
+        ),
+        lambda r: torch.nn.CrossEntropyLoss(weight=CLASS_WEIGHT, reduction=r, label_smoothing=0.1),
+        SCORES,
+        IGNORED,
+    ),
+    (
+        "cross_entropy indices, ignore_index=2",
+        lambda r: TL.SparseCategoricalCrossentropy(from_logits=True, reduction=r, ignore_index=2),
+        lambda r: torch.nn.CrossEntropyLoss(reduction=r, ignore_index=2),
+        SCORES,
+        LABELS,
+    ),
 ]
 
 
@@ -113,11 +153,17 @@ def test_bce_at_saturated_probabilities_costs_100_per_element_as_in_torch():
 
 
 def test_weights_and_reductions_are_checked():
-    with pytest.raises(ValueError, match=r"pos_weight weighs logits \(BCEWithLogitsLoss\); got pos_weight with "
-                                         r"from_logits=False"):
+    with pytest.raises(
+        ValueError,
+        match=r"pos_weight weighs logits \(BCEWithLogitsLoss\); got pos_weight with "
+        r"from_logits=False",
+    ):
         TL.BinaryCrossentropy(pos_weight=CLASS_WEIGHT)
-    with pytest.raises(ValueError, match=r"reduction must be one of \('mean', 'sum', 'none'\); "
-                                         r"got reduction='batchmean'"):
+    with pytest.raises(
+        ValueError,
+        match=r"reduction must be one of \('mean', 'sum', 'none'\); "
+        r"got reduction='batchmean'",
+    ):
         TL.BinaryCrossentropy(reduction="batchmean")
     with pytest.raises(ValueError, match=r"target must have shape input.shape\[:-1\]"):
         TL.SparseCategoricalCrossentropy()(SOFTMAX, LABELS[:, None])
