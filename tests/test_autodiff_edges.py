@@ -30,7 +30,7 @@ def falling_factorial(p, k):
     return math.prod(p - j for j in range(k))
 
 
-# ---- 1. the power rule at a zero base, every order ---------------------------------------------------------------------
+# ---- 1. the power rule at a zero base, every order -----------------------------------------------------------------
 # For an integer p >= 0, d^k/dx^k x^p at 0 = p!/(p−k)! · 0^(p−k): 0 for k < p, p! for k = p, 0 for k > p.
 # Worked for p = 3: 3x², 6x, 6, 0  ->  at 0: 0, 0, 6, 0.
 INTEGER_POWERS = [(p, k) for p in (0, 1, 2, 3, 4, 1.0, 2.0, 3.0) for k in range(1, 6)]
@@ -39,12 +39,12 @@ INTEGER_POWERS = [(p, k) for p in (0, 1, 2, 3, 4, 1.0, 2.0, 3.0) for k in range(
 @pytest.mark.parametrize("p, k", INTEGER_POWERS, ids=[f"x**{p!r}, order {k}" for p, k in INTEGER_POWERS])
 def test_integer_power_derivatives_at_zero_are_exact(p, k):
     expected = math.factorial(int(p)) if k == p else 0.0
-    assert nth_derivative(lambda x: x ** p, 0.0, k) == expected
+    assert nth_derivative(lambda x: x**p, 0.0, k) == expected
 
 
 def test_hand_worked_cube_at_zero():
     # x³: derivatives 3x², 6x, 6, 0, evaluated at 0.
-    assert [nth_derivative(lambda x: x ** 3, 0.0, k) for k in (1, 2, 3, 4)] == [0.0, 0.0, 6.0, 0.0]
+    assert [nth_derivative(lambda x: x**3, 0.0, k) for k in (1, 2, 3, 4)] == [0.0, 0.0, 6.0, 0.0]
 
 
 # For a non-integer p: 0 where p − k > 0, ±∞ where p − k < 0, the sign that of p (p − 1) ... (p − k + 1).
@@ -55,34 +55,35 @@ FRACTIONAL_POWERS = [(p, k) for p in (0.5, 1.5, 2.5) for k in range(1, 5)]
 def test_fractional_power_derivatives_at_zero(p, k):
     c = falling_factorial(p, k)
     expected = 0.0 if p - k > 0 else math.copysign(math.inf, c)
-    assert nth_derivative(lambda x: x ** p, 0.0, k) == expected
+    assert nth_derivative(lambda x: x**p, 0.0, k) == expected
 
 
 @pytest.mark.parametrize("p", [0, 1, 2, 3, 1.5, 2.5, -1, -2.5])
 def test_power_derivatives_away_from_zero_match_finite_differences(p):
-    ad.check_grads(lambda x: x ** p, np.array([0.7, 1.3, 2.1]), order=3, eps=1e-5, rtol=1e-5, atol=1e-6)
+    ad.check_grads(lambda x: x**p, np.array([0.7, 1.3, 2.1]), order=3, eps=1e-5, rtol=1e-5, atol=1e-6)
     for k in (1, 2, 3):  # and the closed form p (p−1) ... x^(p−k)
-        assert nth_derivative(lambda x: x ** p, 1.3, k) == pytest.approx(falling_factorial(p, k) * 1.3 ** (p - k),
-                                                                         rel=1e-12)
+        assert nth_derivative(lambda x: x**p, 1.3, k) == pytest.approx(
+            falling_factorial(p, k) * 1.3 ** (p - k), rel=1e-12
+        )
 
 
 def test_x_to_the_zero_has_derivative_zero_everywhere_including_zero():
     # x⁰ ≡ 1, so every derivative is 0 (PyTorch agrees; TensorFlow returns NaN at 0).
     for x in (0.0, 2.0, -3.0):
-        assert nth_derivative(lambda t: t ** 0, x, 1) == 0.0
-        assert nth_derivative(lambda t: t ** 0.0, x, 2) == 0.0
-    np.testing.assert_array_equal(ad.hessian(lambda v: ad.sum(v ** 0), np.zeros(3)), np.zeros((3, 3)))
+        assert nth_derivative(lambda t: t**0, x, 1) == 0.0
+        assert nth_derivative(lambda t: t**0.0, x, 2) == 0.0
+    np.testing.assert_array_equal(ad.hessian(lambda v: ad.sum(v**0), np.zeros(3)), np.zeros((3, 3)))
 
 
 def test_hessian_of_x_to_the_one_at_zero_is_zero_and_finite():
-    H = ad.hessian(lambda v: ad.sum(v ** 1.0) + v[0] * v[1], np.array([0.0, 0.0]))
+    H = ad.hessian(lambda v: ad.sum(v**1.0) + v[0] * v[1], np.array([0.0, 0.0]))
     np.testing.assert_array_equal(H, [[0.0, 1.0], [1.0, 0.0]])
 
 
 def test_third_derivative_tensor_of_powers_at_zero():
     # ∂³/∂x_i³ Σ x_j³ = 6 on the diagonal, 0 elsewhere; of Σ x_j² it is 0 everywhere.
     for p, diagonal in ((2, 0.0), (3, 6.0)):
-        T = ad.jacobian(lambda v: ad.hessian(lambda u: ad.sum(u ** p), v), ad.constant(np.zeros(3))).numpy()
+        T = ad.jacobian(lambda v, p=p: ad.hessian(lambda u: ad.sum(u**p), v), ad.constant(np.zeros(3))).numpy()
         expected = np.zeros((3, 3, 3))
         expected[np.arange(3), np.arange(3), np.arange(3)] = diagonal
         np.testing.assert_array_equal(T, expected)
@@ -94,7 +95,7 @@ def test_exponent_gradient_is_zero_at_a_non_positive_base():
     np.testing.assert_allclose(g, [0.0, 0.0, math.log(2.0) * 8.0], rtol=1e-15)
 
 
-# ---- no NaN through 0 · ∞ in the other entries of a Hessian ------------------------------------------------------------
+# ---- no NaN through 0 · ∞ in the other entries of a Hessian --------------------------------------------------------
 # Each f mixes one coordinate with an infinite second derivative at the point (x0 = 0) with ordinary terms;
 # the expected Hessians are worked by hand. PyTorch and TensorFlow give NaN at [1, 0] for the first two.
 INFINITE_SLOPES = [
@@ -135,14 +136,14 @@ def test_a_nan_or_inf_from_the_mathematics_is_the_answer():
 
 # ---- 2. float32 in, float32 out ------------------------------------------------------------------------------------
 X32 = np.array([0.3, 0.8, 1.7], np.float32)
-C64 = np.float64(0.5)     # a float64 NumPy scalar
-Z64 = np.array(1.25)      # a 0-d float64 array
+C64 = np.float64(0.5)  # a float64 NumPy scalar
+Z64 = np.array(1.25)  # a 0-d float64 array
 FLOAT32_CASES = {
     "add": lambda x: ad.sum(x + 1.5 + C64),
     "subtract": lambda x: ad.sum(2.5 - x - Z64),
     "multiply": lambda x: ad.sum(x * C64 * x * 3),
     "divide": lambda x: ad.sum(1.0 / (x + C64) + x / 3.0),
-    "power": lambda x: ad.sum(x ** 2.5 + x ** C64 + 2.0 ** x),
+    "power": lambda x: ad.sum(x**2.5 + x**C64 + 2.0**x),
     "negative": lambda x: ad.sum(-(x * x)),
     "square": lambda x: ad.sum(ad.square(x) * 0.5),
     "sqrt": lambda x: ad.sum(ad.sqrt(x + 0.1)),
@@ -159,7 +160,7 @@ FLOAT32_CASES = {
     "minimum": lambda x: ad.sum(ad.minimum(x, Z64) ** 2),
     "clip": lambda x: ad.sum(ad.clip(x, 0.5, 1.5) ** 2),
     "where": lambda x: ad.sum(ad.where(x.data > 1.0, x * x, 0.5 * x)),
-    "sum, mean": lambda x: ad.sum(x * x, axis=0) + ad.mean(x ** 3),
+    "sum, mean": lambda x: ad.sum(x * x, axis=0) + ad.mean(x**3),
     "max": lambda x: ad.max(x * x),
     "logsumexp": lambda x: ad.logsumexp(x * 2.0),
     "softmax": lambda x: ad.sum(ad.softmax(x) * x),
@@ -204,55 +205,113 @@ def test_float32_tape_jacobian_and_output_gradients():
     assert tape.gradient(y, x, output_gradients=np.ones(3)).dtype == np.float32
 
 
-# ---- 3. errors name the operation, the arguments and their shapes -------------------------------------------------
+# ---- 3. errors name the operation, the arguments and their shapes --------------------------------------------------
 X3 = ad.constant([1.0, 2.0, 3.0])
 M23 = ad.constant(np.ones((2, 3)))
 ERRORS = [
-    ("add", lambda: X3 + ad.constant([1, 2]), ValueError,
-     r"^add: a\.shape=\(3,\) and b\.shape=\(2,\) cannot be broadcast together$"),
+    (
+        "add",
+        lambda: X3 + ad.constant([1, 2]),
+        ValueError,
+        r"^add: a\.shape=\(3,\) and b\.shape=\(2,\) cannot be broadcast together$",
+    ),
     ("subtract", lambda: ad.subtract(X3, np.ones(2)), ValueError, r"subtract: a\.shape=\(3,\) and b\.shape=\(2,\)"),
     ("multiply", lambda: X3 * np.ones((2, 2)), ValueError, r"multiply: a\.shape=\(3,\) and b\.shape=\(2, 2\)"),
     ("divide", lambda: np.ones(2) / X3, ValueError, r"divide: a\.shape=\(2,\) and b\.shape=\(3,\)"),
     ("power", lambda: X3 ** np.ones(4), ValueError, r"power: a\.shape=\(3,\) and b\.shape=\(4,\)"),
     ("maximum", lambda: ad.maximum(X3, [1.0, 2.0]), ValueError, r"maximum: a\.shape=\(3,\) and b\.shape=\(2,\)"),
     ("minimum", lambda: ad.minimum([1.0, 2.0], X3), ValueError, r"minimum: a\.shape=\(2,\) and b\.shape=\(3,\)"),
-    ("where", lambda: ad.where([True, False], X3, 0.0), ValueError,
-     r"where: condition\.shape=\(2,\), a\.shape=\(3,\) and b\.shape=\(\)"),
+    (
+        "where",
+        lambda: ad.where([True, False], X3, 0.0),
+        ValueError,
+        r"where: condition\.shape=\(2,\), a\.shape=\(3,\) and b\.shape=\(\)",
+    ),
     ("where of strings", lambda: ad.where(np.array(["a"]), X3, 0.0), TypeError, "where: condition"),
-    ("matmul", lambda: M23 @ M23, ValueError,
-     r"matmul: a\.shape=\(2, 3\) and b\.shape=\(2, 3\) do not line up: a's last axis has 3 entries and b's "
-     r"second-to-last axis has 2"),
+    (
+        "matmul",
+        lambda: M23 @ M23,
+        ValueError,
+        r"matmul: a\.shape=\(2, 3\) and b\.shape=\(2, 3\) do not line up: a's last axis has 3 entries and b's "
+        r"second-to-last axis has 2",
+    ),
     ("matmul of a vector", lambda: M23 @ ad.constant([1.0, 2.0]), ValueError, r"b's only axis has 2"),
     ("matmul of a scalar", lambda: ad.matmul(2.0, M23), ValueError, r"matmul: a\.shape=\(\).*multiply"),
-    ("reshape", lambda: ad.reshape(X3, (4,)), ValueError,
-     r"reshape: cannot reshape x\.shape=\(3,\) \(3 entries\) into shape=\(4,\)"),
+    (
+        "reshape",
+        lambda: ad.reshape(X3, (4,)),
+        ValueError,
+        r"reshape: cannot reshape x\.shape=\(3,\) \(3 entries\) into shape=\(4,\)",
+    ),
     ("reshape, two -1", lambda: X3.reshape(-1, -1), ValueError, r"reshape: shape=\(-1, -1\) may contain at most one"),
     ("reshape to a bool", lambda: ad.reshape(X3, True), TypeError, "reshape: shape must be an int"),
-    ("broadcast_to", lambda: ad.broadcast_to(X3, (2,)), ValueError,
-     r"broadcast_to: x\.shape=\(3,\) cannot be broadcast to shape=\(2,\)"),
+    (
+        "broadcast_to",
+        lambda: ad.broadcast_to(X3, (2,)),
+        ValueError,
+        r"broadcast_to: x\.shape=\(3,\) cannot be broadcast to shape=\(2,\)",
+    ),
     ("broadcast_to a negative size", lambda: ad.broadcast_to(X3, (-3,)), ValueError, "sizes >= 0"),
-    ("concatenate, ndim", lambda: ad.concatenate([M23, X3]), ValueError,
-     r"concatenate: tensors\[1\]\.shape=\(3,\) and tensors\[0\]\.shape=\(2, 3\) have different numbers"),
-    ("concatenate, lengths", lambda: ad.concatenate([M23, np.ones((2, 2))]), ValueError,
-     r"concatenate: tensors\[1\]\.shape=\(2, 2\) and tensors\[0\]\.shape=\(2, 3\) differ on an axis other than "
-     r"axis=0"),
+    (
+        "concatenate, ndim",
+        lambda: ad.concatenate([M23, X3]),
+        ValueError,
+        r"concatenate: tensors\[1\]\.shape=\(3,\) and tensors\[0\]\.shape=\(2, 3\) have different numbers",
+    ),
+    (
+        "concatenate, lengths",
+        lambda: ad.concatenate([M23, np.ones((2, 2))]),
+        ValueError,
+        r"concatenate: tensors\[1\]\.shape=\(2, 2\) and tensors\[0\]\.shape=\(2, 3\) differ on an axis other than "
+        r"axis=0",
+    ),
     ("concatenate 0-d tensors", lambda: ad.concatenate([ad.constant(1.0)]), ValueError, "0-d.*stack"),
     ("concatenate, bool axis", lambda: ad.concatenate([X3, X3], axis=True), TypeError, "concatenate: axis"),
-    ("stack", lambda: ad.stack([X3, M23]), ValueError,
-     r"stack: tensors\[1\]\.shape=\(2, 3\) differs from tensors\[0\]\.shape=\(3,\)"),
+    (
+        "stack",
+        lambda: ad.stack([X3, M23]),
+        ValueError,
+        r"stack: tensors\[1\]\.shape=\(2, 3\) differs from tensors\[0\]\.shape=\(3,\)",
+    ),
     ("stack, float axis", lambda: ad.stack([X3, X3], axis=0.5), TypeError, "stack: axis must be an int"),
     ("index by a float", lambda: X3[1.5], TypeError, r"getitem: an index must be an int.*got 1\.5 \(float\)"),
-    ("index out of range", lambda: X3[10], IndexOutOfRange,
-     r"getitem: index 10 is out of range for axis 0 of size 3 \(x\.shape=\(3,\), index x\[10\]\)"),
-    ("negative index out of range", lambda: M23[0, -4], IndexOutOfRange, "index -4 is out of range for axis 1 of size 3"),
-    ("index array out of range", lambda: M23[:, np.array([0, 7])], IndexOutOfRange, "index 7 is out of range for axis 1"),
-    ("mask of the wrong length", lambda: X3[np.array([True, False])], IndexOutOfRange,
-     r"boolean mask of shape \(2,\) does not match axis 0 of x, of shape \(3,\)"),
+    (
+        "index out of range",
+        lambda: X3[10],
+        IndexOutOfRange,
+        r"getitem: index 10 is out of range for axis 0 of size 3 \(x\.shape=\(3,\), index x\[10\]\)",
+    ),
+    (
+        "negative index out of range",
+        lambda: M23[0, -4],
+        IndexOutOfRange,
+        "index -4 is out of range for axis 1 of size 3",
+    ),
+    (
+        "index array out of range",
+        lambda: M23[:, np.array([0, 7])],
+        IndexOutOfRange,
+        "index 7 is out of range for axis 1",
+    ),
+    (
+        "mask of the wrong length",
+        lambda: X3[np.array([True, False])],
+        IndexOutOfRange,
+        r"boolean mask of shape \(2,\) does not match axis 0 of x, of shape \(3,\)",
+    ),
     ("too many indices", lambda: X3[0, 0], IndexOutOfRange, "too many indices"),
-    ("take_along_axis out of range", lambda: ad.take_along_axis(M23, np.array([[5], [0]]), axis=1), IndexOutOfRange,
-     r"take_along_axis: indices must be in \[-3, 3\) along axis=1 of x\.shape=\(2, 3\); got 5"),
-    ("take_along_axis, shapes", lambda: ad.take_along_axis(M23, np.zeros((3, 1), int), axis=1), ValueError,
-     r"take_along_axis: indices\.shape=\(3, 1\) must match x\.shape=\(2, 3\)"),
+    (
+        "take_along_axis out of range",
+        lambda: ad.take_along_axis(M23, np.array([[5], [0]]), axis=1),
+        IndexOutOfRange,
+        r"take_along_axis: indices must be in \[-3, 3\) along axis=1 of x\.shape=\(2, 3\); got 5",
+    ),
+    (
+        "take_along_axis, shapes",
+        lambda: ad.take_along_axis(M23, np.zeros((3, 1), int), axis=1),
+        ValueError,
+        r"take_along_axis: indices\.shape=\(3, 1\) must match x\.shape=\(2, 3\)",
+    ),
     ("take_along_axis, axis", lambda: ad.take_along_axis(M23, np.zeros((2, 1), int), axis=2), ValueError, "axis"),
     ("keepdims not a bool (sum)", lambda: ad.sum(X3, keepdims="no"), TypeError, "keepdims must be True or False"),
     ("keepdims not a bool (mean)", lambda: ad.mean(X3, keepdims=1), TypeError, "keepdims"),
@@ -262,9 +321,18 @@ ERRORS = [
     ("axis a float", lambda: ad.sum(M23, axis=0.0), TypeError, "axis"),
     ("softmax axis out of range", lambda: ad.softmax(M23, axis=-3), ValueError, "axis"),
     ("transpose axes not a tuple", lambda: ad.transpose(M23, 3), TypeError, "axes"),
-    ("max of an empty axis", lambda: ad.max(np.ones((2, 0)), axis=1), ValueError,
-     r"max: x\.shape=\(2, 0\) has no entries along axis=\(1,\)"),
-    ("logsumexp of nothing", lambda: ad.logsumexp(np.ones(0)), ValueError, "logsumexp: x.shape=\\(0,\\) has no entries"),
+    (
+        "max of an empty axis",
+        lambda: ad.max(np.ones((2, 0)), axis=1),
+        ValueError,
+        r"max: x\.shape=\(2, 0\) has no entries along axis=\(1,\)",
+    ),
+    (
+        "logsumexp of nothing",
+        lambda: ad.logsumexp(np.ones(0)),
+        ValueError,
+        "logsumexp: x.shape=\\(0,\\) has no entries",
+    ),
     # inputs that are not real numbers
     ("constant of complex numbers", lambda: ad.constant([1 + 2j]), TypeError, "value must hold real numbers.*complex"),
     ("constant of booleans", lambda: ad.constant(np.array([True])), TypeError, "value must hold real numbers.*bool"),
@@ -273,15 +341,31 @@ ERRORS = [
     ("Variable of booleans", lambda: ad.Variable([True, False]), TypeError, "initial_value must hold real"),
     ("assign complex numbers", lambda: ad.Variable([1.0]).assign([1j]), TypeError, "value must hold real"),
     ("operand of complex numbers", lambda: X3 * np.array([1j, 1, 1]), TypeError, "multiply: b must hold real"),
-    ("grad at complex numbers", lambda: ad.grad(lambda v: ad.sum(v))(np.array([1j])), TypeError,
-     "grad: argument 0 must hold real numbers"),
-    ("hessian at booleans", lambda: ad.hessian(lambda v: ad.sum(v), np.array([True])), TypeError,
-     "hessian: x must hold real numbers"),
+    (
+        "grad at complex numbers",
+        lambda: ad.grad(lambda v: ad.sum(v))(np.array([1j])),
+        TypeError,
+        "grad: argument 0 must hold real numbers",
+    ),
+    (
+        "hessian at booleans",
+        lambda: ad.hessian(lambda v: ad.sum(v), np.array([True])),
+        TypeError,
+        "hessian: x must hold real numbers",
+    ),
     ("jacobian at strings", lambda: ad.jacobian(lambda v: v, ["a"]), TypeError, "jacobian: x must hold real"),
-    ("hvp with complex v", lambda: ad.hvp(lambda v: ad.sum(v), np.ones(1), np.array([1j])), TypeError,
-     "hvp: v must hold real"),
-    ("hvp with v of another shape", lambda: ad.hvp(lambda v: ad.sum(v), np.ones(2), np.ones(3)), ValueError,
-     r"hvp: v must have x's shape \(2,\); got v\.shape=\(3,\)"),
+    (
+        "hvp with complex v",
+        lambda: ad.hvp(lambda v: ad.sum(v), np.ones(1), np.array([1j])),
+        TypeError,
+        "hvp: v must hold real",
+    ),
+    (
+        "hvp with v of another shape",
+        lambda: ad.hvp(lambda v: ad.sum(v), np.ones(2), np.ones(3)),
+        ValueError,
+        r"hvp: v must have x's shape \(2,\); got v\.shape=\(3,\)",
+    ),
 ]
 
 
@@ -304,9 +388,17 @@ def test_errors_from_numpy_cost_nothing_until_numpy_raises():
     np.testing.assert_array_equal((X3 + ad.constant([[1.0], [2.0]])).numpy(), [[2, 3, 4], [3, 4, 5]])
 
 
-# ---- NumPy functions applied to tensors -----------------------------------------------------------------------------
-UFUNCS = [(np.exp, "exp"), (np.log, "log"), (np.sqrt, "sqrt"), (np.tanh, "tanh"), (np.abs, "abs"),
-          (np.maximum, "maximum"), (np.negative, "negative"), (np.square, "square")]
+# ---- NumPy functions applied to tensors ----------------------------------------------------------------------------
+UFUNCS = [
+    (np.exp, "exp"),
+    (np.log, "log"),
+    (np.sqrt, "sqrt"),
+    (np.tanh, "tanh"),
+    (np.abs, "abs"),
+    (np.maximum, "maximum"),
+    (np.negative, "negative"),
+    (np.square, "square"),
+]
 
 
 @pytest.mark.parametrize("ufunc, name", UFUNCS, ids=[u[1] for u in UFUNCS])
@@ -351,7 +443,7 @@ def test_ndarray_operators_with_a_tensor_are_recorded():
     with ad.GradientTape() as tape:
         tape.watch(x)
         a = np.array([3.0, 4.0])
-        a += x             # the array cannot hold a tensor: the name is rebound to the Tensor a + x
+        a += x  # the array cannot hold a tensor: the name is rebound to the Tensor a + x
         y = ad.sum(np.array([2.0, 1.0]) * a + np.float64(2.0) ** x - np.ones(2) / x)
     assert isinstance(a, ad.Tensor)
     # ∂/∂x_i: c_i + 2^x_i ln 2 + 1/x_i², with c = (2, 1) and x = (1, 2)
@@ -359,7 +451,7 @@ def test_ndarray_operators_with_a_tensor_are_recorded():
     assert (np.ones(2) < x).tolist() == [False, True]
 
 
-# ---- 4. non-finite points -------------------------------------------------------------------------------------------
+# ---- 4. non-finite points ------------------------------------------------------------------------------------------
 def f_sum(v):
     return ad.sum(v * v)
 
@@ -367,11 +459,17 @@ def f_sum(v):
 NON_FINITE = [
     ("grad at NaN", lambda: ad.grad(f_sum)(np.array([np.nan, 1.0])), r"grad: argument 0 must contain only finite"),
     ("value_and_grad at inf", lambda: ad.value_and_grad(f_sum)(np.array([np.inf])), "value_and_grad: argument 0"),
-    ("grad of a second argument at NaN", lambda: ad.grad(lambda a, b: ad.sum(a * b), argnums=1)(1.0, np.nan),
-     "grad: argument 1"),
+    (
+        "grad of a second argument at NaN",
+        lambda: ad.grad(lambda a, b: ad.sum(a * b), argnums=1)(1.0, np.nan),
+        "grad: argument 1",
+    ),
     ("jacobian at NaN", lambda: ad.jacobian(lambda v: v * 2, [1.0, np.nan]), r"jacobian: x must contain only finite"),
-    ("hessian at NaN", lambda: ad.hessian(f_sum, np.array([np.nan, 1.0])),
-     r"hessian: x must contain only finite numbers .*got x=\[nan,  1\.\]"),
+    (
+        "hessian at NaN",
+        lambda: ad.hessian(f_sum, np.array([np.nan, 1.0])),
+        r"hessian: x must contain only finite numbers .*got x=\[nan,  1\.\]",
+    ),
     ("hessian at -inf", lambda: ad.hessian(f_sum, ad.constant([-np.inf])), "hessian: x"),
     ("hvp at NaN", lambda: ad.hvp(f_sum, np.array([np.nan]), np.ones(1)), "hvp: x"),
     ("hvp along NaN", lambda: ad.hvp(f_sum, np.ones(1), np.array([np.nan])), "hvp: v"),
@@ -399,11 +497,11 @@ def test_tapes_propagate_nan_inputs_as_numpy_does():
     assert np.isnan(g[0]) and g[1] == 2.0
 
 
-# ---- 5. what the docstrings say about NaN, empty arrays, zero denominators and overflow -----------------------------
+# ---- 5. what the docstrings say about NaN, empty arrays, zero denominators and overflow ----------------------------
 def test_empty_arrays():
     empty = ad.constant(np.ones((0, 3)))
     assert float(ad.sum(empty)) == 0.0 and ad.sum(empty, axis=0).shape == (3,)
-    assert np.isnan(float(ad.mean(empty)))        # as np.mean, tf.reduce_mean, torch.mean
+    assert np.isnan(float(ad.mean(empty)))  # as np.mean, tf.reduce_mean, torch.mean
     assert (empty * 2.0 + 1.0).shape == (0, 3) and ad.exp(empty).shape == (0, 3)
     assert ad.concatenate([empty, ad.constant(np.ones((1, 3)))]).shape == (1, 3)
     assert ad.grad(lambda v: ad.sum(v * v))(np.ones(0)).shape == (0,)
@@ -417,9 +515,9 @@ def test_zero_denominators():
         warnings.simplefilter("ignore")
         assert float(ad.divide(1.0, ad.constant(0.0))) == np.inf
         assert np.isnan(float(ad.divide(0.0, ad.constant(0.0))))
-    g = ad.grad(lambda b: ad.sum(2.0 / b))(np.array([0.0, 2.0]))   # −2/b²
+    g = ad.grad(lambda b: ad.sum(2.0 / b))(np.array([0.0, 2.0]))  # −2/b²
     np.testing.assert_array_equal(g, [-np.inf, -0.5])
-    assert ad.grad(lambda x: ad.sqrt(x))(np.array(0.0)) == np.inf   # 1/(2√x) at 0
+    assert ad.grad(lambda x: ad.sqrt(x))(np.array(0.0)) == np.inf  # 1/(2√x) at 0
     assert ad.grad(lambda x: ad.log1p(x))(np.array(-1.0)) == np.inf
 
 
@@ -433,7 +531,7 @@ def test_overflow_and_saturation():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert float(ad.exp(ad.constant(1000.0))) == np.inf
-        assert float(ad.exp(ad.constant(np.float32(89.0)))) == np.inf      # float32 overflows sooner
+        assert float(ad.exp(ad.constant(np.float32(89.0)))) == np.inf  # float32 overflows sooner
     # e^x overflows but the zero cotangent of the unused term carries no gradient (no 0 · ∞ = NaN)
     H = ad.hessian(lambda v: v[0] * v[1] + 0.0 * ad.exp(v[0] * 1000.0), np.array([1.0, 1.0]))
     assert not np.isnan(H).any()
@@ -469,7 +567,7 @@ def test_a_negative_base_with_a_fractional_exponent_is_nan():
     assert float(ad.power(ad.constant(-2.0), 3.0)) == -8.0
 
 
-# ---- 6. type hints on the public API ----------------------------------------------------------------------------------
+# ---- 6. type hints on the public API -------------------------------------------------------------------------------
 def _public_callables():
     for name in ad.__all__:
         obj = getattr(ad, name)

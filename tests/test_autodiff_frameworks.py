@@ -14,9 +14,11 @@ import pytest
 
 from momentum_lab import autodiff as ad
 
-pytestmark = [pytest.mark.frameworks,
-              # raised inside torch (torch.autograd.functional / torch.func internals), not by this code
-              pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")]
+pytestmark = [
+    pytest.mark.frameworks,
+    # raised inside torch (torch.autograd.functional / torch.func internals), not by this code
+    pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning"),
+]
 torch = pytest.importorskip("torch")
 tf = pytest.importorskip("tensorflow")
 
@@ -31,13 +33,14 @@ HIDDEN = 4
 N_MLP = 3 * HIDDEN + HIDDEN + HIDDEN + 1  # W1, b1, w2, b2
 
 
-# ---- the suite, once per framework ------------------------------------------------------------------------------------
+# ---- the suite, once per framework ---------------------------------------------------------------------------------
 def quadratic(ns):
     def f(x):
         if ns == "ad":
             return 0.5 * ad.sum(x * (A @ x)) + ad.sum(B * x)
         total = torch.sum if ns == "torch" else tf.reduce_sum
         return 0.5 * total(x * _matvec(ns, A, x)) + total(_c(ns, B) * x)
+
     return f
 
 
@@ -51,6 +54,7 @@ def logistic(ns):
         softplus = torch.nn.functional.softplus if ns == "torch" else tf.nn.softplus
         mean, total = (torch.mean, torch.sum) if ns == "torch" else (tf.reduce_mean, tf.reduce_sum)
         return mean(softplus(z) - y * z) + 0.05 * total(w * w)
+
     return f
 
 
@@ -63,13 +67,14 @@ def softmax_cross_entropy(ns):
         if ns == "torch":
             return torch.nn.functional.cross_entropy(torch.from_numpy(X) @ W, torch.from_numpy(LABELS))
         return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(LABELS, tf.constant(X) @ W))
+
     return f
 
 
 def _mlp_parts(theta, reshape):
-    W1 = reshape(theta[:3 * HIDDEN], (3, HIDDEN))
-    b1 = theta[3 * HIDDEN:4 * HIDDEN]
-    w2 = theta[4 * HIDDEN:5 * HIDDEN]
+    W1 = reshape(theta[: 3 * HIDDEN], (3, HIDDEN))
+    b1 = theta[3 * HIDDEN : 4 * HIDDEN]
+    w2 = theta[4 * HIDDEN : 5 * HIDDEN]
     return W1, b1, w2, theta[5 * HIDDEN]
 
 
@@ -84,6 +89,7 @@ def tanh_mlp(ns):
         hidden = T.tanh(_c(ns, X) @ W1 + b1)
         out = _matvec(ns, hidden, w2) + b2
         return (torch.mean if ns == "torch" else tf.reduce_mean)((out - _c(ns, Y_REAL)) ** 2)
+
     return f
 
 
@@ -91,6 +97,7 @@ def rosenbrock(ns):
     def f(x):
         total = ad.sum if ns == "ad" else (torch.sum if ns == "torch" else tf.reduce_sum)
         return total(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
     return f
 
 
@@ -116,7 +123,7 @@ SUITE = {
 }
 
 
-# ---- reference derivatives --------------------------------------------------------------------------------------------
+# ---- reference derivatives -----------------------------------------------------------------------------------------
 def torch_gradient(f, x):
     xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     return torch.autograd.grad(f(xt), xt)[0].numpy()
@@ -150,8 +157,12 @@ def test_gradient_and_hessian_match_pytorch_and_tensorflow(name):
     np.testing.assert_allclose(value, f_torch(torch.from_numpy(x)).item(), rtol=1e-13)
     np.testing.assert_allclose(gradient, torch_gradient(f_torch, x), rtol=1e-11, atol=1e-13)
     np.testing.assert_allclose(H, torch.func.hessian(f_torch)(torch.from_numpy(x)).numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(H, torch.autograd.functional.hessian(f_torch, torch.from_numpy(x), vectorize=True)
-                               .numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        H,
+        torch.autograd.functional.hessian(f_torch, torch.from_numpy(x), vectorize=True).numpy(),
+        rtol=1e-10,
+        atol=1e-12,
+    )
     g_tf, H_tf = tf_gradient_and_hessian(f_tf, x)
     np.testing.assert_allclose(gradient, g_tf, rtol=1e-11, atol=1e-13)
     np.testing.assert_allclose(H, H_tf, rtol=1e-10, atol=1e-12)
@@ -174,19 +185,22 @@ def test_quadratic_hessian_is_the_symmetric_part():
     np.testing.assert_allclose(ad.hessian(quadratic("ad"), x), 0.5 * (A + A.T), rtol=1e-13)
 
 
-# ---- hand-worked, in all three -----------------------------------------------------------------------------------------
+# ---- hand-worked, in all three -------------------------------------------------------------------------------------
 def test_hand_worked_example_in_every_framework():
     # f = x²y + y³ at (1, 2): g = [4, 13], H = [[4, 2], [2, 12]] (REFERENCE.md §5).
     f = lambda v: v[0] ** 2 * v[1] + v[1] ** 3  # noqa: E731
     point = np.array([1.0, 2.0])
     g_tf, H_tf = tf_gradient_and_hessian(f, point)
-    for g, H in ((ad.grad(f)(point), ad.hessian(f, point)), (g_tf, H_tf),
-                 (torch_gradient(f, point), torch.func.hessian(f)(torch.from_numpy(point)).numpy())):
+    for g, H in (
+        (ad.grad(f)(point), ad.hessian(f, point)),
+        (g_tf, H_tf),
+        (torch_gradient(f, point), torch.func.hessian(f)(torch.from_numpy(point)).numpy()),
+    ):
         np.testing.assert_allclose(g, [4.0, 13.0], rtol=1e-15)
         np.testing.assert_allclose(H, [[4.0, 2.0], [2.0, 12.0]], rtol=1e-15)
 
 
-# ---- the same rules as tf.GradientTape, checked against TensorFlow itself ------------------------------------------------
+# ---- the same rules as tf.GradientTape, checked against TensorFlow itself ------------------------------------------
 def _square_on_tape(module, persistent=False):
     x = module.constant([1.0, 2.0], dtype=np.float64) if module is tf else module.constant([1.0, 2.0])
     z = module.constant(3.0, dtype=np.float64) if module is tf else module.constant(3.0)
@@ -224,8 +238,8 @@ def test_loss_computed_before_the_tapes_gives_none_like_tensorflow():
     results = []
     for module in (ad, tf):
         x, y = module.Variable(1.0, dtype=np.float64), module.Variable(2.0, dtype=np.float64)
-        f = x * x * y + y ** 3
-        with module.GradientTape() as outer:
+        f = x * x * y + y**3
+        with module.GradientTape():  # the outer tape of the snippet, never used
             with module.GradientTape() as inner:
                 pass
             results.append(inner.gradient(f, [x, y]))
@@ -249,8 +263,10 @@ def test_outer_gradient_of_the_inner_gradient_is_column_sums_like_tensorflow():
 def test_tie_and_kink_conventions_match_tensorflow():
     x_np = np.array([1.0, 0.0, 2.0])
     results = []
-    for module, ops in ((ad, (ad.maximum, ad.relu, ad.abs, lambda t: ad.clip(t, 0.0, 2.0))),
-                        (tf, (tf.maximum, tf.nn.relu, tf.abs, lambda t: tf.clip_by_value(t, 0.0, 2.0)))):
+    for module, ops in (
+        (ad, (ad.maximum, ad.relu, ad.abs, lambda t: ad.clip(t, 0.0, 2.0))),
+        (tf, (tf.maximum, tf.nn.relu, tf.abs, lambda t: tf.clip_by_value(t, 0.0, 2.0))),
+    ):
         x = module.constant(x_np, dtype=np.float64) if module is tf else module.constant(x_np)
         other = module.constant([1.0, 1.0, 1.0], dtype=np.float64) if module is tf else module.constant([1.0] * 3)
         row = []
@@ -264,11 +280,11 @@ def test_tie_and_kink_conventions_match_tensorflow():
         np.testing.assert_array_equal(ours, theirs)
 
 
-# ---- the power rule at a zero base, and infinite slopes (test_autodiff_edges.py has the hand-worked side) --------------
+# ---- the power rule at a zero base, and infinite slopes (test_autodiff_edges.py has the hand-worked side) ----------
 def _torch_nth(p, x0, k):
     """d^k/dx^k x^p at x0 by nested torch.autograd.grad; a derivative that no longer depends on x is 0."""
     x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
-    y = x ** p
+    y = x**p
     for _ in range(k):
         if not y.requires_grad:  # torch's pow rule returns a constant 0 for p = 0: no graph left
             return 0.0
@@ -283,7 +299,7 @@ def _tf_nth(p, x0, k):
     for tape in tapes:
         tape.__enter__()
         tape.watch(x)
-    y = x ** p
+    y = x**p
     for tape in reversed(tapes):  # innermost first, while the outer ones still record
         tape.__exit__(None, None, None)
         y = tape.gradient(y, x)
@@ -291,7 +307,7 @@ def _tf_nth(p, x0, k):
 
 
 def _ours_nth(p, x0, k):
-    f = lambda t: t ** p  # noqa: E731
+    f = lambda t: t**p  # noqa: E731
     for _ in range(k):
         f = ad.grad(f)
     return float(f(ad.constant(x0)))
@@ -324,8 +340,9 @@ def test_hessian_with_an_infinite_entry_where_the_frameworks_spread_nan():
     # f = x0^1.5 + x1² + x0 x1 at (0, 1): H = [[∞, 1], [1, 2]] (worked in test_autodiff_edges.py).
     point = np.array([0.0, 1.0])
     ours = ad.hessian(lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1], point)
-    theirs = torch.autograd.functional.hessian(lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1],
-                                               torch.from_numpy(point)).numpy()
+    theirs = torch.autograd.functional.hessian(
+        lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1], torch.from_numpy(point)
+    ).numpy()
     _, tf_H = tf_gradient_and_hessian(lambda v: v[0] ** 1.5 + v[1] ** 2 + v[0] * v[1], point)
     np.testing.assert_array_equal(ours, [[np.inf, 1.0], [1.0, 2.0]])
     # Where the frameworks have a number it is ours; their NaN is 0 · ∞ in the batched backward pass.

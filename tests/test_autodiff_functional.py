@@ -22,11 +22,11 @@ def test_hand_worked_grad_value_and_grad_hessian_hvp():
     np.testing.assert_array_equal(gradient, GRADIENT)
     np.testing.assert_array_equal(ad.grad(f_vec)(POINT), GRADIENT)
     np.testing.assert_array_equal(ad.hessian(f_vec, POINT), HESSIAN)
-    np.testing.assert_array_equal(ad.hvp(f_vec, POINT, [1.0, -1.0]), [2.0, -10.0])   # H @ (1, −1)
+    np.testing.assert_array_equal(ad.hvp(f_vec, POINT, [1.0, -1.0]), [2.0, -10.0])  # H @ (1, −1)
 
 
 def test_argnums_selects_the_arguments():
-    f = lambda x, y, scale=1.0: scale * (x * x * y + y ** 3)  # noqa: E731
+    f = lambda x, y, scale=1.0: scale * (x * x * y + y**3)  # noqa: E731
     np.testing.assert_array_equal(ad.grad(f, argnums=(0, 1))(1.0, 2.0), (4.0, 13.0))
     assert ad.grad(f, argnums=1)(1.0, 2.0, scale=2.0) == 26.0
 
@@ -44,20 +44,20 @@ def test_outputs_mirror_the_inputs():
 
 @pytest.mark.parametrize("x", [-1.0, 0.5, 3.0])
 def test_grad_nests_third_derivative_of_x4(x):
-    d3 = ad.grad(ad.grad(ad.grad(lambda t: t ** 4)))
+    d3 = ad.grad(ad.grad(ad.grad(lambda t: t**4)))
     assert d3(x) == pytest.approx(24 * x, rel=1e-14)
 
 
 def test_third_derivative_tensor_by_jacobian_of_hessian():
     # f = Σ xᵢ³: H = diag(6x), so ∂H_ij/∂x_k = 6 [i = j = k].
     x = np.array([0.5, -1.0, 2.0])
-    T = ad.jacobian(lambda t: ad.hessian(lambda u: ad.sum(u ** 3), t), x)
+    T = ad.jacobian(lambda t: ad.hessian(lambda u: ad.sum(u**3), t), x)
     expected = np.zeros((3, 3, 3))
     expected[np.arange(3), np.arange(3), np.arange(3)] = 6.0
     np.testing.assert_allclose(T, expected, atol=1e-12)
 
 
-# ---- jacobian(f, x): shape f(x).shape + x.shape --------------------------------------------------------------------------
+# ---- jacobian(f, x): shape f(x).shape + x.shape --------------------------------------------------------------------
 A = np.array([[1.0, -2.0, 0.5], [0.3, 0.8, -1.1]])
 JACOBIANS = [
     ("scalar of a vector", lambda x: ad.sum(ad.exp(x)), (3,), ()),
@@ -76,7 +76,7 @@ def test_jacobian_against_finite_differences(case, f, x_shape, y_shape):
     np.testing.assert_allclose(J, ad.numerical_jacobian(f, [x], 0), rtol=1e-6, atol=1e-8)
 
 
-# ---- hessian(f, x) ------------------------------------------------------------------------------------------------------------
+# ---- hessian(f, x) -------------------------------------------------------------------------------------------------
 def test_hessian_of_a_matrix_argument_has_shape_x_shape_twice():
     x = np.random.default_rng(1).uniform(-1, 1, (2, 3))
     f = lambda w: ad.sum(ad.tanh(w) * ad.sum(w, axis=0))  # noqa: E731
@@ -118,7 +118,7 @@ def test_hvp_equals_hessian_times_v():
     np.testing.assert_allclose(ad.hvp(f, x, v), ad.hessian(f, x) @ v, rtol=1e-12, atol=1e-14)
 
 
-# ---- errors ---------------------------------------------------------------------------------------------------------------------
+# ---- errors --------------------------------------------------------------------------------------------------------
 ERRORS = [
     ("grad of a non-callable", lambda: ad.grad(3.0), TypeError, "f must be callable"),
     ("argnums of the wrong type", lambda: ad.grad(f_vec, argnums="0"), TypeError, "argnums"),

@@ -17,8 +17,12 @@ from hypothesis.extra import numpy as hnp
 
 from momentum_lab import autodiff as ad
 
-SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
 
 
@@ -41,7 +45,7 @@ def check(f, *args):
     ad.check_grads(lambda *a: nonlinear(f(*a)), *args, order=2)
 
 
-# ---- unary elementwise ------------------------------------------------------------------------------------
+# ---- unary elementwise ---------------------------------------------------------------------------------------------
 UNARY = {
     "negative": (lambda x: -x, "real"),
     "exp": (ad.exp, "real"),
@@ -55,10 +59,10 @@ UNARY = {
     "relu": (ad.relu, "real"),
     "square": (ad.square, "real"),
     "sign (zero gradient)": (ad.sign, "real"),
-    "x ** 3": (lambda x: x ** 3, "real"),
-    "x ** 0.5": (lambda x: x ** 0.5, "positive"),
+    "x ** 3": (lambda x: x**3, "real"),
+    "x ** 0.5": (lambda x: x**0.5, "positive"),
     "x ** -1.5": (lambda x: ad.power(x, -1.5), "positive"),
-    "2 ** x (rpow)": (lambda x: 2.0 ** x, "real"),
+    "2 ** x (rpow)": (lambda x: 2.0**x, "real"),
     "clip(x, -0.8, 0.9)": (lambda x: ad.clip(x, -0.8, 0.9), "real"),
     "clip(x, None, 0.5)": (lambda x: ad.clip(x, None, 0.5), "real"),
     "maximum(x, 0.5) (number operand)": (lambda x: ad.maximum(x, 0.5), "real"),
@@ -75,7 +79,7 @@ def test_unary(name, data):
     check(f, draw_values(data, data.draw(SHAPES, label="shape"), domain))
 
 
-# ---- binary elementwise, with broadcasting --------------------------------------------------------------
+# ---- binary elementwise, with broadcasting -------------------------------------------------------------------------
 BINARY = {
     "add": (ad.add, "real", "real"),
     "subtract": (ad.subtract, "real", "real"),
@@ -108,7 +112,7 @@ def test_where_broadcasts_condition_and_both_branches(data):
     check(lambda a, b: ad.where(condition, a, b), a, b)
 
 
-# ---- reductions -------------------------------------------------------------------------------------------------
+# ---- reductions ----------------------------------------------------------------------------------------------------
 def draw_axis(data, ndim):
     """None, one axis (maybe negative) or a tuple of distinct axes."""
     kind = data.draw(st.sampled_from(["none", "int", "tuple"]), label="axis kind")
@@ -116,8 +120,7 @@ def draw_axis(data, ndim):
         return None
     if kind == "int":
         return data.draw(st.integers(-ndim, ndim - 1), label="axis")
-    return tuple(data.draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True),
-                           label="axes"))
+    return tuple(data.draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True), label="axes"))
 
 
 REDUCTIONS = {"sum": ad.sum, "mean": ad.mean, "max": ad.max, "logsumexp": ad.logsumexp}
@@ -150,13 +153,15 @@ def test_softmax_pair(fn, data):
     check(lambda x: fn(x, axis=axis), x)
 
 
-# ---- shapes ------------------------------------------------------------------------------------------------------
+# ---- shapes --------------------------------------------------------------------------------------------------------
 @SETTINGS
 @given(data=st.data())
 def test_reshape(data):
     x = draw_values(data, data.draw(SHAPES, label="shape"))
-    new_shape = data.draw(st.sampled_from([(x.size,), (1, x.size), (x.size, 1, 1), (-1,), ()])
-                          .filter(lambda s: s != () or x.size == 1), label="new shape")
+    new_shape = data.draw(
+        st.sampled_from([(x.size,), (1, x.size), (x.size, 1, 1), (-1,), ()]).filter(lambda s: s != () or x.size == 1),
+        label="new shape",
+    )
     check(lambda x: ad.reshape(x, new_shape), x)
 
 
@@ -189,8 +194,9 @@ def test_getitem_basic_indices(data):
 @given(data=st.data())
 def test_getitem_integer_arrays_with_repeats(data):
     x = draw_values(data, data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), label="shape"))
-    index = data.draw(hnp.integer_array_indices(x.shape, result_shape=hnp.array_shapes(max_dims=2, max_side=4)),
-                      label="index")
+    index = data.draw(
+        hnp.integer_array_indices(x.shape, result_shape=hnp.array_shapes(max_dims=2, max_side=4)), label="index"
+    )
     check(lambda x: x[index], x)
 
 
@@ -242,7 +248,7 @@ def test_concatenate_and_stack(join, data):
     check(lambda *xs: fn([x * (k + 1) for k, x in enumerate(xs)], axis=axis), *xs)
 
 
-# ---- matmul: every combination of vectors, matrices and broadcast stacks --------------------------------------
+# ---- matmul: every combination of vectors, matrices and broadcast stacks -------------------------------------------
 @SETTINGS
 @given(data=st.data())
 def test_matmul(data):
@@ -262,13 +268,12 @@ def test_matrix_times_stack_uses_one_product_and_matches_numpy():
     np.testing.assert_allclose(ad.matmul(a[:, :, ::2], b[::2]).numpy(), np.matmul(a[:, :, ::2], b[::2]))
 
 
-# ---- third order: the Jacobian of the Jacobian (two batch axes on the cotangents) ------------------------------
+# ---- third order: the Jacobian of the Jacobian (two batch axes on the cotangents) ----------------------------------
 THIRD_ORDER = {
     "multiply with broadcasting": (lambda a, b: a * b, [(2, 3), (3,)]),
     "matmul": (lambda a, b: ad.tanh(a @ b), [(2, 3), (3, 2)]),
     "logsumexp over an axis": (lambda a, b: ad.logsumexp(a * b, axis=1), [(2, 3), (3,)]),
-    "getitem and concatenate": (lambda a, b: ad.concatenate([a[:, ::2] ** 3, b[None, :2]], axis=0),
-                                [(2, 3), (3,)]),
+    "getitem and concatenate": (lambda a, b: ad.concatenate([a[:, ::2] ** 3, b[None, :2]], axis=0), [(2, 3), (3,)]),
     "max over an axis": (lambda a, b: ad.max(a * b, axis=0) ** 2, [(2, 3), (3,)]),
 }
 
@@ -281,7 +286,7 @@ def test_third_order(name):
     ad.check_grads(f, *args, order=3, rtol=1e-4, atol=1e-5)
 
 
-# ---- hard inputs: finite values and finite, correct first and second derivatives --------------------------------
+# ---- hard inputs: finite values and finite, correct first and second derivatives -----------------------------------
 # σ(±1e4) = 1, 0 and σ(0) = ½; Σσ has gradient σ' = σ(1 − σ) = [0, 0, ¼] and Hessian diag(σ'') = 0 (σ'' = σ'(1 − 2σ)).
 # softplus(±1e4) = 1e4, 0; gradient σ = [1, 0, ½]; Hessian diag(σ') = diag(0, 0, ¼).
 # logsumexp([1e4, −1e4, 1e4]) = 1e4 + log 2; gradient p = softmax = [½, 0, ½]; Hessian diag(p) − ppᵀ.
@@ -291,14 +296,20 @@ HARD = {
     "sigmoid": (ad.sigmoid, [1e4, -1e4, 0.0], [1.0, 0.0, 0.5], [0.0, 0.0, 0.25], np.zeros((3, 3))),
     "softplus": (ad.softplus, [1e4, -1e4, 0.0], [1e4, 0.0, np.log(2)], [1.0, 0.0, 0.5], np.diag([0, 0, 0.25])),
     "logsumexp": (ad.logsumexp, [1e4, -1e4, 1e4], 1e4 + np.log(2), _P, np.diag(_P) - np.outer(_P, _P)),
-    "log_softmax": (lambda x: ad.log_softmax(x)[0], [1e4, -1e4, 1e4], -np.log(2), [0.5, 0.0, -0.5],
-                    np.outer(_P, _P) - np.diag(_P)),
+    "log_softmax": (
+        lambda x: ad.log_softmax(x)[0],
+        [1e4, -1e4, 1e4],
+        -np.log(2),
+        [0.5, 0.0, -0.5],
+        np.outer(_P, _P) - np.diag(_P),
+    ),
 }
 
 
 @pytest.mark.parametrize("name", HARD)
 def test_hard_inputs_are_stable(name):
     f, x, value, gradient, hessian = HARD[name]
+
     def total(t):  # the elementwise ones are differentiated through their sum, as the comments above say
         return ad.sum(f(t))
 

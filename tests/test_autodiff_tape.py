@@ -12,10 +12,10 @@ from momentum_lab.autodiff.tape import active_tapes
 
 
 def f_xy(x, y):
-    return x * x * y + y ** 3
+    return x * x * y + y**3
 
 
-# ---- hand-worked values --------------------------------------------------------------------------------------
+# ---- hand-worked values --------------------------------------------------------------------------------------------
 # f = x²y + y³ at (1, 2):  ∂f/∂x = 2xy = 4,  ∂f/∂y = x² + 3y² = 1 + 12 = 13;
 # ∂²f/∂x² = 2y = 4,  ∂²f/∂x∂y = 2x = 2,  ∂²f/∂y² = 6y = 12.
 def test_hand_worked_gradient_and_hessian_with_nested_tapes():
@@ -27,8 +27,10 @@ def test_hand_worked_gradient_and_hessian_with_nested_tapes():
             f = f_xy(x, y)
         gx, gy = inner.gradient(f, [x, y])
     assert (gx.item(), gy.item()) == (4.0, 13.0)
-    H = [[outer.gradient(gx, x).item(), outer.gradient(gx, y).item()],
-         [outer.gradient(gy, x).item(), outer.gradient(gy, y).item()]]
+    H = [
+        [outer.gradient(gx, x).item(), outer.gradient(gx, y).item()],
+        [outer.gradient(gy, x).item(), outer.gradient(gy, y).item()],
+    ]
     assert H == [[4.0, 2.0], [2.0, 12.0]]
 
 
@@ -56,14 +58,15 @@ def test_third_derivative_of_x4_is_24x_with_three_nested_tapes(x):
                 t2.watch(x)
                 with ad.GradientTape() as t1:
                     t1.watch(x)
-                    y = x ** 4
+                    y = x**4
                 d1 = t1.gradient(y, x)
             d2 = t2.gradient(d1, x)
         d3 = t3.gradient(d2, x)
     d4 = t4.gradient(d3, x)
     xv = x.item()
-    np.testing.assert_allclose([d1.item(), d2.item(), d3.item(), d4.item()],
-                               [4 * xv**3, 12 * xv**2, 24 * xv, 24.0], rtol=1e-14)
+    np.testing.assert_allclose(
+        [d1.item(), d2.item(), d3.item(), d4.item()], [4 * xv**3, 12 * xv**2, 24 * xv, 24.0], rtol=1e-14
+    )
 
 
 def test_persistent_tape_records_its_own_gradient_inside_its_context():
@@ -71,8 +74,8 @@ def test_persistent_tape_records_its_own_gradient_inside_its_context():
     x = ad.constant([1.0, 2.0])
     with ad.GradientTape(persistent=True) as tape:
         tape.watch(x)
-        y = x ** 3
-        g = tape.gradient(y, x)   # 3x²
+        y = x**3
+        g = tape.gradient(y, x)  # 3x²
     np.testing.assert_array_equal(tape.gradient(g, x).numpy(), [6.0, 12.0])  # 6x
 
 
@@ -87,7 +90,7 @@ def test_non_persistent_tape_stops_recording_when_used_inside_its_context():
     assert active_tapes == []
 
 
-# ---- what the gradient of a non-scalar or listed target means -----------------------------------------------
+# ---- what the gradient of a non-scalar or listed target means ------------------------------------------------------
 def test_gradient_of_a_non_scalar_target_is_the_gradient_of_its_sum():
     x = ad.constant([1.0, 2.0, 3.0])
     with ad.GradientTape() as tape:
@@ -108,7 +111,7 @@ def test_output_gradients_give_a_vector_jacobian_product():
     x = ad.constant([1.0, 2.0])
     with ad.GradientTape() as tape:
         tape.watch(x)
-        y = ad.stack([x[0] * x[1], x[0] + x[1], x[1] ** 2])   # J = [[2, 1], [1, 1], [0, 4]]
+        y = ad.stack([x[0] * x[1], x[0] + x[1], x[1] ** 2])  # J = [[2, 1], [1, 1], [0, 4]]
     u = np.array([1.0, -1.0, 2.0])
     np.testing.assert_array_equal(tape.gradient(y, x, output_gradients=u).numpy(), [1.0, 8.0])  # uᵀJ
 
@@ -125,7 +128,7 @@ def test_gradient_with_respect_to_an_intermediate_tensor():
     with ad.GradientTape() as tape:
         tape.watch(x)
         h = x * x
-        y = h * h + x   # dy/dh = 2h = 18 (total derivative through h only)
+        y = h * h + x  # dy/dh = 2h = 18 (total derivative through h only)
     np.testing.assert_array_equal([g.item() for g in tape.gradient(y, [h, x])], [18.0, 4 * 27.0 + 1.0])
 
 
@@ -141,12 +144,12 @@ def test_sources_keep_their_structure():
     assert grads["nested"][0].item() == 3.0
 
 
-# ---- jacobian -------------------------------------------------------------------------------------------------------
+# ---- jacobian ------------------------------------------------------------------------------------------------------
 def test_jacobian_shape_is_target_shape_plus_source_shape():
     x = ad.constant(np.arange(6.0).reshape(2, 3))
     with ad.GradientTape() as tape:
         tape.watch(x)
-        y = ad.sum(x * x, axis=0)   # y_j = Σ_i x_ij², ∂y_j/∂x_ik = 2 x_ik [j = k]
+        y = ad.sum(x * x, axis=0)  # y_j = Σ_i x_ij², ∂y_j/∂x_ik = 2 x_ik [j = k]
     J = tape.jacobian(y, x).numpy()
     assert J.shape == (3, 2, 3)
     expected = np.zeros((3, 2, 3))
@@ -163,7 +166,7 @@ def test_jacobian_of_a_scalar_is_the_gradient():
     np.testing.assert_allclose(tape.jacobian(y, x).numpy(), tape.gradient(y, x).numpy(), rtol=1e-15)
 
 
-# ---- unconnected and unwatched sources: None, or zeros on request ---------------------------------------------
+# ---- unconnected and unwatched sources: None, or zeros on request --------------------------------------------------
 def test_unconnected_source_gives_none_or_zeros():
     x, z = ad.constant([1.0, 2.0]), ad.constant(np.ones((2, 3)))
     for mode, expected in (("none", None), ("zero", np.zeros((2, 3)))):
@@ -211,7 +214,7 @@ def test_tensors_are_watched_only_by_the_tape_that_watches_them():
     assert outer.gradient(y, x) is None
 
 
-# ---- Variables --------------------------------------------------------------------------------------------------------
+# ---- Variables -----------------------------------------------------------------------------------------------------
 def test_trainable_variables_are_watched_when_accessed():
     w, frozen = ad.Variable([1.0, 2.0], name="w"), ad.Variable(3.0, trainable=False)
     with ad.GradientTape() as tape:
@@ -252,12 +255,14 @@ def test_a_gradient_descent_step_on_a_variable():
     np.testing.assert_allclose(w.numpy(), 0.8**50 * np.array([3.0, -1.0]), rtol=1e-12)
 
 
-# ---- reuse and misuse: what TensorFlow raises ---------------------------------------------------------------------------
+# ---- reuse and misuse: what TensorFlow raises ----------------------------------------------------------------------
 NON_PERSISTENT_REUSE = "A non-persistent GradientTape can only be used to compute one set of gradients"
 
 
-@pytest.mark.parametrize("first, second", [("gradient", "gradient"), ("gradient", "jacobian"),
-                                           ("jacobian", "gradient"), ("jacobian", "jacobian")])
+@pytest.mark.parametrize(
+    "first, second",
+    [("gradient", "gradient"), ("gradient", "jacobian"), ("jacobian", "gradient"), ("jacobian", "jacobian")],
+)
 def test_non_persistent_tape_computes_one_set_of_gradients(first, second):
     x = ad.constant([1.0, 2.0])
     with ad.GradientTape() as tape:
@@ -303,7 +308,7 @@ def test_tape_stack_is_restored_when_the_body_raises():
     with pytest.raises(ZeroDivisionError):
         with ad.GradientTape():
             with ad.GradientTape():
-                1 / 0
+                _ = 1 / 0
     assert active_tapes == []
 
 
@@ -339,10 +344,18 @@ MISUSE = [
     ("target is a NumPy array", lambda t, x, y: t.gradient(np.ones(2), x), TypeError, "not recorded"),
     ("target is None", lambda t, x, y: t.gradient(None, x), TypeError, "target"),
     ("a source is a NumPy array", lambda t, x, y: t.gradient(y, [x, np.ones(2)]), TypeError, r"sources\[1\]"),
-    ("unconnected_gradients is misspelt", lambda t, x, y: t.gradient(y, x, unconnected_gradients="zeros"),
-     ValueError, "unconnected_gradients"),
-    ("output_gradients has the wrong shape", lambda t, x, y: t.gradient(y, x, output_gradients=np.ones(3)),
-     ValueError, "output_gradients"),
+    (
+        "unconnected_gradients is misspelt",
+        lambda t, x, y: t.gradient(y, x, unconnected_gradients="zeros"),
+        ValueError,
+        "unconnected_gradients",
+    ),
+    (
+        "output_gradients has the wrong shape",
+        lambda t, x, y: t.gradient(y, x, output_gradients=np.ones(3)),
+        ValueError,
+        "output_gradients",
+    ),
     ("jacobian of a list", lambda t, x, y: t.jacobian([y], x), TypeError, "target must be a Tensor"),
 ]
 
@@ -359,12 +372,14 @@ def test_watch_rejects_non_tensors_with_type_and_value_error(value):
     with ad.GradientTape() as tape:
         with pytest.raises(TypeError, match="tensor"):
             tape.watch(value)
-        with pytest.raises(ValueError):   # what tf.GradientTape.watch raises
+        with pytest.raises(ValueError):  # what tf.GradientTape.watch raises
             tape.watch(value)
 
 
-@pytest.mark.parametrize("kwargs, name", [({"persistent": 1}, "persistent"),
-                                          ({"watch_accessed_variables": "yes"}, "watch_accessed_variables")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"persistent": 1}, "persistent"), ({"watch_accessed_variables": "yes"}, "watch_accessed_variables")],
+)
 def test_constructor_validates_flags(kwargs, name):
     with pytest.raises(TypeError, match=name):
         ad.GradientTape(**kwargs)

@@ -25,9 +25,16 @@ def test_constant_dtype(case, value, dtype):
     np.testing.assert_array_equal(t.numpy(), np.asarray(value, dtype=dtype))
 
 
-BAD_VALUES = [("string", "abc"), ("None", None), ("complex", np.array([1j])), ("mixed list", [1.0, "a"]),
-              ("bytes", b"1"), ("bool", True), ("boolean array", np.array([True, False])),
-              ("object array", np.array([1.0, None], dtype=object))]
+BAD_VALUES = [
+    ("string", "abc"),
+    ("None", None),
+    ("complex", np.array([1j])),
+    ("mixed list", [1.0, "a"]),
+    ("bytes", b"1"),
+    ("bool", True),
+    ("boolean array", np.array([True, False])),
+    ("object array", np.array([1.0, None], dtype=object)),
+]
 
 
 @pytest.mark.parametrize("case, value", BAD_VALUES, ids=[b[0] for b in BAD_VALUES])
@@ -88,8 +95,12 @@ def test_repr():
 
 # ---- operators and NumPy interoperation ----------------------------------------------------------------------------
 OPERATORS = [
-    ("+", lambda a, b: a + b), ("-", lambda a, b: a - b), ("*", lambda a, b: a * b),
-    ("/", lambda a, b: a / b), ("**", lambda a, b: a ** b), ("@", lambda a, b: a @ b),
+    ("+", lambda a, b: a + b),
+    ("-", lambda a, b: a - b),
+    ("*", lambda a, b: a * b),
+    ("/", lambda a, b: a / b),
+    ("**", lambda a, b: a**b),
+    ("@", lambda a, b: a @ b),
 ]
 
 
@@ -112,10 +123,15 @@ def test_unary_operators():
 
 def test_comparisons_return_numpy_booleans():
     t = ad.constant([1.0, 2.0, 3.0])
-    for result, expected in ((t < 2, [True, False, False]), (t <= 2, [True, True, False]),
-                             (t > 2, [False, False, True]), (t >= 2, [False, True, True]),
-                             (t == 2, [False, True, False]), (t != 2, [True, False, True]),
-                             (np.full(3, 2.0) < t, [False, False, True])):
+    for result, expected in (
+        (t < 2, [True, False, False]),
+        (t <= 2, [True, True, False]),
+        (t > 2, [False, False, True]),
+        (t >= 2, [False, True, True]),
+        (t == 2, [False, True, False]),
+        (t != 2, [True, False, True]),
+        (np.full(3, 2.0) < t, [False, False, True]),
+    ):
         assert type(result) is np.ndarray and result.dtype == bool
         np.testing.assert_array_equal(result, expected)
 
@@ -179,15 +195,12 @@ OP_ERRORS = [
     ("concatenate nothing", lambda: ad.concatenate([]), TypeError, "tensors"),
     ("concatenate a string", lambda: ad.concatenate([X, "a"]), TypeError, r"tensors\[1\]"),
     ("stack along a missing axis", lambda: ad.stack([X, X], axis=4), ValueError, "axis"),
-    ("take_along_axis with float indices", lambda: ad.take_along_axis(X, np.zeros((2, 1)), 1), TypeError,
-     "indices"),
-    ("take_along_axis with 1-d indices", lambda: ad.take_along_axis(X, np.zeros(2, int), 1), ValueError,
-     "indices"),
+    ("take_along_axis with float indices", lambda: ad.take_along_axis(X, np.zeros((2, 1)), 1), TypeError, "indices"),
+    ("take_along_axis with 1-d indices", lambda: ad.take_along_axis(X, np.zeros(2, int), 1), ValueError, "indices"),
     ("clip without bounds", lambda: ad.clip(X, None, None), ValueError, "bound"),
     ("index with float arrays", lambda: X[np.array([0.5])], TypeError, "index"),
     ("reshape to a non-shape", lambda: ad.reshape(X, "a"), TypeError, "shape"),
-    ("a list of Tensors (would silently be a constant)", lambda: ad.exp([X[0, 0], X[0, 1]]), TypeError,
-     "stack"),
+    ("a list of Tensors (would silently be a constant)", lambda: ad.exp([X[0, 0], X[0, 1]]), TypeError, "stack"),
 ]
 
 
@@ -198,7 +211,9 @@ def test_operation_errors_name_the_argument(case, call, exception, fragment):
 
 
 def test_importing_autodiff_imports_numpy_only():
-    code = ("import sys, momentum_lab.autodiff; "
-            "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'matplotlib') if m in sys.modules))")
+    code = (
+        "import sys, momentum_lab.autodiff; "
+        "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'matplotlib') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -39,7 +39,8 @@ def nbatch(g: Tensor, ans: Tensor) -> int:
 def _shape(shape: ShapeLike, name: str = "shape", op: str = "reshape") -> tuple[int, ...]:
     shape = (shape,) if isinstance(shape, numbers.Integral) else shape
     if isinstance(shape, (str, bytes)) or not all(
-            isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in _iterate(shape)):
+        isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in _iterate(shape)
+    ):
         raise TypeError(f"{op}: {name} must be an int or a tuple of ints; got {name}={shape!r}")
     return tuple(int(n) for n in shape)
 
@@ -57,7 +58,7 @@ def _reshape(x, *, shape):
     return x.reshape(shape)
 
 
-_reshape.defvjp(lambda g, ans, x, *, shape: _reshape(g, shape=g.shape[:nbatch(g, ans)] + x.shape))
+_reshape.defvjp(lambda g, ans, x, *, shape: _reshape(g, shape=g.shape[: nbatch(g, ans)] + x.shape))
 
 
 def _reshape_error(exc: Exception, x: np.ndarray, *, shape: tuple[int, ...]) -> Exception:
@@ -115,7 +116,7 @@ def _sum(x, *, axis, keepdims):
 def _sum_vjp(g: Tensor, ans: Tensor, x: Tensor, *, axis: tuple[int, ...], keepdims: bool) -> Tensor:
     # Every summed element receives the cotangent of its sum: put the summed axes back (length 1)
     # and broadcast. Leading batch axes of g are carried along untouched.
-    batch = g.shape[:nbatch(g, ans)]
+    batch = g.shape[: nbatch(g, ans)]
     if not keepdims and (batch or axis != tuple(range(len(axis)))):  # (leading axes broadcast as they are)
         g = _reshape(g, shape=batch + tuple(1 if i in axis else n for i, n in enumerate(x.shape)))
     return _broadcast_to(g, shape=batch + x.shape)
@@ -140,7 +141,8 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...], batch_ndim: int = 0) -> Tenso
     ``g`` has shape ``batch + s`` where ``s`` is what ``shape`` was broadcast to; the first
     ``batch_ndim`` axes are batch axes and are kept. Summed: the leading axes broadcasting added, and
     the axes where ``shape`` has length 1 but ``s`` does not. This is the only place in the library where
-    broadcasting is undone.
+    broadcasting is undone. ``g`` must have been broadcast from ``shape`` (a bug in a rule otherwise,
+    which the backward pass reports by the shape it returned); empty axes sum to zeros.
     """
     shape = tuple(shape)
     inner = g.shape[batch_ndim:]
@@ -148,7 +150,8 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...], batch_ndim: int = 0) -> Tenso
         return g
     lead = len(inner) - len(shape)
     axes = tuple(range(batch_ndim, batch_ndim + lead)) + tuple(
-        batch_ndim + lead + i for i, n in enumerate(shape) if n == 1 and inner[lead + i] != 1)
+        batch_ndim + lead + i for i, n in enumerate(shape) if n == 1 and inner[lead + i] != 1
+    )
     out = _sum(g, axis=axes, keepdims=False)
     target = g.shape[:batch_ndim] + shape
     return out if out.shape == target else _reshape(out, shape=target)

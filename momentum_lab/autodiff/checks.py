@@ -38,8 +38,9 @@ def _value(f: Callable[..., Any], arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.asarray(as_tensor(f(*[Tensor(a) for a in arrays]), "the value returned by f").data, dtype=float)
 
 
-def numerical_jacobian(f: Callable[..., Any], args: Sequence[npt.ArrayLike], argnum: int, eps: float = 1e-6
-                       ) -> np.ndarray:
+def numerical_jacobian(
+    f: Callable[..., Any], args: Sequence[npt.ArrayLike], argnum: int, eps: float = 1e-6
+) -> np.ndarray:
     """Central differences of ``f(*args)`` w.r.t. ``args[argnum]``: shape ``f.shape + x.shape``.
 
     ``args`` are arrays (taken in float64); ``f`` is called with Tensors and must return one Tensor. An
@@ -57,8 +58,9 @@ def numerical_jacobian(f: Callable[..., Any], args: Sequence[npt.ArrayLike], arg
     return jac.reshape(jac.shape[:-1] + x.shape)
 
 
-def _derivatives(f: Callable[..., Any], args: Sequence[np.ndarray], argnum: int, cotangent: np.ndarray
-                 ) -> list[np.ndarray]:
+def _derivatives(
+    f: Callable[..., Any], args: Sequence[np.ndarray], argnum: int, cotangent: np.ndarray
+) -> list[np.ndarray]:
     """(Jacobian from tape.jacobian, VJP from tape.gradient with output_gradients) w.r.t. args[argnum]."""
     results = []
     for method in ("jacobian", "gradient"):
@@ -69,24 +71,34 @@ def _derivatives(f: Callable[..., Any], args: Sequence[np.ndarray], argnum: int,
         if method == "jacobian":
             results.append(tape.jacobian(y, tensors[argnum], unconnected_gradients="zero").numpy())
         else:
-            results.append(tape.gradient(y, tensors[argnum], output_gradients=cotangent,
-                                         unconnected_gradients="zero").numpy())
+            results.append(
+                tape.gradient(y, tensors[argnum], output_gradients=cotangent, unconnected_gradients="zero").numpy()
+            )
     return results
 
 
 def _vjp_function(f: Callable[..., Any], cotangent: np.ndarray) -> Callable[..., Tensor]:
     """``args ↦`` the gradients of ``Σ cotangent · f(args)`` w.r.t. every argument, flattened and joined."""
+
     def vjp(*tensors: Tensor) -> Tensor:
         with GradientTape() as tape:
             tape.watch(list(tensors))
             y = as_tensor(f(*tensors), "the value returned by f")
         grads = tape.gradient(y, list(tensors), output_gradients=cotangent, unconnected_gradients="zero")
         return concatenate([reshape(g, (-1,)) for g in grads])
+
     return vjp
 
 
-def check_grads(f: Callable[..., Any], *args: npt.ArrayLike, order: int = 2, eps: float = 1e-6, rtol: float = 1e-5,
-                atol: float = 1e-6, seed: int = 0) -> None:
+def check_grads(
+    f: Callable[..., Any],
+    *args: npt.ArrayLike,
+    order: int = 2,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    seed: int = 0,
+) -> None:
     """Raise AssertionError (showing analytic vs numeric) unless f's derivatives up to ``order`` match
     central finite differences at ``args``; returns None when they do.
 
@@ -105,8 +117,14 @@ def check_grads(f: Callable[..., Any], *args: npt.ArrayLike, order: int = 2, eps
             numeric = numerical_jacobian(f, arrays, i, eps)
             jacobian, vjp = _derivatives(f, arrays, i, cotangent)
             where = f"derivatives of order {level} w.r.t. argument {i}"
-            np.testing.assert_allclose(jacobian, numeric, rtol=rtol, atol=atol,
-                                       err_msg=f"{where}: Jacobian (analytic vs numeric)")
-            np.testing.assert_allclose(vjp, np.tensordot(cotangent, numeric, axes=cotangent.ndim), rtol=rtol,
-                                       atol=atol, err_msg=f"{where}: VJP (analytic vs numeric)")
+            np.testing.assert_allclose(
+                jacobian, numeric, rtol=rtol, atol=atol, err_msg=f"{where}: Jacobian (analytic vs numeric)"
+            )
+            np.testing.assert_allclose(
+                vjp,
+                np.tensordot(cotangent, numeric, axes=cotangent.ndim),
+                rtol=rtol,
+                atol=atol,
+                err_msg=f"{where}: VJP (analytic vs numeric)",
+            )
         f = _vjp_function(f, cotangent)

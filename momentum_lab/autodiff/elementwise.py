@@ -54,10 +54,10 @@ def _where(a, b, *, condition):
     return np.where(condition, a, b)
 
 
-_where.defvjp(lambda g, ans, a, b, *, condition: unbroadcast(_where(g, 0.0, condition=condition), a.shape,
-                                                             nbatch(g, ans)),
-              lambda g, ans, a, b, *, condition: unbroadcast(_where(0.0, g, condition=condition), b.shape,
-                                                             nbatch(g, ans)))
+_where.defvjp(
+    lambda g, ans, a, b, *, condition: unbroadcast(_where(g, 0.0, condition=condition), a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b, *, condition: unbroadcast(_where(0.0, g, condition=condition), b.shape, nbatch(g, ans)),
+)
 
 
 # ---- products that treat a zero cotangent as no gradient -------------------------------------------------
@@ -82,11 +82,14 @@ def _div_no_nan(g, d):
     return np.where(g == 0, 0.0, out)
 
 
-_mul_no_nan.defvjp(lambda h, ans, g, d: unbroadcast(_mul_no_nan(h, d), g.shape, nbatch(h, ans)),
-                   lambda h, ans, g, d: unbroadcast(_mul_no_nan(h, g), d.shape, nbatch(h, ans)))
-_div_no_nan.defvjp(lambda h, ans, g, d: unbroadcast(_div_no_nan(h, d), g.shape, nbatch(h, ans)),
-                   lambda h, ans, g, d: unbroadcast(negative(_div_no_nan(_mul_no_nan(h, ans), d)), d.shape,
-                                                    nbatch(h, ans)))
+_mul_no_nan.defvjp(
+    lambda h, ans, g, d: unbroadcast(_mul_no_nan(h, d), g.shape, nbatch(h, ans)),
+    lambda h, ans, g, d: unbroadcast(_mul_no_nan(h, g), d.shape, nbatch(h, ans)),
+)
+_div_no_nan.defvjp(
+    lambda h, ans, g, d: unbroadcast(_div_no_nan(h, d), g.shape, nbatch(h, ans)),
+    lambda h, ans, g, d: unbroadcast(negative(_div_no_nan(_mul_no_nan(h, ans), d)), d.shape, nbatch(h, ans)),
+)
 
 
 # ---- arithmetic -----------------------------------------------------------------------------------------
@@ -96,8 +99,10 @@ def add(a, b):
     return np.add(a, b)
 
 
-add.defvjp(lambda g, ans, a, b: unbroadcast(g, a.shape, nbatch(g, ans)),
-           lambda g, ans, a, b: unbroadcast(g, b.shape, nbatch(g, ans)))
+add.defvjp(
+    lambda g, ans, a, b: unbroadcast(g, a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b: unbroadcast(g, b.shape, nbatch(g, ans)),
+)
 
 
 @primitive
@@ -106,8 +111,10 @@ def subtract(a, b):
     return np.subtract(a, b)
 
 
-subtract.defvjp(lambda g, ans, a, b: unbroadcast(g, a.shape, nbatch(g, ans)),
-                lambda g, ans, a, b: unbroadcast(negative(g), b.shape, nbatch(g, ans)))
+subtract.defvjp(
+    lambda g, ans, a, b: unbroadcast(g, a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b: unbroadcast(negative(g), b.shape, nbatch(g, ans)),
+)
 
 
 @primitive
@@ -116,8 +123,10 @@ def multiply(a, b):
     return np.multiply(a, b)
 
 
-multiply.defvjp(lambda g, ans, a, b: unbroadcast(g * b, a.shape, nbatch(g, ans)),
-                lambda g, ans, a, b: unbroadcast(g * a, b.shape, nbatch(g, ans)))
+multiply.defvjp(
+    lambda g, ans, a, b: unbroadcast(g * b, a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b: unbroadcast(g * a, b.shape, nbatch(g, ans)),
+)
 
 
 @primitive
@@ -127,9 +136,10 @@ def divide(a, b):
     return np.divide(a, b)
 
 
-divide.defvjp(lambda g, ans, a, b: unbroadcast(_div_no_nan(g, b), a.shape, nbatch(g, ans)),
-              lambda g, ans, a, b: unbroadcast(negative(_div_no_nan(_mul_no_nan(g, ans), b)), b.shape,
-                                               nbatch(g, ans)))
+divide.defvjp(
+    lambda g, ans, a, b: unbroadcast(_div_no_nan(g, b), a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b: unbroadcast(negative(_div_no_nan(_mul_no_nan(g, ans), b)), b.shape, nbatch(g, ans)),
+)
 
 
 @primitive
@@ -281,8 +291,10 @@ abs.defvjp(lambda g, ans, x: g * sign(x))
 
 # ---- selection ----------------------------------------------------------------------------------------------
 def _where_error(exc: Exception, a: np.ndarray, b: np.ndarray, *, condition: np.ndarray) -> Exception:
-    return ValueError(f"where: condition.shape={condition.shape}, a.shape={a.shape} and b.shape={b.shape} "
-                      f"cannot be broadcast together")
+    return ValueError(
+        f"where: condition.shape={condition.shape}, a.shape={a.shape} and b.shape={b.shape} "
+        f"cannot be broadcast together"
+    )
 
 
 _where.deferror(_where_error)
@@ -311,10 +323,10 @@ def maximum(a, b):
     return np.maximum(a, b)
 
 
-maximum.defvjp(lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data >= b.data), a.shape,
-                                                nbatch(g, ans)),
-               lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=~(a.data >= b.data)), b.shape,
-                                                nbatch(g, ans)))
+maximum.defvjp(
+    lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data >= b.data), a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=~(a.data >= b.data)), b.shape, nbatch(g, ans)),
+)
 
 
 @primitive
@@ -324,10 +336,10 @@ def minimum(a, b):
     return np.minimum(a, b)
 
 
-minimum.defvjp(lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data <= b.data), a.shape,
-                                                nbatch(g, ans)),
-               lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=~(a.data <= b.data)), b.shape,
-                                                nbatch(g, ans)))
+minimum.defvjp(
+    lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=a.data <= b.data), a.shape, nbatch(g, ans)),
+    lambda g, ans, a, b: unbroadcast(_where(g, 0.0, condition=~(a.data <= b.data)), b.shape, nbatch(g, ans)),
+)
 
 
 def clip(x: TensorLike, lo: TensorLike | None, hi: TensorLike | None) -> Tensor:

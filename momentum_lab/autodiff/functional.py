@@ -48,8 +48,11 @@ def _check_argnums(argnums: int | tuple[int, ...] | list[int]) -> tuple[tuple[in
     """``(tuple of argnums, whether a single int was given)``."""
     if isinstance(argnums, numbers.Integral) and not isinstance(argnums, bool):
         nums, single = (int(argnums),), True
-    elif isinstance(argnums, (tuple, list)) and argnums and all(
-            isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in argnums):
+    elif (
+        isinstance(argnums, (tuple, list))
+        and argnums
+        and all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in argnums)
+    ):
         nums, single = tuple(int(a) for a in argnums), False
     else:
         raise TypeError(f"argnums must be an int or a non-empty tuple of ints; got argnums={argnums!r}")
@@ -68,8 +71,10 @@ def _point(x: TensorLike, name: str, op: str) -> tuple[Tensor, bool]:
         except TypeError as exc:
             raise TypeError(f"{op}: {exc}") from None
     if not np.isfinite(point.data).all():
-        raise ValueError(f"{op}: {name} must contain only finite numbers (a derivative at NaN or ±inf is "
-                         f"undefined); got {name}={_show(point.data)}")
+        raise ValueError(
+            f"{op}: {name} must contain only finite numbers (a derivative at NaN or ±inf is "
+            f"undefined); got {name}={_show(point.data)}"
+        )
     return point, was_tensor
 
 
@@ -81,8 +86,10 @@ def _show(array: np.ndarray) -> str:
 def _scalar(value: Any) -> Tensor:
     value = as_tensor(value, "the value returned by f")
     if value.shape != ():
-        raise ValueError(f"f must return a scalar (shape ()); got shape {value.shape}. Reduce it "
-                         f"(sum, mean) first, or use jacobian for a vector-valued f")
+        raise ValueError(
+            f"f must return a scalar (shape ()); got shape {value.shape}. Reduce it "
+            f"(sum, mean) first, or use jacobian for a vector-valued f"
+        )
     return value
 
 
@@ -103,8 +110,9 @@ def value_and_grad(f: Callable[..., Any], argnums: int | tuple[int, ...] = 0) ->
     return _value_and_grad(f, argnums, "value_and_grad")
 
 
-def _value_and_grad(f: Callable[..., Any], argnums: int | tuple[int, ...], op: str
-                    ) -> Callable[..., tuple[Result, Result]]:
+def _value_and_grad(
+    f: Callable[..., Any], argnums: int | tuple[int, ...], op: str
+) -> Callable[..., tuple[Result, Result]]:
     _check_callable(f)
     nums, single = _check_argnums(argnums)
 

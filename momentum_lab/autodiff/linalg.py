@@ -35,13 +35,13 @@ def matmul(a, b):
 def _matmul_error(exc: Exception, a: np.ndarray, b: np.ndarray) -> Exception:
     shapes = f"a.shape={a.shape} and b.shape={b.shape}"
     if a.ndim == 0 or b.ndim == 0:
-        return ValueError(f"matmul: {shapes}: matmul needs operands with at least one axis (use multiply for a "
-                          f"scalar)")
+        return ValueError(f"matmul: {shapes}: matmul needs operands with at least one axis (use multiply for a scalar)")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a != k_b:
         where = "only" if b.ndim == 1 else "second-to-last"
-        return ValueError(f"matmul: {shapes} do not line up: a's last axis has {k_a} entries and b's {where} "
-                          f"axis has {k_b}")
+        return ValueError(
+            f"matmul: {shapes} do not line up: a's last axis has {k_a} entries and b's {where} axis has {k_b}"
+        )
     return ValueError(f"matmul: the stacking axes of {shapes} cannot be broadcast together")
 
 

@@ -32,7 +32,7 @@ def _expand_cotangent(g: Tensor, ans: Tensor, x: Tensor, axis: tuple[int, ...], 
     """The cotangent ``g`` of a reduction, reshaped to ``batch + kept shape`` so it broadcasts against x."""
     if keepdims:
         return g
-    return _reshape(g, shape=g.shape[:nbatch(g, ans)] + _kept_shape(x.shape, axis))
+    return _reshape(g, shape=g.shape[: nbatch(g, ans)] + _kept_shape(x.shape, axis))
 
 
 def mean(x: TensorLike, axis: AxisLike = None, keepdims: bool = False) -> Tensor:
@@ -68,8 +68,10 @@ _max.defvjp(_max_vjp)
 
 def _empty_reduction(what: str) -> Callable[..., Exception]:
     def explain(exc: Exception, x: np.ndarray, *, axis: tuple[int, ...], keepdims: bool) -> Exception:
-        return ValueError(f"{what}: x.shape={x.shape} has no entries along axis={axis}; the {what} of no "
-                          f"numbers is undefined")
+        return ValueError(
+            f"{what}: x.shape={x.shape} has no entries along axis={axis}; the {what} of no numbers is undefined"
+        )
+
     return explain
 
 

@@ -83,7 +83,8 @@ def _batched(index: tuple[Any, ...], nb: int) -> tuple[Any, ...]:
     if nb and _advanced_split(index):
         raise NotImplementedError(
             "batched gradients (jacobian/hessian) through an index whose array indices are separated by "
-            "a slice are not supported; index one axis at a time instead")
+            "a slice are not supported; index one axis at a time instead"
+        )
     return (slice(None),) * nb + index
 
 
@@ -111,8 +112,11 @@ def _scatter(g, *, index, shape):
     return out
 
 
-_getitem.defvjp(lambda g, ans, x, *, index: _scatter(
-    g, index=_batched(index, nbatch(g, ans)), shape=g.shape[:nbatch(g, ans)] + x.shape))
+_getitem.defvjp(
+    lambda g, ans, x, *, index: _scatter(
+        g, index=_batched(index, nbatch(g, ans)), shape=g.shape[: nbatch(g, ans)] + x.shape
+    )
+)
 _scatter.defvjp(lambda g, ans, x, *, index, shape: _getitem(g, index=_batched(index, nbatch(g, ans))))
 
 
@@ -128,14 +132,17 @@ def _normalize_index(index: Any) -> tuple[Any, ...]:
             if i.dtype.kind not in "biu":
                 raise TypeError(f"getitem: index arrays must hold integers or booleans; got dtype {i.dtype}")
         elif not (i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral, np.bool_))):
-            raise TypeError(f"getitem: an index must be an int, a slice, None, ... or an integer or boolean "
-                            f"array; got {i!r} ({type(i).__name__})")
+            raise TypeError(
+                f"getitem: an index must be an int, a slice, None, ... or an integer or boolean "
+                f"array; got {i!r} ({type(i).__name__})"
+            )
         out.append(i)
     return tuple(out)
 
 
 def _index_problem(shape: tuple[int, ...], index: tuple[Any, ...]) -> str | None:
     """What is wrong with ``index`` for an array of ``shape``, in words (None if nothing is found)."""
+
     def width(i: Any) -> int:  # how many axes of x the index item uses
         if isinstance(i, np.ndarray):
             return i.ndim if i.dtype.kind == "b" else 1
@@ -149,7 +156,7 @@ def _index_problem(shape: tuple[int, ...], index: tuple[Any, ...]) -> str | None
         if i is Ellipsis:
             axis += len(shape) - used
         elif isinstance(i, np.ndarray) and i.dtype.kind == "b":
-            want = shape[axis:axis + i.ndim]
+            want = shape[axis : axis + i.ndim]
             if i.shape != want:
                 axes = f"axis {axis}" if i.ndim == 1 else f"axes {axis}..{axis + i.ndim - 1}"
                 return f"a boolean mask of shape {i.shape} does not match {axes} of x, of shape {want}"
@@ -169,6 +176,7 @@ def _getitem_error(exc: Exception, x: np.ndarray, *, index: tuple[Any, ...]) -> 
 
 def _show(index: tuple[Any, ...]) -> str:
     """The index as written between brackets: ``[:, 5]``."""
+
     def item(i: Any) -> str:
         if isinstance(i, slice):
             text = ":".join("" if v is None else str(v) for v in (i.start, i.stop, i.step))
@@ -206,23 +214,29 @@ def take_along_axis(x: TensorLike, indices: npt.ArrayLike, axis: int) -> Tensor:
     if indices.dtype.kind not in "iu":
         raise TypeError(f"take_along_axis: indices must be an integer array; got dtype {indices.dtype}")
     if indices.ndim != x.ndim:
-        raise ValueError(f"take_along_axis: indices must have x's number of dimensions ({x.ndim}); "
-                         f"got indices.shape={indices.shape}")
+        raise ValueError(
+            f"take_along_axis: indices must have x's number of dimensions ({x.ndim}); got indices.shape={indices.shape}"
+        )
     _check_axis(axis, x.ndim, "take_along_axis")
     axis = int(axis) % x.ndim
-    index = tuple(indices if k == axis else
-                  np.arange(n).reshape([-1 if j == k else 1 for j in range(x.ndim)])
-                  for k, n in enumerate(x.shape))
+    index = tuple(
+        indices if k == axis else np.arange(n).reshape([-1 if j == k else 1 for j in range(x.ndim)])
+        for k, n in enumerate(x.shape)
+    )
     try:
         return _getitem(x, index=index)
     except IndexError:
         n = x.shape[axis]
         bad = indices[(indices < -n) | (indices >= n)]
         if bad.size:
-            raise IndexOutOfRange(f"take_along_axis: indices must be in [-{n}, {n}) along axis={axis} of "
-                                  f"x.shape={x.shape}; got {bad.flat[0]}") from None
-        raise IndexOutOfRange(f"take_along_axis: indices.shape={indices.shape} must match x.shape={x.shape} "
-                              f"on every axis except axis={axis} (or be 1 there)") from None
+            raise IndexOutOfRange(
+                f"take_along_axis: indices must be in [-{n}, {n}) along axis={axis} of "
+                f"x.shape={x.shape}; got {bad.flat[0]}"
+            ) from None
+        raise IndexOutOfRange(
+            f"take_along_axis: indices.shape={indices.shape} must match x.shape={x.shape} "
+            f"on every axis except axis={axis} (or be 1 there)"
+        ) from None
 
 
 # ---- concatenate and stack (variadic) -------------------------------------------------------------------
@@ -245,8 +259,9 @@ def _stack(*xs, axis):
     return np.stack(xs, axis=axis)
 
 
-_stack.defvjp_argnum(lambda i, g, ans, *xs, axis: _getitem(
-    g, index=(Ellipsis, i) + (slice(None),) * (ans.ndim - 1 - axis)))
+_stack.defvjp_argnum(
+    lambda i, g, ans, *xs, axis: _getitem(g, index=(Ellipsis, i) + (slice(None),) * (ans.ndim - 1 - axis))
+)
 
 
 def _tensors(tensors: Sequence[TensorLike], name: str, op: str) -> list[Tensor]:
@@ -273,13 +288,17 @@ def _first_mismatch(xs: tuple[np.ndarray, ...], same: Any) -> int | None:
 def _concatenate_error(exc: Exception, *xs: np.ndarray, axis: int) -> Exception:
     k = _first_mismatch(xs, lambda a, b: a.ndim == b.ndim)
     if k is not None:
-        return ValueError(f"concatenate: tensors[{k}].shape={xs[k].shape} and tensors[0].shape={xs[0].shape} have "
-                          f"different numbers of dimensions")
-    k = _first_mismatch(xs, lambda a, b: a.shape[:axis] + a.shape[axis + 1:] == b.shape[:axis] + b.shape[axis + 1:])
+        return ValueError(
+            f"concatenate: tensors[{k}].shape={xs[k].shape} and tensors[0].shape={xs[0].shape} have "
+            f"different numbers of dimensions"
+        )
+    k = _first_mismatch(xs, lambda a, b: a.shape[:axis] + a.shape[axis + 1 :] == b.shape[:axis] + b.shape[axis + 1 :])
     if k is None:
         return ValueError(f"concatenate: {exc}")
-    return ValueError(f"concatenate: tensors[{k}].shape={xs[k].shape} and tensors[0].shape={xs[0].shape} differ "
-                      f"on an axis other than axis={axis}")
+    return ValueError(
+        f"concatenate: tensors[{k}].shape={xs[k].shape} and tensors[0].shape={xs[0].shape} differ "
+        f"on an axis other than axis={axis}"
+    )
 
 
 _concatenate.deferror(_concatenate_error)
@@ -289,8 +308,10 @@ def _stack_error(exc: Exception, *xs: np.ndarray, axis: int) -> Exception:
     k = _first_mismatch(xs, lambda a, b: a.shape == b.shape)
     if k is None:
         return ValueError(f"stack: {exc}")
-    return ValueError(f"stack: tensors[{k}].shape={xs[k].shape} differs from tensors[0].shape={xs[0].shape}; "
-                      f"stack needs tensors of one shape")
+    return ValueError(
+        f"stack: tensors[{k}].shape={xs[k].shape} differs from tensors[0].shape={xs[0].shape}; "
+        f"stack needs tensors of one shape"
+    )
 
 
 _stack.deferror(_stack_error)

@@ -76,13 +76,12 @@ class GradientTape:
         self._consumed = False
         self._tracked: dict[int, Tensor] = {}  # id -> tensor: watched sources and every output recorded from them
         self._watched: dict[int, Tensor] = {}  # id -> tensor: what was watched explicitly or as an accessed variable
-        self._ops: list[Record] = []           # (primitive, output, inputs, params), in execution order
+        self._ops: list[Record] = []  # (primitive, output, inputs, params), in execution order
 
     # ---- context manager ------------------------------------------------------------------------
     def __enter__(self) -> GradientTape:
         if self._recording:
-            raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
-                             "already-active tape.")
+            raise ValueError("Tape is still recording, This can happen if you try to re-enter an already-active tape.")
         if self._consumed:  # like TF: a used non-persistent tape starts over when re-entered
             self._clear()
         self._push()
@@ -157,8 +156,13 @@ class GradientTape:
             self._ops.append((prim, out, inputs, params))
 
     # ---- differentiation ----------------------------------------------------------------------------
-    def gradient(self, target: Structure, sources: Structure, output_gradients: Structure = None,
-                 unconnected_gradients: str = "none") -> Any:
+    def gradient(
+        self,
+        target: Structure,
+        sources: Structure,
+        output_gradients: Structure = None,
+        unconnected_gradients: str = "none",
+    ) -> Any:
         """The gradient of ``target`` with respect to each of ``sources``.
 
         Args:
@@ -174,6 +178,13 @@ class GradientTape:
         A non-persistent tape can be used once. Called inside the tape's own ``with`` block, a
         non-persistent tape stops recording first; a persistent one records the backward pass too
         (useful only for higher derivatives), both as in TensorFlow.
+
+        Edge cases: each gradient has its source's dtype (a float32 source gets float32 even where
+        float64 constants entered). NaN or ±∞ values in the recorded computation are not checked: they
+        give what the rules give (a NaN input gives NaN in its gradient), except that a zero cotangent
+        times an infinite slope counts as 0. An empty source gets an empty gradient. A target or
+        source that is not a Tensor raises TypeError naming it (``sources[1]``); output gradients of the
+        wrong shape raise ValueError.
         """
         self._check_usable()
         mode = _check_unconnected(unconnected_gradients)
@@ -197,6 +208,10 @@ class GradientTape:
         axis (the vectorized Jacobian of ``tf.GradientTape.jacobian``/``torch.func.jacrev``), so the
         cost is a few large array operations rather than a Python loop over rows. The price is memory:
         each intermediate cotangent is ``target.size`` times the size of its tensor.
+
+        An empty target gives a Jacobian with a zero-length leading part; the dtype is the target's
+        (the sources' dtype when the two differ, as for :meth:`gradient`); a non-Tensor target raises
+        TypeError.
         """
         self._check_usable()
         mode = _check_unconnected(unconnected_gradients)
@@ -207,14 +222,14 @@ class GradientTape:
         basis = np.eye(n, dtype=target.dtype).reshape((n,) + target.shape)
         grads = self._run_backward({id(target): Tensor._wrap(basis)}, flat_sources)
         result = [_fill(g, s, target.shape, mode) for g, s in zip(grads, flat_sources)]
-        result = [None if j is None else j.reshape(target.shape + s.shape)
-                  for j, s in zip(result, flat_sources)]
+        result = [None if j is None else j.reshape(target.shape + s.shape) for j, s in zip(result, flat_sources)]
         return _rebuild(sources, iter(result))
 
     def _check_usable(self) -> None:
         if self._consumed:
-            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
-                               "gradients (or jacobians)")
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
+            )
 
     def _run_backward(self, seeds: dict[int, Tensor], sources: list[Tensor]) -> list[Tensor | None]:
         if self._recording and not self._persistent:
@@ -227,8 +242,9 @@ class GradientTape:
         return grads
 
 
-def backward(records: list[Record], seeds: dict[int, Tensor], source_ids: list[int],
-             tracked: dict[int, Tensor]) -> list[Tensor | None]:
+def backward(
+    records: list[Record], seeds: dict[int, Tensor], source_ids: list[int], tracked: dict[int, Tensor]
+) -> list[Tensor | None]:
     """Reverse-mode sweep over ``records``; returns the cotangent of each source id (None if unreached).
 
     ``seeds`` maps id(tensor) -> its cotangent; ``tracked`` holds the ids the tape watches (a source it
@@ -258,7 +274,7 @@ def backward(records: list[Record], seeds: dict[int, Tensor], source_ids: list[i
         g = cotangents.get(key) if key in keep else cotangents.pop(key, None)
         if g is None:
             continue
-        batch = g.data.shape[:g.data.ndim - out.data.ndim]
+        batch = g.data.shape[: g.data.ndim - out.data.ndim]
         for i, x in enumerate(inputs):
             k = id(x)
             if k not in needed:
@@ -270,9 +286,11 @@ def backward(records: list[Record], seeds: dict[int, Tensor], source_ids: list[i
             if c is None:
                 continue
             if c.data.shape != batch + x.data.shape:
-                raise RuntimeError(f"the VJP of {prim.name} for input {i} returned shape {c.shape}; "
-                                   f"expected {batch + x.shape} (a bug in that rule)")
-            if c.data.dtype != x.data.dtype:  # a float64 constant met a float32 input: its gradient is float32
+                raise RuntimeError(
+                    f"the VJP of {prim.name} for input {i} returned shape {c.shape}; "
+                    f"expected {batch + x.shape} (a bug in that rule)"
+                )
+            if c.data.dtype is not x.data.dtype and c.data.dtype != x.data.dtype:  # float64 met float32
                 from momentum_lab.autodiff.primitive import cast
 
                 c = cast(c, dtype=x.data.dtype)
@@ -301,10 +319,14 @@ def _leaves(structure: Structure, name: str, path: str = "") -> Iterator[Tensor]
     else:
         hint = ""
         if isinstance(structure, (np.ndarray, np.generic, int, float)):
-            hint = (" (operations on NumPy arrays or Python numbers are not recorded: build it with "
-                    "momentum_lab.autodiff operations on watched Tensors)")
-        raise TypeError(f"{name} must be a Tensor or Variable, or a nested list/tuple/dict of them; "
-                        f"got {name}{path} = {_describe(structure)}{hint}")
+            hint = (
+                " (operations on NumPy arrays or Python numbers are not recorded: build it with "
+                "momentum_lab.autodiff operations on watched Tensors)"
+            )
+        raise TypeError(
+            f"{name} must be a Tensor or Variable, or a nested list/tuple/dict of them; "
+            f"got {name}{path} = {_describe(structure)}{hint}"
+        )
 
 
 def _rebuild(structure: Structure, items: Iterator[Any]) -> Any:
@@ -326,8 +348,9 @@ def _check_unconnected(value: Any) -> str:
     return mode
 
 
-def _match_output_gradients(output_gradients: Structure, target: Structure, path: str = "output_gradients"
-                            ) -> list[Tensor]:
+def _match_output_gradients(
+    output_gradients: Structure, target: Structure, path: str = "output_gradients"
+) -> list[Tensor]:
     """One cotangent Tensor per target leaf, walking ``output_gradients`` in step with ``target``."""
     if isinstance(target, Tensor):
         g = as_tensor(output_gradients, path, target)
@@ -340,13 +363,16 @@ def _match_output_gradients(output_gradients: Structure, target: Structure, path
         return [g]
     if isinstance(target, dict):
         if not isinstance(output_gradients, dict) or output_gradients.keys() != target.keys():
-            raise ValueError(f"{path} must be a dict with the target's keys {list(target)}; "
-                             f"got {_describe(output_gradients)}")
+            raise ValueError(
+                f"{path} must be a dict with the target's keys {list(target)}; got {_describe(output_gradients)}"
+            )
         items = [(target[k], output_gradients[k], f"{path}[{k!r}]") for k in target]
     else:
         if not isinstance(output_gradients, (list, tuple)) or len(output_gradients) != len(target):
-            raise ValueError(f"{path} must be a list/tuple with one entry per target ({len(target)}); "
-                             f"got {_describe(output_gradients)}")
+            raise ValueError(
+                f"{path} must be a list/tuple with one entry per target ({len(target)}); "
+                f"got {_describe(output_gradients)}"
+            )
         items = [(t, g, f"{path}[{i}]") for i, (t, g) in enumerate(zip(target, output_gradients))]
     return [seed for t, g, p in items for seed in _match_output_gradients(g, t, p)]
 

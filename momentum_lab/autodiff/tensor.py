@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from momentum_lab._validate import check_real_dtype
 
-#: What the operations accept: a Tensor, or anything NumPy reads as an array of real numbers.
-TensorLike = Union["Tensor", npt.ArrayLike]
 #: An ``axis`` argument: None (all axes), an int, or a sequence of ints (negative values count from the end).
-AxisLike = Union[int, Sequence[int], None]
+AxisLike = int | Sequence[int] | None
 
 
 class Tensor:
@@ -108,16 +106,17 @@ class Tensor:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         """``ndarray ∘ Tensor`` and ``np.add(array, tensor)``: our operation; any other ufunc: TypeError."""
         if method == "__call__":
-            out = kwargs.pop("out", None)
-            # ``array += tensor`` passes out=(array,): the array cannot hold a tensor, so the name is
-            # rebound to the result, as Python does for ``+=`` on immutable values.
-            inplace = out is None or (len(out) == 1 and out[0] is inputs[0])
-            if inplace and not kwargs:
-                op = _OPERATOR_UFUNCS.get(ufunc.__name__)
-                if op is not None:
-                    return getattr(_ops, op)(*inputs)
-                if ufunc.__name__ in _COMPARISON_UFUNCS:
-                    return ufunc(*[_raw(i) for i in inputs])
+            op = _OPERATOR_UFUNCS.get(ufunc.__name__)
+            if kwargs:
+                # ``array += tensor`` passes out=(array,): the array cannot hold a tensor, so the name is
+                # rebound to the result, as Python does for ``+=`` on immutable values.
+                out = kwargs.get("out")
+                if len(kwargs) > 1 or out is None or len(out) != 1 or out[0] is not inputs[0]:
+                    op = None
+            if op is not None:
+                return getattr(_ops, op)(*inputs)
+            if ufunc.__name__ in _COMPARISON_UFUNCS and not kwargs:
+                return ufunc(*[_raw(i) for i in inputs])
         raise TypeError(_numpy_refusal(f"np.{ufunc.__name__}", ufunc.__name__))
 
     def __array_function__(self, func: Callable[..., Any], types: Any, args: Any, kwargs: Any) -> Any:
@@ -236,14 +235,16 @@ class Tensor:
     # ---- methods mirroring the NumPy ones -----------------------------------------------------
     # ``dtype``/``out`` are accepted only so that np.sum(tensor), np.mean(tensor), np.max(tensor),
     # which call these methods, keep working (and stay differentiable).
-    def sum(self, axis: AxisLike = None, keepdims: bool = False, dtype: None = None, out: None = None,
-            **unused: Any) -> Tensor:
+    def sum(
+        self, axis: AxisLike = None, keepdims: bool = False, dtype: None = None, out: None = None, **unused: Any
+    ) -> Tensor:
         """``autodiff.sum(self, axis, keepdims)``."""
         _no_numpy_extras(dtype, out, "sum")
         return _ops.sum(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis: AxisLike = None, keepdims: bool = False, dtype: None = None, out: None = None,
-             **unused: Any) -> Tensor:
+    def mean(
+        self, axis: AxisLike = None, keepdims: bool = False, dtype: None = None, out: None = None, **unused: Any
+    ) -> Tensor:
         """``autodiff.mean(self, axis, keepdims)``."""
         _no_numpy_extras(dtype, out, "mean")
         return _ops.mean(self, axis=axis, keepdims=keepdims)
@@ -267,6 +268,10 @@ class Tensor:
         return _ops.transpose(self, given or None)
 
 
+#: What the operations accept: a Tensor, or anything NumPy reads as an array of real numbers.
+TensorLike = Tensor | npt.ArrayLike
+
+
 class Variable(Tensor):
     """A trainable tensor whose value can be replaced (``assign``), like ``tf.Variable``.
 
@@ -281,8 +286,13 @@ class Variable(Tensor):
     __slots__ = ("trainable", "name")
     _is_variable = True
 
-    def __init__(self, initial_value: TensorLike, trainable: bool = True, name: str | None = None,
-                 dtype: npt.DTypeLike | None = None) -> None:
+    def __init__(
+        self,
+        initial_value: TensorLike,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype: npt.DTypeLike | None = None,
+    ) -> None:
         if not isinstance(trainable, bool):
             raise TypeError(f"trainable must be a bool; got trainable={trainable!r}")
         if name is not None and not isinstance(name, str):
@@ -344,8 +354,10 @@ def as_tensor(value: object, name: str, like: Tensor | None = None) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
-        raise TypeError(f"{name} is a list holding Tensors, which would be converted to a constant and not "
-                        f"differentiated; build it with stack(...) or concatenate(...) instead")
+        raise TypeError(
+            f"{name} is a list holding Tensors, which would be converted to a constant and not "
+            f"differentiated; build it with stack(...) or concatenate(...) instead"
+        )
     if like is not None and isinstance(value, _SCALARS):
         try:
             return Tensor._wrap(np.asarray(value, dtype=like.data.dtype))
@@ -363,8 +375,9 @@ def as_tensor(value: object, name: str, like: Tensor | None = None) -> Tensor:
 _SCALARS = (int, float, np.integer, np.floating)
 
 
-def _to_array(value: Any, name: str, dtype: npt.DTypeLike | None, allow_bool: bool = False, keep: bool = False
-              ) -> np.ndarray:
+def _to_array(
+    value: Any, name: str, dtype: npt.DTypeLike | None, allow_bool: bool = False, keep: bool = False
+) -> np.ndarray:
     """``value`` as a floating array (``keep``: integer/boolean arrays are returned as they are)."""
     if isinstance(value, Tensor):
         value = value.data
@@ -399,23 +412,41 @@ def _no_numpy_extras(dtype: Any, out: Any, method: str) -> None:
 
 # ---- NumPy functions applied to tensors ----------------------------------------------------------------
 # ufuncs that the ndarray operators call, and the operation each one is.
-_OPERATOR_UFUNCS = {"add": "add", "subtract": "subtract", "multiply": "multiply", "divide": "divide",
-                    "true_divide": "divide", "power": "power", "matmul": "matmul"}
+_OPERATOR_UFUNCS = {
+    "add": "add",
+    "subtract": "subtract",
+    "multiply": "multiply",
+    "divide": "divide",
+    "true_divide": "divide",
+    "power": "power",
+    "matmul": "matmul",
+}
 _COMPARISON_UFUNCS = frozenset({"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"})
 # NumPy functions that call the array's method of the same name (np.sum(x) is x.sum()).
 _METHOD_FUNCTIONS = frozenset({"sum", "mean", "max", "amax"})
 # NumPy names whose autodiff equivalent has another name.
-_EQUIVALENTS = {"absolute": "abs", "true_divide": "divide", "amax": "max", "dot": "matmul",
-                "logaddexp": "softplus (logaddexp(0, x) = softplus(x))", "clip": "clip"}
+_EQUIVALENTS = {
+    "absolute": "abs",
+    "true_divide": "divide",
+    "amax": "max",
+    "dot": "matmul",
+    "logaddexp": "softplus (logaddexp(0, x) = softplus(x))",
+    "clip": "clip",
+}
 
 
 def _numpy_refusal(what: str, name: str) -> str:
     equivalent = _EQUIVALENTS.get(name, name if name in _ops.__all__ else None)
-    use = (f"use momentum_lab.autodiff.{equivalent} instead" if equivalent else
-           "write it with momentum_lab.autodiff operations instead")
-    return (f"{what} cannot be applied to a Tensor: NumPy would compute on the bare array and the tape would "
-            f"lose the tensor, so no gradient could flow through it; {use} (or call x.numpy() for a plain "
-            f"array of the value, outside the differentiated computation)")
+    use = (
+        f"use momentum_lab.autodiff.{equivalent} instead"
+        if equivalent
+        else "write it with momentum_lab.autodiff operations instead"
+    )
+    return (
+        f"{what} cannot be applied to a Tensor: NumPy would compute on the bare array and the tape would "
+        f"lose the tensor, so no gradient could flow through it; {use} (or call x.numpy() for a plain "
+        f"array of the value, outside the differentiated computation)"
+    )
 
 
 def _flat(values: Any) -> Iterator[Any]:
@@ -440,8 +471,11 @@ def _followed(tensors: list[Tensor]) -> bool:
     """True if a recording tape follows one of ``tensors`` (watched, recorded, or a variable it would watch)."""
     from momentum_lab.autodiff.tape import active_tapes
 
-    return any(id(t) in tape._tracked or (tape._watch_accessed and getattr(t, "trainable", False))
-               for tape in active_tapes for t in tensors)
+    return any(
+        id(t) in tape._tracked or (tape._watch_accessed and getattr(t, "trainable", False))
+        for tape in active_tapes
+        for t in tensors
+    )
 
 
 # The operators above call functions defined in ops.py, which itself imports this module.
