@@ -147,7 +147,7 @@ def huber(y_true: LossInput, y_pred: LossInput, delta: float = 1.0, *, reduction
 
 
 def log_cosh(y_true: LossInput, y_pred: LossInput, *, reduction: str = "mean") -> LossValue:
-    """Log-cosh error: about ½e² for small errors and |e| − log 2 for large ones.
+    """Log-cosh error: about ½e² for small errors and ``|e| − log 2`` for large ones.
 
     Formula:
         with ``e = y_pred − y_true``, ``loss_i = log cosh(e)``, computed in the overflow-free form

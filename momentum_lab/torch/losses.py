@@ -17,7 +17,7 @@ Chapters 6–9. Each class is a ``torch.nn.Module`` that follows PyTorch's loss 
   wherever p(1 − p) ≥ 1e-12 (torch divides by max(p(1 − p), 1e-12)); at p = 0 or 1 ours is 0.
 * The class axis is the last one (``torch.nn.functional.cross_entropy`` uses dimension 1).
 
-The formulas run on :data:`torch_ops`, a shim that gives torch functions NumPy's names. Inputs are checked
+The formulas run on ``torch_ops``, a shim that gives torch functions NumPy's names. Inputs are checked
 in eager mode with the NumPy library's checks (bad labels, probabilities outside [0, 1], NaN, empty tensors,
 mismatched shapes raise ValueError/TypeError naming ``input`` or ``target``); while ``torch.compile``
 traces, only the static checks run (types, dtypes, shapes, arguments), so the checks cause no graph break.
