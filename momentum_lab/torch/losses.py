@@ -158,7 +158,8 @@ def _check_broadcast(weight, name, input):
         )
 
 
-def _check_class_vector(weight, name, num_classes, input):
+def _check_class_vector(weight, name, num_classes):
+    """Raise unless a per-class ``weight`` (or None) has one entry per class of the input."""
     if weight is not None and tuple(weight.shape) != (num_classes,):
         raise ValueError(
             f"{name} must hold one weight per class, shape ({num_classes},) (input has "
@@ -342,7 +343,7 @@ class CategoricalCrossentropy(_Loss):
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         values = _pair(input, target)
-        _check_class_vector(self.weight, "weight", _class_axis(input), input)
+        _check_class_vector(self.weight, "weight", _class_axis(input))
         if values is not None:
             check_distribution(values[1], "target")
             _check_probabilities(values[0], self.from_logits)
@@ -382,7 +383,7 @@ class SparseCategoricalCrossentropy(_Loss):
         _tensor(input, "input")
         _tensor(target, "target")
         num_classes = _class_axis(input)
-        _check_class_vector(self.weight, "weight", num_classes, input)
+        _check_class_vector(self.weight, "weight", num_classes)
         if tuple(target.shape) != tuple(input.shape[:-1]):
             raise ValueError(
                 "target must have shape input.shape[:-1] (one class index per sample); "
@@ -1040,7 +1041,7 @@ class CategoricalFocalCrossentropy(_Loss):
         values = _pair(input, target)
         num_classes = _class_axis(input)
         if isinstance(self.alpha, torch.Tensor):
-            _check_class_vector(self.alpha, "alpha", num_classes, input)
+            _check_class_vector(self.alpha, "alpha", num_classes)
         if values is not None:
             check_distribution(values[1], "target")
             _check_probabilities(values[0], self.from_logits)
