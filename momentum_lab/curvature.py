@@ -176,8 +176,7 @@ def extreme_eigenvalues(hvp: HVP, dim: int, seed: int = 0, iters: int = 5000, to
     second = power_iteration(lambda v: _apply(hvp, v) - shift * v, v0, iters, tol)
     other = second.value + shift
     smallest, largest = sorted((shift, other))
-    return Extremes(smallest, largest, first.iterations + second.iterations,
-                    first.converged and second.converged)
+    return Extremes(smallest, largest, first.iterations + second.iterations, first.converged and second.converged)
 
 
 @dataclass(frozen=True)
@@ -270,8 +269,14 @@ def lanczos(hvp: HVP, dim: int, k: int, seed: int = 0, v0: npt.ArrayLike | None 
     T = np.diag(alphas) + np.diag(betas, 1) + np.diag(betas, -1)
     values, S = np.linalg.eigh(T)
     basis = Q[:, :m]
-    return LanczosResult(values=values, vectors=basis @ S, residuals=np.abs(last_beta * S[-1, :]),
-                         alphas=alphas, betas=betas, basis=basis)
+    return LanczosResult(
+        values=values,
+        vectors=basis @ S,
+        residuals=np.abs(last_beta * S[-1, :]),
+        alphas=alphas,
+        betas=betas,
+        basis=basis,
+    )
 
 
 def hessian_from_hvp(hvp: HVP, dim: int, symmetrize: bool = True) -> npt.NDArray[np.float64]:

@@ -67,10 +67,12 @@ def make_moons(n: int = 200, noise: float = 0.15, seed: int = 0) -> tuple[Array,
     n0, n1 = n // 2, n - n // 2
     t0 = math.pi * rng.uniform(size=n0)
     t1 = math.pi * rng.uniform(size=n1)
-    X = np.concatenate([
-        np.stack([np.cos(t0), np.sin(t0)], axis=1),
-        np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
-    ])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t0), np.sin(t0)], axis=1),
+            np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
+        ]
+    )
     X = X + noise * rng.standard_normal(X.shape)
     y = np.concatenate([np.zeros(n0), np.ones(n1)])
     return standardise(X), y
@@ -97,11 +99,15 @@ def polynomial_features(X: npt.ArrayLike, degree: int = 3, reference: npt.ArrayL
         std = raw_ref.std(axis=0)
     for name, values in (("X", raw), ("reference", raw_ref)):
         if not np.all(np.isfinite(values)):
-            raise ValueError(f"the monomials of {name} up to degree={degree} overflow float64; got max |{name}| = "
-                             f"{np.max(np.abs(X if name == 'X' else ref)):.3g} (standardise {name} first)")
+            raise ValueError(
+                f"the monomials of {name} up to degree={degree} overflow float64; got max |{name}| = "
+                f"{np.max(np.abs(X if name == 'X' else ref)):.3g} (standardise {name} first)"
+            )
     if not np.all(np.isfinite(std)):
-        raise ValueError(f"the monomials of reference up to degree={degree} are too large to standardise; "
-                         f"got max |reference| = {np.max(np.abs(ref)):.3g} (standardise it first)")
+        raise ValueError(
+            f"the monomials of reference up to degree={degree} are too large to standardise; "
+            f"got max |reference| = {np.max(np.abs(ref)):.3g} (standardise it first)"
+        )
     if np.any(std == 0):
         raise ValueError(f"reference must not give a constant monomial; got column std {std}")
     return (raw - raw_ref.mean(axis=0)) / std
@@ -190,8 +196,9 @@ def _digits() -> tuple[Array, np.ndarray]:
 _DIGITS: tuple[Array, np.ndarray] | None = None
 
 
-def minibatch_indices(n: int, batch_size: int, epochs: int, seed: int = 0, *,
-                      drop_last: bool = False) -> list[np.ndarray]:
+def minibatch_indices(
+    n: int, batch_size: int, epochs: int, seed: int = 0, *, drop_last: bool = False
+) -> list[np.ndarray]:
     """The rows each minibatch step uses: a fresh seeded permutation of ``range(n)`` per epoch, cut in order.
 
     ``rng = np.random.default_rng(seed)``; for each epoch, ``perm = rng.permutation(n)`` and the steps of
@@ -222,5 +229,5 @@ def minibatch_indices(n: int, batch_size: int, epochs: int, seed: int = 0, *,
     batches: list[np.ndarray] = []
     for _ in range(epochs):
         perm = rng.permutation(n)
-        batches.extend(perm[start:start + batch_size] for start in range(0, stop, batch_size))
+        batches.extend(perm[start : start + batch_size] for start in range(0, stop, batch_size))
     return batches

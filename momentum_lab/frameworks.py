@@ -25,8 +25,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["available", "missing", "message", "marked_frameworks", "framework_cell_transformer",
-           "enable_framework_cells"]
+__all__ = [
+    "available",
+    "missing",
+    "message",
+    "marked_frameworks",
+    "framework_cell_transformer",
+    "enable_framework_cells",
+]
 
 # name in a marker -> (module to import, family). Keras 3 is run on its TensorFlow backend here.
 FRAMEWORKS = {"tensorflow": ("tensorflow", "tf"), "keras": ("keras", "tf"), "torch": ("torch", "torch")}
@@ -35,7 +41,7 @@ _FAMILIES = {"tf": ("TensorFlow", "Keras", "tf"), "torch": ("PyTorch", "PyTorch"
 
 MARKER = re.compile(r"^[ \t]*#[ \t]*needs[ \t]*:(?P<names>.*)$")
 
-_available: dict[str, bool] = {}   # module name -> bool, filled by available()
+_available: dict[str, bool] = {}  # module name -> bool, filled by available()
 
 
 def _check_names(names: Sequence[object], argument: str = "names") -> Sequence[str]:
@@ -84,12 +90,16 @@ def message(*names: str) -> str:
     families = [family for family in _FAMILIES if any(FRAMEWORKS[name][1] == family for name in names)]
     what = [_FAMILIES[family] for family in families]
     if len(what) == 1:
-        (framework, compares, extra), = what
-        return (f"{framework} is not installed: this cell compares with {compares}; "
-                f"install momentum-lab-course[{extra}] to run it")
+        ((framework, compares, extra),) = what
+        return (
+            f"{framework} is not installed: this cell compares with {compares}; "
+            f"install momentum-lab-course[{extra}] to run it"
+        )
     extras = ",".join(w[2] for w in what)
-    return (f"{' and '.join(w[0] for w in what)} are not installed: this cell compares with "
-            f"{' and '.join(w[1] for w in what)}; install momentum-lab-course[{extras}] to run it")
+    return (
+        f"{' and '.join(w[0] for w in what)} are not installed: this cell compares with "
+        f"{' and '.join(w[1] for w in what)}; install momentum-lab-course[{extras}] to run it"
+    )
 
 
 def marked_frameworks(source: str | Sequence[str]) -> tuple[str, ...] | None:
@@ -111,12 +121,13 @@ def marked_frameworks(source: str | Sequence[str]) -> tuple[str, ...] | None:
         return None
     names = tuple(part.strip() for part in match["names"].split(",") if part.strip())
     if not names:
-        raise ValueError(f"a '# needs:' marker must name at least one of {sorted(FRAMEWORKS)}; "
-                         f"got {first.strip()!r}")
+        raise ValueError(f"a '# needs:' marker must name at least one of {sorted(FRAMEWORKS)}; got {first.strip()!r}")
     unknown = [name for name in names if name not in FRAMEWORKS]
     if unknown:
-        raise ValueError(f"a '# needs:' marker names frameworks among {sorted(FRAMEWORKS)}; got "
-                         f"{', '.join(map(repr, unknown))} in {first.strip()!r}")
+        raise ValueError(
+            f"a '# needs:' marker names frameworks among {sorted(FRAMEWORKS)}; got "
+            f"{', '.join(map(repr, unknown))} in {first.strip()!r}"
+        )
     return names
 
 
@@ -152,8 +163,9 @@ def enable_framework_cells(shell: Any = None) -> None:
     transformers = getattr(shell, "input_transformers_post", None)
     if not isinstance(transformers, list):
         raise TypeError(f"shell must be an IPython shell (with input_transformers_post); got {type(shell).__name__}")
-    ours = (__name__, framework_cell_transformer.__name__)   # also after a reload of this module
-    transformers[:] = [t for t in transformers
-                       if (getattr(t, "__module__", None), getattr(t, "__name__", None)) != ours]
+    ours = (__name__, framework_cell_transformer.__name__)  # also after a reload of this module
+    transformers[:] = [
+        t for t in transformers if (getattr(t, "__module__", None), getattr(t, "__name__", None)) != ours
+    ]
     transformers.append(framework_cell_transformer)
     return None

@@ -106,9 +106,7 @@ class Quadratic(Landscape):
             raise ValueError("A must be symmetric; got A != A.T")
         eigenvalues = np.linalg.eigvalsh(matrix)
         if eigenvalues[0] <= 0:
-            raise ValueError(
-                f"A must be positive definite; got smallest eigenvalue {eigenvalues[0]:.3g}"
-            )
+            raise ValueError(f"A must be positive definite; got smallest eigenvalue {eigenvalues[0]:.3g}")
         self.A = matrix
         self.dim = matrix.shape[0]
         self.b: Array = np.zeros(self.dim) if b is None else as_float_array(b, "b", ndim=1)
@@ -146,8 +144,9 @@ class Quadratic(Landscape):
         return np.broadcast_to(self.A, x.shape[:-1] + self.A.shape).copy()
 
 
-def quadratic_bowl(condition_number: float = 10.0, *, L: float = 1.0, angle: float = np.pi / 6, dim: int = 2,
-                   seed: int = 0) -> Quadratic:
+def quadratic_bowl(
+    condition_number: float = 10.0, *, L: float = 1.0, angle: float = np.pi / 6, dim: int = 2, seed: int = 0
+) -> Quadratic:
     """A quadratic bowl with largest curvature ``L`` and condition number κ.
 
     In two dimensions the axes are rotated by ``angle`` radians, so the valley is not aligned with
@@ -296,9 +295,7 @@ def resolve(landscape: str | Landscape) -> Landscape:
     if isinstance(landscape, Landscape):
         return landscape
     if not isinstance(landscape, str):
-        raise TypeError(
-            f"landscape must be a Landscape or one of {sorted(CATALOGUE)}; got {type(landscape).__name__}"
-        )
+        raise TypeError(f"landscape must be a Landscape or one of {sorted(CATALOGUE)}; got {type(landscape).__name__}")
     if landscape not in CATALOGUE:
         raise ValueError(f"landscape must be a Landscape or one of {sorted(CATALOGUE)}; got landscape={landscape!r}")
     return get(landscape)

@@ -98,8 +98,10 @@ class Model:
         self.X = as_float_array(X, "X", ndim=2)
         self.y = as_float_array(y, "y", ndim=1)
         if len(self.y) != len(self.X):
-            raise ValueError(f"X and y must have one label per row of X ({len(self.X)}); got X.shape={self.X.shape}, "
-                             f"y.shape={self.y.shape}")
+            raise ValueError(
+                f"X and y must have one label per row of X ({len(self.X)}); got X.shape={self.X.shape}, "
+                f"y.shape={self.y.shape}"
+            )
         if not np.all((self.y == 0) | (self.y == 1)):
             bad = self.y[(self.y != 0) & (self.y != 1)]
             raise ValueError(f"y must hold labels 0 and 1; got {bad.size} other value(s), the first {float(bad[0])!r}")
@@ -273,8 +275,8 @@ class TanhMLP(Model):
     def _split(self, theta: Any) -> tuple[Any, Any, Any, Any]:
         d, h = self.inputs, self.hidden
         W1 = theta[: d * h].reshape(d, h)
-        b1 = theta[d * h: (d + 1) * h]
-        w2 = theta[(d + 1) * h: (d + 2) * h]
+        b1 = theta[d * h : (d + 1) * h]
+        w2 = theta[(d + 1) * h : (d + 2) * h]
         b2 = theta[(d + 2) * h]
         return W1, b1, w2, b2
 

@@ -87,9 +87,9 @@ class SoftmaxMLP:
         theta = self._theta(theta)
         layers, start = [], 0
         for n_in, n_out in self.shapes:
-            W = theta[start:start + n_in * n_out].reshape(n_in, n_out)
+            W = theta[start : start + n_in * n_out].reshape(n_in, n_out)
             start += n_in * n_out
-            b = theta[start:start + n_out]
+            b = theta[start : start + n_out]
             start += n_out
             layers.append((W, b))
         return layers
@@ -102,8 +102,9 @@ class SoftmaxMLP:
         for i, ((W, b), (n_in, n_out)) in enumerate(zip(layers, self.shapes)):
             W, b = as_float_array(W, f"layers[{i}][0]"), as_float_array(b, f"layers[{i}][1]")
             if W.shape != (n_in, n_out) or b.shape != (n_out,):
-                raise ValueError(f"layers[{i}] must have shapes {(n_in, n_out)} and {(n_out,)}; "
-                                 f"got {W.shape} and {b.shape}")
+                raise ValueError(
+                    f"layers[{i}] must have shapes {(n_in, n_out)} and {(n_out,)}; got {W.shape} and {b.shape}"
+                )
             parts += [W.ravel(), b]
         return np.concatenate(parts)
 
@@ -162,7 +163,9 @@ class SoftmaxMLP:
         return self.value_and_grad(theta, X, y)[1]
 
     # -- the backward pass written out (fast, NumPy only) ---------------------------------------------
-    def _forward(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[Any, list[np.ndarray], np.ndarray, np.ndarray]:
+    def _forward(
+        self, theta: np.ndarray, X: np.ndarray, y: np.ndarray
+    ) -> tuple[Any, list[np.ndarray], np.ndarray, np.ndarray]:
         """Activations of every layer (input first), the logits, and ``∂(Σ_i loss_i)/∂z`` = softmax − one-hot."""
         layers = self.unflatten(theta)
         activations = [X]
@@ -184,7 +187,9 @@ class SoftmaxMLP:
         delta = delta @ W.T
         return delta * (1.0 - a_in**2) if self.activation == "tanh" else delta * (a_in > 0)
 
-    def value_and_grad_by_hand(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike) -> tuple[float, np.ndarray]:
+    def value_and_grad_by_hand(
+        self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike
+    ) -> tuple[float, np.ndarray]:
         """``(f, ∇f)`` like :meth:`value_and_grad`, by backpropagation written out in NumPy (no tape).
 
         With ``δ_L = (softmax(z) − onehot(y)) / n`` at the logits, each layer ``a_out = act(a_in W + b)``

@@ -73,8 +73,10 @@ def per_example_gradients(model: Any, theta: npt.ArrayLike, X: npt.ArrayLike, y:
     X = as_float_array(X, "X", ndim=2)
     y = as_real_array(y, "y")
     if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(f"X and y must have one label per row of X ({len(X)}); got X.shape={X.shape}, y.shape={y.shape}")
-    return np.stack([model.value_and_grad(theta, X[i:i + 1], y[i:i + 1])[1] for i in range(len(X))])
+        raise ValueError(
+            f"X and y must have one label per row of X ({len(X)}); got X.shape={X.shape}, y.shape={y.shape}"
+        )
+    return np.stack([model.value_and_grad(theta, X[i : i + 1], y[i : i + 1])[1] for i in range(len(X))])
 
 
 def _gradients(G: npt.ArrayLike) -> np.ndarray:
@@ -101,8 +103,9 @@ def sampling_variance(per_example_grads: npt.ArrayLike, batch_size: int) -> floa
     return trace / batch_size * (n - batch_size) / (n - 1)
 
 
-def minibatch_gradient_variance(per_example_grads: npt.ArrayLike, batch_size: int, draws: int = 200,
-                                seed: int = 0) -> float:
+def minibatch_gradient_variance(
+    per_example_grads: npt.ArrayLike, batch_size: int, draws: int = 200, seed: int = 0
+) -> float:
     """``E‖g_B − g‖²`` measured: the mean over ``draws`` minibatches (each ``batch_size`` distinct rows
     drawn by ``default_rng(seed).choice(N, B, replace=False)``) of the squared distance between the
     minibatch gradient and the full one."""
@@ -139,8 +142,10 @@ def noise_scale(per_example_grads: npt.ArrayLike) -> float:
     signal = float(mean @ mean)
     largest = float(np.max(np.linalg.norm(G, axis=1)))
     if signal == 0.0 or np.sqrt(signal) <= 1e-12 * largest:
-        raise ValueError(f"per_example_grads must not average to zero: the noise scale is undefined at a stationary "
-                         f"point; got ‖mean‖ = {np.sqrt(signal):.3g} against a largest row norm {largest:.3g}")
+        raise ValueError(
+            f"per_example_grads must not average to zero: the noise scale is undefined at a stationary "
+            f"point; got ‖mean‖ = {np.sqrt(signal):.3g} against a largest row norm {largest:.3g}"
+        )
     return float(np.mean(np.sum((G - mean) ** 2, axis=1))) / signal
 
 
@@ -148,8 +153,9 @@ def noise_scale(per_example_grads: npt.ArrayLike) -> float:
 # Modelled: a quadratic with additive gradient noise
 
 
-def noise_ball(lr: float, curvature: npt.ArrayLike, noise_variance: npt.ArrayLike, momentum: float = 0.0
-               ) -> float | np.ndarray:
+def noise_ball(
+    lr: float, curvature: npt.ArrayLike, noise_variance: npt.ArrayLike, momentum: float = 0.0
+) -> float | np.ndarray:
     """The stationary expected loss ``E[½ λ θ²]`` per eigen-direction of heavy ball on a noisy quadratic.
 
     Gradient ``g = λθ + ε`` with ε of mean 0 and variance ``noise_variance`` (σ²/B for a minibatch of B),
@@ -182,19 +188,29 @@ def noise_ball(lr: float, curvature: npt.ArrayLike, noise_variance: npt.ArrayLik
     try:
         np.broadcast_shapes(lam.shape, s.shape)
     except ValueError:
-        raise ValueError(f"curvature and noise_variance must broadcast; got curvature.shape={lam.shape}, "
-                         f"noise_variance.shape={s.shape}") from None
+        raise ValueError(
+            f"curvature and noise_variance must broadcast; got curvature.shape={lam.shape}, "
+            f"noise_variance.shape={s.shape}"
+        ) from None
     room = 2.0 * (1.0 + beta) - lr * lam
     with np.errstate(divide="ignore"):
-        value = np.where(room > 0, lr * s * (1.0 + beta) / (2.0 * (1.0 - beta) * np.where(room > 0, room, 1.0)),
-                         np.inf)
+        value = np.where(room > 0, lr * s * (1.0 + beta) / (2.0 * (1.0 - beta) * np.where(room > 0, room, 1.0)), np.inf)
     return float(value) if value.ndim == 0 else value
 
 
-def simulate_noisy_quadratic(curvatures: npt.ArrayLike, optimizer: Any, steps: int, *, noise_std: float = 1.0,
-                             batch_size: int = 1, chains: int = 1000, theta0: npt.ArrayLike | None = None,
-                             seed: int = 0, callback: Callable[[int, np.ndarray], None] | None = None,
-                             per_direction: bool = False) -> np.ndarray:
+def simulate_noisy_quadratic(
+    curvatures: npt.ArrayLike,
+    optimizer: Any,
+    steps: int,
+    *,
+    noise_std: float = 1.0,
+    batch_size: int = 1,
+    chains: int = 1000,
+    theta0: npt.ArrayLike | None = None,
+    seed: int = 0,
+    callback: Callable[[int, np.ndarray], None] | None = None,
+    per_direction: bool = False,
+) -> np.ndarray:
     """Run ``chains`` independent copies of ``optimizer`` on ``f(θ) = ½ Σ_i λ_i θ_i²`` with noisy gradients.
 
     Step k: ``g = λ ⊙ θ + (noise_std / √batch_size) ξ`` with ξ standard normal (one draw per chain and
@@ -232,8 +248,9 @@ def simulate_noisy_quadratic(curvatures: npt.ArrayLike, optimizer: Any, steps: i
     if start.shape != lam.shape:
         raise ValueError(f"theta0 must have shape {lam.shape}; got shape {start.shape}")
     if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must have step(params, grads), like momentum_lab.optim.SGD; "
-                        f"got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must have step(params, grads), like momentum_lab.optim.SGD; got {type(optimizer).__name__}"
+        )
     if callback is not None:
         check_callable(callback, "callback", "(k, theta) -> None, or None")
     per_direction = flag(per_direction, "per_direction")
@@ -246,10 +263,13 @@ def simulate_noisy_quadratic(curvatures: npt.ArrayLike, optimizer: Any, steps: i
         with np.errstate(over="ignore", invalid="ignore"):
             g = lam * theta + scale * rng.standard_normal(theta.shape)
         if not np.all(np.isfinite(g)):
-            warnings.warn(f"{getattr(optimizer, 'label', type(optimizer).__name__)} diverged at step {k + 1} "
-                          f"(lr={getattr(optimizer, 'lr', float('nan')):g}); the losses from there on are inf",
-                          DivergenceWarning, stacklevel=2)
-            losses[k + 1:] = np.inf
+            warnings.warn(
+                f"{getattr(optimizer, 'label', type(optimizer).__name__)} diverged at step {k + 1} "
+                f"(lr={getattr(optimizer, 'lr', float('nan')):g}); the losses from there on are inf",
+                DivergenceWarning,
+                stacklevel=2,
+            )
+            losses[k + 1 :] = np.inf
             break
         optimizer.step(theta, g)
         if callback is not None:

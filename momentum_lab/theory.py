@@ -83,8 +83,11 @@ def _non_negative_array(value: npt.ArrayLike, name: str) -> np.ndarray:
     array = as_float_array(value, name, allow_empty=True)
     if np.any(array < 0):
         bad = float(array[array < 0].flat[0])
-        raise ValueError(f"{name} must be >= 0; got {name}={bad!r}" if array.ndim == 0 else
-                         f"{name} must be >= 0; got a value {bad!r} in {name}")
+        raise ValueError(
+            f"{name} must be >= 0; got {name}={bad!r}"
+            if array.ndim == 0
+            else f"{name} must be >= 0; got a value {bad!r} in {name}"
+        )
     return array
 
 
@@ -121,8 +124,9 @@ def _broadcast_shapes(**arrays: np.ndarray) -> tuple[int, ...]:
 
 def _broadcastable(**values: npt.ArrayLike) -> list[np.ndarray]:
     """``lr`` and ``momentum`` (non-negative) and ``lam`` (any real) as float arrays that broadcast."""
-    arrays = {name: (as_float_array(v, name) if name == "lam" else _non_negative_array(v, name))
-              for name, v in values.items()}
+    arrays = {
+        name: (as_float_array(v, name) if name == "lam" else _non_negative_array(v, name)) for name, v in values.items()
+    }
     _broadcast_shapes(**arrays)
     return list(arrays.values())
 
@@ -404,8 +408,9 @@ def iterations_to(rate: npt.ArrayLike, tol: float) -> int | float | np.ndarray:
     return k
 
 
-def rate_map(lrs: npt.ArrayLike, momenta: npt.ArrayLike, eigenvalues: npt.ArrayLike,
-             method: str = "heavy_ball") -> npt.NDArray[np.float64]:
+def rate_map(
+    lrs: npt.ArrayLike, momenta: npt.ArrayLike, eigenvalues: npt.ArrayLike, method: str = "heavy_ball"
+) -> npt.NDArray[np.float64]:
     """The rate over a grid of learning rates and momenta, for a chapter widget.
 
     Args:
@@ -450,8 +455,9 @@ class Rate:
         return self.rate
 
 
-def measured_rate(distances: npt.ArrayLike, window: tuple[int, int] | None = None, *, upper: float = 1e-3,
-                  lower: float = 1e-10) -> Rate:
+def measured_rate(
+    distances: npt.ArrayLike, window: tuple[int, int] | None = None, *, upper: float = 1e-3, lower: float = 1e-10
+) -> Rate:
     """The geometric mean of ``d_{k+1} / d_k`` over a window: ``(d_stop / d_start)^{1/(stop − start)}``.
 
     Args:
@@ -483,8 +489,11 @@ def measured_rate(distances: npt.ArrayLike, window: tuple[int, int] | None = Non
         if stop - start < 2:
             start, stop = (len(d) - 1) // 2, len(d) - 1
     else:
-        if (not isinstance(window, (tuple, list)) or len(window) != 2
-                or not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in window)):
+        if (
+            not isinstance(window, (tuple, list))
+            or len(window) != 2
+            or not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in window)
+        ):
             raise TypeError(f"window must be a pair of integers (start, stop) or None; got window={window!r}")
         start, stop = (int(k) for k in window)
         if not 0 <= start < stop < len(d):

@@ -55,6 +55,7 @@ def _diverged(k: int, loss: float, gradient: np.ndarray, lr: float, name: str = 
         what = f"the {name} is {loss}" if not np.isfinite(loss) else f"the {name}'s gradient is not finite"
         raise FloatingPointError(f"{what} at step {k}: the run diverged (lr={lr:g})")
 
+
 __all__ = ["FitRecord", "TrainingRun", "fit", "newton_minimum", "train"]
 
 
@@ -73,9 +74,17 @@ class TrainingRun:
         return np.linalg.norm(self.thetas - star, axis=1)
 
 
-def train(model: Any, theta0: npt.ArrayLike, lr: float, momentum: float, steps: int, *, nesterov: bool = False,
-          log_every: int = 0, value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]] | None = None
-          ) -> TrainingRun:
+def train(
+    model: Any,
+    theta0: npt.ArrayLike,
+    lr: float,
+    momentum: float,
+    steps: int,
+    *,
+    nesterov: bool = False,
+    log_every: int = 0,
+    value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]] | None = None,
+) -> TrainingRun:
     """Full-batch heavy-ball momentum on ``model`` from ``theta0``, with :class:`momentum_lab.optim.SGD`.
 
     Step k (k = 0, …, steps − 1): ``f(θ_k), g = value_and_grad(θ_k)``, then ``SGD.step`` (torch's form:
@@ -131,15 +140,25 @@ class FitRecord:
     def epoch_means(self, steps_per_epoch: int) -> np.ndarray:
         """The mean minibatch loss of each epoch (the last one may be shorter)."""
         steps_per_epoch = positive_int(steps_per_epoch, "steps_per_epoch")
-        return np.array([self.losses[k:k + steps_per_epoch].mean()
-                         for k in range(0, len(self.losses), steps_per_epoch)])
+        return np.array(
+            [self.losses[k : k + steps_per_epoch].mean() for k in range(0, len(self.losses), steps_per_epoch)]
+        )
 
 
-def fit(model: Any, theta0: npt.ArrayLike, optimizer: Any, batches: Sequence[npt.ArrayLike], X: npt.ArrayLike,
-        y: npt.ArrayLike, *, lr_schedule: Callable[[int], float] | None = None, log_every: int = 0,
-        eval_fn: Callable[[np.ndarray], float] | None = None, callback: Callable[[int, np.ndarray], None] | None = None,
-        value_and_grad: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]] | None = None
-        ) -> FitRecord:
+def fit(
+    model: Any,
+    theta0: npt.ArrayLike,
+    optimizer: Any,
+    batches: Sequence[npt.ArrayLike],
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    lr_schedule: Callable[[int], float] | None = None,
+    log_every: int = 0,
+    eval_fn: Callable[[np.ndarray], float] | None = None,
+    callback: Callable[[int, np.ndarray], None] | None = None,
+    value_and_grad: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]] | None = None,
+) -> FitRecord:
     """Minibatch training of ``model`` from ``theta0``: one optimizer step per entry of ``batches``.
 
     Step k (k = 0, 1, …)::
@@ -179,8 +198,10 @@ def fit(model: Any, theta0: npt.ArrayLike, optimizer: Any, batches: Sequence[npt
         raise ValueError(f"X and y must have one row per example; got X.shape={X.shape}, y.shape={y.shape}")
     batches = _batches(batches, len(X))
     if not (hasattr(optimizer, "step") and hasattr(optimizer, "lr")):
-        raise TypeError(f"optimizer must have step(params, grads) and lr, like momentum_lab.optim.SGD; "
-                        f"got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must have step(params, grads) and lr, like momentum_lab.optim.SGD; "
+            f"got {type(optimizer).__name__}"
+        )
     if lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"lr_schedule must be a callable k -> lr or None; got {type(lr_schedule).__name__}")
     if callback is not None and not callable(callback):
@@ -190,8 +211,10 @@ def fit(model: Any, theta0: npt.ArrayLike, optimizer: Any, batches: Sequence[npt
     log_every = positive_int(log_every, "log_every", minimum=0)
     value_and_grad = model.value_and_grad if value_and_grad is None else value_and_grad
     if not callable(value_and_grad):
-        raise TypeError(f"value_and_grad must be a callable (theta, X, y) -> (loss, grad) or None; "
-                        f"got {type(value_and_grad).__name__}")
+        raise TypeError(
+            f"value_and_grad must be a callable (theta, X, y) -> (loss, grad) or None; "
+            f"got {type(value_and_grad).__name__}"
+        )
     steps = len(batches)
     losses, lrs = np.empty(steps), np.empty(steps)
     evals: list[tuple[int, float]] = []
@@ -202,12 +225,12 @@ def fit(model: Any, theta0: npt.ArrayLike, optimizer: Any, batches: Sequence[npt
         losses[k], gradient = value_and_grad(theta, X[rows], y[rows])
         _diverged(k, losses[k], gradient, optimizer.lr, "minibatch loss")
         if log_every and k % log_every == 0 and k:
-            _log(k, losses[k - log_every:k], theta, eval_fn, evals)
+            _log(k, losses[k - log_every : k], theta, eval_fn, evals)
         optimizer.step(theta, gradient)
         if callback is not None:
             callback(k, theta)
     if log_every or eval_fn is not None:
-        _log(steps, losses[max(0, steps - (log_every or steps)):], theta, eval_fn, evals, quiet=not log_every)
+        _log(steps, losses[max(0, steps - (log_every or steps)) :], theta, eval_fn, evals, quiet=not log_every)
     return FitRecord(losses, lrs, theta, tuple(evals))
 
 
@@ -221,24 +244,37 @@ def _batches(batches: object, n: int) -> list[np.ndarray]:
         if index.dtype.kind not in "iu":
             raise TypeError(f"batches[{i}] must hold integer indices; got dtype {index.dtype}")
         if index.size and (index.min() < 0 or index.max() >= n):
-            raise ValueError(f"batches[{i}] must hold indices in [0, {n}) (rows of X); got min {index.min()}, "
-                             f"max {index.max()}")
+            raise ValueError(
+                f"batches[{i}] must hold indices in [0, {n}) (rows of X); got min {index.min()}, max {index.max()}"
+            )
         out.append(index)
     return out
 
 
-def _framework_train_arguments(model: Any, theta0: npt.ArrayLike, lr: float, steps: int, nesterov: bool,
-                               log_every: int) -> tuple[np.ndarray, float, int, bool, int]:
+def _framework_train_arguments(
+    model: Any, theta0: npt.ArrayLike, lr: float, steps: int, nesterov: bool, log_every: int
+) -> tuple[np.ndarray, float, int, bool, int]:
     """The checks of :func:`train`, for the Keras and torch versions of it (``momentum_lab.tf.models``,
     ``momentum_lab.torch.models``): the model, ``theta0``'s shape, ``lr > 0``, the counts and the flag."""
     _check_model(model, ("dim", "X", "y", "l2", "unflatten"), "a LogisticRegression or a TanhMLP")
-    return (_start(theta0, model.dim), positive(lr, "lr"), positive_int(steps, "steps", minimum=0),
-            flag(nesterov, "nesterov"), positive_int(log_every, "log_every", minimum=0))
+    return (
+        _start(theta0, model.dim),
+        positive(lr, "lr"),
+        positive_int(steps, "steps", minimum=0),
+        flag(nesterov, "nesterov"),
+        positive_int(log_every, "log_every", minimum=0),
+    )
 
 
-def _framework_fit_arguments(model: Any, theta0: npt.ArrayLike, batches: object, X: npt.ArrayLike, y: npt.ArrayLike,
-                             lr_schedule: object, log_every: int) -> tuple[np.ndarray, list[np.ndarray], np.ndarray,
-                                                                           np.ndarray, int]:
+def _framework_fit_arguments(
+    model: Any,
+    theta0: npt.ArrayLike,
+    batches: object,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    lr_schedule: object,
+    log_every: int,
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray, int]:
     """The checks of :func:`fit`, for its Keras and torch versions: ``(theta0, batches, X, y, log_every)``."""
     _check_model(model, ("dim", "sizes", "l2", "unflatten"), "a SoftmaxMLP")
     theta = _start(theta0, model.dim)
@@ -251,8 +287,14 @@ def _framework_fit_arguments(model: Any, theta0: npt.ArrayLike, batches: object,
     return theta, _batches(batches, len(X_)), X_, y_, positive_int(log_every, "log_every", minimum=0)
 
 
-def _log(k: int, recent: np.ndarray, theta: np.ndarray, eval_fn: Callable[[np.ndarray], float] | None,
-         evals: list[tuple[int, float]], quiet: bool = False) -> None:
+def _log(
+    k: int,
+    recent: np.ndarray,
+    theta: np.ndarray,
+    eval_fn: Callable[[np.ndarray], float] | None,
+    evals: list[tuple[int, float]],
+    quiet: bool = False,
+) -> None:
     line = f"step {k:5d}: loss {np.mean(recent):.4f}"
     if eval_fn is not None:
         value = float(eval_fn(theta))
@@ -310,6 +352,8 @@ def newton_minimum(model: Any, theta0: npt.ArrayLike, *, tol: float = 1e-10, max
         raise ValueError(f"newton_minimum stopped with ‖∇f‖={gnorm:.3g} > tol={tol:g}")
     smallest = np.linalg.eigvalsh(0.5 * (H + H.T))[0]
     if smallest <= 0:
-        raise ValueError(f"newton_minimum stopped at a critical point that is not a minimum: the Hessian's "
-                         f"smallest eigenvalue is {smallest:.3g}")
+        raise ValueError(
+            f"newton_minimum stopped at a critical point that is not a minimum: the Hessian's "
+            f"smallest eigenvalue is {smallest:.3g}"
+        )
     return theta

@@ -8,7 +8,16 @@ import pytest
 
 from momentum_lab import optim
 from momentum_lab.optim.adaptive import (
-    Adagrad, Adam, AdamW, KerasAdagrad, KerasAdam, KerasAdamW, KerasNadam, KerasRMSprop, NAdam, RMSprop,
+    Adagrad,
+    Adam,
+    AdamW,
+    KerasAdagrad,
+    KerasAdam,
+    KerasAdamW,
+    KerasNadam,
+    KerasRMSprop,
+    NAdam,
+    RMSprop,
 )
 
 # A small non-quadratic problem with two parameters (a matrix and a vector), so that every coordinate
@@ -125,9 +134,18 @@ def test_step_counts_live_in_each_parameters_state():
     assert opt.state[W]["step"] == 2 and opt.state[b]["step"] == 1
 
 
-@pytest.mark.parametrize("make", [lambda: Adam(amsgrad=True), lambda: NAdam(), lambda: RMSprop(momentum=0.9, centered=True),
-                                  lambda: Adagrad(lr_decay=0.01), lambda: KerasAdam(amsgrad=True), lambda: KerasNadam(),
-                                  lambda: KerasRMSprop(momentum=0.5, centered=True)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Adam(amsgrad=True),
+        lambda: NAdam(),
+        lambda: RMSprop(momentum=0.9, centered=True),
+        lambda: Adagrad(lr_decay=0.01),
+        lambda: KerasAdam(amsgrad=True),
+        lambda: KerasNadam(),
+        lambda: KerasRMSprop(momentum=0.5, centered=True),
+    ],
+)
 @pytest.mark.parametrize("threads", [1, 2])
 def test_chunked_and_threaded_steps_equal_one_call_on_the_whole_array(make, threads, monkeypatch):
     from momentum_lab.optim import _engine
@@ -205,21 +223,29 @@ TORCH_TABLE = {
     "Adam weight_decay": ("Adam", {"weight_decay": 0.1}, 0.05),
     "Adam amsgrad": ("Adam", {"amsgrad": True}, 0.05),
     "Adam maximize": ("Adam", {"maximize": True, "betas": (0.8, 0.99)}, 0.02),
-    "Adam decoupled, amsgrad, eps 1e-3": ("Adam", {"weight_decay": 0.2, "decoupled_weight_decay": True,
-                                                  "amsgrad": True, "eps": 1e-3}, 0.05),
+    "Adam decoupled, amsgrad, eps 1e-3": (
+        "Adam",
+        {"weight_decay": 0.2, "decoupled_weight_decay": True, "amsgrad": True, "eps": 1e-3},
+        0.05,
+    ),
     "AdamW": ("AdamW", {}, 0.05),
-    "AdamW weight_decay, amsgrad, maximize": ("AdamW", {"weight_decay": 0.3, "amsgrad": True, "maximize": True},
-                                              0.05),
+    "AdamW weight_decay, amsgrad, maximize": ("AdamW", {"weight_decay": 0.3, "amsgrad": True, "maximize": True}, 0.05),
     "NAdam": ("NAdam", {}, 0.05),
     "NAdam weight_decay, momentum_decay": ("NAdam", {"weight_decay": 0.1, "momentum_decay": 0.1}, 0.05),
-    "NAdam decoupled, maximize": ("NAdam", {"weight_decay": 0.1, "decoupled_weight_decay": True,
-                                            "maximize": True}, 0.05),
+    "NAdam decoupled, maximize": (
+        "NAdam",
+        {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
+        0.05,
+    ),
     "RMSprop": ("RMSprop", {}, 0.01),
     "RMSprop centered, momentum": ("RMSprop", {"centered": True, "momentum": 0.9, "alpha": 0.9}, 0.005),
     "RMSprop weight_decay, maximize": ("RMSprop", {"weight_decay": 0.1, "maximize": True}, 0.01),
     "Adagrad": ("Adagrad", {}, 0.1),
-    "Adagrad lr_decay, accumulator, weight_decay": ("Adagrad", {"lr_decay": 0.05, "initial_accumulator_value": 0.3,
-                                                               "weight_decay": 0.1, "eps": 1e-3}, 0.1),
+    "Adagrad lr_decay, accumulator, weight_decay": (
+        "Adagrad",
+        {"lr_decay": 0.05, "initial_accumulator_value": 0.3, "weight_decay": 0.1, "eps": 1e-3},
+        0.1,
+    ),
     "Adagrad maximize": ("Adagrad", {"maximize": True}, 0.1),
 }
 OURS = {"Adam": Adam, "AdamW": AdamW, "NAdam": NAdam, "RMSprop": RMSprop, "Adagrad": Adagrad}
@@ -293,18 +319,30 @@ def test_torch_nadam_in_float32_default_dtype_keeps_its_mu_product_in_float32():
 B1, B2, LR, EPS, WD = 0.875, 1 - 2**-9, 2**-7, 2**-23, 2**-4
 KERAS_TABLE = {
     "Adam": ("Adam", KerasAdam, dict(learning_rate=LR, beta_1=B1, beta_2=B2, epsilon=EPS)),
-    "Adam amsgrad, weight_decay": ("Adam", KerasAdam, dict(learning_rate=LR, beta_1=B1, beta_2=B2, epsilon=EPS,
-                                                          amsgrad=True, weight_decay=WD)),
+    "Adam amsgrad, weight_decay": (
+        "Adam",
+        KerasAdam,
+        dict(learning_rate=LR, beta_1=B1, beta_2=B2, epsilon=EPS, amsgrad=True, weight_decay=WD),
+    ),
     "Adam ε 2⁻⁷": ("Adam", KerasAdam, dict(learning_rate=LR, beta_1=B1, beta_2=B2, epsilon=2**-7)),
     "AdamW": ("AdamW", KerasAdamW, dict(learning_rate=LR, weight_decay=WD, beta_1=B1, beta_2=B2, epsilon=EPS)),
-    "AdamW amsgrad": ("AdamW", KerasAdamW, dict(learning_rate=LR, weight_decay=WD, beta_1=B1, beta_2=B2,
-                                                epsilon=EPS, amsgrad=True)),
+    "AdamW amsgrad": (
+        "AdamW",
+        KerasAdamW,
+        dict(learning_rate=LR, weight_decay=WD, beta_1=B1, beta_2=B2, epsilon=EPS, amsgrad=True),
+    ),
     "RMSprop": ("RMSprop", KerasRMSprop, dict(learning_rate=LR)),
-    "RMSprop centered, momentum, weight_decay": ("RMSprop", KerasRMSprop, dict(learning_rate=LR, rho=0.8,
-                                                 momentum=0.5, centered=True, weight_decay=WD)),
+    "RMSprop centered, momentum, weight_decay": (
+        "RMSprop",
+        KerasRMSprop,
+        dict(learning_rate=LR, rho=0.8, momentum=0.5, centered=True, weight_decay=WD),
+    ),
     "Adagrad": ("Adagrad", KerasAdagrad, dict(learning_rate=LR, initial_accumulator_value=0.125)),
-    "Adagrad weight_decay": ("Adagrad", KerasAdagrad, dict(learning_rate=LR, initial_accumulator_value=0.125,
-                                                           epsilon=EPS, weight_decay=WD)),
+    "Adagrad weight_decay": (
+        "Adagrad",
+        KerasAdagrad,
+        dict(learning_rate=LR, initial_accumulator_value=0.125, epsilon=EPS, weight_decay=WD),
+    ),
 }
 
 
@@ -397,9 +435,13 @@ def test_keras_adam_casts_betas_to_float32_in_its_bias_correction_only(keras_tf)
 @pytest.mark.frameworks
 def test_keras_defaults_and_compile_adam(keras_tf):
     keras, _ = keras_tf
-    for ours, theirs in [(KerasAdam(), keras.optimizers.Adam()), (KerasAdamW(), keras.optimizers.AdamW()),
-                         (KerasRMSprop(), keras.optimizers.RMSprop()), (KerasAdagrad(), keras.optimizers.Adagrad()),
-                         (KerasNadam(), keras.optimizers.Nadam())]:
+    for ours, theirs in [
+        (KerasAdam(), keras.optimizers.Adam()),
+        (KerasAdamW(), keras.optimizers.AdamW()),
+        (KerasRMSprop(), keras.optimizers.RMSprop()),
+        (KerasAdagrad(), keras.optimizers.Adagrad()),
+        (KerasNadam(), keras.optimizers.Nadam()),
+    ]:
         config = theirs.get_config()
         for key, value in ours.hyperparameters().items():
             expected = value if value is None or isinstance(value, bool) else pytest.approx(value, rel=1e-7)
@@ -425,7 +467,10 @@ def test_keras_adam_is_torch_adam_with_epsilon_scaled_by_the_bias_correction():
     Adam(lr=0.001, eps=1e-7).step(same_eps, g)
     assert np.abs(same_eps - k).max() > 5e-5  # with tiny gradients the placement of ε decides the step
     # With ε = 0 the two are one method.
-    a, b = ours_run(KerasAdam(learning_rate=0.01, epsilon=0.0), 30, 0.01, True), ours_run(Adam(lr=0.01, eps=0.0), 30, 0.01, True)
+    a, b = (
+        ours_run(KerasAdam(learning_rate=0.01, epsilon=0.0), 30, 0.01, True),
+        ours_run(Adam(lr=0.01, eps=0.0), 30, 0.01, True),
+    )
     np.testing.assert_allclose(a, b, rtol=0, atol=1e-14)
 
 
@@ -451,11 +496,15 @@ def test_rmsprop_epsilon_inside_and_outside_the_root():
 
 def test_rmsprop_momentum_conventions_agree_at_constant_lr_and_part_under_a_schedule():
     kw_keras, kw_torch = dict(rho=0.9, momentum=0.9, epsilon=0.0), dict(alpha=0.9, momentum=0.9, eps=0.0)
-    constant = [ours_run(KerasRMSprop(learning_rate=0.01, **kw_keras), 30, 0.01, False),
-                ours_run(RMSprop(lr=0.01, **kw_torch), 30, 0.01, False)]
+    constant = [
+        ours_run(KerasRMSprop(learning_rate=0.01, **kw_keras), 30, 0.01, False),
+        ours_run(RMSprop(lr=0.01, **kw_torch), 30, 0.01, False),
+    ]
     np.testing.assert_allclose(*constant, rtol=0, atol=1e-13)
-    changing = [ours_run(KerasRMSprop(learning_rate=0.01, **kw_keras), 30, 0.01, True),
-                ours_run(RMSprop(lr=0.01, **kw_torch), 30, 0.01, True)]
+    changing = [
+        ours_run(KerasRMSprop(learning_rate=0.01, **kw_keras), 30, 0.01, True),
+        ours_run(RMSprop(lr=0.01, **kw_torch), 30, 0.01, True),
+    ]
     assert np.abs(changing[0] - changing[1]).max() > 1e-3  # Keras keeps each increment's own η (chapter 2)
 
 
@@ -481,6 +530,16 @@ def test_adagrad_conventions_differ_in_epsilon_and_starting_accumulator():
 
 
 def test_exported_from_the_package():
-    for name in ["Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "KerasAdagrad", "KerasRMSprop", "KerasAdam",
-                 "KerasAdamW", "KerasNadam"]:
+    for name in [
+        "Adagrad",
+        "RMSprop",
+        "Adam",
+        "AdamW",
+        "NAdam",
+        "KerasAdagrad",
+        "KerasRMSprop",
+        "KerasAdam",
+        "KerasAdamW",
+        "KerasNadam",
+    ]:
         assert getattr(optim, name) is getattr(optim.adaptive, name)

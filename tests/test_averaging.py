@@ -36,11 +36,14 @@ def test_averages_copy_their_input():
     assert avg.average.tolist() == [1.0, 2.0] and ema.average.tolist() == [1.0, 2.0]
 
 
-@pytest.mark.parametrize("make, error, words", [
-    (lambda: EMA(1.0), ValueError, r"decay must be in \[0, 1\)"),
-    (lambda: PolyakAverage(-1), ValueError, "start must be >= 0"),
-    (lambda: EMA().update("a"), TypeError, "theta must be array-like"),
-])
+@pytest.mark.parametrize(
+    "make, error, words",
+    [
+        (lambda: EMA(1.0), ValueError, r"decay must be in \[0, 1\)"),
+        (lambda: PolyakAverage(-1), ValueError, "start must be >= 0"),
+        (lambda: EMA().update("a"), TypeError, "theta must be array-like"),
+    ],
+)
 def test_averages_reject(make, error, words):
     with pytest.raises(error, match=words):
         make()

@@ -45,10 +45,8 @@ NOT_REAL = [
     ("iterations_to, string rate", lambda: theory.iterations_to(np.array(["0.5"]), 0.1), "rate"),
     ("landscape value, complex point", lambda: BOWL.value(np.array([1j, 0.0])), "x"),
     ("trajectory, complex x0", lambda: trajectory(BOWL.grad, np.array([1j, 0]), SGD(0.1), 3), "x0"),
-    ("trajectory, complex gradient", lambda: trajectory(lambda x: x * (1 + 1j), [1.0, 1.0], SGD(0.1), 3),
-     "grad_fn(x)"),
-    ("gradient_descent, boolean gradient", lambda: gradient_descent(lambda x: x > 0, [1.0, 1.0], 0.1, 3),
-     "grad_fn(x)"),
+    ("trajectory, complex gradient", lambda: trajectory(lambda x: x * (1 + 1j), [1.0, 1.0], SGD(0.1), 3), "grad_fn(x)"),
+    ("gradient_descent, boolean gradient", lambda: gradient_descent(lambda x: x > 0, [1.0, 1.0], 0.1, 3), "grad_fn(x)"),
     ("SGD.step, complex gradient", lambda: SGD(0.1).step(np.ones(2), np.array([1j, 1.0])), "grads"),
     ("Adam.step, object gradient", lambda: Adam().step(np.ones(2), np.array([1.0, None])), "grads"),
     ("power_iteration, complex hvp", lambda: curvature.power_iteration(lambda v: v * 1j, [1.0, 0.0]), "hvp(v)"),
@@ -80,15 +78,18 @@ def _smallest_k(rate, tol):
     return k
 
 
-@pytest.mark.parametrize("rate, tol, expected", [
-    # 0.1 ** 6 == 1.0000000000000004e-06 > 1e-06 (the floats are not 1/10 and 1e-6): a 7th step is needed
-    (0.1, 1e-6, 7),
-    (0.1, 1e-3, 4),  # 0.1 ** 3 == 0.0010000000000000002 > 1e-3
-    (0.5, 0.125, 3),  # 0.5 ** 3 == 0.125 exactly (powers of two are exact)
-    (0.5, 0.1, 4),  # 0.5 ** 3 = 0.125 > 0.1 >= 0.5 ** 4 = 0.0625
-    (0.25, 0.0625, 2),  # 0.25 ** 2 == 0.0625 exactly
-    (0.0, 1e-9, 1),  # a rate of 0 needs one step: 0 ** 0 = 1 > tol
-])
+@pytest.mark.parametrize(
+    "rate, tol, expected",
+    [
+        # 0.1 ** 6 == 1.0000000000000004e-06 > 1e-06 (the floats are not 1/10 and 1e-6): a 7th step is needed
+        (0.1, 1e-6, 7),
+        (0.1, 1e-3, 4),  # 0.1 ** 3 == 0.0010000000000000002 > 1e-3
+        (0.5, 0.125, 3),  # 0.5 ** 3 == 0.125 exactly (powers of two are exact)
+        (0.5, 0.1, 4),  # 0.5 ** 3 = 0.125 > 0.1 >= 0.5 ** 4 = 0.0625
+        (0.25, 0.0625, 2),  # 0.25 ** 2 == 0.0625 exactly
+        (0.0, 1e-9, 1),  # a rate of 0 needs one step: 0 ** 0 = 1 > tol
+    ],
+)
 def test_iterations_to_exact_powers(rate, tol, expected):
     assert theory.iterations_to(rate, tol) == expected == _smallest_k(rate, tol)
 
@@ -118,37 +119,60 @@ MESSAGES = [
     (lambda: landscapes.quadratic_bowl(seed=-1, dim=3), ValueError, "seed must be >= 0; got seed=-1"),
     (lambda: BOWL.grid(n=-5), ValueError, "n must be >= 2; got n=-5"),
     (lambda: BOWL.grid(n=1.5), TypeError, "n must be an integer; got n=1.5 (float)"),
-    (lambda: BOWL.value(3.0), ValueError, "x must have shape (..., 2) for the quadratic bowl (κ=10) landscape; got shape ()"),
+    (
+        lambda: BOWL.value(3.0),
+        ValueError,
+        "x must have shape (..., 2) for the quadratic bowl (κ=10) landscape; got shape ()",
+    ),
     (lambda: landscapes.get(3), TypeError, "name must be one of"),
-    (lambda: theory.heavy_ball_rate([0.1, 0.2], [0.1, 0.2, 0.3], 1.0), ValueError,
-     "lr and momentum must broadcast against each other; got lr.shape=(2,), momentum.shape=(3,)"),
+    (
+        lambda: theory.heavy_ball_rate([0.1, 0.2], [0.1, 0.2, 0.3], 1.0),
+        ValueError,
+        "lr and momentum must broadcast against each other; got lr.shape=(2,), momentum.shape=(3,)",
+    ),
     (lambda: theory.rate_map([0.1], [0.5], 1.0, method=None), TypeError, "method must be one of"),
     (lambda: theory.stability_boundary(1.0), ValueError, "momentum must be in [0, 1)"),
     (lambda: theory.measured_rate([1.0, 0.5, 0.25], window=(0.0, 2)), TypeError, "window must be a pair of integers"),
-    (lambda: theory.measured_rate([1.0, 0.5, 0.25, 0.1], upper=1e-12), ValueError,
-     "upper and lower must satisfy 0 < lower < upper <= 1"),
+    (
+        lambda: theory.measured_rate([1.0, 0.5, 0.25, 0.1], upper=1e-12),
+        ValueError,
+        "upper and lower must satisfy 0 < lower < upper <= 1",
+    ),
     (lambda: KerasAdam(learning_rate=-1.0), ValueError, "learning_rate must be >= 0; got learning_rate=-1.0"),
     (lambda: KerasRMSprop(learning_rate="fast"), TypeError, "learning_rate must be a real number"),
     (lambda: RMSprop(alpha=1.5), ValueError, "alpha must be in [0, 1]; got alpha=1.5"),
     (lambda: LinearWarmup("0.1", 5), TypeError, "after must be a real number"),
-    (lambda: landscape_run(BOWL, SGD(0.1), [1.0, 2.0, 3.0], 5), ValueError,
-     "x0 must have the landscape's shape (2,); got shape (3,)"),
+    (
+        lambda: landscape_run(BOWL, SGD(0.1), [1.0, 2.0, 3.0], 5),
+        ValueError,
+        "x0 must have the landscape's shape (2,); got shape (3,)",
+    ),
     (lambda: landscape_run(BOWL, SGD(0.1), [1.0, 2.0], 5, lr_limit=0.0), ValueError, "lr_limit must be > 0"),
     (lambda: data.make_moons(seed=-1), ValueError, "seed must be >= 0; got seed=-1"),
     (lambda: data.minibatch_indices(10, 2, 1, drop_last=1), TypeError, "drop_last must be True or False"),
     (lambda: models.as_float32(1e39), ValueError, "values[0] must be within float32's range"),
     (lambda: models.LogisticRegression([[0.0], [1.0]], [0, 2]), ValueError, "y must hold labels 0 and 1; got 1 other"),
     (lambda: training.newton_minimum(None, [0.0]), TypeError, "model must be a Model"),
-    (lambda: training.train(_logistic(), [0.0, 0.0, 0.0], 0.1, 0.5, 3), ValueError,
-     "theta0 must have shape (2,) (the model's dim); got shape (3,)"),
+    (
+        lambda: training.train(_logistic(), [0.0, 0.0, 0.0], 0.1, 0.5, 3),
+        ValueError,
+        "theta0 must have shape (2,) (the model's dim); got shape (3,)",
+    ),
     (lambda: training.newton_minimum(_logistic(), [0.0, 0.0], tol=0.0), ValueError, "tol must be > 0; got tol=0.0"),
-    (lambda: training.newton_minimum(_logistic(), [0.0, 0.0], max_steps=2.5), TypeError, "max_steps must be an integer"),
+    (
+        lambda: training.newton_minimum(_logistic(), [0.0, 0.0], max_steps=2.5),
+        TypeError,
+        "max_steps must be an integer",
+    ),
     (lambda: _fit(batches=[np.array([0.5])]), TypeError, "batches[0] must hold integer indices"),
     (lambda: _fit(batches=[np.array([10**6])]), ValueError, "batches[0] must hold indices in [0, 4)"),
     (lambda: _fit(batches=None), TypeError, "batches must be a list of index arrays"),
     (lambda: noise.minibatch_gradient_variance(np.eye(3), 1, seed=2.5), TypeError, "seed must be an integer"),
-    (lambda: noise.simulate_noisy_quadratic([1.0], SGD(0.1), 3, per_direction="yes"), TypeError,
-     "per_direction must be True or False"),
+    (
+        lambda: noise.simulate_noisy_quadratic([1.0], SGD(0.1), 3, per_direction="yes"),
+        TypeError,
+        "per_direction must be True or False",
+    ),
     (lambda: noise.simulate_noisy_quadratic([1.0], None, 3), TypeError, "optimizer must have step(params, grads)"),
     (lambda: noise.per_example_gradients(None, [0.0], [[0.0]], [0]), TypeError, "model must have value_and_grad"),
     (lambda: networks.SoftmaxMLP((2, 3), activation=1), TypeError, "activation must be one of"),
@@ -179,8 +203,17 @@ def test_bad_arguments_are_named_with_what_was_expected_and_received(call, error
 # -- 4. non-finite gradients: refused by the optimizers, a stop with a warning in the trajectories -------
 
 
-@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: ClassicalMomentum(0.1, 0.9), Adam,
-                                  Adagrad, KerasAdagrad, lambda: RMSprop(centered=True)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SGD(0.1, momentum=0.9),
+        lambda: ClassicalMomentum(0.1, 0.9),
+        Adam,
+        Adagrad,
+        KerasAdagrad,
+        lambda: RMSprop(centered=True),
+    ],
+)
 def test_a_non_finite_gradient_leaves_every_parameter_and_the_state_untouched(make):
     opt = make()
     w, b = np.array([1.0, 2.0]), np.array([3.0])
@@ -302,8 +335,13 @@ def test_landscapes_take_an_empty_batch_of_points():
 
 def test_adaptive_methods_with_eps_zero_do_not_move_a_coordinate_without_gradient():
     # eps = 0 and a zero gradient in coordinate 1: its step is 0/0, which stays put (limit eps -> 0+)
-    for make in (lambda: Adam(lr=0.1, eps=0.0), lambda: Adagrad(lr=0.1, eps=0.0), lambda: RMSprop(eps=0.0),
-                 lambda: KerasAdam(epsilon=0.0), lambda: KerasAdagrad(initial_accumulator_value=0.0, epsilon=0.0)):
+    for make in (
+        lambda: Adam(lr=0.1, eps=0.0),
+        lambda: Adagrad(lr=0.1, eps=0.0),
+        lambda: RMSprop(eps=0.0),
+        lambda: KerasAdam(epsilon=0.0),
+        lambda: KerasAdagrad(initial_accumulator_value=0.0, epsilon=0.0),
+    ):
         opt, w = make(), np.array([1.0, 1.0])
         for _ in range(3):
             opt.step(w, np.array([2.0, 0.0]))
@@ -392,9 +430,21 @@ def test_a_rate_of_an_error_that_vanished_is_refused():
 
 # -- 7. the edges are written down ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("module", [theory, landscapes, curvature, data, models, noise, training,
-                                    __import__("momentum_lab.optim.adaptive", fromlist=["x"]),
-                                    __import__("momentum_lab.optim.averaging", fromlist=["x"]),
-                                    __import__("momentum_lab.optim.schedules", fromlist=["x"])])
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        theory,
+        landscapes,
+        curvature,
+        data,
+        models,
+        noise,
+        training,
+        __import__("momentum_lab.optim.adaptive", fromlist=["x"]),
+        __import__("momentum_lab.optim.averaging", fromlist=["x"]),
+        __import__("momentum_lab.optim.schedules", fromlist=["x"]),
+    ],
+)
 def test_each_module_documents_its_edges(module):
     assert "Edges" in module.__doc__, module.__name__

@@ -29,8 +29,11 @@ def random_spectrum(kind, n, seed):
     raise ValueError(kind)
 
 
-SPECTRA = [(kind, n, seed) for kind in ("positive definite", "indefinite", "negative definite", "ill-conditioned")
-           for n, seed in ((6, 1), (25, 2))]
+SPECTRA = [
+    (kind, n, seed)
+    for kind in ("positive definite", "indefinite", "negative definite", "ill-conditioned")
+    for n, seed in ((6, 1), (25, 2))
+]
 
 
 def ids(case):
@@ -75,8 +78,9 @@ def test_extreme_eigenvalues_by_hand():
 def test_power_iteration_finds_the_largest_magnitude(case):
     spectrum = random_spectrum(*case)
     A = symmetric(spectrum, seed=case[2])
-    result = cv.power_iteration(lambda v: A @ v, np.random.default_rng(9).standard_normal(len(A)),
-                                iters=200_000, tol=1e-11)
+    result = cv.power_iteration(
+        lambda v: A @ v, np.random.default_rng(9).standard_normal(len(A)), iters=200_000, tol=1e-11
+    )
     dominant = spectrum[np.argmax(np.abs(spectrum))]
     assert result.converged
     assert result.value == pytest.approx(dominant, rel=1e-10)
@@ -175,20 +179,35 @@ def test_on_logistic_hvps_power_and_lanczos_match_eigvalsh(logistic):
 
 
 # ---- argument errors ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: cv.power_iteration("H", [1.0]), TypeError, "hvp must be callable"),
-    (lambda: cv.power_iteration(lambda v: v, [0.0, 0.0]), ValueError, "v0 must not be the zero vector"),
-    (lambda: cv.power_iteration(lambda v: v, [1.0], iters=0), ValueError, "iters must be >= 1"),
-    (lambda: cv.power_iteration(lambda v: v, [1.0], tol=0.0), ValueError, "tol must be > 0"),
-    (lambda: cv.power_iteration(lambda v: v[:1], [1.0, 2.0]), ValueError, "hvp must return an array of shape (2,)"),
-    (lambda: cv.power_iteration(lambda v: v * np.nan, [1.0, 2.0]), ValueError, "non-finite"),
-    (lambda: cv.lanczos(lambda v: v, 3, 4), ValueError, "k must be at most dim=3"),
-    (lambda: cv.lanczos(lambda v: v, 3, 0), ValueError, "k must be >= 1"),
-    (lambda: cv.lanczos(lambda v: v, 3, 2, v0=[1.0, 2.0]), ValueError, "v0 must have shape (3,)"),
-    (lambda: cv.extreme_eigenvalues(lambda v: v, 0), ValueError, "dim must be >= 1"),
-    (lambda: cv.hessian_from_hvp(lambda v: v, 2, symmetrize="yes"), TypeError, "symmetrize must be True or False"),
-], ids=["hvp not callable", "zero start", "no iterations", "zero tol", "wrong shape", "nan", "k > dim",
-        "k = 0", "v0 shape", "dim = 0", "symmetrize"])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: cv.power_iteration("H", [1.0]), TypeError, "hvp must be callable"),
+        (lambda: cv.power_iteration(lambda v: v, [0.0, 0.0]), ValueError, "v0 must not be the zero vector"),
+        (lambda: cv.power_iteration(lambda v: v, [1.0], iters=0), ValueError, "iters must be >= 1"),
+        (lambda: cv.power_iteration(lambda v: v, [1.0], tol=0.0), ValueError, "tol must be > 0"),
+        (lambda: cv.power_iteration(lambda v: v[:1], [1.0, 2.0]), ValueError, "hvp must return an array of shape (2,)"),
+        (lambda: cv.power_iteration(lambda v: v * np.nan, [1.0, 2.0]), ValueError, "non-finite"),
+        (lambda: cv.lanczos(lambda v: v, 3, 4), ValueError, "k must be at most dim=3"),
+        (lambda: cv.lanczos(lambda v: v, 3, 0), ValueError, "k must be >= 1"),
+        (lambda: cv.lanczos(lambda v: v, 3, 2, v0=[1.0, 2.0]), ValueError, "v0 must have shape (3,)"),
+        (lambda: cv.extreme_eigenvalues(lambda v: v, 0), ValueError, "dim must be >= 1"),
+        (lambda: cv.hessian_from_hvp(lambda v: v, 2, symmetrize="yes"), TypeError, "symmetrize must be True or False"),
+    ],
+    ids=[
+        "hvp not callable",
+        "zero start",
+        "no iterations",
+        "zero tol",
+        "wrong shape",
+        "nan",
+        "k > dim",
+        "k = 0",
+        "v0 shape",
+        "dim = 0",
+        "symmetrize",
+    ],
+)
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         call()

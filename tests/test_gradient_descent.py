@@ -1,6 +1,5 @@
 """Plain gradient descent (chapter 1): hand-worked steps, the 2/L boundary, divergence handling."""
 
-
 import numpy as np
 import pytest
 
@@ -58,7 +57,11 @@ def test_does_not_modify_the_start_point():
         (dict(steps=2.5), TypeError, "steps must be an integer"),
         (dict(x0=[[1.0, 2.0]]), ValueError, "x0 must have 1 dimension(s)"),
         (dict(grad_fn=3), TypeError, "grad_fn must be callable"),
-        (dict(grad_fn=lambda x: np.zeros(3)), ValueError, "grad_fn must return an array of x0's shape (2,); got shape (3,)"),
+        (
+            dict(grad_fn=lambda x: np.zeros(3)),
+            ValueError,
+            "grad_fn must return an array of x0's shape (2,); got shape (3,)",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, error, fragment):

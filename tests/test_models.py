@@ -66,15 +66,16 @@ def test_noise_free_moons_lie_on_their_half_circles():
 def test_polynomial_features_order_and_standardisation():
     X = np.array([[1.0, 2.0], [2.0, -1.0], [0.5, 0.0], [-1.0, 1.0]])
     a, b = X[:, 0], X[:, 1]
-    raw = np.stack([a, b, a * a, a * b, b * b, a ** 3, a * a * b, a * b * b, b ** 3], axis=1)
+    raw = np.stack([a, b, a * a, a * b, b * b, a**3, a * a * b, a * b * b, b**3], axis=1)
     expected = (raw - raw.mean(axis=0)) / raw.std(axis=0)
     np.testing.assert_allclose(models.polynomial_features(X, 3), expected, atol=1e-14)
     # New points are transformed with the reference's statistics.
     new = np.array([[0.3, 0.7]])
     p, q = new[0]
-    raw_new = np.array([[p, q, p * p, p * q, q * q, p ** 3, p * p * q, p * q * q, q ** 3]])
-    np.testing.assert_allclose(models.polynomial_features(new, 3, reference=X),
-                               (raw_new - raw.mean(axis=0)) / raw.std(axis=0), atol=1e-14)
+    raw_new = np.array([[p, q, p * p, p * q, q * q, p**3, p * p * q, p * q * q, q**3]])
+    np.testing.assert_allclose(
+        models.polynomial_features(new, 3, reference=X), (raw_new - raw.mean(axis=0)) / raw.std(axis=0), atol=1e-14
+    )
     assert models.polynomial_features(np.ones((5, 3)) + np.arange(15.0).reshape(5, 3) ** 1.5, 2).shape == (5, 9)
 
 
@@ -177,11 +178,9 @@ def test_mlp_is_not_convex_and_has_symmetries(mlp):
     # Swapping two hidden units, or flipping the signs of one unit's weights, gives the same loss.
     parts = mlp.unflatten(theta + 0.05)
     order = [1, 0, 2, 3, 4]
-    swapped = np.concatenate([parts["W1"][:, order].ravel(), parts["b1"][order], parts["W2"][order, 0],
-                              parts["b2"]])
+    swapped = np.concatenate([parts["W1"][:, order].ravel(), parts["b1"][order], parts["W2"][order, 0], parts["b2"]])
     flip = np.array([-1.0, 1, 1, 1, 1])
-    flipped = np.concatenate([(parts["W1"] * flip).ravel(), parts["b1"] * flip, parts["W2"][:, 0] * flip,
-                              parts["b2"]])
+    flipped = np.concatenate([(parts["W1"] * flip).ravel(), parts["b1"] * flip, parts["W2"][:, 0] * flip, parts["b2"]])
     assert mlp.loss(swapped) == pytest.approx(mlp.loss(theta + 0.05), rel=1e-14)
     assert mlp.loss(flipped) == pytest.approx(mlp.loss(theta + 0.05), rel=1e-14)
 
@@ -281,19 +280,33 @@ def test_convex_model_converges_at_the_predicted_rate():
 
 
 # ---- argument errors ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("call, error, message", [
-    (lambda m: models.make_moons(2), ValueError, "n must be >= 4"),
-    (lambda m: models.make_moons(10, noise=-1.0), ValueError, "noise must be >= 0"),
-    (lambda m: models.polynomial_features(np.ones((3, 2)), 0), ValueError, "degree must be >= 1"),
-    (lambda m: models.standardise(np.ones((3, 2))), ValueError, "constant column"),
-    (lambda m: models.LogisticRegression(np.ones((3, 2)), [0, 1]), ValueError, "one label per row"),
-    (lambda m: models.LogisticRegression(np.ones((2, 2)), [0, 2]), ValueError, "labels 0 and 1"),
-    (lambda m: models.TanhMLP(np.ones((2, 2)), [0, 1], hidden=0), ValueError, "hidden must be >= 1"),
-    (lambda m: m.loss(np.zeros(3)), ValueError, r"theta must have shape \(21,\); got shape \(3,\)"),
-    (lambda m: models.train(m, np.zeros(21), 0.0, 0.9, 3), ValueError, "lr must be > 0"),
-    (lambda m: models.train(m, np.zeros(4), 0.1, 0.9, 3), ValueError, r"theta0 must have shape \(21,\)"),
-], ids=["few samples", "negative noise", "degree 0", "constant column", "label count", "label values",
-        "no hidden units", "theta shape", "lr 0", "theta0 shape"])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda m: models.make_moons(2), ValueError, "n must be >= 4"),
+        (lambda m: models.make_moons(10, noise=-1.0), ValueError, "noise must be >= 0"),
+        (lambda m: models.polynomial_features(np.ones((3, 2)), 0), ValueError, "degree must be >= 1"),
+        (lambda m: models.standardise(np.ones((3, 2))), ValueError, "constant column"),
+        (lambda m: models.LogisticRegression(np.ones((3, 2)), [0, 1]), ValueError, "one label per row"),
+        (lambda m: models.LogisticRegression(np.ones((2, 2)), [0, 2]), ValueError, "labels 0 and 1"),
+        (lambda m: models.TanhMLP(np.ones((2, 2)), [0, 1], hidden=0), ValueError, "hidden must be >= 1"),
+        (lambda m: m.loss(np.zeros(3)), ValueError, r"theta must have shape \(21,\); got shape \(3,\)"),
+        (lambda m: models.train(m, np.zeros(21), 0.0, 0.9, 3), ValueError, "lr must be > 0"),
+        (lambda m: models.train(m, np.zeros(4), 0.1, 0.9, 3), ValueError, r"theta0 must have shape \(21,\)"),
+    ],
+    ids=[
+        "few samples",
+        "negative noise",
+        "degree 0",
+        "constant column",
+        "label count",
+        "label values",
+        "no hidden units",
+        "theta shape",
+        "lr 0",
+        "theta0 shape",
+    ],
+)
 def test_bad_arguments_are_named(mlp, call, error, message):
     with pytest.raises(error, match=message):
         call(mlp)

@@ -56,11 +56,14 @@ def test_load_digits_is_seeded(digits):
     assert load_digits()[0][0, 0] != 5.0
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"test_fraction": 0.0}, ValueError, "test_fraction must be in (0, 1)"),
-    ({"test_fraction": 1.0}, ValueError, "test_fraction must be in (0, 1)"),
-    ({"test_fraction": "a"}, TypeError, "test_fraction must be a real number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"test_fraction": 0.0}, ValueError, "test_fraction must be in (0, 1)"),
+        ({"test_fraction": 1.0}, ValueError, "test_fraction must be in (0, 1)"),
+        ({"test_fraction": "a"}, TypeError, "test_fraction must be a real number"),
+    ],
+)
 def test_load_digits_rejects(kwargs, error, words):
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
         load_digits(**kwargs)
@@ -83,17 +86,20 @@ def test_minibatch_indices_cover_every_row_once_per_epoch():
     assert len(batches) == 3 * math.ceil(1347 / 32)
     per_epoch = len(batches) // 3
     for e in range(3):
-        rows = np.concatenate(batches[e * per_epoch:(e + 1) * per_epoch])
+        rows = np.concatenate(batches[e * per_epoch : (e + 1) * per_epoch])
         assert np.array_equal(np.sort(rows), np.arange(1347))
 
 
-@pytest.mark.parametrize("args, kwargs, error, words", [
-    ((10, 0, 1), {}, ValueError, "batch_size must be >= 1"),
-    ((10, 11, 1), {}, ValueError, "batch_size must be at most n=10"),
-    ((10, 2, 0), {}, ValueError, "epochs must be >= 1"),
-    ((10, 2.0, 1), {}, TypeError, "batch_size must be an integer"),
-    ((10, 2, 1), {"drop_last": 1}, TypeError, "drop_last must be True or False"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, error, words",
+    [
+        ((10, 0, 1), {}, ValueError, "batch_size must be >= 1"),
+        ((10, 11, 1), {}, ValueError, "batch_size must be at most n=10"),
+        ((10, 2, 0), {}, ValueError, "epochs must be >= 1"),
+        ((10, 2.0, 1), {}, TypeError, "batch_size must be an integer"),
+        ((10, 2, 1), {"drop_last": 1}, TypeError, "drop_last must be True or False"),
+    ],
+)
 def test_minibatch_indices_rejects(args, kwargs, error, words):
     with pytest.raises(error, match=words):
         minibatch_indices(*args, **kwargs)
@@ -175,19 +181,34 @@ def test_loss_on_arrays_equals_loss_on_tensors_and_accuracy(digits):
     assert np.mean(np.argmax(logits, 1) == y) == model.accuracy(theta, X, y)
 
 
-@pytest.mark.parametrize("build, error, words", [
-    (lambda: SoftmaxMLP((64,)), ValueError, "at least an input and an output"),
-    (lambda: SoftmaxMLP((64, 1)), ValueError, "number of classes"),
-    (lambda: SoftmaxMLP((64, 0, 10)), ValueError, r"sizes\[1\] must be >= 1"),
-    (lambda: SoftmaxMLP(64), TypeError, "sizes must be a sequence"),
-    (lambda: SoftmaxMLP(l2=-1.0), ValueError, "l2 must be >= 0"),
-    (lambda: SoftmaxMLP(activation="sigmoid"), ValueError, "activation must be one of"),
-    (lambda: SoftmaxMLP().loss(np.zeros(3), np.zeros((1, 64)), np.array([0])), ValueError, r"theta must have shape \(2410,\)"),
-    (lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((1, 63)), np.array([0])), ValueError, "X must have 64 columns"),
-    (lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((2, 64)), np.array([0])), ValueError, "one label per row"),
-    (lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((1, 64)), np.array([10])), ValueError, r"labels in 0\.\.9"),
-    (lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((1, 64)), np.array([0.0])), TypeError, "integer class labels"),
-])
+@pytest.mark.parametrize(
+    "build, error, words",
+    [
+        (lambda: SoftmaxMLP((64,)), ValueError, "at least an input and an output"),
+        (lambda: SoftmaxMLP((64, 1)), ValueError, "number of classes"),
+        (lambda: SoftmaxMLP((64, 0, 10)), ValueError, r"sizes\[1\] must be >= 1"),
+        (lambda: SoftmaxMLP(64), TypeError, "sizes must be a sequence"),
+        (lambda: SoftmaxMLP(l2=-1.0), ValueError, "l2 must be >= 0"),
+        (lambda: SoftmaxMLP(activation="sigmoid"), ValueError, "activation must be one of"),
+        (
+            lambda: SoftmaxMLP().loss(np.zeros(3), np.zeros((1, 64)), np.array([0])),
+            ValueError,
+            r"theta must have shape \(2410,\)",
+        ),
+        (
+            lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((1, 63)), np.array([0])),
+            ValueError,
+            "X must have 64 columns",
+        ),
+        (lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((2, 64)), np.array([0])), ValueError, "one label per row"),
+        (lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((1, 64)), np.array([10])), ValueError, r"labels in 0\.\.9"),
+        (
+            lambda: SoftmaxMLP().loss(np.zeros(2410), np.zeros((1, 64)), np.array([0.0])),
+            TypeError,
+            "integer class labels",
+        ),
+    ],
+)
 def test_network_rejects(build, error, words):
     with pytest.raises(error, match=words):
         build()
@@ -224,8 +245,16 @@ def test_fit_logs_and_evaluates(digits, capsys):
     X, y = digits[0], digits[1]
     model = SoftmaxMLP((64, 8, 10))
     batches = minibatch_indices(len(X), 300, 2, seed=0)  # 5 steps per epoch, 10 steps
-    record = fit(model, model.init(0), GradientDescent(0.5), batches, X, y, log_every=4,
-                 eval_fn=lambda t: model.accuracy(t, X, y))
+    record = fit(
+        model,
+        model.init(0),
+        GradientDescent(0.5),
+        batches,
+        X,
+        y,
+        log_every=4,
+        eval_fn=lambda t: model.accuracy(t, X, y),
+    )
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["step     4", "step     8", "step    10"]
     assert [k for k, _ in record.evals] == [4, 8, 10]
@@ -271,12 +300,15 @@ def _setup(digits, l2=1e-4, batch_size=64, epochs=2):
 
 
 @pytest.mark.frameworks
-@pytest.mark.parametrize("kwargs", [
-    {"momentum": 0.9},
-    {"momentum": 0.9, "nesterov": True},
-    {"momentum": 0.5, "dampening": 0.5},
-    {"momentum": 0.0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"momentum": 0.9},
+        {"momentum": 0.9, "nesterov": True},
+        {"momentum": 0.5, "dampening": 0.5},
+        {"momentum": 0.0},
+    ],
+)
 def test_torch_sgd_equals_from_scratch_sgd_step_by_step(digits, kwargs):
     torch = pytest.importorskip("torch")
     from momentum_lab.torch import models as tm
@@ -299,8 +331,9 @@ def test_keras_sgd_equals_keras_momentum_step_by_step(digits, nesterov):
     model, theta0, batches, X, y = _setup(digits)
     lr, momentum = as_float32(0.1, 0.9)  # Keras keeps both in float32
     ours = fit(model, theta0, KerasMomentum(lr, momentum, nesterov=nesterov), batches, X, y)
-    theirs = km.fit(model, theta0, keras.optimizers.SGD(learning_rate=lr, momentum=momentum, nesterov=nesterov),
-                    batches, X, y)
+    theirs = km.fit(
+        model, theta0, keras.optimizers.SGD(learning_rate=lr, momentum=momentum, nesterov=nesterov), batches, X, y
+    )
     assert np.abs(ours.losses - theirs.losses).max() < 1e-12
     assert np.abs(ours.theta - theirs.theta).max() < 1e-12
 
@@ -315,11 +348,13 @@ def test_under_a_schedule_torch_and_keras_part_and_each_matches_its_own_form(dig
 
     model, theta0, batches, X, y = _setup(digits, epochs=3)
     momentum = as_float32(0.9)
-    schedule = lambda k: as_float32(0.2 * 0.95 ** k)  # noqa: E731
-    torch_run = tm.fit(model, theta0, lambda p: torch.optim.SGD(p, lr=0.2, momentum=momentum), batches, X, y,
-                       lr_schedule=schedule)
-    keras_run = km.fit(model, theta0, keras.optimizers.SGD(learning_rate=0.2, momentum=momentum), batches, X, y,
-                       lr_schedule=schedule)
+    schedule = lambda k: as_float32(0.2 * 0.95**k)  # noqa: E731
+    torch_run = tm.fit(
+        model, theta0, lambda p: torch.optim.SGD(p, lr=0.2, momentum=momentum), batches, X, y, lr_schedule=schedule
+    )
+    keras_run = km.fit(
+        model, theta0, keras.optimizers.SGD(learning_rate=0.2, momentum=momentum), batches, X, y, lr_schedule=schedule
+    )
     ours_torch = fit(model, theta0, SGD(0.2, momentum=momentum), batches, X, y, lr_schedule=schedule)
     ours_keras = fit(model, theta0, ClassicalMomentum(0.2, momentum), batches, X, y, lr_schedule=schedule)
     assert np.abs(ours_torch.losses - torch_run.losses).max() < 1e-12
@@ -351,11 +386,14 @@ def test_framework_networks_hold_theta_and_compute_the_same_loss(digits):
 # -- the backward pass written out -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sizes, activation, l2", [
-    ((64, 32, 10), "tanh", 1e-4),
-    ((64, 16, 8, 10), "relu", 0.0),
-    ((64, 10), "tanh", 1e-2),
-])
+@pytest.mark.parametrize(
+    "sizes, activation, l2",
+    [
+        ((64, 32, 10), "tanh", 1e-4),
+        ((64, 16, 8, 10), "relu", 0.0),
+        ((64, 10), "tanh", 1e-2),
+    ],
+)
 def test_by_hand_equals_autodiff(digits, sizes, activation, l2):
     X, y = digits[0][:200], digits[1][:200]
     model = SoftmaxMLP(sizes, l2=l2, activation=activation)
@@ -365,7 +403,7 @@ def test_by_hand_equals_autodiff(digits, sizes, activation, l2):
     assert abs(value - value_h) < 1e-14
     np.testing.assert_allclose(g_h, g, rtol=0, atol=1e-15)
     G = model.per_example_grads(theta, X[:30], y[:30])
-    one_by_one = np.stack([model.grad(theta, X[i:i + 1], y[i:i + 1]) for i in range(30)])
+    one_by_one = np.stack([model.grad(theta, X[i : i + 1], y[i : i + 1]) for i in range(30)])
     np.testing.assert_allclose(G, one_by_one, rtol=0, atol=1e-14)
     np.testing.assert_allclose(model.per_example_grads(theta, X, y).mean(axis=0), g, rtol=0, atol=1e-15)
 

@@ -6,8 +6,14 @@ import pytest
 
 from momentum_lab.data import load_digits
 from momentum_lab.networks import SoftmaxMLP
-from momentum_lab.noise import (minibatch_gradient_variance, noise_ball, noise_scale, per_example_gradients,
-                                sampling_variance, simulate_noisy_quadratic)
+from momentum_lab.noise import (
+    minibatch_gradient_variance,
+    noise_ball,
+    noise_scale,
+    per_example_gradients,
+    sampling_variance,
+    simulate_noisy_quadratic,
+)
 from momentum_lab.optim import SGD, ClassicalMomentum, GradientDescent
 
 
@@ -24,20 +30,25 @@ def test_noise_ball_by_hand():
     np.testing.assert_allclose(noise_ball(0.5, np.array([1.0, 4.0]), 1.0), [1 / 6, np.inf])
 
 
-@pytest.mark.parametrize("optimizer, lr, beta", [
-    (lambda: GradientDescent(0.3), 0.3, 0.0),
-    (lambda: SGD(0.05, momentum=0.9), 0.05, 0.9),
-    (lambda: ClassicalMomentum(0.2, 0.6), 0.2, 0.6),
-])
+@pytest.mark.parametrize(
+    "optimizer, lr, beta",
+    [
+        (lambda: GradientDescent(0.3), 0.3, 0.0),
+        (lambda: SGD(0.05, momentum=0.9), 0.05, 0.9),
+        (lambda: ClassicalMomentum(0.2, 0.6), 0.2, 0.6),
+    ],
+)
 def test_simulation_settles_on_the_noise_ball(optimizer, lr, beta):
     lam = np.array([2.0, 0.5])
-    losses = simulate_noisy_quadratic(lam, optimizer(), 3000, noise_std=0.7, batch_size=2, chains=400,
-                                      theta0=np.zeros(2), seed=1)
+    losses = simulate_noisy_quadratic(
+        lam, optimizer(), 3000, noise_std=0.7, batch_size=2, chains=400, theta0=np.zeros(2), seed=1
+    )
     expected = noise_ball(lr, lam, 0.49 / 2, momentum=beta)
     assert losses[0] == 0.0
     assert losses[1000:].mean() == pytest.approx(expected.sum(), rel=0.05)
-    each = simulate_noisy_quadratic(lam, optimizer(), 3000, noise_std=0.7, batch_size=2, chains=400,
-                                    theta0=np.zeros(2), seed=1, per_direction=True)
+    each = simulate_noisy_quadratic(
+        lam, optimizer(), 3000, noise_std=0.7, batch_size=2, chains=400, theta0=np.zeros(2), seed=1, per_direction=True
+    )
     np.testing.assert_allclose(each.sum(axis=1), losses, rtol=1e-12)
     np.testing.assert_allclose(each[1000:].mean(axis=0), expected, rtol=0.07)
 
@@ -73,16 +84,23 @@ def test_per_example_gradients_average_to_the_full_gradient_and_match_the_formul
     assert measured == pytest.approx(sampling_variance(G, 16), rel=0.06)
 
 
-@pytest.mark.parametrize("call, error, words", [
-    (lambda: noise_ball(0.0, 1.0, 1.0), ValueError, "lr must be > 0"),
-    (lambda: noise_ball(0.1, 0.0, 1.0), ValueError, "curvature must be > 0"),
-    (lambda: noise_ball(0.1, 1.0, -1.0), ValueError, "noise_variance must be >= 0"),
-    (lambda: noise_ball(0.1, 1.0, 1.0, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
-    (lambda: sampling_variance(np.ones((3, 2)), 4), ValueError, "batch_size must be at most"),
-    (lambda: noise_scale(np.ones((3, 2)) * [[1.0], [-1.0], [0.0]]), ValueError, "per_example_grads must not average to zero"),
-    (lambda: simulate_noisy_quadratic([1.0, -1.0], SGD(0.1), 3), ValueError, "curvatures must be > 0"),
-    (lambda: simulate_noisy_quadratic([1.0], SGD(0.1), 3, theta0=[1.0, 2.0]), ValueError, "theta0 must have shape"),
-])
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: noise_ball(0.0, 1.0, 1.0), ValueError, "lr must be > 0"),
+        (lambda: noise_ball(0.1, 0.0, 1.0), ValueError, "curvature must be > 0"),
+        (lambda: noise_ball(0.1, 1.0, -1.0), ValueError, "noise_variance must be >= 0"),
+        (lambda: noise_ball(0.1, 1.0, 1.0, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+        (lambda: sampling_variance(np.ones((3, 2)), 4), ValueError, "batch_size must be at most"),
+        (
+            lambda: noise_scale(np.ones((3, 2)) * [[1.0], [-1.0], [0.0]]),
+            ValueError,
+            "per_example_grads must not average to zero",
+        ),
+        (lambda: simulate_noisy_quadratic([1.0, -1.0], SGD(0.1), 3), ValueError, "curvatures must be > 0"),
+        (lambda: simulate_noisy_quadratic([1.0], SGD(0.1), 3, theta0=[1.0, 2.0]), ValueError, "theta0 must have shape"),
+    ],
+)
 def test_noise_functions_reject(call, error, words):
     with pytest.raises(error, match=words):
         call()

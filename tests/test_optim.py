@@ -101,8 +101,9 @@ lr_schedules = st.lists(st.floats(0.0, 0.5, allow_nan=False), min_size=1, max_si
 
 
 @settings(max_examples=60, deadline=None)
-@given(schedule=lr_schedules, momentum=st.floats(0.0, 1.0), nesterov=st.booleans(),
-       problem=st.sampled_from(list(PROBLEMS)))
+@given(
+    schedule=lr_schedules, momentum=st.floats(0.0, 1.0), nesterov=st.booleans(), problem=st.sampled_from(list(PROBLEMS))
+)
 def test_classical_and_keras_forms_are_identical_under_any_schedule(schedule, momentum, nesterov, problem):
     # v_Keras = −v_classical exactly, and negating a float is exact, so the iterates agree bit for bit.
     f, x0 = PROBLEMS[problem], STARTS[problem]
@@ -260,18 +261,30 @@ def test_chunked_and_threaded_steps_equal_the_whole_array_formula(kwargs, thread
     rng = np.random.default_rng(0)
     theta = rng.standard_normal(150_001).astype(np.float32).reshape(-1)
     grads = [rng.standard_normal(theta.size).astype(np.float32) for _ in range(4)]
-    expected = reference_sgd(theta, grads, np.float32(0.01), np.float32(kwargs.get("momentum", 0.0)),
-                             kwargs.get("nesterov", False), np.float32(kwargs.get("dampening", 0.0)),
-                             np.float32(kwargs.get("weight_decay", 0.0)))
+    expected = reference_sgd(
+        theta,
+        grads,
+        np.float32(0.01),
+        np.float32(kwargs.get("momentum", 0.0)),
+        kwargs.get("nesterov", False),
+        np.float32(kwargs.get("dampening", 0.0)),
+        np.float32(kwargs.get("weight_decay", 0.0)),
+    )
     opt = SGD(0.01, **kwargs)
     for g in grads:
         opt.step(theta, g)
     np.testing.assert_allclose(theta, expected, rtol=2e-6, atol=2e-7)
 
 
-@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9, nesterov=True, weight_decay=0.1),
-                                  lambda: ClassicalMomentum(0.1, 0.9, nesterov=True),
-                                  lambda: KerasMomentum(0.1, 0.9)], ids=["SGD", "classical", "keras"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SGD(0.1, momentum=0.9, nesterov=True, weight_decay=0.1),
+        lambda: ClassicalMomentum(0.1, 0.9, nesterov=True),
+        lambda: KerasMomentum(0.1, 0.9),
+    ],
+    ids=["SGD", "classical", "keras"],
+)
 @pytest.mark.parametrize("layout", ["column slice", "transposed", "fortran gradient"])
 def test_non_contiguous_arrays_give_the_same_result(make, layout):
     rng = np.random.default_rng(1)
@@ -321,8 +334,9 @@ def test_trajectory_rows_and_start():
 
 def test_trajectory_of_gradient_descent_is_chapter_one_gradient_descent():
     bowl = quadratic_bowl(10.0)
-    np.testing.assert_array_equal(trajectory(bowl.grad, [1.0, 2.0], GradientDescent(0.3), 40),
-                                  gradient_descent(bowl.grad, [1.0, 2.0], 0.3, 40))
+    np.testing.assert_array_equal(
+        trajectory(bowl.grad, [1.0, 2.0], GradientDescent(0.3), 40), gradient_descent(bowl.grad, [1.0, 2.0], 0.3, 40)
+    )
 
 
 def test_one_optimizer_draws_several_independent_trajectories():
@@ -356,9 +370,16 @@ def test_works_with_any_object_that_has_step():
     np.testing.assert_array_equal(trajectory(lambda x: x, [8.0], HalfWay(), 3)[:, 0], [8.0, 4.0, 2.0, 1.0])
 
 
-@pytest.mark.parametrize("make", [lambda: SGD(10.0, momentum=0.9), lambda: ClassicalMomentum(10.0, 0.9, nesterov=True),
-                                  lambda: KerasMomentum(10.0, 0.5), lambda: GradientDescent(10.0)],
-                         ids=["SGD", "classical", "keras", "gd"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SGD(10.0, momentum=0.9),
+        lambda: ClassicalMomentum(10.0, 0.9, nesterov=True),
+        lambda: KerasMomentum(10.0, 0.5),
+        lambda: GradientDescent(10.0),
+    ],
+    ids=["SGD", "classical", "keras", "gd"],
+)
 def test_divergence_stops_early_with_a_warning_and_no_nan(make):
     with pytest.warns(DivergenceWarning, match=r"diverged at step \d+ \(lr=10\)"):
         path = trajectory(lambda x: x, [1.0, 1.0], make(), 5000)
@@ -380,8 +401,11 @@ BAD_CONSTRUCTORS = [
     (lambda: SGD(0.1, momentum=-0.5), ValueError, "momentum must be >= 0; got momentum=-0.5"),
     (lambda: SGD(0.1, momentum=float("nan")), ValueError, "momentum must be finite; got momentum=nan"),
     (lambda: SGD(0.1, nesterov=True), ValueError, "nesterov=True requires momentum > 0; got momentum=0.0"),
-    (lambda: SGD(0.1, momentum=0.9, nesterov=True, dampening=0.1), ValueError,
-     "nesterov=True requires dampening=0; got dampening=0.1"),
+    (
+        lambda: SGD(0.1, momentum=0.9, nesterov=True, dampening=0.1),
+        ValueError,
+        "nesterov=True requires dampening=0; got dampening=0.1",
+    ),
     (lambda: SGD(0.1, momentum=0.9, nesterov="yes"), TypeError, "nesterov must be True or False; got nesterov='yes'"),
     (lambda: SGD(0.1, momentum=0.9, dampening=1.5), ValueError, "dampening must be in [0, 1]; got dampening=1.5"),
     (lambda: SGD(0.1, weight_decay=-1e-4), ValueError, "weight_decay must be >= 0; got weight_decay=-0.0001"),
@@ -409,7 +433,12 @@ BAD_STEPS = [
     (np.array([1, 2]), np.array([1, 1]), TypeError, f"params {NOT_FLOATS} array of dtype int64"),
     (np.ones(2), np.ones(3), ValueError, "grads must have the shape of params, (2,); got shape (3,)"),
     ([np.ones(2), np.ones(3)], [np.ones(2)], ValueError, "grads must have one entry per parameter (2); got 1"),
-    ([np.ones(2)], np.ones(2), TypeError, "grads must be a list with one gradient per parameter, like params; got ndarray"),
+    (
+        [np.ones(2)],
+        np.ones(2),
+        TypeError,
+        "grads must be a list with one gradient per parameter, like params; got ndarray",
+    ),
     ([np.ones(2)], [np.ones((2, 1))], ValueError, "grads[0] must have the shape of params[0], (2,); got shape (2, 1)"),
     (np.ones(2), "ab", TypeError, "grads must be array-like of numbers; got str"),
     (np.ones(2), np.array(["a", "b"]), TypeError, "grads must hold real numbers (integers or floats); got dtype <U1"),
@@ -440,7 +469,11 @@ BAD_TRAJECTORIES = [
     (dict(lr_schedule=0.1), TypeError, "lr_schedule must be callable (k -> lr, or None); got float"),
     (dict(lr_schedule=lambda k: -0.1), ValueError, "lr_schedule(0) must be >= 0; got lr_schedule(0)=-0.1"),
     (dict(lr_schedule=lambda k: "fast"), TypeError, "lr_schedule(0) must be a real number"),
-    (dict(grad_fn=lambda x: np.zeros(3)), ValueError, "grad_fn must return an array of x0's shape (2,); got shape (3,)"),
+    (
+        dict(grad_fn=lambda x: np.zeros(3)),
+        ValueError,
+        "grad_fn must return an array of x0's shape (2,); got shape (3,)",
+    ),
 ]
 
 

@@ -56,8 +56,9 @@ def test_keras_form_equals_keras_sgd_once_lr_and_momentum_are_float32(problem, n
     gap = np.abs(raw - theirs).max()
     assert 1e-9 < gap < 1e-5
     # The classical form gives the same iterates.
-    np.testing.assert_allclose(trajectory(f.grad, x0, ClassicalMomentum(f32(lr), f32(0.9), nesterov), 60),
-                               theirs, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        trajectory(f.grad, x0, ClassicalMomentum(f32(lr), f32(0.9), nesterov), 60), theirs, rtol=0, atol=1e-14
+    )
 
 
 @pytest.mark.parametrize("nesterov, torch_gap", [(False, 0.524522), (True, 0.264048)])

@@ -69,8 +69,12 @@ def test_sgd_trajectory_equals_torch(problem, kwargs):
 @pytest.mark.parametrize("kwargs", SETTINGS[:3], ids=str)
 def test_sgd_trajectory_equals_torch_foreach(kwargs):
     f, x0, lr = PROBLEMS["least squares"]
-    np.testing.assert_allclose(trajectory(f.grad, x0, SGD(lr, **kwargs), 60),
-                               torch_trajectory(f.grad, x0, 60, lr, foreach=True, **kwargs), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        trajectory(f.grad, x0, SGD(lr, **kwargs), 60),
+        torch_trajectory(f.grad, x0, 60, lr, foreach=True, **kwargs),
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_momentum_of_one_or_more_is_accepted_like_torch():
@@ -120,5 +124,9 @@ def test_big_float32_arrays_match_torch(kwargs, monkeypatch):
     for a, p in zip(ours, params):
         np.testing.assert_allclose(a, p.detach().numpy(), rtol=1e-5, atol=1e-6)
         if kwargs.get("momentum"):
-            np.testing.assert_allclose(opt_ours.state[a]["momentum_buffer"],
-                                       opt_torch.state[p]["momentum_buffer"].numpy(), rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(
+                opt_ours.state[a]["momentum_buffer"],
+                opt_torch.state[p]["momentum_buffer"].numpy(),
+                rtol=1e-5,
+                atol=1e-5,
+            )

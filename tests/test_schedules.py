@@ -43,18 +43,25 @@ def test_one_cycle_by_hand():
     assert linear(1) == pytest.approx(0.52, abs=1e-15)
 
 
-@pytest.mark.parametrize("make, error, words", [
-    (lambda: StepDecay(0.1, 0), ValueError, "step_size must be >= 1"),
-    (lambda: StepDecay(-0.1, 2), ValueError, "lr must be >= 0"),
-    (lambda: CosineDecay(0.1, 10, min_lr=0.2), ValueError, "min_lr must be at most lr"),
-    (lambda: LinearWarmup(0.1, 0), ValueError, "warmup_steps must be >= 1"),
-    (lambda: OneCycle(0.1, 10, pct_start=1.0), ValueError, r"pct_start must be in \(0, 1\)"),
-    (lambda: OneCycle(0.1, 10, pct_start=0.05), ValueError, "must lie strictly between"),
-    (lambda: OneCycle(0.1, 10, anneal="exp"), ValueError, r"anneal must be one of \['cos', 'linear'\]; got anneal='exp'"),
-    (lambda: OneCycle(0.1, 10)(10), ValueError, "k must be below total_steps=10"),
-    (lambda: Constant(0.1)(-1), ValueError, "k must be >= 0"),
-    (lambda: Constant(0.1)(1.5), TypeError, "k must be an integer"),
-])
+@pytest.mark.parametrize(
+    "make, error, words",
+    [
+        (lambda: StepDecay(0.1, 0), ValueError, "step_size must be >= 1"),
+        (lambda: StepDecay(-0.1, 2), ValueError, "lr must be >= 0"),
+        (lambda: CosineDecay(0.1, 10, min_lr=0.2), ValueError, "min_lr must be at most lr"),
+        (lambda: LinearWarmup(0.1, 0), ValueError, "warmup_steps must be >= 1"),
+        (lambda: OneCycle(0.1, 10, pct_start=1.0), ValueError, r"pct_start must be in \(0, 1\)"),
+        (lambda: OneCycle(0.1, 10, pct_start=0.05), ValueError, "must lie strictly between"),
+        (
+            lambda: OneCycle(0.1, 10, anneal="exp"),
+            ValueError,
+            r"anneal must be one of \['cos', 'linear'\]; got anneal='exp'",
+        ),
+        (lambda: OneCycle(0.1, 10)(10), ValueError, "k must be below total_steps=10"),
+        (lambda: Constant(0.1)(-1), ValueError, "k must be >= 0"),
+        (lambda: Constant(0.1)(1.5), TypeError, "k must be an integer"),
+    ],
+)
 def test_schedules_reject(make, error, words):
     with pytest.raises(error, match=words):
         make()
@@ -86,22 +93,54 @@ def _keras_rates(schedule, steps):
 
 TORCH_CASES = {
     "step decay": (StepDecay(0.3, 7, 0.5), lambda o: __import__("torch").optim.lr_scheduler.StepLR(o, 7, 0.5), 0.3, 40),
-    "cosine": (CosineDecay(0.3, 50, 0.01),
-               lambda o: __import__("torch").optim.lr_scheduler.CosineAnnealingLR(o, T_max=50, eta_min=0.01), 0.3, 51),
-    "linear warm-up": (LinearWarmup(0.3, 10, start_lr=0.03),
-                       lambda o: __import__("torch").optim.lr_scheduler.LinearLR(o, 0.1, 1.0, total_iters=10), 0.3, 30),
+    "cosine": (
+        CosineDecay(0.3, 50, 0.01),
+        lambda o: __import__("torch").optim.lr_scheduler.CosineAnnealingLR(o, T_max=50, eta_min=0.01),
+        0.3,
+        51,
+    ),
+    "linear warm-up": (
+        LinearWarmup(0.3, 10, start_lr=0.03),
+        lambda o: __import__("torch").optim.lr_scheduler.LinearLR(o, 0.1, 1.0, total_iters=10),
+        0.3,
+        30,
+    ),
     "warm-up then cosine": (
         LinearWarmup(CosineDecay(0.3, 40, 0.0), 10, start_lr=0.03),
-        lambda o: __import__("torch").optim.lr_scheduler.SequentialLR(o, [
-            __import__("torch").optim.lr_scheduler.LinearLR(o, 0.1, 1.0, total_iters=10),
-            __import__("torch").optim.lr_scheduler.CosineAnnealingLR(o, T_max=40)], milestones=[10]),
-        0.3, 51),
-    "one-cycle": (OneCycle(0.3, 60), lambda o: __import__("torch").optim.lr_scheduler.OneCycleLR(
-        o, max_lr=0.3, total_steps=60, cycle_momentum=False), 0.3, 60),
-    "one-cycle, linear": (OneCycle(0.3, 45, pct_start=0.25, div_factor=10.0, final_div_factor=100.0, anneal="linear"),
-                          lambda o: __import__("torch").optim.lr_scheduler.OneCycleLR(
-                              o, max_lr=0.3, total_steps=45, pct_start=0.25, div_factor=10.0, final_div_factor=100.0,
-                              anneal_strategy="linear", cycle_momentum=False), 0.3, 45),
+        lambda o: __import__("torch").optim.lr_scheduler.SequentialLR(
+            o,
+            [
+                __import__("torch").optim.lr_scheduler.LinearLR(o, 0.1, 1.0, total_iters=10),
+                __import__("torch").optim.lr_scheduler.CosineAnnealingLR(o, T_max=40),
+            ],
+            milestones=[10],
+        ),
+        0.3,
+        51,
+    ),
+    "one-cycle": (
+        OneCycle(0.3, 60),
+        lambda o: __import__("torch").optim.lr_scheduler.OneCycleLR(
+            o, max_lr=0.3, total_steps=60, cycle_momentum=False
+        ),
+        0.3,
+        60,
+    ),
+    "one-cycle, linear": (
+        OneCycle(0.3, 45, pct_start=0.25, div_factor=10.0, final_div_factor=100.0, anneal="linear"),
+        lambda o: __import__("torch").optim.lr_scheduler.OneCycleLR(
+            o,
+            max_lr=0.3,
+            total_steps=45,
+            pct_start=0.25,
+            div_factor=10.0,
+            final_div_factor=100.0,
+            anneal_strategy="linear",
+            cycle_momentum=False,
+        ),
+        0.3,
+        45,
+    ),
 }
 
 
@@ -146,10 +185,16 @@ def _keras_cases():
     return {
         "step decay": (StepDecay(0.3, 7, 0.3), S.ExponentialDecay(f64(0.3), 7, f64(0.3), staircase=True), 40),
         "cosine": (CosineDecay(0.3, 50, 0.01), S.CosineDecay(f64(0.3), 50, alpha=0.01 / 0.3), 60),
-        "warm-up then cosine": (LinearWarmup(CosineDecay(0.3, 40, 0.006), 10, start_lr=0.03),
-                                S.CosineDecay(f64(0.03), 40, alpha=0.02, warmup_target=f64(0.3), warmup_steps=10), 60),
-        "warm-up from zero": (LinearWarmup(CosineDecay(0.3, 40), 10),
-                              S.CosineDecay(f64(0.0), 40, warmup_target=f64(0.3), warmup_steps=10), 55),
+        "warm-up then cosine": (
+            LinearWarmup(CosineDecay(0.3, 40, 0.006), 10, start_lr=0.03),
+            S.CosineDecay(f64(0.03), 40, alpha=0.02, warmup_target=f64(0.3), warmup_steps=10),
+            60,
+        ),
+        "warm-up from zero": (
+            LinearWarmup(CosineDecay(0.3, 40), 10),
+            S.CosineDecay(f64(0.0), 40, warmup_target=f64(0.3), warmup_steps=10),
+            55,
+        ),
     }
 
 

@@ -48,8 +48,10 @@ def test_follows_a_learning_rate_schedule_like_keras_sgd():
     def schedule():
         return keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=1, decay_rate=0.9)
 
-    np.testing.assert_array_equal(tape_trajectory(HeavyBall(schedule(), momentum=0.8), steps=20),
-                                  tape_trajectory(keras.optimizers.SGD(schedule(), momentum=0.8), steps=20))
+    np.testing.assert_array_equal(
+        tape_trajectory(HeavyBall(schedule(), momentum=0.8), steps=20),
+        tape_trajectory(keras.optimizers.SGD(schedule(), momentum=0.8), steps=20),
+    )
 
 
 def tiny_model(seed=0):
@@ -68,8 +70,10 @@ def tiny_data():
 def test_model_fit_equals_keras_sgd(nesterov):
     x, y = tiny_data()
     weights, histories = [], []
-    for make in (lambda: HeavyBall(0.05, momentum=0.9, nesterov=nesterov),
-                 lambda: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=nesterov)):
+    for make in (
+        lambda: HeavyBall(0.05, momentum=0.9, nesterov=nesterov),
+        lambda: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=nesterov),
+    ):
         model = tiny_model()
         model.compile(optimizer=make(), loss="mse")
         histories.append(model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0).history["loss"])
@@ -123,21 +127,27 @@ def test_build_creates_one_zero_slot_per_variable():
 def test_repr_shows_the_arguments():
     assert repr(HeavyBall()) == "HeavyBall(learning_rate=0.01, momentum=0.9, nesterov=False)"
     opt = HeavyBall(0.03, momentum=0.7, nesterov=True, name="hb", clipnorm=1.0, weight_decay=0.004)
-    assert repr(opt) == ("HeavyBall(learning_rate=0.03, momentum=0.7, nesterov=True, name='hb', weight_decay=0.004, "
-                         "clipnorm=1.0)")
+    assert repr(opt) == (
+        "HeavyBall(learning_rate=0.03, momentum=0.7, nesterov=True, name='hb', weight_decay=0.004, clipnorm=1.0)"
+    )
     opt.learning_rate = 0.5  # the repr follows the optimizer's current state
     assert repr(opt).startswith("HeavyBall(learning_rate=0.5, ")
     schedule = keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=1, decay_rate=0.9)
     assert repr(HeavyBall(schedule, momentum=0.8)) == (
         "HeavyBall(learning_rate=ExponentialDecay(initial_learning_rate=0.3, decay_steps=1, decay_rate=0.9, "
-        "staircase=False, name='ExponentialDecay'), momentum=0.8, nesterov=False)")
+        "staircase=False, name='ExponentialDecay'), momentum=0.8, nesterov=False)"
+    )
 
 
-@pytest.mark.parametrize("make", [
-    lambda: HeavyBall(),
-    lambda: HeavyBall(0.03, momentum=0.7, nesterov=True, name="hb", weight_decay=0.004, use_ema=True),
-    lambda: HeavyBall(keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=1, decay_rate=0.9), momentum=1),
-], ids=["defaults", "every argument", "schedule"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: HeavyBall(),
+        lambda: HeavyBall(0.03, momentum=0.7, nesterov=True, name="hb", weight_decay=0.004, use_ema=True),
+        lambda: HeavyBall(keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=1, decay_rate=0.9), momentum=1),
+    ],
+    ids=["defaults", "every argument", "schedule"],
+)
 def test_from_config_rebuilds_the_same_optimizer(make):
     opt = make()
     clone = HeavyBall.from_config(opt.get_config())

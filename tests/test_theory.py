@@ -91,8 +91,14 @@ def test_functions_broadcast_over_grids():
     assert theory.iterations_to(np.array([0.5, 2.0]), 0.1).tolist() == [4.0, math.inf]
 
 
-@pytest.mark.parametrize("method, single", [("heavy_ball", theory.heavy_ball_rate), ("nesterov", theory.nesterov_rate),
-                                            ("gd", lambda a, b, lam: theory.gd_rate(a, lam))])
+@pytest.mark.parametrize(
+    "method, single",
+    [
+        ("heavy_ball", theory.heavy_ball_rate),
+        ("nesterov", theory.nesterov_rate),
+        ("gd", lambda a, b, lam: theory.gd_rate(a, lam)),
+    ],
+)
 def test_rate_map_is_the_rate_at_every_grid_point(method, single):
     lrs, momenta, lams = np.linspace(0.0, 1.2, 13), np.linspace(0.0, 0.99, 11), [0.3, 1.0, 2.5]
     grid = theory.rate_map(lrs, momenta, lams, method=method)
@@ -247,25 +253,48 @@ def measured_rate(path, k1, k2, window=20):
     """Per-step contraction between steps k1 and k2, from the envelope (max over a window) of ‖θ_k‖,
     so that oscillating (complex-root) runs are measured by their amplitude. The minimizer is 0."""
     norms = np.linalg.norm(path, axis=1)
-    envelope = lambda k: norms[k - window:k + 1].max()  # noqa: E731
+    envelope = lambda k: norms[k - window : k + 1].max()  # noqa: E731
     return (envelope(k2) / envelope(k1)) ** (1 / (k2 - k1))
 
 
 MEASURED = [
     # name, eigenvalues, optimizer, predicted rate, steps
     ("gd at 2/(μ+L)", np.geomspace(1, 20, 6), lambda: GradientDescent(2 / 21), theory.optimal_gd(1, 20)[1], 400),
-    ("heavy ball, optimal", np.geomspace(1, 100, 8),
-     lambda: SGD(theory.optimal_momentum(1, 100)[0], momentum=theory.optimal_momentum(1, 100)[1]),
-     theory.optimal_momentum(1, 100)[2], 400),
-    ("heavy ball, over-damped", np.geomspace(1, 100, 8), lambda: ClassicalMomentum(0.01, 0.5),
-     theory.heavy_ball_rate(0.01, 0.5, [1, 100]), 600),
-    ("heavy ball, under-damped", np.linspace(0.5, 2.0, 5), lambda: ClassicalMomentum(0.5, 0.9),
-     theory.heavy_ball_rate(0.5, 0.9, [0.5, 2.0]), 500),
-    ("nesterov, Nesterov's parameters", np.geomspace(1, 100, 8),
-     lambda: SGD(0.01, momentum=theory.nesterov_parameters(1, 100)[1], nesterov=True),
-     theory.nesterov_parameters(1, 100)[2], 400),
-    ("nesterov, other parameters", np.geomspace(0.2, 5, 6), lambda: ClassicalMomentum(0.1, 0.6, nesterov=True),
-     theory.nesterov_rate(0.1, 0.6, np.geomspace(0.2, 5, 6)), 500),
+    (
+        "heavy ball, optimal",
+        np.geomspace(1, 100, 8),
+        lambda: SGD(theory.optimal_momentum(1, 100)[0], momentum=theory.optimal_momentum(1, 100)[1]),
+        theory.optimal_momentum(1, 100)[2],
+        400,
+    ),
+    (
+        "heavy ball, over-damped",
+        np.geomspace(1, 100, 8),
+        lambda: ClassicalMomentum(0.01, 0.5),
+        theory.heavy_ball_rate(0.01, 0.5, [1, 100]),
+        600,
+    ),
+    (
+        "heavy ball, under-damped",
+        np.linspace(0.5, 2.0, 5),
+        lambda: ClassicalMomentum(0.5, 0.9),
+        theory.heavy_ball_rate(0.5, 0.9, [0.5, 2.0]),
+        500,
+    ),
+    (
+        "nesterov, Nesterov's parameters",
+        np.geomspace(1, 100, 8),
+        lambda: SGD(0.01, momentum=theory.nesterov_parameters(1, 100)[1], nesterov=True),
+        theory.nesterov_parameters(1, 100)[2],
+        400,
+    ),
+    (
+        "nesterov, other parameters",
+        np.geomspace(0.2, 5, 6),
+        lambda: ClassicalMomentum(0.1, 0.6, nesterov=True),
+        theory.nesterov_rate(0.1, 0.6, np.geomspace(0.2, 5, 6)),
+        500,
+    ),
 ]
 
 
@@ -294,7 +323,7 @@ def test_no_measured_grid_point_beats_the_optimal_pair():
             prev, cur = cur, cur - alphas * (cur @ f.A) + betas * (cur - prev)
             norms.append(np.linalg.norm(cur, axis=-1))
     norms = np.nan_to_num(np.array(norms), nan=np.inf)
-    grid_rates = (norms[steps - 20:].max(axis=0) / norms[steps // 2 - 20:steps // 2 + 1].max(axis=0)) ** (2 / steps)
+    grid_rates = (norms[steps - 20 :].max(axis=0) / norms[steps // 2 - 20 : steps // 2 + 1].max(axis=0)) ** (2 / steps)
     best = trajectory(f.grad, x0, SGD(alpha_star, momentum=beta_star), steps)
     measured_star = measured_rate(best, steps // 2, steps)
     assert measured_star == pytest.approx(rate_star, rel=0.02)
@@ -327,8 +356,11 @@ BAD = [
     (lambda: theory.heavy_ball_rate(0.1, -0.5, [1.0]), ValueError, "momentum must be >= 0; got momentum=-0.5"),
     (lambda: theory.heavy_ball_rate(0.1, float("nan"), [1.0]), ValueError, "momentum must contain only finite numbers"),
     (lambda: theory.heavy_ball_rate(0.1, 0.5, []), ValueError, "eigenvalues must not be empty"),
-    (lambda: theory.heavy_ball_rate(0.1, 0.5, [[1.0, 2.0]]), ValueError,
-     "eigenvalues must be a number or a 1-d list; got shape (1, 2)"),
+    (
+        lambda: theory.heavy_ball_rate(0.1, 0.5, [[1.0, 2.0]]),
+        ValueError,
+        "eigenvalues must be a number or a 1-d list; got shape (1, 2)",
+    ),
     (lambda: theory.nesterov_rate(0.1, 0.5, None), TypeError, "eigenvalues must be array-like of numbers"),
     (lambda: theory.heavy_ball_matrix(0.1, 0.5, "x"), TypeError, "lam must be array-like of numbers"),
     (lambda: theory.is_stable(0.1, 0.5, [float("inf")]), ValueError, "eigenvalues must contain only finite numbers"),
@@ -339,8 +371,11 @@ BAD = [
     (lambda: theory.critical_momentum(0.1, -1.0), ValueError, "lam must be >= 0; got lam=-1.0"),
     (lambda: theory.iterations_to(0.5, 1.0), ValueError, "tol must be in (0, 1); got tol=1.0"),
     (lambda: theory.iterations_to(-0.5, 0.1), ValueError, "rate must be >= 0; got rate=-0.5"),
-    (lambda: theory.rate_map([0.1], [0.5], [1.0], method="adam"), ValueError,
-     "method must be one of ['gd', 'heavy_ball', 'nesterov']; got method='adam'"),
+    (
+        lambda: theory.rate_map([0.1], [0.5], [1.0], method="adam"),
+        ValueError,
+        "method must be one of ['gd', 'heavy_ball', 'nesterov']; got method='adam'",
+    ),
     (lambda: theory.rate_map([[0.1]], [0.5], [1.0]), ValueError, "lrs must be 1-d; got shape (1, 1)"),
     (lambda: theory.rate_map([0.1], 0.5, [1.0]), ValueError, "momenta must be 1-d; got shape ()"),
 ]

@@ -44,6 +44,7 @@ def train(make_optimizer, steps=30, dtype=torch.float64, use_closure=False):
     opt = make_optimizer(model.parameters())
     losses = []
     for _ in range(steps):
+
         def closure():
             opt.zero_grad()
             loss = torch.nn.functional.mse_loss(model(x), y)
@@ -62,21 +63,24 @@ def train(make_optimizer, steps=30, dtype=torch.float64, use_closure=False):
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["float64", "float32"])
 def test_trains_a_model_exactly_like_torch_sgd(kwargs, dtype):
     ours, our_losses, opt = train(lambda p: HeavyBall(p, lr=0.05, **kwargs), dtype=dtype)
-    theirs, their_losses, ref = train(lambda p: torch.optim.SGD(p, lr=0.05, **({"foreach": False} | kwargs)),
-                                      dtype=dtype)
+    theirs, their_losses, ref = train(
+        lambda p: torch.optim.SGD(p, lr=0.05, **({"foreach": False} | kwargs)), dtype=dtype
+    )
     for a, b in zip(ours, theirs):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
     assert our_losses == their_losses
     if kwargs["momentum"]:
         for p_ours, p_ref in zip(opt.param_groups[0]["params"], ref.param_groups[0]["params"]):
-            torch.testing.assert_close(opt.state[p_ours]["momentum_buffer"], ref.state[p_ref]["momentum_buffer"],
-                                       rtol=0, atol=0)
+            torch.testing.assert_close(
+                opt.state[p_ours]["momentum_buffer"], ref.state[p_ref]["momentum_buffer"], rtol=0, atol=0
+            )
 
 
 def test_signature_and_defaults_are_torch_sgds():
     ours, theirs = inspect.signature(HeavyBall), inspect.signature(torch.optim.SGD)
-    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == \
-        [(p.name, p.kind, p.default) for p in theirs.parameters.values()]
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in theirs.parameters.values()
+    ]
     model, _, _ = tiny_regression()
     defaults, reference = HeavyBall(model.parameters()).defaults, torch.optim.SGD(model.parameters()).defaults
     assert defaults == reference and defaults["lr"] == 1e-3 and defaults["momentum"] == 0
@@ -85,15 +89,17 @@ def test_signature_and_defaults_are_torch_sgds():
 def test_default_arguments_and_positional_order_train_like_torch_sgd():
     for args, kwargs in [((), {}), ((0.1, 0.9, 0.0, 0.01, True), {})]:
         ours, our_losses, _ = train(lambda p, args=args, kwargs=kwargs: HeavyBall(p, *args, **kwargs))
-        theirs, their_losses, _ = train(lambda p, args=args, kwargs=kwargs: torch.optim.SGD(p, *args, foreach=False,
-                                                                                            **kwargs))
+        theirs, their_losses, _ = train(
+            lambda p, args=args, kwargs=kwargs: torch.optim.SGD(p, *args, foreach=False, **kwargs)
+        )
         for a, b in zip(ours, theirs):
             torch.testing.assert_close(a, b, rtol=0, atol=0)
         assert our_losses == their_losses
 
 
-@pytest.mark.parametrize("lr", [torch.tensor(0.05), torch.tensor([0.05], dtype=torch.float64)],
-                         ids=["0-d float32", "1-element float64"])
+@pytest.mark.parametrize(
+    "lr", [torch.tensor(0.05), torch.tensor([0.05], dtype=torch.float64)], ids=["0-d float32", "1-element float64"]
+)
 def test_tensor_learning_rate_and_weight_decay(lr):
     kwargs = dict(lr=lr, momentum=0.9, weight_decay=torch.tensor(0.01))
     ours, our_losses, opt = train(lambda p: HeavyBall(p, **kwargs))
@@ -108,7 +114,7 @@ def test_maximize_ascends():
     opt = HeavyBall([p], lr=0.1, momentum=0.5, maximize=True)
     for _ in range(3):
         opt.zero_grad()
-        (-(p ** 2).sum()).backward()  # maximising −‖p‖² walks to 0
+        (-(p**2).sum()).backward()  # maximising −‖p‖² walks to 0
         opt.step()
     assert p.detach().abs().max() < 1.0
 
@@ -131,8 +137,9 @@ def test_agrees_with_the_numpy_sgd_on_a_quadratic():
         p.grad = torch.from_numpy(bowl.grad(p.detach().numpy()))
         opt.step()
         path.append(p.detach().numpy().copy())
-    np.testing.assert_allclose(np.array(path), trajectory(bowl.grad, x0, SGD(0.5, momentum=0.9, nesterov=True), 50),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.array(path), trajectory(bowl.grad, x0, SGD(0.5, momentum=0.9, nesterov=True), 50), rtol=0, atol=1e-12
+    )
 
 
 def test_leaves_gradients_alone_and_skips_parameters_without_one():
@@ -148,6 +155,7 @@ def test_leaves_gradients_alone_and_skips_parameters_without_one():
 
 def test_param_groups_schedulers_and_state_dict():
     model, x, y = tiny_regression()
+
     def groups(net):
         return [{"params": net[0].parameters(), "lr": 0.01}, {"params": net[2].parameters()}]
 
@@ -186,8 +194,11 @@ BAD = [
     (dict(nesterov=1), TypeError, "nesterov must be True or False; got nesterov=1"),
     (dict(dampening=2.0), ValueError, "dampening must be in [0, 1]; got dampening=2.0"),
     (dict(weight_decay=-1.0), ValueError, "weight_decay must be >= 0; got weight_decay=-1.0"),
-    (dict(lr=torch.tensor([0.1, 0.2])), ValueError,
-     "lr must be a float or a 1-element tensor; got a tensor of shape (2,)"),
+    (
+        dict(lr=torch.tensor([0.1, 0.2])),
+        ValueError,
+        "lr must be a float or a 1-element tensor; got a tensor of shape (2,)",
+    ),
     (dict(lr=torch.tensor(-0.5)), ValueError, "lr must be >= 0; got lr=-0.5"),
     (dict(maximize="yes"), TypeError, "maximize must be True or False; got maximize='yes'"),
     (dict(foreach=1), TypeError, "foreach must be True or False; got foreach=1"),

@@ -186,12 +186,19 @@ def _all_finite(array: np.ndarray) -> bool:
     """Whether every element of a float array is finite, in one pass and without a temporary array.
 
     A sum of finite numbers is finite unless it overflows, and a NaN or an infinity makes it non-finite,
-    so a finite sum settles it; only a non-finite sum needs the elementwise test.
+    so a finite sum settles it; only a non-finite sum needs the elementwise test. Small arrays take the
+    elementwise test directly (its temporary is small, and it skips the cost of ``np.errstate``).
     """
+    if array.size < _SUM_CHECK_MIN_SIZE:
+        return bool(np.isfinite(array).all())
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.sum(array)):
             return True
     return bool(np.isfinite(array).all())
+
+
+#: From this many elements on, finiteness is checked through a sum (no temporary array).
+_SUM_CHECK_MIN_SIZE = 1 << 16
 
 
 def as_pairs(params: object, grads: object) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -207,8 +214,9 @@ def as_pairs(params: object, grads: object) -> list[tuple[np.ndarray, np.ndarray
         grad_names = ["grads"]
     elif isinstance(params, (list, tuple)):
         if params and all(isinstance(p, numbers.Real) for p in params):
-            raise TypeError("params must be a NumPy array or a list of NumPy arrays (updated in place); "
-                            "got a list of numbers")
+            raise TypeError(
+                "params must be a NumPy array or a list of NumPy arrays (updated in place); got a list of numbers"
+            )
         if not isinstance(grads, (list, tuple)):
             raise TypeError(
                 f"grads must be a list with one gradient per parameter, like params; got {type(grads).__name__}"
@@ -219,8 +227,7 @@ def as_pairs(params: object, grads: object) -> list[tuple[np.ndarray, np.ndarray
         grad_names = [f"grads[{i}]" for i in range(len(params))]
     else:
         raise TypeError(
-            f"params must be a NumPy array or a list of NumPy arrays (updated in place); "
-            f"got {type(params).__name__}"
+            f"params must be a NumPy array or a list of NumPy arrays (updated in place); got {type(params).__name__}"
         )
     pairs: list[tuple[np.ndarray, np.ndarray]] = []
     for (name, p, g), gname in zip(named, grad_names):
@@ -283,7 +290,9 @@ class Optimizer:
         """Forget every parameter's state: the next step on any parameter is a first step."""
         self.state.clear()
 
-    def step(self, params: np.ndarray | Sequence[np.ndarray], grads: npt.ArrayLike | Sequence[npt.ArrayLike | None]) -> None:
+    def step(
+        self, params: np.ndarray | Sequence[np.ndarray], grads: npt.ArrayLike | Sequence[npt.ArrayLike | None]
+    ) -> None:
         """Update ``params`` in place from ``grads``.
 
         Args:
@@ -327,8 +336,10 @@ class Optimizer:
         """A new buffer ``name`` for ``param``: zeros, unless the optimizer says otherwise."""
         return np.zeros_like(param)
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, *buffers: np.ndarray, first: bool) -> None:  # pragma: no cover - each optimizer writes its own
-        raise NotImplementedError
+    #: The update of one parameter, ``rule(theta, g, *buffers, first)``, changing ``theta`` and the buffers
+    #: in place. Each optimizer writes its own method, with its buffers as named parameters (and, for the
+    #: step-counting ones, keyword scalars such as ``t``), so its signature is its own.
+    rule: Callable[..., None]
 
     def hyperparameters(self) -> dict[str, object]:
         """The constructor's arguments and their current values (what the repr shows)."""

@@ -74,7 +74,9 @@ class StepCounting(Optimizer):
         """The scalars of this step, computed once per parameter (not per chunk)."""
         return {"t": state["step"]}
 
-    def step(self, params: np.ndarray | Sequence[np.ndarray], grads: npt.ArrayLike | Sequence[npt.ArrayLike | None]) -> None:
+    def step(
+        self, params: np.ndarray | Sequence[np.ndarray], grads: npt.ArrayLike | Sequence[npt.ArrayLike | None]
+    ) -> None:
         """Update ``params`` in place from ``grads``, as every optimizer's ``step`` does."""
         for param, grad in as_pairs(params, grads):
             buffers, first = self._buffers_for(param)
@@ -83,7 +85,14 @@ class StepCounting(Optimizer):
             scalars = self.per_step(state)
             names = self.buffer_names
 
-            def rule(theta: np.ndarray, g: np.ndarray, *chunks: np.ndarray, first: bool) -> None:
+            def rule(
+                theta: np.ndarray,
+                g: np.ndarray,
+                *chunks: np.ndarray,
+                first: bool,
+                names: tuple[str, ...] = names,
+                scalars: dict[str, Any] = scalars,
+            ) -> None:  # this step's names and scalars bound now, not looked up when called
                 self.rule(theta, g, **dict(zip(names, chunks)), first=first, **scalars)
 
             try:
@@ -134,7 +143,16 @@ class Adagrad(StepCounting):
         initial_accumulator_value: ≥ 0. eps: ≥ 0 (default 1e-10). maximize: ascend instead.
     """
 
-    def __init__(self, lr: float = 0.01, lr_decay: float = 0.0, weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10, *, maximize: bool = False) -> None:
+    def __init__(
+        self,
+        lr: float = 0.01,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(lr)
         self.lr_decay = non_negative(lr_decay, "lr_decay")
         self.weight_decay = non_negative(weight_decay, "weight_decay")
@@ -147,7 +165,7 @@ class Adagrad(StepCounting):
     def init_buffer(self, name: str, param: np.ndarray) -> np.ndarray:
         return np.full_like(param, self.initial_accumulator_value)
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, sum: np.ndarray, *, first: bool, t: int) -> None:  # type: ignore[override]
+    def rule(self, theta: np.ndarray, g: np.ndarray, sum: np.ndarray, *, first: bool, t: int) -> None:
         if self.maximize:
             g = -g
         if self.weight_decay:
@@ -157,9 +175,14 @@ class Adagrad(StepCounting):
         theta -= _over(g, np.sqrt(sum) + self.eps, self.eps) * lr_t  # θ = θ − η_t g / (√s + ε)
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"lr": self.lr, "lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
-                "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps,
-                "maximize": self.maximize}
+        return {
+            "lr": self.lr,
+            "lr_decay": self.lr_decay,
+            "weight_decay": self.weight_decay,
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "eps": self.eps,
+            "maximize": self.maximize,
+        }
 
 
 class RMSprop(StepCounting):
@@ -181,7 +204,16 @@ class RMSprop(StepCounting):
         maximize: ascend instead.
     """
 
-    def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, maximize: bool = False) -> None:
+    def __init__(
+        self,
+        lr: float = 0.01,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(lr)
         self.alpha = in_unit_interval(alpha, "alpha", closed_right=True)
         self.eps = non_negative(eps, "eps")
@@ -194,7 +226,17 @@ class RMSprop(StepCounting):
     def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("square_avg",) + ("momentum_buffer",) * (self.momentum > 0) + ("grad_avg",) * self.centered
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, square_avg: np.ndarray, momentum_buffer: Any = None, grad_avg: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        square_avg: np.ndarray,
+        momentum_buffer: Any = None,
+        grad_avg: Any = None,
+        *,
+        first: bool,
+        t: int,
+    ) -> None:
         if self.maximize:
             g = -g
         if self.weight_decay:
@@ -216,8 +258,15 @@ class RMSprop(StepCounting):
             theta -= _over(g, d, self.eps) * self.lr
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
-                "momentum": self.momentum, "centered": self.centered, "maximize": self.maximize}
+        return {
+            "lr": self.lr,
+            "alpha": self.alpha,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            "momentum": self.momentum,
+            "centered": self.centered,
+            "maximize": self.maximize,
+        }
 
 
 class Adam(StepCounting):
@@ -240,9 +289,17 @@ class Adam(StepCounting):
         maximize: ascend instead. decoupled_weight_decay: decay θ directly, as AdamW.
     """
 
-    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, amsgrad: bool = False, *, maximize: bool = False,
-                 decoupled_weight_decay: bool = False) -> None:
+    def __init__(
+        self,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
         super().__init__(lr)
         self.betas = _betas(betas)
         self.eps = non_negative(eps, "eps")
@@ -255,7 +312,17 @@ class Adam(StepCounting):
     def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("exp_avg", "exp_avg_sq") + ("max_exp_avg_sq",) * self.amsgrad
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray, max_exp_avg_sq: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        exp_avg: np.ndarray,
+        exp_avg_sq: np.ndarray,
+        max_exp_avg_sq: Any = None,
+        *,
+        first: bool,
+        t: int,
+    ) -> None:
         beta1, beta2 = self.betas
         if self.maximize:
             g = -g
@@ -275,9 +342,15 @@ class Adam(StepCounting):
         theta -= _over(exp_avg, denom, self.eps) * step_size  # θ = θ − η m̂ / (√v̂ + ε)
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay,
-                "amsgrad": self.amsgrad, "maximize": self.maximize,
-                "decoupled_weight_decay": self.decoupled_weight_decay}
+        return {
+            "lr": self.lr,
+            "betas": self.betas,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            "amsgrad": self.amsgrad,
+            "maximize": self.maximize,
+            "decoupled_weight_decay": self.decoupled_weight_decay,
+        }
 
 
 class AdamW(Adam):
@@ -290,8 +363,16 @@ class AdamW(Adam):
     Args: as :class:`Adam`, with weight_decay ≥ 0 defaulting to 0.01.
     """
 
-    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False) -> None:
+    def __init__(
+        self,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(lr, betas, eps, weight_decay, amsgrad, maximize=maximize, decoupled_weight_decay=True)
 
     def hyperparameters(self) -> dict[str, object]:
@@ -321,9 +402,17 @@ class NAdam(StepCounting):
         maximize: ascend instead.
     """
 
-    def __init__(self, lr: float = 0.002, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum_decay: float = 0.004, decoupled_weight_decay: bool = False, *,
-                 maximize: bool = False) -> None:
+    def __init__(
+        self,
+        lr: float = 0.002,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum_decay: float = 0.004,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(lr)
         self.betas = _betas(betas)
         self.eps = non_negative(eps, "eps")
@@ -342,7 +431,19 @@ class NAdam(StepCounting):
         state["mu_product"] = state.get("mu_product", 1.0) * mu
         return {"t": t, "mu": mu, "mu_next": mu_next, "mu_product": state["mu_product"]}
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray, *, first: bool, t: int, mu: float, mu_next: float, mu_product: float) -> None:  # type: ignore[override]
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        exp_avg: np.ndarray,
+        exp_avg_sq: np.ndarray,
+        *,
+        first: bool,
+        t: int,
+        mu: float,
+        mu_next: float,
+        mu_product: float,
+    ) -> None:
         beta1, beta2 = self.betas
         if self.maximize:
             g = -g
@@ -356,12 +457,20 @@ class NAdam(StepCounting):
         exp_avg_sq += g * g * (1 - beta2)  # v = β₂ v + (1 − β₂) g²
         denom = np.sqrt(exp_avg_sq / (1 - beta2**t)) + self.eps
         theta -= _over(g, denom, self.eps) * (self.lr * (1.0 - mu) / (1.0 - mu_product))  # today's gradient
-        theta -= _over(exp_avg, denom, self.eps) * (self.lr * mu_next / (1.0 - mu_product * mu_next))  # tomorrow's momentum
+        theta -= _over(exp_avg, denom, self.eps) * (
+            self.lr * mu_next / (1.0 - mu_product * mu_next)
+        )  # tomorrow's momentum
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay,
-                "momentum_decay": self.momentum_decay, "decoupled_weight_decay": self.decoupled_weight_decay,
-                "maximize": self.maximize}
+        return {
+            "lr": self.lr,
+            "betas": self.betas,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            "momentum_decay": self.momentum_decay,
+            "decoupled_weight_decay": self.decoupled_weight_decay,
+            "maximize": self.maximize,
+        }
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -400,7 +509,13 @@ class KerasAdagrad(KerasWeightDecay):
     State: ``accumulator``, ``step``.
     """
 
-    def __init__(self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7, weight_decay: float | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        weight_decay: float | None = None,
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.initial_accumulator_value = non_negative(initial_accumulator_value, "initial_accumulator_value")
         self.epsilon = non_negative(epsilon, "epsilon")
@@ -410,14 +525,18 @@ class KerasAdagrad(KerasWeightDecay):
     def init_buffer(self, name: str, param: np.ndarray) -> np.ndarray:
         return np.full_like(param, self.initial_accumulator_value)
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, accumulator: np.ndarray, *, first: bool, t: int) -> None:  # type: ignore[override]
+    def rule(self, theta: np.ndarray, g: np.ndarray, accumulator: np.ndarray, *, first: bool, t: int) -> None:
         self.decay(theta)
         accumulator += g * g  # s = s + g²
         theta -= _over(self.lr * g, np.sqrt(accumulator + self.epsilon), self.epsilon)  # θ = θ − η g / √(s + ε)
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"learning_rate": self.lr, "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon, "weight_decay": self.weight_decay}
+        return {
+            "learning_rate": self.lr,
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+            "weight_decay": self.weight_decay,
+        }
 
 
 class KerasRMSprop(KerasWeightDecay):
@@ -431,7 +550,15 @@ class KerasRMSprop(KerasWeightDecay):
     State: ``velocity``, ``momentum`` (momentum > 0), ``average_gradient`` (centered), ``step``.
     """
 
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False, weight_decay: float | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        weight_decay: float | None = None,
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.rho = in_unit_interval(rho, "rho", closed_right=True)
         self.momentum = _keras_momentum(momentum)
@@ -442,7 +569,17 @@ class KerasRMSprop(KerasWeightDecay):
     def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("velocity",) + ("momentum",) * (self.momentum > 0) + ("average_gradient",) * self.centered
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, velocity: np.ndarray, momentum: Any = None, average_gradient: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        velocity: np.ndarray,
+        momentum: Any = None,
+        average_gradient: Any = None,
+        *,
+        first: bool,
+        t: int,
+    ) -> None:
         self.decay(theta)
         rho = self.rho
         velocity[...] = rho * velocity + (1 - rho) * (g * g)  # v = ρ v + (1 − ρ) g²
@@ -459,8 +596,14 @@ class KerasRMSprop(KerasWeightDecay):
             theta -= increment
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"learning_rate": self.lr, "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
-                "centered": self.centered, "weight_decay": self.weight_decay}
+        return {
+            "learning_rate": self.lr,
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+            "weight_decay": self.weight_decay,
+        }
 
 
 class KerasAdam(KerasWeightDecay):
@@ -477,7 +620,15 @@ class KerasAdam(KerasWeightDecay):
     State: ``momentum`` (m), ``velocity`` (v), ``velocity_hat`` (amsgrad), ``step``.
     """
 
-    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False, weight_decay: float | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        weight_decay: float | None = None,
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = in_unit_interval(beta_1, "beta_1")
         self.beta_2 = in_unit_interval(beta_2, "beta_2")
@@ -488,7 +639,17 @@ class KerasAdam(KerasWeightDecay):
     def buffer_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("momentum", "velocity") + ("velocity_hat",) * self.amsgrad
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, momentum: np.ndarray, velocity: np.ndarray, velocity_hat: Any = None, *, first: bool, t: int) -> None:  # type: ignore[override]
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        momentum: np.ndarray,
+        velocity: np.ndarray,
+        velocity_hat: Any = None,
+        *,
+        first: bool,
+        t: int,
+    ) -> None:
         self.decay(theta)
         alpha = self.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)  # α_t
         momentum += (g - momentum) * (1 - self.beta_1)  # m = m + (g − m)(1 − β₁)
@@ -499,14 +660,28 @@ class KerasAdam(KerasWeightDecay):
         theta -= _over(momentum * alpha, np.sqrt(velocity) + self.epsilon, self.epsilon)  # θ = θ − α_t m / (√v + ε)
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"learning_rate": self.lr, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad, "weight_decay": self.weight_decay}
+        return {
+            "learning_rate": self.lr,
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+            "weight_decay": self.weight_decay,
+        }
 
 
 class KerasAdamW(KerasAdam):
     """AdamW as ``keras.optimizers.AdamW``: :class:`KerasAdam` with ``weight_decay`` required, default 0.004."""
 
-    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+    ) -> None:
         if weight_decay is None:
             raise ValueError("weight_decay must be a number >= 0 for KerasAdamW; got weight_decay=None")
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay)
@@ -527,7 +702,14 @@ class KerasNadam(KerasWeightDecay):
     State: ``momentum``, ``velocity``, ``step`` and ``u_product`` (Π_t).
     """
 
-    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, weight_decay: float | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        weight_decay: float | None = None,
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = in_unit_interval(beta_1, "beta_1")
         self.beta_2 = in_unit_interval(beta_2, "beta_2")
@@ -541,7 +723,17 @@ class KerasNadam(KerasWeightDecay):
         state["u_product"] = state.get("u_product", 1.0) * self.beta_1 * (1.0 - 0.5 * 0.96**t)
         return {"t": t, "u_product": state["u_product"]}
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, momentum: np.ndarray, velocity: np.ndarray, *, first: bool, t: int, u_product: float) -> None:  # type: ignore[override]
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        momentum: np.ndarray,
+        velocity: np.ndarray,
+        *,
+        first: bool,
+        t: int,
+        u_product: float,
+    ) -> None:
         self.decay(theta)
         b1, b2 = self.beta_1, self.beta_2
         u_t = b1 * (1.0 - 0.5 * 0.96**t)
@@ -553,5 +745,10 @@ class KerasNadam(KerasWeightDecay):
         theta -= _over(m_hat * self.lr, np.sqrt(v_hat) + self.epsilon, self.epsilon)
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"learning_rate": self.lr, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                "weight_decay": self.weight_decay}
+        return {
+            "learning_rate": self.lr,
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "weight_decay": self.weight_decay,
+        }

@@ -66,7 +66,7 @@ class ClassicalMomentum(Optimizer):
         self.momentum = _momentum(momentum, torch_style=False)
         self.nesterov = flag(nesterov, "nesterov")
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, first: bool) -> None:  # type: ignore[override]
+    def rule(self, theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, first: bool) -> None:
         """The update of one parameter (in place), as in the class docstring."""
         step = g * self.lr  # η g
         v *= self.momentum
@@ -114,7 +114,7 @@ class KerasMomentum(ClassicalMomentum):
 
     form = "Keras-form"
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, first: bool) -> None:  # type: ignore[override]
+    def rule(self, theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, first: bool) -> None:
         """The update of one parameter (in place), as in the class docstring."""
         step = g * self.lr  # η g
         v *= self.momentum
@@ -158,8 +158,14 @@ class SGD(Optimizer):
         weight_decay: ≥ 0.
     """
 
-    def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False, dampening: float = 0.0,
-                 weight_decay: float = 0.0) -> None:
+    def __init__(
+        self,
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(lr)
         self.momentum = _momentum(momentum, torch_style=True)
         self.nesterov = flag(nesterov, "nesterov")
@@ -175,8 +181,14 @@ class SGD(Optimizer):
         """``("momentum_buffer",)`` when momentum ≠ 0, else no buffer."""
         return ("momentum_buffer",) if self.momentum != 0 else ()
 
-    def rule(self, theta: np.ndarray, g: np.ndarray, b: np.ndarray | None = None, *,  # type: ignore[override]
-             first: bool) -> None:
+    def rule(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        b: np.ndarray | None = None,
+        *,
+        first: bool,
+    ) -> None:
         """The update of one parameter (in place), as in the class docstring."""
         if self.weight_decay:
             g = g + theta * self.weight_decay  # coupled: the decay enters the buffer
@@ -198,5 +210,10 @@ class SGD(Optimizer):
         return f"SGD (momentum={self.momentum:g}{', nesterov' if self.nesterov else ''})"
 
     def hyperparameters(self) -> dict[str, object]:
-        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov,
-                "dampening": self.dampening, "weight_decay": self.weight_decay}
+        return {
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+            "dampening": self.dampening,
+            "weight_decay": self.weight_decay,
+        }

@@ -83,8 +83,10 @@ class StepDecay(Schedule):
         try:
             return self.lr * self.gamma**exponent
         except OverflowError:  # gamma > 1 raised to a huge power: the rate would be infinite
-            raise ValueError(f"the rate overflows at k={k}: lr · gamma ** (k // step_size) is beyond float range "
-                             f"(lr={self.lr!r}, gamma={self.gamma!r}, step_size={self.step_size})") from None
+            raise ValueError(
+                f"the rate overflows at k={k}: lr · gamma ** (k // step_size) is beyond float range "
+                f"(lr={self.lr!r}, gamma={self.gamma!r}, step_size={self.step_size})"
+            ) from None
 
 
 class CosineDecay(Schedule):
@@ -168,9 +170,17 @@ class OneCycle(Schedule):
         base_momentum, max_momentum: the momentum range of :meth:`momentum` (defaults 0.85, 0.95).
     """
 
-    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3, div_factor: float = 25.0,
-                 final_div_factor: float = 1e4, anneal: str = "cos", base_momentum: float = 0.85,
-                 max_momentum: float = 0.95) -> None:
+    def __init__(
+        self,
+        max_lr: float,
+        total_steps: int,
+        pct_start: float = 0.3,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        anneal: str = "cos",
+        base_momentum: float = 0.85,
+        max_momentum: float = 0.95,
+    ) -> None:
         self.max_lr = positive(max_lr, "max_lr")
         self.total_steps = positive_int(total_steps, "total_steps", minimum=2)
         self.pct_start = real_number(pct_start, "pct_start")
@@ -178,8 +188,10 @@ class OneCycle(Schedule):
             raise ValueError(f"pct_start must be in (0, 1); got pct_start={self.pct_start!r}")
         peak = self.pct_start * self.total_steps - 1
         if not 0.0 < peak < self.total_steps - 1:
-            raise ValueError(f"pct_start · total_steps − 1 must lie strictly between 0 and total_steps − 1; got "
-                             f"{peak!r} for pct_start={self.pct_start!r}, total_steps={self.total_steps}")
+            raise ValueError(
+                f"pct_start · total_steps − 1 must lie strictly between 0 and total_steps − 1; got "
+                f"{peak!r} for pct_start={self.pct_start!r}, total_steps={self.total_steps}"
+            )
         self.div_factor = positive(div_factor, "div_factor")
         self.final_div_factor = positive(final_div_factor, "final_div_factor")
         self.anneal = one_of(anneal, "anneal", ("cos", "linear"))

@@ -33,8 +33,9 @@ def check_grad_fn(grad_fn: object) -> None:
     check_callable(grad_fn, "grad_fn", "x -> gradient at x")
 
 
-def trajectory(grad_fn: GradFn, x0: ArrayLike, optimizer: Optimizer, steps: int,
-               lr_schedule: Callable[[int], float] | None = None) -> np.ndarray:
+def trajectory(
+    grad_fn: GradFn, x0: ArrayLike, optimizer: Optimizer, steps: int, lr_schedule: Callable[[int], float] | None = None
+) -> np.ndarray:
     """Run ``optimizer`` for ``steps`` steps from ``x0`` and return every iterate.
 
     Args:
@@ -85,8 +86,15 @@ def _warn_divergence(optimizer: Any, what: str, k: int, count: int, stacklevel: 
     )
 
 
-def run(grad_fn: GradFn, x0: np.ndarray, optimizer: Any, steps: int, lr_schedule: Callable[[int], float] | None,
-        *, stacklevel: int) -> np.ndarray:
+def run(
+    grad_fn: GradFn,
+    x0: np.ndarray,
+    optimizer: Any,
+    steps: int,
+    lr_schedule: Callable[[int], float] | None,
+    *,
+    stacklevel: int,
+) -> np.ndarray:
     """The loop of :func:`~momentum_lab.optim.trajectory.trajectory` (arguments already checked).
 
     The iterates keep ``x0``'s dtype. Each gradient is checked once per step (real dtype, shape, finite
@@ -110,7 +118,7 @@ def run(grad_fn: GradFn, x0: np.ndarray, optimizer: Any, steps: int, lr_schedule
                     g = g.astype(x.dtype)
                 elif np.may_share_memory(g, x):
                     g = g.copy()  # e.g. grad_fn = lambda x: x
-                if not np.all(np.isfinite(g)):
+                if not np.isfinite(g).all():
                     _warn_divergence(optimizer, "got a non-finite gradient from grad_fn", k, count, stacklevel)
                     break
                 optimizer.step(x, g)
@@ -136,8 +144,9 @@ CONVERGED = 1e-12
 STATUSES = ("converged", "converging", "oscillates", "diverges")
 
 
-def landscape_run(surface: Landscape, optimizer: Optimizer, x0: ArrayLike, steps: int, *,
-                  lr_limit: float | None = None) -> dict[str, Any]:
+def landscape_run(
+    surface: Landscape, optimizer: Optimizer, x0: ArrayLike, steps: int, *, lr_limit: float | None = None
+) -> dict[str, Any]:
     """Run ``optimizer`` on ``surface`` from ``x0``: iterates, losses and a verdict on the run.
 
     What the landscape explorers plot must be finite, so a runaway run (a loss that is not finite, or

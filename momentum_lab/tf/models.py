@@ -45,8 +45,10 @@ def build(model: Any, theta: Any) -> Any:
     """
     if isinstance(model, SoftmaxMLP):
         widths = model.sizes[1:]
-        layers = [keras.layers.Dense(w, activation=model.activation, dtype="float64", name=f"hidden{i + 1}")
-                  for i, w in enumerate(widths[:-1])]
+        layers = [
+            keras.layers.Dense(w, activation=model.activation, dtype="float64", name=f"hidden{i + 1}")
+            for i, w in enumerate(widths[:-1])
+        ]
         layers.append(keras.layers.Dense(widths[-1], dtype="float64", name="logits"))
         net = keras.Sequential([keras.Input((model.sizes[0],), dtype="float64"), *layers])
         net.set_weights([np.array(a) for pair in model.unflatten(theta) for a in pair])
@@ -54,8 +56,10 @@ def build(model: Any, theta: Any) -> Any:
     if isinstance(model, LogisticRegression):
         layers = [keras.layers.Dense(1, dtype="float64", name="linear")]
     elif isinstance(model, TanhMLP):
-        layers = [keras.layers.Dense(model.hidden, activation="tanh", dtype="float64", name="hidden"),
-                  keras.layers.Dense(1, dtype="float64", name="output")]
+        layers = [
+            keras.layers.Dense(model.hidden, activation="tanh", dtype="float64", name="hidden"),
+            keras.layers.Dense(1, dtype="float64", name="output"),
+        ]
     else:
         raise TypeError(f"model must be a LogisticRegression, a TanhMLP or a SoftmaxMLP; got {type(model).__name__}")
     net = keras.Sequential([keras.Input((model.X.shape[1],), dtype="float64"), *layers])
@@ -84,8 +88,9 @@ def _tensor(value: Any, name: str, *, labels: bool = False) -> Any:
 def _pair(X: Any, y: Any, labels: bool) -> tuple[Any, Any]:
     X_t, y_t = _tensor(X, "X"), _tensor(y, "y", labels=labels)
     if len(X_t.shape) == 0 or len(y_t.shape) == 0 or X_t.shape[0] != y_t.shape[0]:
-        raise ValueError(f"X and y must have one row per example; got X.shape={tuple(X_t.shape)}, "
-                         f"y.shape={tuple(y_t.shape)}")
+        raise ValueError(
+            f"X and y must have one row per example; got X.shape={tuple(X_t.shape)}, y.shape={tuple(y_t.shape)}"
+        )
     return X_t, y_t
 
 
@@ -101,8 +106,9 @@ def loss(net: Any, X: Any, y: Any, l2: float) -> Any:
     return data + 0.5 * l2 * penalty
 
 
-def train(model: Any, theta0: Any, lr: float, momentum: float, steps: int, *, nesterov: bool = False,
-          log_every: int = 0) -> TrainingRun:
+def train(
+    model: Any, theta0: Any, lr: float, momentum: float, steps: int, *, nesterov: bool = False, log_every: int = 0
+) -> TrainingRun:
     """``steps`` full-batch steps of ``keras.optimizers.SGD(lr, momentum)`` from ``θ₀``.
 
     Records ``θ_k`` and ``f(θ_k)`` for k = 0, …, steps (the loss at step k is the one computed in that
@@ -143,8 +149,17 @@ def classifier_loss(net: Any, X: Any, y: Any, l2: float) -> Any:
     return data + 0.5 * l2 * penalty
 
 
-def fit(model: Any, theta0: Any, optimizer: Any, batches: Sequence[Any], X: Any, y: Any, *,
-        lr_schedule: Callable[[int], float] | None = None, log_every: int = 0) -> FitRecord:
+def fit(
+    model: Any,
+    theta0: Any,
+    optimizer: Any,
+    batches: Sequence[Any],
+    X: Any,
+    y: Any,
+    *,
+    lr_schedule: Callable[[int], float] | None = None,
+    log_every: int = 0,
+) -> FitRecord:
     """:func:`momentum_lab.training.fit` in Keras: one ``apply_gradients`` per entry of ``batches``.
 
     Step k: ``optimizer.learning_rate = lr_schedule(k)`` (when given), the minibatch loss
@@ -179,5 +194,5 @@ def fit(model: Any, theta0: Any, optimizer: Any, batches: Sequence[Any], X: Any,
         optimizer.apply_gradients(zip(grads, net.trainable_variables))
         losses[k] = float(value)
         if log_every and (k + 1) % log_every == 0:
-            print(f"step {k + 1:5d}: loss {losses[k + 1 - log_every:k + 1].mean():.4f}")
+            print(f"step {k + 1:5d}: loss {losses[k + 1 - log_every : k + 1].mean():.4f}")
     return FitRecord(losses, lrs, flat_parameters(net))

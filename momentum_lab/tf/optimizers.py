@@ -69,8 +69,14 @@ class HeavyBall(keras.optimizers.Optimizer):
         model.compile(optimizer=HeavyBall(0.01, momentum=0.9), loss="mse")
     """
 
-    def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.9, nesterov: bool = False,
-                 name: str = "heavy_ball", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.01,
+        momentum: float = 0.9,
+        nesterov: bool = False,
+        name: str = "heavy_ball",
+        **kwargs: Any,
+    ) -> None:
         if isinstance(learning_rate, numbers.Real) or not (
             callable(learning_rate) or isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
         ):  # a schedule or a callable is Keras' to check; anything else must be a number
@@ -89,8 +95,7 @@ class HeavyBall(keras.optimizers.Optimizer):
             return
         super().build(variables)
         self.momentums = [
-            self.add_variable_from_reference(reference_variable=variable, name="momentum")
-            for variable in variables
+            self.add_variable_from_reference(reference_variable=variable, name="momentum") for variable in variables
         ]
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
@@ -125,8 +130,11 @@ class HeavyBall(keras.optimizers.Optimizer):
         parts = [f"learning_rate={learning_rate}", f"momentum={self.momentum!r}", f"nesterov={self.nesterov!r}"]
         if config["name"] != "heavy_ball":
             parts.append(f"name={config['name']!r}")
-        parts += [f"{key}={config[key]!r}" for key, default in _COMMON_DEFAULTS.items()
-                  if key in config and config[key] != default]
+        parts += [
+            f"{key}={config[key]!r}"
+            for key, default in _COMMON_DEFAULTS.items()
+            if key in config and config[key] != default
+        ]
         return f"HeavyBall({', '.join(parts)})"
 
 

@@ -54,8 +54,7 @@ def build(model: Any, theta: Any) -> torch.nn.Sequential:
         net = torch.nn.Sequential(torch.nn.Linear(model.X.shape[1], 1))
     elif isinstance(model, TanhMLP):
         d = model.X.shape[1]
-        net = torch.nn.Sequential(torch.nn.Linear(d, model.hidden), torch.nn.Tanh(),
-                                  torch.nn.Linear(model.hidden, 1))
+        net = torch.nn.Sequential(torch.nn.Linear(d, model.hidden), torch.nn.Tanh(), torch.nn.Linear(model.hidden, 1))
     else:
         raise TypeError(f"model must be a LogisticRegression, a TanhMLP or a SoftmaxMLP; got {type(model).__name__}")
     net = net.double()
@@ -68,8 +67,9 @@ def build(model: Any, theta: Any) -> torch.nn.Sequential:
 
 def flat_parameters(net: torch.nn.Module) -> np.ndarray:
     """The network's weights as one float64 vector, in ``momentum_lab.models``' order."""
-    return np.concatenate([(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()).ravel()
-                           for p in net.parameters()])
+    return np.concatenate(
+        [(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()).ravel() for p in net.parameters()]
+    )
 
 
 def _tensor(value: Any, name: str, *, labels: bool = False) -> torch.Tensor:
@@ -88,8 +88,9 @@ def _tensor(value: Any, name: str, *, labels: bool = False) -> torch.Tensor:
 def _pair(X: Any, y: Any, labels: bool) -> tuple[torch.Tensor, torch.Tensor]:
     X_t, y_t = _tensor(X, "X"), _tensor(y, "y", labels=labels)
     if X_t.ndim == 0 or y_t.ndim == 0 or X_t.shape[0] != y_t.shape[0]:
-        raise ValueError(f"X and y must have one row per example; got X.shape={tuple(X_t.shape)}, "
-                         f"y.shape={tuple(y_t.shape)}")
+        raise ValueError(
+            f"X and y must have one row per example; got X.shape={tuple(X_t.shape)}, y.shape={tuple(y_t.shape)}"
+        )
     return X_t, y_t
 
 
@@ -105,8 +106,9 @@ def loss(net: torch.nn.Module, X: Any, y: Any, l2: float) -> torch.Tensor:
     return data + 0.5 * l2 * penalty
 
 
-def train(model: Any, theta0: Any, lr: float, momentum: float, steps: int, *, nesterov: bool = False,
-          log_every: int = 0) -> TrainingRun:
+def train(
+    model: Any, theta0: Any, lr: float, momentum: float, steps: int, *, nesterov: bool = False, log_every: int = 0
+) -> TrainingRun:
     """``steps`` full-batch steps of ``torch.optim.SGD(lr, momentum)`` from ``θ₀``.
 
     Records ``θ_k`` and ``f(θ_k)`` for k = 0, …, steps (the loss at step k is the one computed before
@@ -147,9 +149,18 @@ def classifier_loss(net: torch.nn.Module, X: Any, y: Any, l2: float) -> torch.Te
     return data + 0.5 * l2 * sum((p * p).sum() for p in net.parameters())
 
 
-def fit(model: Any, theta0: Any, make_optimizer: Callable[[Any], torch.optim.Optimizer], batches: Sequence[Any],
-        X: Any, y: Any, *, lr_schedule: Callable[[int], float] | None = None,
-        make_scheduler: Callable[[torch.optim.Optimizer], Any] | None = None, log_every: int = 0) -> FitRecord:
+def fit(
+    model: Any,
+    theta0: Any,
+    make_optimizer: Callable[[Any], torch.optim.Optimizer],
+    batches: Sequence[Any],
+    X: Any,
+    y: Any,
+    *,
+    lr_schedule: Callable[[int], float] | None = None,
+    make_scheduler: Callable[[torch.optim.Optimizer], Any] | None = None,
+    log_every: int = 0,
+) -> FitRecord:
     """:func:`momentum_lab.training.fit` in PyTorch: one ``torch.optim`` step per entry of ``batches``.
 
     Step k: set every group's ``lr`` to ``lr_schedule(k)`` (when given), ``zero_grad``, the minibatch loss
@@ -192,5 +203,5 @@ def fit(model: Any, theta0: Any, make_optimizer: Callable[[Any], torch.optim.Opt
             scheduler.step()
         losses[k] = value.item()
         if log_every and (k + 1) % log_every == 0:
-            print(f"step {k + 1:5d}: loss {losses[k + 1 - log_every:k + 1].mean():.4f}")
+            print(f"step {k + 1:5d}: loss {losses[k + 1 - log_every : k + 1].mean():.4f}")
     return FitRecord(losses, lrs, flat_parameters(net))

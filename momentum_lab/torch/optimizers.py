@@ -32,8 +32,9 @@ def _rate(value: object, name: str) -> float | torch.Tensor:
         if value.is_complex() or value.dtype == torch.bool:
             raise TypeError(f"{name} must be a real number or a real 1-element tensor; got dtype {value.dtype}")
         if value.numel() != 1:
-            raise ValueError(f"{name} must be a float or a 1-element tensor; "
-                             f"got a tensor of shape {tuple(value.shape)}")
+            raise ValueError(
+                f"{name} must be a float or a 1-element tensor; got a tensor of shape {tuple(value.shape)}"
+            )
         if not value.item() >= 0:
             raise ValueError(f"{name} must be >= 0; got {name}={value.item()!r}")
         return value
@@ -81,9 +82,20 @@ class HeavyBall(torch.optim.Optimizer):
         fused: must be None or False.
     """
 
-    def __init__(self, params: Any, lr: float | torch.Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float | torch.Tensor = 0, nesterov: bool = False, *, maximize: bool = False,
-                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params: Any,
+        lr: float | torch.Tensor = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float | torch.Tensor = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         lr = _rate(lr, "lr")
         momentum = non_negative(momentum, "momentum")
         dampening = in_unit_interval(dampening, "dampening", closed_right=True)
@@ -93,17 +105,26 @@ class HeavyBall(torch.optim.Optimizer):
         if foreach is not None:
             foreach = flag(foreach, "foreach")
         if flag(differentiable, "differentiable"):
-            raise ValueError("differentiable=True is not supported by HeavyBall (use torch.optim.SGD); "
-                             "got differentiable=True")
+            raise ValueError(
+                "differentiable=True is not supported by HeavyBall (use torch.optim.SGD); got differentiable=True"
+            )
         if fused is not None and flag(fused, "fused"):
             raise ValueError("fused=True is not supported by HeavyBall (use torch.optim.SGD); got fused=True")
         if nesterov and momentum <= 0:
             raise ValueError(f"nesterov=True requires momentum > 0; got momentum={momentum!r}")
         if nesterov and dampening != 0:
             raise ValueError(f"nesterov=True requires dampening=0; got dampening={dampening!r}")
-        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
-                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
-                    "differentiable": False, "fused": fused}
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": False,
+            "fused": fused,
+        }
         super().__init__(params, defaults)
 
     @torch.no_grad()
