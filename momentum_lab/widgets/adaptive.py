@@ -7,12 +7,17 @@ both loss curves; :func:`adam_widget` wires the controls (β₁, β₂, ε, both
 Only ``adam_figure`` and ``adam_widget`` import matplotlib and ipywidgets.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import landscapes
-from momentum_lab._validate import in_unit_interval, positive, positive_int
+from momentum_lab._validate import as_float_array, in_unit_interval, positive, positive_int
 from momentum_lab.optim import Adam, ClassicalMomentum
-from momentum_lab.widgets._base import landscape_run
+from momentum_lab.widgets._base import check_figure, check_run, landscape_run, start_point
 
 #: Adam's step size η and the heavy ball's (chapter 2's presets) for each landscape, the explorer's start.
 DEFAULTS = {
@@ -25,8 +30,9 @@ DEFAULTS = {
 FALLBACK = (0.05, 0.05)
 
 
-def explore_adam(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e-8, hb_lr=None, start=None,
-                 steps=150):
+def explore_adam(landscape: str | landscapes.Landscape = "narrow bowl", lr: float | None = None, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8, hb_lr: float | None = None,
+                 start: npt.ArrayLike | None = None, steps: int = 150) -> dict[str, Any]:
     """Run Adam and the heavy ball from the same start and return what the explorer draws.
 
     Args:
@@ -35,7 +41,7 @@ def explore_adam(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1
         beta1, beta2: Adam's β₁, β₂ in [0, 1); β₁ is also the heavy ball's momentum.
         eps: Adam's ε > 0 (added to the bias-corrected root, as in torch).
         hb_lr: the heavy ball's step size > 0 (default: chapter 2's preset).
-        start: start point (default: the landscape's ``default_start``).
+        start: start point of shape (2,), finite (default: the landscape's ``default_start``).
         steps: number of steps, 1 to 1000.
 
     Returns:
@@ -45,10 +51,13 @@ def explore_adam(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1
         2(1 + β₁)/L at the (first) minimum; and ``effective``: Adam's effective per-coordinate step
         size at the end of its run, ``η / (1 − β₁ᵗ) / (√v_t / √(1 − β₂ᵗ) + ε)`` (what multiplies m in the
         step), one number per coordinate.
+
+    Raises:
+        ValueError, TypeError: naming the argument that is out of range or of the wrong type.
     """
     surface = landscapes.resolve(landscape)
     name = landscape if isinstance(landscape, str) else None
-    preset_lr, preset_hb = DEFAULTS.get(name, FALLBACK)
+    preset_lr, preset_hb = DEFAULTS.get(name, FALLBACK) if name is not None else FALLBACK
     lr = positive(preset_lr if lr is None else lr, "lr")
     hb_lr = positive(preset_hb if hb_lr is None else hb_lr, "hb_lr")
     beta1 = in_unit_interval(beta1, "beta1")
@@ -57,7 +66,7 @@ def explore_adam(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1
     steps = positive_int(steps, "steps")
     if steps > 1000:
         raise ValueError(f"steps must be <= 1000; got steps={steps!r}")
-    x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
+    x0 = start_point(surface, start)
     L = float(np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))[-1])
     limit = 2 * (1 + beta1) / L
     adam = landscape_run(surface, Adam(lr, (beta1, beta2), eps), x0, steps)
@@ -75,12 +84,20 @@ def explore_adam(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1
     }
 
 
-def effective_steps(surface, path, lr, beta1, beta2, eps):
+def effective_steps(surface: landscapes.Landscape, path: npt.ArrayLike, lr: float, beta1: float, beta2: float,
+                    eps: float) -> npt.NDArray[np.float64]:
     """Adam's per-coordinate multiplier of m at the last step of ``path``, from the gradients along it.
 
     Replays v ← β₂v + (1 − β₂)g² over the gradients at ``path[:-1]`` (the points where Adam took them)
     and returns ``lr / (1 − β₁ᵗ) / (√v / √(1 − β₂ᵗ) + eps)`` with t = len(path) − 1 (zeros for t = 0).
+    ``path`` must be a finite (t+1, d) array with t ≥ 0; ``lr`` and ``eps`` > 0, ``beta1`` and ``beta2``
+    in [0, 1).
     """
+    path = as_float_array(path, "path", ndim=2)
+    lr, eps = positive(lr, "lr"), positive(eps, "eps")
+    beta1, beta2 = in_unit_interval(beta1, "beta1"), in_unit_interval(beta2, "beta2")
+    if not hasattr(surface, "grad"):
+        raise TypeError(f"surface must be a Landscape (with grad); got {type(surface).__name__}")
     v = np.zeros(path.shape[1])
     t = len(path) - 1
     if t == 0:
@@ -92,16 +109,20 @@ def effective_steps(surface, path, lr, beta1, beta2, eps):
     return lr / (1 - beta1**t) / (np.sqrt(v) / (1 - beta2**t) ** 0.5 + eps)
 
 
-def adam_figure(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e-8, hb_lr=None, start=None,
-                steps=150, *, fig=None):
-    """Contours with the paths of Adam and the heavy ball, and both loss curves on a log scale."""
+def adam_figure(landscape: str | landscapes.Landscape = "narrow bowl", lr: float | None = None, beta1: float = 0.9,
+                beta2: float = 0.999, eps: float = 1e-8, hb_lr: float | None = None,
+                start: npt.ArrayLike | None = None, steps: int = 150, *, fig: Any = None) -> Any:
+    """Contours with the paths of Adam and the heavy ball, and both loss curves on a log scale.
+
+    Arguments as in :func:`explore_adam`; ``fig`` None (a new figure) or a matplotlib Figure.
+    """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
     run = explore_adam(landscape, lr, beta1, beta2, eps, hb_lr, start, steps)
     surface = run["landscape"]
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(10, 4.2))
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     plotting.contour(ax_path, surface)
@@ -120,12 +141,16 @@ def adam_figure(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e
     return fig
 
 
-def adam_widget(steps=150):
+def adam_widget(steps: int = 150) -> Any:
     """Controls for the landscape, Adam's η, β₁, β₂ and ε, the heavy ball's η and the start point.
 
     The contours are drawn once per landscape; a control move recomputes both runs and redraws only the
-    paths and loss curves (see :class:`~momentum_lab.widgets._base.PathPanel`).
+    paths and loss curves (see :class:`~momentum_lab.widgets._base.PathPanel`). ``steps``: an integer
+    from 1 to 1000.
     """
+    steps = positive_int(steps, "steps")
+    if steps > 1000:
+        raise ValueError(f"steps must be <= 1000; got steps={steps!r}")
     import ipywidgets as w
 
     from momentum_lab import plotting
@@ -182,11 +207,17 @@ def adam_widget(steps=150):
     return titled_box([controls, status, image], "Adam explorer")
 
 
-def describe(run, steps):
-    """The widget's status line: where each method ended, and Adam's effective steps."""
+def describe(run: dict[str, Any], steps: int) -> str:
+    """The widget's status line: where each method ended, and Adam's effective steps.
+
+    ``run`` must be what :func:`explore_adam` returns and ``steps`` an integer ≥ 1 (ValueError/TypeError
+    naming them otherwise).
+    """
+    run = dict(check_run(run, ("landscape", "adam", "momentum", "effective", "lr_limit"), "explore_adam"))
+    steps = positive_int(steps, "steps")
     surface = run["landscape"]
 
-    def verdict(result):
+    def verdict(result: dict[str, Any]) -> str:
         if result["diverged"]:
             return "diverges"
         return f"f − f* = {result['losses'][-1] - surface.minimum:.2e}"

@@ -2,19 +2,31 @@
 
 ``explore_gd`` computes everything a frame shows; ``gd_figure`` draws it; ``gd_widget`` wires sliders to
 both. Only ``gd_figure`` and ``gd_widget`` import matplotlib and ipywidgets.
+
+Every argument is checked: a landscape that is not in the catalogue, a step size that is not a number
+≥ 0, a start point of the wrong shape or with NaN, a number of steps that is not an integer ≥ 1, a
+``fig`` that is not a matplotlib Figure raise ValueError/TypeError naming the argument.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import landscapes
+from momentum_lab._validate import as_float_array, positive_int
 from momentum_lab.optim import GradientDescent
-from momentum_lab.widgets._base import landscape_run
+from momentum_lab.widgets._base import check_figure, landscape_run, start_point
 
 #: A step size that works on each landscape of the catalogue, the explorer's starting value.
 DEFAULT_LR = {"bowl": 0.5, "narrow bowl": 1.0, "valley": 0.05, "rosenbrock": 0.001, "saddle": 0.3}
 
 
-def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
+def explore_gd(landscape: str | landscapes.Landscape = "bowl", lr: float = 0.5, start: npt.ArrayLike | None = None,
+               steps: int = 60) -> dict[str, Any]:
     """Run gradient descent and return what the explorer draws.
 
     Returns a dict with the landscape object, the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
@@ -22,9 +34,12 @@ def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
     ``"converging"``, ``"oscillates"`` or ``"diverges"``) and ``lr_limit``, the largest stable step size
     2/L at the (first) minimum, from the Hessian there. A diverging run's path and losses stop at the last
     iterate whose loss is finite and below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
+
+    ``start`` must be None (the landscape's default start) or a finite point of shape (2,); ``lr`` a
+    number ≥ 0 (0 stays put: status ``"converging"``); ``steps`` an integer ≥ 1.
     """
     surface = landscapes.resolve(landscape)
-    x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
+    x0 = start_point(surface, start)
     curvature = np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))
     lr_limit = float(2.0 / curvature[-1])
     run = landscape_run(surface, GradientDescent(lr), x0, steps, lr_limit=lr_limit)
@@ -35,13 +50,19 @@ def explore_gd(landscape="bowl", lr=0.5, start=None, steps=60):
     }
 
 
-def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
-    """Contour plot with the path of each step size in ``lrs`` and, beside it, f(θ_k) − f* on a log scale."""
+def gd_figure(landscape: str | landscapes.Landscape = "bowl", lrs: Sequence[float] = (0.5,),
+              start: npt.ArrayLike | None = None, steps: int = 60, *, fig: Any = None) -> Any:
+    """Contour plot with the path of each step size in ``lrs`` and, beside it, f(θ_k) − f* on a log scale.
+
+    ``lrs`` must be a non-empty 1-d sequence of step sizes; the other arguments are as in
+    :func:`explore_gd`; ``fig`` None (a new figure) or a matplotlib Figure to draw on.
+    """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
-    if fig is None:
+    lrs = [float(lr) for lr in as_float_array(lrs, "lrs", ndim=1)]
+    if check_figure(fig) is None:
         fig = plt.figure()
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     surface = landscapes.resolve(landscape)
@@ -61,12 +82,14 @@ def gd_figure(landscape="bowl", lrs=(0.5,), start=None, steps=60, *, fig=None):
     return fig
 
 
-def gd_widget(steps=60):
+def gd_widget(steps: int = 60) -> Any:
     """Sliders for the step size and start point and a landscape menu.
 
     The contours are drawn once per landscape; a slider move recomputes the run and redraws only the
-    path and the loss curve (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    path and the loss curve (see :class:`~momentum_lab.widgets._base.BlitFigure`). ``steps`` must be an
+    integer ≥ 1.
     """
+    steps = positive_int(steps, "steps")
     import ipywidgets as w
 
     from momentum_lab import plotting
