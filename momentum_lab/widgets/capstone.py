@@ -14,15 +14,22 @@ A slider move costs one run (a few hundred steps with the NumPy gradient derived
 ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
 """
 
+from __future__ import annotations
+
 import functools
+import numbers
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import models, theory
-from momentum_lab._validate import in_unit_interval, positive, positive_int
+from momentum_lab._validate import as_float_array, in_unit_interval, non_negative, positive, positive_int
 from momentum_lab.optim import SGD, DivergenceWarning, trajectory
+from momentum_lab.widgets._base import check_figure
 
 #: The y-range of the distance plots: rounding errors stop ‖θ_k − θ*‖ near 1e-15.
 DISTANCE_RANGE = (1e-15, 1e3)
@@ -46,11 +53,23 @@ class Problem:
     gd_rate: float
 
     @property
-    def kappa(self):
+    def kappa(self) -> float:
+        """The condition number L/μ of the Hessian at θ*."""
         return self.L / self.mu
 
 
-def logistic_problem(n=200, noise=0.15, degree=3, l2=1e-3, seed=0, init_seed=0):
+def _problem(problem: Any, name: str = "problem") -> Problem:
+    if not isinstance(problem, Problem):
+        raise TypeError(f"{name} must be a Problem (from logistic_problem()); got {type(problem).__name__}")
+    return problem
+
+
+def _seed(value: Any, name: str) -> int:
+    return positive_int(value, name, minimum=0)
+
+
+def logistic_problem(n: int = 200, noise: float = 0.15, degree: int = 3, l2: float = 1e-3, seed: int = 0,
+                     init_seed: int = 0) -> Problem:
     """The chapter's logistic regression, ready to explore.
 
     Data: ``make_moons(n, noise, seed)`` with cubic (``degree``) features; model
@@ -58,7 +77,14 @@ def logistic_problem(n=200, noise=0.15, degree=3, l2=1e-3, seed=0, init_seed=0):
     :func:`~momentum_lab.training.newton_minimum`; ``μ, L`` the extreme eigenvalues of the Hessian at
     ``θ*``; ``(α*, β*, rate*) = theory.optimal_momentum(μ, L)`` and gradient descent's best
     ``(2/(μ+L), (κ−1)/(κ+1))``.
+
+    ``n`` must be an integer ≥ 4, ``noise`` ≥ 0, ``degree`` an integer ≥ 1, ``l2`` > 0 (without the
+    penalty the moons can be separable and θ* does not exist) and both seeds integers ≥ 0
+    (ValueError/TypeError naming the argument otherwise).
     """
+    n, degree = positive_int(n, "n", minimum=4), positive_int(degree, "degree")
+    noise, l2 = non_negative(noise, "noise"), positive(l2, "l2")
+    seed, init_seed = _seed(seed, "seed"), _seed(init_seed, "init_seed")
     X, y = models.make_moons(n, noise, seed)
     model = models.LogisticRegression(models.polynomial_features(X, degree), y, l2=l2)
     theta0 = model.init(init_seed)
@@ -70,18 +96,24 @@ def logistic_problem(n=200, noise=0.15, degree=3, l2=1e-3, seed=0, init_seed=0):
     return Problem(model, theta0, theta_star, mu, L, lr_star, momentum_star, rate_star, gd_lr, gd_rate)
 
 
-def heavy_ball_iterates(grad, theta0, lr, momentum, steps):
+def heavy_ball_iterates(grad: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], theta0: npt.ArrayLike, lr: float,
+                        momentum: float, steps: int) -> npt.NDArray[np.float64]:
     """``θ_0 … θ_steps`` of :class:`momentum_lab.optim.SGD` (torch's heavy ball) from ``theta0``.
 
     A diverging run stops early (the :class:`~momentum_lab.optim.DivergenceWarning` is silenced: the
-    widget reports divergence itself), returning only finite iterates.
+    widget reports divergence itself), returning only finite iterates. ``grad`` must be callable,
+    ``theta0`` a finite 1-d array; ``lr``, ``momentum`` and ``steps`` are checked by ``SGD`` and
+    ``trajectory`` (ValueError/TypeError naming them).
     """
+    if not callable(grad):
+        raise TypeError(f"grad must be callable; got {type(grad).__name__}")
+    theta0 = as_float_array(theta0, "theta0", ndim=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
         return trajectory(grad, theta0, SGD(lr, momentum=momentum), steps)
 
 
-def momentum_run(problem, lr, momentum, steps=200):
+def momentum_run(problem: Problem, lr: float, momentum: float, steps: int = 200) -> dict[str, Any]:
     """Heavy ball with step ``lr`` and ``momentum`` from ``problem.theta0`` on the logistic loss.
 
     Returns a dict:
@@ -91,7 +123,11 @@ def momentum_run(problem, lr, momentum, steps=200):
     * ``predicted``: ``theory.heavy_ball_rate(lr, momentum, [μ, L])``, the rate of the quadratic model
       at ``θ*``;
     * ``converged``: whether the run ended within ``1e-2 · ‖θ₀ − θ*‖`` of ``θ*``.
+
+    ``problem`` must be a :class:`Problem`, ``lr`` > 0, ``momentum`` in [0, 1) and ``steps`` an integer
+    ≥ 2 (ValueError/TypeError naming the argument otherwise).
     """
+    problem = _problem(problem)
     lr = positive(lr, "lr")
     momentum = in_unit_interval(momentum, "momentum")
     steps = positive_int(steps, "steps", minimum=2)
@@ -107,13 +143,26 @@ def momentum_run(problem, lr, momentum, steps=200):
     }
 
 
-def rate_scan(problem, lr, momentum_scales, steps=300):
+def _momentum_scales(problem: Problem, scales: Any, name: str = "momentum_scales") -> npt.NDArray[np.float64]:
+    """``scales`` as a 1-d array whose momenta β*·scale lie in [0, 1)."""
+    scales = as_float_array(scales, name, ndim=1)
+    momenta = problem.momentum_star * scales
+    if np.any(momenta < 0) or np.any(momenta >= 1):
+        raise ValueError(f"{name} must keep the momentum β*·scale in [0, 1), so each scale in "
+                         f"[0, {1 / problem.momentum_star:.4g}) for β* = {problem.momentum_star:.4g}; "
+                         f"got {name}={scales!r}")
+    return scales
+
+
+def rate_scan(problem: Problem, lr: float, momentum_scales: npt.ArrayLike, steps: int = 300) -> dict[str, Any]:
     """Measured and predicted rates of the heavy ball with step ``lr`` and momenta ``β* · momentum_scales``.
 
     Returns a dict of arrays of the length of ``momentum_scales``: ``momenta``, ``measured``,
-    ``predicted`` and ``converged`` (see :func:`momentum_run`).
+    ``predicted`` and ``converged`` (see :func:`momentum_run`). ``momentum_scales`` must be a non-empty
+    1-d array whose momenta β*·scale lie in [0, 1); the rest is checked as in :func:`momentum_run`.
     """
-    momenta = problem.momentum_star * np.asarray(momentum_scales, dtype=float)
+    problem = _problem(problem)
+    momenta = problem.momentum_star * _momentum_scales(problem, momentum_scales)
     runs = [momentum_run(problem, lr, float(b), steps) for b in momenta]
     return {"momenta": momenta, "measured": np.array([r["measured"].rate for r in runs]),
             "predicted": np.array([r["predicted"] for r in runs]),
@@ -149,21 +198,41 @@ def _setup_axes(ax_dist, ax_rate, problem, steps, max_scale):
     ax_rate.axvline(1.0, color="0.7", linewidth=0.8)
 
 
-def capstone_figure(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1.0, 0.5), steps=300,
-                    scan_points=17, *, fig=None):
+def _figure_args(problem: Any, momentum_scales: Any, lr_scales: Any, steps: Any,
+                 scan_points: Any) -> tuple[Problem, npt.NDArray[np.float64], npt.NDArray[np.float64], int, int]:
+    """The arguments of :func:`capstone_figure` (and ``panels.capstone_panels``), checked."""
+    problem = logistic_problem() if problem is None else _problem(problem)
+    scales = _momentum_scales(problem, momentum_scales)
+    lr_scales = as_float_array(lr_scales, "lr_scales", ndim=1)
+    if np.any(lr_scales <= 0):
+        raise ValueError(f"lr_scales must all be > 0; got lr_scales={lr_scales!r}")
+    steps = positive_int(steps, "steps", minimum=2)
+    scan_points = positive_int(scan_points, "scan_points", minimum=2)
+    return problem, scales, lr_scales, steps, scan_points
+
+
+def capstone_figure(problem: Problem | None = None, momentum_scales: Sequence[float] = (0.5, 1.0, 1.25),
+                    lr_scales: Sequence[float] = (1.0, 0.5), steps: int = 300, scan_points: int = 17, *,
+                    fig: Any = None) -> Any:
     """The chapter's static picture of the logistic-regression runs.
 
     Left: ``‖θ_k − θ*‖`` for the heavy ball at ``α*`` with ``β = β* · scale`` for each of
     ``momentum_scales``, and for gradient descent at its best step; each converging run has its
     predicted rate drawn as a dotted line. Right: the rate against ``β/β*`` for ``α = α* · scale``, each
     of ``lr_scales``: the prediction from the Hessian at ``θ*`` (line) and the measured rates (dots).
+
+    ``problem``: a :class:`Problem` or None (:func:`logistic_problem`'s default); ``momentum_scales`` a
+    1-d array keeping β*·scale in [0, 1); ``lr_scales`` numbers > 0; ``steps`` and ``scan_points``
+    integers ≥ 2; ``fig`` None or a matplotlib Figure (ValueError/TypeError naming the argument
+    otherwise). The rate scan runs over ``scan_points`` momenta from 0 to 1.6 β*, which must stay below 1.
     """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
-    problem = logistic_problem() if problem is None else problem
-    if fig is None:
+    problem, chosen_scales, chosen_lr_scales, steps, scan_points = _figure_args(problem, momentum_scales, lr_scales,
+                                                                                steps, scan_points)
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(11, 4.2))
     ax_dist, ax_rate = fig.subplots(1, 2)
     max_scale = 1.6
@@ -171,7 +240,7 @@ def capstone_figure(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
     ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.2,
                  label=f"gradient descent, $2/(\\mu+L)$: rate {gd['measured'].rate:.3f}")
-    for i, scale in enumerate(momentum_scales):
+    for i, scale in enumerate(chosen_scales):
         run = momentum_run(problem, problem.lr_star, problem.momentum_star * scale, steps)
         color = plotting.PALETTE[i % len(plotting.PALETTE)]
         verdict = f"rate {run['measured'].rate:.3f}" if run["converged"] else "does not converge"
@@ -183,7 +252,7 @@ def capstone_figure(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     ax_dist.set_title(f"logistic regression, $\\kappa$ = {problem.kappa:.1f} at $\\theta^\\star$")
     fine = np.linspace(0.0, max_scale, 321)
     scales = np.linspace(0.0, max_scale, scan_points)
-    for i, lr_scale in enumerate(lr_scales):
+    for i, lr_scale in enumerate(chosen_lr_scales):
         color = plotting.PALETTE[(i + 4) % len(plotting.PALETTE)] if i else plotting.PALETTE[1]
         lr = problem.lr_star * lr_scale
         name = "\\alpha^\\star" if lr_scale == 1 else f"{lr_scale:g}\\,\\alpha^\\star"
@@ -202,12 +271,16 @@ def capstone_figure(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     return fig
 
 
-def capstone_widget(problem=None, steps=200):
+def capstone_widget(problem: Problem | None = None, steps: int = 200) -> Any:
     """Sliders for ``α/α*`` and ``β/β*``; shows ``‖θ_k − θ*‖`` and the rate, measured and predicted.
 
     The axes, the reference run at ``(α*, β*)`` and gradient descent are drawn once; a slider move
     recomputes one run and redraws the moving lines (:class:`~momentum_lab.widgets._base.BlitFigure`).
+    ``problem`` must be a :class:`Problem` or None, ``steps`` an integer ≥ 2.
     """
+    if problem is not None:
+        _problem(problem)
+    steps = positive_int(steps, "steps", minimum=2)
     import ipywidgets as w
     from matplotlib.figure import Figure
 
@@ -278,7 +351,48 @@ def capstone_widget(problem=None, steps=200):
                       "Momentum tuned by curvature, on logistic regression")
 
 
-def mlp_figure(runs, spectrum, *, stability_limit, mu_star, L_star, fig=None):
+def check_mlp_args(runs: Any, spectrum: Any, stability_limit: Any, mu_star: Any,
+                   L_star: Any) -> tuple[dict[str, Any], tuple[npt.NDArray[np.float64], ...], float, float, float]:
+    """The arguments of :func:`mlp_figure` (and ``panels.mlp_panels``) checked: ValueError/TypeError naming them.
+
+    ``runs`` a non-empty dict ``{label: (distances, measured, predictions)}`` with ``distances`` a
+    non-empty 1-d array of finite numbers ≥ 0, ``measured`` a :class:`~momentum_lab.theory.Rate` and
+    ``predictions`` a dict of rates; ``spectrum`` three 1-d arrays of one length; the three numbers
+    finite with ``stability_limit`` > 0.
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"runs must be a non-empty dict {{label: (distances, measured, predictions)}}; got {runs!r}")
+    checked = {}
+    for label, entry in runs.items():
+        if not isinstance(entry, (tuple, list)) or len(entry) != 3:
+            raise TypeError(f"runs[{label!r}] must be (distances, measured, predictions); got {entry!r}")
+        distances, measured, predictions = entry
+        distances = as_float_array(distances, f"runs[{label!r}] distances", ndim=1)
+        if np.any(distances < 0):
+            raise ValueError(f"runs[{label!r}] distances must be >= 0; got {distances!r}")
+        if not hasattr(measured, "start") or not hasattr(measured, "rate"):
+            raise TypeError(f"runs[{label!r}] measured must be a Rate (from measured_rate); "
+                            f"got {type(measured).__name__}")
+        if not isinstance(predictions, Mapping) or not all(isinstance(v, numbers.Real) for v in predictions.values()):
+            raise TypeError(f"runs[{label!r}] predictions must be a dict {{label: rate}}; got {predictions!r}")
+        checked[label] = (distances, measured, predictions)
+    if not isinstance(spectrum, (tuple, list)) or len(spectrum) != 3:
+        raise TypeError(f"spectrum must be (steps, smallest, largest); got {type(spectrum).__name__}")
+    parts = tuple(as_float_array(a, f"spectrum[{i}]", ndim=1) for i, a in enumerate(spectrum))
+    if len({len(a) for a in parts}) != 1:
+        raise ValueError(f"spectrum's three arrays must have one length; got {[len(a) for a in parts]}")
+    return (checked, parts, positive(stability_limit, "stability_limit"), _finite(mu_star, "mu_star"),
+            _finite(L_star, "L_star"))
+
+
+def _finite(value: Any, name: str) -> float:
+    from momentum_lab._validate import real_number
+
+    return real_number(value, name)
+
+
+def mlp_figure(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stability_limit: float, mu_star: float,
+               L_star: float, fig: Any = None) -> Any:
     """The MLP's honest look: distances of runs (left) and the Hessian's extreme eigenvalues along a path.
 
     Args:
@@ -288,12 +402,17 @@ def mlp_figure(runs, spectrum, *, stability_limit, mu_star, L_star, fig=None):
         spectrum: ``(steps, smallest, largest)``, three 1-d arrays: eigenvalues of ``H(θ_k)`` at those k.
         stability_limit: ``2(1 + β)/α``, the largest curvature the chosen pair tolerates.
         mu_star, L_star: the extreme eigenvalues at the minimiser used for tuning.
+        fig: None (a new figure) or a matplotlib Figure.
+
+    Raises:
+        ValueError, TypeError: naming the argument that is malformed (see :func:`check_mlp_args`).
     """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
-    if fig is None:
+    runs, spectrum, stability_limit, mu_star, L_star = check_mlp_args(runs, spectrum, stability_limit, mu_star, L_star)
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(11, 4.2))
     ax_dist, ax_eig = fig.subplots(1, 2)
     longest = 0
@@ -332,21 +451,51 @@ def mlp_figure(runs, spectrum, *, stability_limit, mu_star, L_star, fig=None):
     return fig
 
 
-def decision_figure(X, y, panels, *, n=201, fig=None):
+def check_decision_args(X: Any, y: Any, panels: Any,
+                        n: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[Any], int]:
+    """The arguments of :func:`decision_figure` (and ``panels.decision_panels``) checked.
+
+    ``X`` a finite (m, 2) array, ``y`` m labels in {0, 1}, ``panels`` a non-empty list of
+    ``(title, probability)`` with a str title and a callable, ``n`` an integer ≥ 2; ValueError/TypeError
+    naming the argument otherwise.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have shape (m, 2); got shape {X.shape}")
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have one label per row of X, shape ({X.shape[0]},); got shape {y.shape}")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"y must hold 0/1 labels; got values {np.unique(y)!r}")
+    if isinstance(panels, (str, bytes)) or not isinstance(panels, Sequence) or not panels:
+        raise TypeError(f"panels must be a non-empty list of (title, probability); got {panels!r}")
+    for i, entry in enumerate(panels):
+        if not (isinstance(entry, (tuple, list)) and len(entry) == 2 and isinstance(entry[0], str)
+                and callable(entry[1])):
+            raise TypeError(f"panels[{i}] must be (title, probability function); got {entry!r}")
+    return X, y, list(panels), positive_int(n, "n", minimum=2)
+
+
+def decision_figure(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[str, Callable[..., Any]]], *,
+                    n: int = 201, fig: Any = None) -> Any:
     """The data and, per panel, a model's decision boundary ``p = ½`` and its probability shading.
 
     Args:
-        X, y: the 2-d inputs and 0/1 labels.
+        X, y: the 2-d inputs, shape (m, 2), and their 0/1 labels, shape (m,).
         panels: ``[(title, probability)]`` where ``probability(points)`` maps an ``(m, 2)`` array of
             inputs to the predicted probability of class 1.
+        n: grid points per axis of the shading, an integer ≥ 2.
+        fig: None (a new figure) or a matplotlib Figure.
+
+    Raises:
+        ValueError, TypeError: naming the argument that is malformed (see :func:`check_decision_args`).
     """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if fig is None:
+    X, y, panels, n = check_decision_args(X, y, panels, n)
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(4.2 * len(panels), 3.8))
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
     pad = 0.5

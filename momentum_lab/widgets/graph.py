@@ -8,12 +8,19 @@ backward sweep adds to ``v̄ᵢ``: a node with two outgoing edges (v₁ and v₂
 
 ``explore_graph`` computes everything a frame shows; ``graph_figure`` draws it; ``graph_widget`` wires
 sliders for x₁ and x₂ and a choice of pass to both. Only the last two import matplotlib and ipywidgets.
+
+Bad arguments raise ValueError/TypeError naming them: inputs that are not finite numbers > 0, a ``show``
+that is not one of ``SHOWS``, a ``fig`` that is not a matplotlib Figure.
 """
 
+from __future__ import annotations
+
+from typing import Any
 
 from momentum_lab import autodiff as ad
 from momentum_lab._validate import positive
 from momentum_lab.widgets import web
+from momentum_lab.widgets._base import check_figure
 
 #: The chapter's trace of f(x₁, x₂) = ln x₁ + x₁x₂ − √x₂: (node, primitive of momentum_lab.autodiff,
 #: input nodes), in the order Python evaluates the expression. v₁ and v₂ are the inputs x₁ and x₂.
@@ -48,7 +55,7 @@ INPUT_RANGE = (0.05, 6.0)
 INPUT_STEP = 0.05
 
 
-def explore_graph(x1=2.0, x2=4.0):
+def explore_graph(x1: float = 2.0, x2: float = 4.0) -> dict[str, Any]:
     """Evaluate the chapter's graph at (x₁, x₂) on a tape and run its backward sweep.
 
     Args:
@@ -65,6 +72,10 @@ def explore_graph(x1=2.0, x2=4.0):
         adjoint), ``f`` (the value of v₇) and ``gradient`` = (∂f/∂x₁, ∂f/∂x₂) = (v̄₁, v̄₂).
 
     Example (the chapter's numbers): at (2, 4), f = 6.6931 and the gradient is (4.5, 1.75).
+
+    Raises:
+        ValueError, TypeError: unless ``x1`` and ``x2`` are finite real numbers > 0 (at 0, ln x₁ is −∞
+        and the derivative of √x₂ infinite), naming the argument.
     """
     x1 = positive(x1, "x1")
     x2 = positive(x2, "x2")
@@ -98,8 +109,8 @@ def explore_graph(x1=2.0, x2=4.0):
     }
 
 
-def _show(show):
-    if show not in SHOWS:
+def _show(show: Any) -> str:
+    if not isinstance(show, str) or show not in SHOWS:
         raise ValueError(f"show must be one of {SHOWS}; got show={show!r}")
     return show
 
@@ -186,13 +197,17 @@ def _update_graph(texts, run, show):
         texts["node", node["name"]].set_text(_box_text(node["name"], run, show))
 
 
-def graph_figure(x1=2.0, x2=4.0, show="both", *, fig=None):
-    """The chapter's graph with every node's value and adjoint at (x₁, x₂) (see ``SHOWS``)."""
+def graph_figure(x1: float = 2.0, x2: float = 4.0, show: str = "both", *, fig: Any = None) -> Any:
+    """The chapter's graph with every node's value and adjoint at (x₁, x₂) (see ``SHOWS``).
+
+    ``x1``, ``x2`` as in :func:`explore_graph`; ``show`` one of ``SHOWS``; ``fig`` None or a matplotlib
+    Figure (ValueError/TypeError naming the argument otherwise).
+    """
     import matplotlib.pyplot as plt
 
     show = _show(show)
     run = explore_graph(x1, x2)
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(7.5, 4.2))
     ax = fig.add_subplot()
     _draw_graph(ax, run, show)
@@ -207,12 +222,15 @@ def _status(run):
             f"∇f = (∂f/∂x₁, ∂f/∂x₂) = ({_number(g1)}, {_number(g2)}) in one pass")
 
 
-def graph_widget(x1=2.0, x2=4.0, show="both"):
+def graph_widget(x1: float = 2.0, x2: float = 4.0, show: str = "both") -> Any:
     """Sliders for x₁ and x₂ and a menu for the pass to show, on the chapter's graph.
 
     The boxes and arrows are drawn once per choice of pass; a slider move recomputes the graph on the
-    tape and redraws only the numbers (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    tape and redraws only the numbers (see :class:`~momentum_lab.widgets._base.BlitFigure`). The
+    arguments are the starting values, checked as in :func:`graph_figure`.
     """
+    show = _show(show)
+    explore_graph(x1, x2)  # checks x1 and x2
     import ipywidgets as w
     from matplotlib.figure import Figure
 
@@ -227,7 +245,7 @@ def graph_widget(x1=2.0, x2=4.0, show="both"):
                       value=show, description="show")
     status = w.HTML()
     image = figure_image()
-    state = {}
+    state: dict[str, Any] = {}
 
     def build(_=None):
         run = explore_graph(sliders[0].value, sliders[1].value)
