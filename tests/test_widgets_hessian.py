@@ -130,7 +130,7 @@ def test_defaults_and_description_are_stable_text():
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
-    ({"landscape": "moon"}, ValueError, "name must be one of"),
+    ({"landscape": "moon"}, ValueError, "landscape must be"),
     ({"point": (1.0, 2.0, 3.0)}, ValueError, "point must have shape (2,)"),
     ({"point": "here"}, TypeError, "point must be array-like"),
     ({"radius": -1.0}, ValueError, "radius must be > 0"),

@@ -12,10 +12,16 @@ curvatures along them: both positive is a bowl, both negative a dome, mixed sign
 and ipywidgets.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import landscapes
-from momentum_lab._validate import as_float_array, positive, positive_int
+from momentum_lab._validate import as_float_array, non_negative, positive, positive_int
+from momentum_lab.widgets._base import check_figure, check_run
 
 #: Eigenvalues smaller than this fraction of the largest ``|eigenvalue|`` (or of 1, if that is larger)
 #: count as zero when the explorer names the curvature.
@@ -31,14 +37,17 @@ DEFAULT_POINT = {
 }
 
 
-def curvature_kind(eigenvalues, *, tol=FLAT_TOLERANCE):
+def curvature_kind(eigenvalues: npt.ArrayLike, *, tol: float = FLAT_TOLERANCE) -> str:
     """Name the shape of the quadratic ½ dᵀHd from the eigenvalues of H.
 
     Returns ``"positive definite"`` (a bowl), ``"negative definite"`` (a dome), ``"indefinite"`` (a
     saddle) or ``"singular"`` (some eigenvalue is zero within ``tol · max(1, max|λ|)``, so the second
-    derivative says nothing along that direction).
+    derivative says nothing along that direction). ``eigenvalues`` must be a non-empty 1-d array of
+    finite numbers and ``tol`` ≥ 0 (ValueError/TypeError naming them otherwise); with ``tol = 0`` only
+    an exact zero counts as flat.
     """
-    lam = np.asarray(eigenvalues, dtype=float)
+    lam = as_float_array(eigenvalues, "eigenvalues", ndim=1)
+    tol = non_negative(tol, "tol")
     scale = tol * max(1.0, float(np.max(np.abs(lam))))
     if np.any(np.abs(lam) <= scale):
         return "singular"
@@ -57,7 +66,8 @@ _SHAPE = {
 }
 
 
-def local_quadratic(landscape="saddle", point=None, *, radius=None, n=41):
+def local_quadratic(landscape: str | landscapes.Landscape = "saddle", point: npt.ArrayLike | None = None, *,
+                    radius: float | None = None, n: int = 41) -> dict[str, Any]:
     """Everything the Hessian explorer shows at ``point`` of a 2-d ``landscape``.
 
     Args:
@@ -76,6 +86,11 @@ def local_quadratic(landscape="saddle", point=None, *, radius=None, n=41):
         ``kind`` (see :func:`curvature_kind`), ``condition`` = max|λ| / min|λ| (``inf`` when
         singular), ``window`` (n, n, 2) grid of points, ``model`` and ``true`` (n, n) values of the
         quadratic model m and of f on it, and ``newton_step`` −H⁻¹∇f (``None`` when H is singular).
+
+    Raises:
+        ValueError, TypeError: naming the argument: a landscape that is not in the catalogue or not
+        two-dimensional, a point that is not two finite numbers, a radius that is not > 0, an ``n``
+        that is not an integer ≥ 3.
     """
     surface = landscapes.resolve(landscape)
     if getattr(surface, "dim", None) != 2:
@@ -128,8 +143,15 @@ def local_quadratic(landscape="saddle", point=None, *, radius=None, n=41):
     }
 
 
-def describe(frame):
-    """One line of text about a :func:`local_quadratic` frame (what the widget prints)."""
+_FRAME_KEYS = ("landscape", "point", "value", "grad", "eigenvalues", "eigenvectors", "kind", "condition", "radius")
+
+
+def describe(frame: dict[str, Any]) -> str:
+    """One line of text about a :func:`local_quadratic` frame (what the widget prints).
+
+    ``frame`` must be what :func:`local_quadratic` returns (TypeError/ValueError naming it otherwise).
+    """
+    frame = dict(check_run(frame, _FRAME_KEYS, "local_quadratic", name="frame"))
     lam = frame["eigenvalues"]
     gnorm = float(np.linalg.norm(frame["grad"]))
     cond = "∞" if not np.isfinite(frame["condition"]) else f"{frame['condition']:.3g}"
@@ -138,12 +160,16 @@ def describe(frame):
             f"H is {frame['kind']}, {_SHAPE[frame['kind']]}")
 
 
-def slices(frame, n=121):
+def slices(frame: dict[str, Any], n: int = 121) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                                                         npt.NDArray[np.float64]]:
     """The changes of f and of the model along each eigenvector, for the right-hand panel.
 
     Returns ``t`` (n,) from −radius to radius and two (2, n) arrays: ``f(p + t qᵢ) − f(p)`` and
-    ``m(p + t qᵢ) − f(p) = t ∇f·qᵢ + ½ λᵢ t²``, row i for eigenvector qᵢ.
+    ``m(p + t qᵢ) − f(p) = t ∇f·qᵢ + ½ λᵢ t²``, row i for eigenvector qᵢ. ``frame`` must be what
+    :func:`local_quadratic` returns and ``n`` an integer ≥ 2 (ValueError/TypeError naming them).
     """
+    frame = dict(check_run(frame, _FRAME_KEYS, "local_quadratic", name="frame"))
+    n = positive_int(n, "n", minimum=2)
     t = np.linspace(-frame["radius"], frame["radius"], n)
     V, lam = frame["eigenvectors"], frame["eigenvalues"]
     pts = frame["point"] + t[None, :, None] * V.T[:, None, :]
@@ -238,26 +264,34 @@ class _Drawing:
         self.scale.set_text(f"S = {scale:.3g}")
 
 
-def hessian_figure(landscape="saddle", point=None, *, radius=None, fig=None):
+def hessian_figure(landscape: str | landscapes.Landscape = "saddle", point: npt.ArrayLike | None = None, *,
+                   radius: float | None = None, fig: Any = None) -> Any:
     """Left: the landscape's contours, the point, its Hessian eigenvectors labelled with their
     eigenvalues (vermilion for q₁, the smaller eigenvalue, blue for q₂) and the quadratic model's
-    contours (dashed orange) in the square window. Right: f and the model along each eigenvector."""
+    contours (dashed orange) in the square window. Right: f and the model along each eigenvector.
+
+    Arguments as in :func:`local_quadratic`; ``fig`` None or a matplotlib Figure."""
     import matplotlib.pyplot as plt
 
     frame = local_quadratic(landscape, point, radius=radius)
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(10, 4.2))
     drawing = _Drawing(fig, frame["landscape"], frame["radius"])
     drawing.update(frame)
     return fig
 
 
-def hessian_widget(landscape="saddle", point=None):
+def hessian_widget(landscape: str = "saddle", point: npt.ArrayLike | None = None) -> Any:
     """A landscape menu and sliders for the point, redrawing the panels of :func:`hessian_figure`.
 
     The landscape's contours are drawn once per landscape; a slider move recomputes the frame and
     redraws only what depends on the point (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    ``landscape`` must be a catalogue name (the menu shows it) and ``point`` as in
+    :func:`local_quadratic`.
     """
+    if not isinstance(landscape, str) or landscape not in landscapes.CATALOGUE:
+        raise ValueError(f"landscape must be one of {sorted(landscapes.CATALOGUE)}; got landscape={landscape!r}")
+    local_quadratic(landscape, point, n=3)  # checks point
     import ipywidgets as w
     from matplotlib.figure import Figure  # not pyplot: a pyplot figure would also show below the widget
 
@@ -271,7 +305,7 @@ def hessian_widget(landscape="saddle", point=None):
     ys = w.FloatSlider(description="y", step=0.01, continuous_update=False, readout_format=".2f")
     status = w.HTML()
     image = figure_image()
-    state = {"resetting": False}
+    state: dict[str, Any] = {"resetting": False}
 
     def build_background(name):
         """The static part for one landscape: contours, axes, legend. Slow; runs on menu changes."""
