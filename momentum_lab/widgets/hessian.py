@@ -343,7 +343,7 @@ def hessian_widget(landscape: str = "saddle", point: npt.ArrayLike | None = None
     xs.min, xs.max, ys.min, ys.max = -100.0, 100.0, -100.0, 100.0
     build_background(landscape)
     set_point(DEFAULT_POINT.get(landscape, state["surface"].default_start) if point is None
-              else tuple(point))
+              else tuple(as_float_array(point, "point", ndim=1)))
     menu.observe(change_landscape, names="value")
     for control in (xs, ys):
         control.observe(redraw, names="value")
