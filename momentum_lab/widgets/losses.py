@@ -14,13 +14,24 @@ Every number comes from :mod:`momentum_lab.losses`; derivatives come from the ta
 :mod:`momentum_lab.autodiff` (the losses are elementwise, so the derivative of the summed loss with
 respect to the input is the elementwise derivative, and the derivative of that, the curvature). Only the
 ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
+
+Bad arguments raise ValueError/TypeError naming them (an unknown family or loss name, a point, δ, a
+radius or a weight that is not a finite number in range, masks of the wrong shape, a ``sweep`` that is
+not True or False, a ``fig`` that is not a matplotlib Figure).
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import autodiff as ad
 from momentum_lab import losses
-from momentum_lab._validate import non_negative, positive, positive_int, real_number
+from momentum_lab._validate import as_float_array, flag, non_negative, positive, positive_int, real_number
+from momentum_lab.widgets._base import check_figure
 
 # ------------------------------------------------------------------------------- loss explorer
 
@@ -70,8 +81,13 @@ AXIS_LABEL = {
 }
 
 
-def _family(family):
-    if family not in FAMILIES:
+#: The largest ``lim`` and ``|point|`` of :func:`explore_losses`: e^100 ≈ 2.7e43 keeps the exponential
+#: loss and its derivatives finite.
+LIMIT = 100.0
+
+
+def _family(family: Any) -> str:
+    if not isinstance(family, str) or family not in FAMILIES:
         raise ValueError(f"family must be one of {tuple(FAMILIES)}; got family={family!r}")
     return family
 
@@ -81,7 +97,11 @@ def _names(family, names):
         return FAMILIES[family]
     if isinstance(names, str):
         names = (names,)
+    if isinstance(names, np.ndarray) or not isinstance(names, Sequence):
+        raise TypeError(f"names must be None, a loss name or a list of names; got {type(names).__name__}")
     names = tuple(names)
+    if not names:
+        raise ValueError(f"names must name at least one loss of {FAMILIES[family]}; got names=()")
     unknown = [n for n in names if n not in FAMILIES[family]]
     if unknown:
         raise ValueError(f"names must be among {FAMILIES[family]} for family={family!r}; got {unknown[0]!r}")
@@ -104,7 +124,8 @@ def _derivatives(loss, x, delta):
         return value, np.asarray(first(x), dtype=float), np.asarray(ad.grad(total_slope)(x), dtype=float)
 
 
-def explore_losses(family="regression", names=None, point=1.5, delta=1.0, *, lim=4.0, n=401):
+def explore_losses(family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5,
+                   delta: float = 1.0, *, lim: float = 4.0, n: int = 401) -> dict[str, Any]:
     """Evaluate the losses of ``family`` on a grid and at ``point``.
 
     Args:
@@ -112,10 +133,10 @@ def explore_losses(family="regression", names=None, point=1.5, delta=1.0, *, lim
             ``"huber"``, ``"log-cosh"``) or ``"classification"`` (x is the margin m = y·f with label
             y = +1, so x is also the score; losses ``"0-1"``, ``"hinge"``, ``"squared hinge"``,
             ``"logistic"``, ``"exponential"``).
-        names: the losses to evaluate (default: all of the family).
-        point: the chosen residual or margin.
+        names: the losses to evaluate: one name or a non-empty list (default: all of the family).
+        point: the chosen residual or margin, in [−100, 100] (``LIMIT``: beyond it e^{−m} overflows).
         delta: Huber's δ > 0 (ignored by the other losses).
-        lim: the grid spans [−lim, lim]; n: its number of points.
+        lim: the grid spans [−lim, lim], 0 < lim ≤ 100; n: its number of points, an integer ≥ 3.
 
     Returns:
         A dict with ``x`` (the grid, shape (n,)), ``curves`` and ``at``: for each name, a dict of
@@ -123,12 +144,19 @@ def explore_losses(family="regression", names=None, point=1.5, delta=1.0, *, lim
         ``curves`` and floats at ``point`` for ``at``. The derivatives are those of the tape: at a kink
         (``|e| = 0`` for MAE, ``|e| = δ`` for Huber, m = 1 for the hinge) it takes one side, and the 0-1 loss
         has slope 0 everywhere.
+
+    Raises:
+        ValueError, TypeError: naming the argument that is unknown, out of range or of the wrong type.
     """
     family = _family(family)
     names = _names(family, names)
     point = real_number(point, "point")
+    if abs(point) > LIMIT:
+        raise ValueError(f"point must be in [-{LIMIT:g}, {LIMIT:g}]; got point={point!r}")
     delta = positive(delta, "delta")
     lim = positive(lim, "lim")
+    if lim > LIMIT:
+        raise ValueError(f"lim must be <= {LIMIT:g}; got lim={lim!r}")
     n = positive_int(n, "n", minimum=3)
     x = np.linspace(-lim, lim, n)
     make = _regression if family == "regression" else _margin
@@ -188,12 +216,16 @@ def _draw_loss_curves(axes, run):
     return markers, vlines, lines
 
 
-def loss_figure(family="regression", names=None, point=1.5, delta=1.0, *, fig=None):
-    """Three panels, loss, slope and curvature against the residual (or margin), with ``point`` marked."""
+def loss_figure(family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5,
+                delta: float = 1.0, *, fig: Any = None) -> Any:
+    """Three panels, loss, slope and curvature against the residual (or margin), with ``point`` marked.
+
+    Arguments as in :func:`explore_losses`; ``fig`` None or a matplotlib Figure.
+    """
     import matplotlib.pyplot as plt
 
     run = explore_losses(family, names, point, delta)
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(12, 3.6))
     axes = _loss_axes(fig)
     _draw_loss_curves(axes, run)
@@ -213,7 +245,7 @@ def _loss_table(run):
             f"<th>curvature</th></tr>{rows}</table>")
 
 
-def loss_widget(family="regression"):
+def loss_widget(family: str = "regression") -> Any:
     """A family menu, loss check boxes, a slider for the residual (or margin) and one for Huber's δ.
 
     The curves are drawn once per choice of family, losses and δ; moving the point redraws only the
@@ -235,7 +267,7 @@ def loss_widget(family="regression"):
     box_row = w.HBox([])
     table = w.HTML()
     image = figure_image()
-    state = {}
+    state: dict[str, Any] = {}
 
     def chosen():
         return [name for name in FAMILIES[menu.value] if boxes[name].value] or [FAMILIES[menu.value][0]]
@@ -289,19 +321,28 @@ def loss_widget(family="regression"):
 SEGMENTATION_LOSSES = ("dice", "jaccard", "tversky", "focal tversky")
 
 
-def disc_probabilities(size, centre, radius, softness=0.0):
+def disc_probabilities(size: int, centre: Sequence[npt.ArrayLike], radius: npt.ArrayLike,
+                       softness: npt.ArrayLike = 0.0) -> npt.NDArray[np.float64]:
     """A ``size × size`` map of probabilities for a disc: 1 inside, 0 outside, a sigmoid edge.
 
     ``softness`` = 0 gives a hard 0/1 mask (pixel centres at distance ≤ radius are 1); > 0 gives
     ``σ((radius − d)/softness)``, d the distance of the pixel centre from ``centre`` = (row, column).
     A radius ≤ 0 with no softness is the empty mask. ``centre``, ``radius`` and ``softness`` may be
     arrays that broadcast against each other; the map gets their shape in front.
+
+    ``size`` must be an integer ≥ 1, ``centre`` a pair, all numbers finite and ``softness`` ≥ 0
+    (ValueError/TypeError naming the argument otherwise).
     """
+    size = positive_int(size, "size")
+    if isinstance(centre, (str, bytes)) or not isinstance(centre, (Sequence, np.ndarray)) or len(centre) != 2:
+        raise TypeError(f"centre must be a pair (row, column); got centre={centre!r}")
     rows, cols = np.mgrid[0:size, 0:size].astype(float)
-    cy = np.asarray(centre[0], dtype=float)[..., None, None]
-    cx = np.asarray(centre[1], dtype=float)[..., None, None]
-    r = np.asarray(radius, dtype=float)[..., None, None]
-    s = np.asarray(softness, dtype=float)[..., None, None]
+    cy = as_float_array(centre[0], "centre")[..., None, None]
+    cx = as_float_array(centre[1], "centre")[..., None, None]
+    r = as_float_array(radius, "radius")[..., None, None]
+    s = as_float_array(softness, "softness")[..., None, None]
+    if np.any(s < 0):
+        raise ValueError(f"softness must be >= 0; got softness={softness!r}")
     d = np.sqrt((rows - cy) ** 2 + (cols - cx) ** 2)
     hard = (d <= r).astype(float) * (r > 0)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -319,8 +360,9 @@ def _overlap_losses(g, p, alpha, beta, gamma, smooth, axis):
     }
 
 
-def explore_segmentation(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7, gamma=4 / 3, *,
-                         true_radius=8.0, size=32, smooth=1.0, radii=None, sweep=True):
+def explore_segmentation(shift: float = 0.0, radius: float = 8.0, softness: float = 0.0, alpha: float = 0.3,
+                         beta: float = 0.7, gamma: float = 4 / 3, *, true_radius: float = 8.0, size: int = 32,
+                         smooth: float = 1.0, radii: npt.ArrayLike | None = None, sweep: bool = True) -> dict[str, Any]:
     """Compare a predicted disc with a true disc and return the overlap counts and losses.
 
     The true mask is a hard disc of ``true_radius`` at the centre of a ``size × size`` image
@@ -332,7 +374,14 @@ def explore_segmentation(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.
     ``smooth``), and a sweep over predicted radii: ``radii`` and ``sweep`` (each loss as an array over
     ``radii``, with the same shift, softness, α, β and γ; ``sweep=False`` skips it and returns
     ``None`` for both).
+
+    Arguments: ``shift`` a finite number; ``radius``, ``softness``, ``alpha``, ``beta``, ``true_radius``,
+    ``smooth`` finite numbers ≥ 0 (``alpha`` and ``beta`` not both 0); ``gamma`` > 0; ``size`` an integer
+    ≥ 4; ``radii`` None or a non-empty 1-d array of numbers ≥ 0; ``sweep`` True or False. Anything else
+    raises ValueError/TypeError naming the argument. An empty prediction on an empty mask with
+    ``smooth = 0`` scores 0 (the losses' convention for 0/0, see :mod:`momentum_lab.losses`).
     """
+    sweep = flag(sweep, "sweep")
     shift = real_number(shift, "shift")
     radius = non_negative(radius, "radius")
     softness = non_negative(softness, "softness")
@@ -349,7 +398,9 @@ def explore_segmentation(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.
     at = {k: float(v) for k, v in _overlap_losses(g, p, alpha, beta, gamma, smooth, None).items()}
     curves = None
     if sweep:
-        radii = np.linspace(0.0, size / 2, 65) if radii is None else np.asarray(radii, dtype=float)
+        radii = np.linspace(0.0, size / 2, 65) if radii is None else as_float_array(radii, "radii", ndim=1)
+        if np.any(radii < 0):
+            raise ValueError(f"radii must be >= 0; got radii={radii!r}")
         stack = disc_probabilities(size, (centre[0], centre[1] + shift), radii, softness)
         curves = _overlap_losses(np.broadcast_to(g, stack.shape), stack, alpha, beta, gamma, smooth, (1, 2))
     else:
@@ -359,10 +410,28 @@ def explore_segmentation(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.
             "params": {"alpha": alpha, "beta": beta, "gamma": gamma, "smooth": smooth}}
 
 
-def overlap_image(g, p):
-    """An RGB image of the overlap: TP green, FP orange, FN blue, true negatives white (soft blend)."""
+def check_masks(g: Any, p: Any, g_name: str = "g", p_name: str = "p") -> tuple[npt.NDArray[np.float64],
+                                                                               npt.NDArray[np.float64]]:
+    """A true mask and a prediction of one 2-d shape, values in [0, 1], or ValueError/TypeError naming them."""
+    g = as_float_array(g, g_name, ndim=2)
+    p = as_float_array(p, p_name, ndim=2)
+    if p.shape != g.shape:
+        raise ValueError(f"{p_name} must have the shape of {g_name}, {g.shape}; got shape {p.shape}")
+    for name, a in ((g_name, g), (p_name, p)):
+        if np.any(a < 0) or np.any(a > 1):
+            raise ValueError(f"{name} must hold values in [0, 1]; got values in [{a.min():g}, {a.max():g}]")
+    return g, p
+
+
+def overlap_image(g: npt.ArrayLike, p: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """An RGB image of the overlap: TP green, FP orange, FN blue, true negatives white (soft blend).
+
+    ``g`` (the true mask) and ``p`` (the prediction) must be 2-d arrays of one shape with values in
+    [0, 1]; the image has shape ``g.shape + (3,)``.
+    """
     from matplotlib.colors import to_rgb
 
+    g, p = check_masks(g, p)
     from momentum_lab import plotting
 
     tp_c, fp_c, fn_c = (np.array(to_rgb(plotting.PALETTE[i])) for i in (2, 1, 0))
@@ -421,14 +490,18 @@ def _update_segmentation(run, image, truth, sweep_lines, markers, bars):
         bar.set_height(run["losses"][name])
 
 
-def segmentation_figure(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7, gamma=4 / 3, *,
-                        true_radius=8.0, size=32, smooth=1.0, fig=None):
-    """The overlap map (TP, FP, FN), each loss against the predicted radius, and the losses now."""
+def segmentation_figure(shift: float = 0.0, radius: float = 8.0, softness: float = 0.0, alpha: float = 0.3,
+                        beta: float = 0.7, gamma: float = 4 / 3, *, true_radius: float = 8.0, size: int = 32,
+                        smooth: float = 1.0, fig: Any = None) -> Any:
+    """The overlap map (TP, FP, FN), each loss against the predicted radius, and the losses now.
+
+    Arguments as in :func:`explore_segmentation`; ``fig`` None or a matplotlib Figure.
+    """
     import matplotlib.pyplot as plt
 
     run = explore_segmentation(shift, radius, softness, alpha, beta, gamma, true_radius=true_radius,
                                size=size, smooth=smooth)
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(12, 3.8))
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.4, 1]})
     _draw_segmentation(axes, run)
@@ -440,13 +513,15 @@ def segmentation_figure(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7
     return fig
 
 
-def segmentation_widget(size=32):
+def segmentation_widget(size: int = 32) -> Any:
     """Sliders for the predicted disc (shift, radius, softness), the true radius, and α, β, γ.
 
     Every artist that changes is redrawn on a fixed background (see
     :class:`~momentum_lab.widgets._base.BlitFigure`). Moving the predicted radius costs the losses of one
     image plus one image encoding; the sweep over 65 radii is recomputed only when another control moves.
+    ``size`` must be an integer ≥ 4.
     """
+    size = positive_int(size, "size", minimum=4)
     import ipywidgets as w
     from matplotlib.figure import Figure
 
@@ -465,7 +540,7 @@ def segmentation_widget(size=32):
     gamma = slider(4 / 3, 0.5, 3.0, 0.05, "γ (focal)")
     status = w.HTML()
     image = figure_image()
-    last_sweep = {}
+    last_sweep: dict[str, Any] = {}
 
     run = explore_segmentation(size=size)
     fig = Figure(figsize=(12, 3.8), dpi=72)  # not pyplot's: the notebook must not display it too
