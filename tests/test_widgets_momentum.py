@@ -83,7 +83,7 @@ def test_stability_limits_on_the_bowl(beta, nesterov, limit):
         ({"steps": 0}, ValueError, "steps must be >= 1"),
         ({"steps": 5000}, ValueError, "steps must be <= 1000"),
         ({"nesterov": "yes"}, TypeError, "nesterov must be True or False"),
-        ({"landscape": "moon"}, ValueError, "name must be one of"),
+        ({"landscape": "moon"}, ValueError, "landscape must be"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, error, phrase):

@@ -13,12 +13,17 @@ Only the ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidget
 """
 
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import landscapes, theory
-from momentum_lab._validate import flag, in_unit_interval, positive, positive_int, real_number
+from momentum_lab._validate import as_float_array, flag, in_unit_interval, positive, positive_int, real_number
 from momentum_lab.optim import ClassicalMomentum, GradientDescent
-from momentum_lab.widgets._base import landscape_run
+from momentum_lab.widgets._base import check_figure, landscape_run, start_point
 
 #: A step size and a momentum per landscape at which momentum visibly helps (the widget's presets).
 DEFAULTS = {
@@ -29,15 +34,17 @@ DEFAULTS = {
     "saddle": (0.05, 0.7),
 }
 
-def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, start=None, steps=100):
+def explore_momentum(landscape: str | landscapes.Landscape = "bowl", lr: float | None = None,
+                     momentum: float | None = None, nesterov: bool = False, start: npt.ArrayLike | None = None,
+                     steps: int = 100) -> dict[str, Any]:
     """Run gradient descent and momentum with the same step size and return what the explorer draws.
 
     Args:
         landscape: a name from ``landscapes.CATALOGUE`` or a 2-d landscape object.
         lr: step size η > 0 (default: the landscape's preset in ``DEFAULTS``).
         momentum: β in [0, 1) (default: the preset).
-        nesterov: use Nesterov's look-ahead gradient instead of the heavy ball.
-        start: start point (default: the landscape's ``default_start``).
+        nesterov: use Nesterov's look-ahead gradient instead of the heavy ball (True or False).
+        start: start point of shape (2,), finite (default: the landscape's ``default_start``).
         steps: number of steps, 1 to 1000.
 
     Returns:
@@ -48,17 +55,20 @@ def explore_momentum(landscape="bowl", lr=None, momentum=None, nesterov=False, s
         inf or NaN. Also ``lr_limit_gd`` = 2/L and ``lr_limit`` = the step beyond which the method
         diverges near the minimum, 2(1 + β)/L for the heavy ball and 2(1 + β)/((1 + 2β)L) for Nesterov,
         with L the largest curvature at the (first) minimum.
+
+    Raises:
+        ValueError, TypeError: naming the argument that is out of range or of the wrong type.
     """
     surface = landscapes.resolve(landscape)
     name = landscape if isinstance(landscape, str) else None
-    preset_lr, preset_beta = DEFAULTS.get(name, (0.1, 0.9))
+    preset_lr, preset_beta = DEFAULTS.get(name, (0.1, 0.9)) if name is not None else (0.1, 0.9)
     lr = positive(preset_lr if lr is None else lr, "lr")
     beta = in_unit_interval(preset_beta if momentum is None else momentum, "momentum")
     steps = positive_int(steps, "steps")
     if steps > 1000:
         raise ValueError(f"steps must be <= 1000; got steps={steps!r}")
     nesterov = flag(nesterov, "nesterov")
-    x0 = np.asarray(surface.default_start if start is None else start, dtype=float)
+    x0 = start_point(surface, start)
     L = float(np.linalg.eigvalsh(surface.hessian(surface.minimizers[0]))[-1])
     limit = 2 * (1 + beta) / ((1 + 2 * beta) * L) if nesterov else 2 * (1 + beta) / L
     return {
@@ -79,16 +89,20 @@ def _method_label(run):
     return f"{name}, β = {run['beta']:g}"
 
 
-def momentum_figure(landscape="narrow bowl", lr=None, momentum=None, nesterov=False, start=None, steps=100,
-                    *, fig=None):
-    """Contours with the paths of gradient descent and momentum (same η), and both loss curves."""
+def momentum_figure(landscape: str | landscapes.Landscape = "narrow bowl", lr: float | None = None,
+                    momentum: float | None = None, nesterov: bool = False, start: npt.ArrayLike | None = None,
+                    steps: int = 100, *, fig: Any = None) -> Any:
+    """Contours with the paths of gradient descent and momentum (same η), and both loss curves.
+
+    Arguments as in :func:`explore_momentum`; ``fig`` None or a matplotlib Figure.
+    """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
     run = explore_momentum(landscape, lr, momentum, nesterov, start, steps)
     surface = run["landscape"]
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(10, 4.2))
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     plotting.contour(ax_path, surface)
@@ -108,12 +122,16 @@ def momentum_figure(landscape="narrow bowl", lr=None, momentum=None, nesterov=Fa
     return fig
 
 
-def momentum_widget(steps=150):
+def momentum_widget(steps: int = 150) -> Any:
     """Controls for the landscape, η, β, Nesterov and the start point.
 
     The contours are drawn once per landscape; a control move recomputes both runs and redraws only the
-    paths and loss curves (see :class:`~momentum_lab.widgets._base.BlitFigure`).
+    paths and loss curves (see :class:`~momentum_lab.widgets._base.BlitFigure`). ``steps``: an integer
+    from 1 to 1000.
     """
+    steps = positive_int(steps, "steps")
+    if steps > 1000:
+        raise ValueError(f"steps must be <= 1000; got steps={steps!r}")
     import ipywidgets as w
 
     from momentum_lab import plotting
@@ -179,7 +197,8 @@ def momentum_widget(steps=150):
 # Chapter 3: the rate map
 
 
-def rate_map_data(kappa=100.0, method="heavy_ball", n=161, eigenvalues=None):
+def rate_map_data(kappa: float = 100.0, method: str = "heavy_ball", n: int = 161,
+                  eigenvalues: npt.ArrayLike | None = None) -> dict[str, Any]:
     """The convergence rate over a grid of (α, β) for a quadratic, with the landmarks the map shows.
 
     Args:
@@ -196,8 +215,12 @@ def rate_map_data(kappa=100.0, method="heavy_ball", n=161, eigenvalues=None):
         heavy ball, Nesterov's classical choice α = 1/L, β = (√κ−1)/(√κ+1) for Nesterov);
         ``gd_optimum``: ``(α, rate)`` of the best gradient descent; and ``boundary``: the largest stable
         α at each β (2(1 + β)/L for the heavy ball, 2(1 + β)/((1 + 2β)L) for Nesterov).
+
+    Raises:
+        ValueError, TypeError: naming the argument: a κ that is not a number ≥ 1, an unknown method, an
+        ``n`` outside 11 to 401, eigenvalues that are not finite positive numbers.
     """
-    if method not in ("heavy_ball", "nesterov"):
+    if not isinstance(method, str) or method not in ("heavy_ball", "nesterov"):
         raise ValueError(f"method must be 'heavy_ball' or 'nesterov'; got method={method!r}")
     n = positive_int(n, "n", minimum=11)
     if n > 401:
@@ -208,7 +231,7 @@ def rate_map_data(kappa=100.0, method="heavy_ball", n=161, eigenvalues=None):
             raise ValueError(f"kappa must be >= 1; got kappa={kappa!r}")
         eigenvalues = np.array([1.0 / kappa, 1.0])
     else:
-        eigenvalues = np.asarray(eigenvalues, dtype=float).reshape(-1)
+        eigenvalues = as_float_array(eigenvalues, "eigenvalues").reshape(-1)
         if eigenvalues.size == 0 or not np.all(np.isfinite(eigenvalues)) or np.any(eigenvalues <= 0):
             raise ValueError(f"eigenvalues must be positive numbers; got {eigenvalues!r}")
     mu, L = float(eigenvalues.min()), float(eigenvalues.max())
@@ -240,12 +263,15 @@ def rate_map_data(kappa=100.0, method="heavy_ball", n=161, eigenvalues=None):
 _METHOD_NAMES = {"heavy_ball": "heavy ball", "nesterov": "Nesterov"}
 
 
-def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eigenvalues=None, fig=None):
+def rate_map_figure(kappa: float = 100.0, method: str = "heavy_ball", point: npt.ArrayLike | None = None, *,
+                    n: int = 161, eigenvalues: npt.ArrayLike | None = None, fig: Any = None) -> Any:
     """The (αL, β) plane coloured by the steps a method needs to shrink the error 10⁶-fold.
 
     The colour is ``theory.iterations_to(rate, 1e-6)`` on a log scale (capped at 10⁴ steps); the
     diverging region is blank. Marks the stability boundary, the theoretical optimum (★), the best
-    gradient descent (on β = 0) and, if given, a ``point`` = (α, β) with its rate.
+    gradient descent (on β = 0) and, if given, a ``point`` = (α, β) with its rate: α > 0 and β in
+    [0, 1) (ValueError/TypeError naming ``point`` otherwise). The other arguments are as in
+    :func:`rate_map_data`; ``fig`` None or a matplotlib Figure.
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FixedLocator, FuncFormatter
@@ -254,7 +280,11 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
 
     data = rate_map_data(kappa, method, n, eigenvalues)
     L = data["L"]
-    if fig is None:
+    if point is not None:
+        point = as_float_array(point, "point", ndim=1)
+        if point.shape != (2,) or point[0] <= 0 or not 0 <= point[1] < 1:
+            raise ValueError(f"point must be (α, β) with α > 0 and β in [0, 1); got point={point!r}")
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(7.5, 4.6))
     ax = fig.subplots()
     steps = np.asarray(theory.iterations_to(data["rates"], 1e-6), dtype=float)
@@ -265,7 +295,7 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
     ax.contour(data["lrs"] * L, data["momenta"], log_steps, levels=[2.0, 3.0], colors="white",
                linewidths=0.8, linestyles=":")
     bar = fig.colorbar(filled, ax=ax, label="steps to shrink the error 10⁶-fold")
-    bar.ax.yaxis.set_major_locator(FixedLocator(np.arange(levels[0], 4.5)))
+    bar.ax.yaxis.set_major_locator(FixedLocator(list(np.arange(levels[0], 4.5))))
     bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10 ** v:.0f}" if v < 4 else "≥ 10000"))
     ax.plot(data["boundary"] * L, data["momenta"], color="black", linewidth=1.2,
             label="stability boundary")
@@ -279,7 +309,7 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
     ax.plot([a_gd * L], [0.0], marker="o", color=plotting.PALETTE[5], markersize=8, linestyle="none",
             markeredgecolor="black", label=f"best gradient descent: ρ = {r_gd:.4f}", clip_on=False)
     if point is not None:
-        a, b = point
+        a, b = float(point[0]), float(point[1])
         rate_fn = theory.heavy_ball_rate if method == "heavy_ball" else theory.nesterov_rate
         r = rate_fn(a, b, [data["mu"], L])
         shown = f"{r:.4f}" if r < 1 else f"{r:.3g} (diverges)"
@@ -296,14 +326,17 @@ def rate_map_figure(kappa=100.0, method="heavy_ball", point=None, *, n=161, eige
     return fig
 
 
-def rate_map_widget(n=121):
+def rate_map_widget(n: int = 121) -> Any:
     """Controls for κ, the method and a point (αL, β).
 
     The axes, colour bar and stability boundary (which, in units of αL, do not depend on κ) are drawn
     once per method; the map itself is an image whose pixels are replaced when κ moves, and the
     markers move with the sliders (see :class:`~momentum_lab.widgets._base.BlitFigure`), so no slider
-    move re-renders the whole figure.
+    move re-renders the whole figure. ``n`` as in :func:`rate_map_data` (11 to 401).
     """
+    n = positive_int(n, "n", minimum=11)
+    if n > 401:
+        raise ValueError(f"n must be <= 401; got n={n!r}")
     import ipywidgets as w
     from matplotlib.figure import Figure  # not pyplot: the inline backend must not show it as well
 
@@ -318,7 +351,7 @@ def rate_map_widget(n=121):
     beta = w.FloatSlider(value=0.5, min=0.0, max=0.99, step=0.01, description="β", continuous_update=False)
     status = w.HTML()
     image = figure_image()
-    state = {}
+    state: dict[str, Any] = {}
 
     def log_steps(data):
         steps = np.asarray(theory.iterations_to(data["rates"], 1e-6), dtype=float)
