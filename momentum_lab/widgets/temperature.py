@@ -12,16 +12,27 @@ form of ``keras.losses.categorical_crossentropy(y, z / T, from_logits=True)``), 
 from the tape of :mod:`momentum_lab.autodiff`, recorded through the division by T.
 :func:`temperature_figure` draws it; :func:`temperature_widget` wires a temperature slider (log scale),
 a label menu and one slider per logit to both. Only those two import matplotlib and ipywidgets.
+
+Bad arguments raise ValueError/TypeError naming them: a temperature or grid bound that is not a finite
+number > 0, a label that is not an integer index of the logits, logits that are not at least two
+finite numbers, a ``run`` that is not :func:`explore_temperature`'s result, a ``fig`` that is not a
+matplotlib Figure.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from momentum_lab import autodiff as ad
 from momentum_lab import losses
 from momentum_lab._validate import as_float_array, positive, positive_int
 from momentum_lab.widgets import web
+from momentum_lab.widgets._base import check_figure, check_run
 
 #: The explorer's starting logits: three classes, the first the most likely.
 DEFAULT_LOGITS = (2.0, 0.5, -1.0)
@@ -60,8 +71,8 @@ def _loss_and_gradient(logits, temperatures, label):
     return per_row.numpy(), gradient.numpy(), probabilities.numpy()
 
 
-def explore_temperature(temperature=1.0, label=0, logits=DEFAULT_LOGITS, *, t_min=T_RANGE[0], t_max=T_RANGE[1],
-                        n=121):
+def explore_temperature(temperature: float = 1.0, label: int = 0, logits: npt.ArrayLike = DEFAULT_LOGITS, *,
+                        t_min: float = T_RANGE[0], t_max: float = T_RANGE[1], n: int = 121) -> dict[str, Any]:
     """The temperature-scaled cross-entropy of ``logits`` for class ``label``, over T and at ``temperature``.
 
     Args:
@@ -109,8 +120,12 @@ def explore_temperature(temperature=1.0, label=0, logits=DEFAULT_LOGITS, *, t_mi
     }
 
 
-def at(run):
-    """The values of :func:`explore_temperature`'s ``run`` at its chosen temperature: loss, gradient, probabilities."""
+def at(run: dict[str, Any]) -> dict[str, Any]:
+    """The values of :func:`explore_temperature`'s ``run`` at its chosen temperature: loss, gradient, probabilities.
+
+    ``run`` must be what :func:`explore_temperature` returns (TypeError/ValueError naming it otherwise).
+    """
+    run = dict(check_run(run, ("index", "curves"), "explore_temperature"))
     k = run["index"]
     return {"loss": float(run["curves"]["loss"][k]), "gradient": run["curves"]["gradient"][k],
             "probabilities": run["curves"]["probabilities"][k]}
@@ -195,12 +210,16 @@ def _update_temperature(parts, run, *, curves=True):
     parts["title"].set_text(_title(run))
 
 
-def temperature_figure(temperature=0.6, label=0, logits=DEFAULT_LOGITS, *, fig=None):
-    """Softened probabilities, loss and gradient against the temperature, with ``temperature`` marked."""
+def temperature_figure(temperature: float = 0.6, label: int = 0, logits: Sequence[float] = DEFAULT_LOGITS, *,
+                       fig: Any = None) -> Any:
+    """Softened probabilities, loss and gradient against the temperature, with ``temperature`` marked.
+
+    Arguments as in :func:`explore_temperature`; ``fig`` None or a matplotlib Figure.
+    """
     import matplotlib.pyplot as plt
 
     run = explore_temperature(temperature, label, logits)
-    if fig is None:
+    if check_figure(fig) is None:
         fig = plt.figure(figsize=(7.5, 7.0))
     axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1, 1]})
     _draw_temperature(axes, run)
@@ -217,12 +236,13 @@ def _status(run):
             f"loss = {now['loss']:.4g}, ∂ℓ/∂z = {vector(now['gradient'])}")
 
 
-def temperature_widget(temperature=0.6, label=0, logits=DEFAULT_LOGITS):
+def temperature_widget(temperature: float = 0.6, label: int = 0, logits: Sequence[float] = DEFAULT_LOGITS) -> Any:
     """A temperature slider (log scale), a menu for the true class and a slider per logit.
 
     The axes are drawn once; moving the temperature redraws only the markers (one loss evaluation);
     moving a logit or changing the class recomputes the curves and redraws them over the same axes,
-    rebuilding the background only when the gradient's range grows past the axis.
+    rebuilding the background only when the gradient's range grows past the axis. The arguments are the
+    starting values, checked as in :func:`explore_temperature`.
     """
     import ipywidgets as w
     from matplotlib.figure import Figure
@@ -242,7 +262,7 @@ def temperature_widget(temperature=0.6, label=0, logits=DEFAULT_LOGITS):
                  for c, v in enumerate(run["logits"])]
     status = w.HTML()
     image = figure_image()
-    state = {}
+    state: dict[str, Any] = {}
 
     def build():
         current = explore_temperature(slider_t.value, menu.value, [s.value for s in sliders_z])
