@@ -12,10 +12,14 @@ records; :data:`MODULES` lists the modules, and :func:`explorers` collects them.
 matplotlib or ipywidgets.
 """
 
+from __future__ import annotations
+
 import importlib
 import math
+import numbers as _numbers
 from dataclasses import dataclass, field
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -72,9 +76,25 @@ class Explorer:
     loose: dict = field(default_factory=dict)
 
 
-def nudge_start(params, key="start"):
-    """``params`` with each coordinate of ``params[key]`` moved one unit in the last place, both ways."""
-    start = params.get(key)
+def _params(params: Any, name: str = "params") -> dict[str, Any]:
+    if not isinstance(params, dict):
+        raise TypeError(f"{name} must be a dict of the explorer's parameters; got {type(params).__name__}")
+    return params
+
+
+def _explorer(name: Any) -> Explorer:
+    found = explorers()
+    if not isinstance(name, str) or name not in found:
+        raise ValueError(f"name must be one of the explorers {list(found)}; got name={name!r}")
+    return found[name]
+
+
+def nudge_start(params: dict[str, Any], key: str = "start") -> list[dict[str, Any]]:
+    """``params`` with each coordinate of ``params[key]`` moved one unit in the last place, both ways.
+
+    Returns ``[]`` when ``params`` has no ``key`` or it is None; ``params`` must be a dict.
+    """
+    start = _params(params).get(key)
     if start is None:
         return []
     out = []
@@ -86,9 +106,13 @@ def nudge_start(params, key="start"):
     return out
 
 
-def sensitivity(name, params, expected=None):
-    """The largest relative change a one-ulp nudge of an input makes to explorer ``name``'s result."""
-    explorer = explorers()[name]
+def sensitivity(name: str, params: dict[str, Any], expected: Any = None) -> float:
+    """The largest relative change a one-ulp nudge of an input makes to explorer ``name``'s result.
+
+    ``name`` must be a declared explorer (ValueError otherwise) and ``params`` a dict (TypeError).
+    """
+    explorer = _explorer(name)
+    _params(params)
     if explorer.nudges is None:
         return 0.0
     expected = compute(name, params) if expected is None else expected
@@ -99,9 +123,9 @@ def sensitivity(name, params, expected=None):
     return worst
 
 
-def explorers():
+def explorers() -> dict[str, Explorer]:
     """Every declared explorer, by name, in chapter order (modules not written yet are skipped)."""
-    found = {}
+    found: dict[str, Explorer] = {}
     for module_name in MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -116,12 +140,12 @@ def explorers():
     return found
 
 
-def by_widget():
+def by_widget() -> dict[str, Explorer]:
     """The explorers keyed by the name of their widget builder."""
     return {explorer.widget: explorer for explorer in explorers().values()}
 
 
-def to_json(value):
+def to_json(value: Any) -> Any:
     """``value`` as plain JSON data: arrays and tuples become lists, NumPy scalars Python numbers.
 
     Non-finite floats have no JSON form; they become the strings ``"nan"``, ``"inf"`` and ``"-inf"``
@@ -149,38 +173,49 @@ def to_json(value):
     raise TypeError(f"value must be JSON data, arrays or NumPy scalars; got {type(value).__name__}")
 
 
-def compute(name, params):
-    """What explorer ``name`` draws for ``params``, as plain JSON data (the reference for the page)."""
-    return to_json(explorers()[name].compute(**params))
+def compute(name: str, params: dict[str, Any]) -> Any:
+    """What explorer ``name`` draws for ``params``, as plain JSON data (the reference for the page).
+
+    ``name`` must be a declared explorer (ValueError otherwise) and ``params`` a dict (TypeError); the
+    compute function checks the parameters themselves.
+    """
+    explorer = _explorer(name)
+    return to_json(explorer.compute(**_params(params)))
 
 
-def page_data(name):
-    """The precomputed data explorer ``name`` needs on the page, as JSON data, or None."""
-    explorer = explorers()[name]
+def page_data(name: str) -> Any:
+    """The precomputed data explorer ``name`` needs on the page, as JSON data, or None.
+
+    ``name`` must be a declared explorer (ValueError otherwise).
+    """
+    explorer = _explorer(name)
     return None if explorer.data is None else to_json(explorer.data())
 
 
-def compare(expected, actual, rtol, path="result", loose=None):
+def compare(expected: Any, actual: Any, rtol: float, path: str = "result",
+            loose: dict[str, float] | None = None) -> tuple[float, list[str]]:
     """The largest relative difference between two JSON results, and the first structural mismatch.
 
     Arrays (lists of numbers, nested) are compared relative to their largest magnitude, numbers relative
     to their own magnitude; strings, booleans and None must be equal, dicts must have the same keys and
     lists the same lengths. ``loose`` gives some keys their own tolerance (see :class:`Explorer`); the
     largest difference reported is over the other values. Returns ``(largest relative difference, list of
-    problems)``.
+    problems)``. ``rtol`` must be a number ≥ 0 (``inf`` accepts everything and just measures).
     """
+    if isinstance(rtol, bool) or not isinstance(rtol, _numbers.Real) or math.isnan(rtol) or rtol < 0:
+        raise ValueError(f"rtol must be a number >= 0; got rtol={rtol!r}")
     loose = loose or {}
-    problems = []
+    problems: list[str] = []
     worst = 0.0
 
-    def numbers(value):
+    def numbers(value: Any) -> Any:
         if isinstance(value, list):
             for item in value:
                 yield from numbers(item)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             yield float(value)
 
-    def walk(e, a, where, scale, tol=rtol, keys=""):
+    def walk(e: Any, a: Any, where: str, scale: float | None, tol: float = rtol, keys: str = "") -> None:
         nonlocal worst
         if isinstance(e, dict):
             if not isinstance(a, dict) or set(e) != set(a):
@@ -192,8 +227,8 @@ def compare(expected, actual, rtol, path="result", loose=None):
                 walk(e[key], a[key], f"{where}.{key}", None, loose.get(inner, tol), inner)
         elif isinstance(e, list):
             if not isinstance(a, list) or len(e) != len(a):
-                got = len(a) if isinstance(a, list) else type(a).__name__
-                problems.append(f"{where}: a list of {len(e)} expected, got {got}")
+                got_len: int | str = len(a) if isinstance(a, list) else type(a).__name__
+                problems.append(f"{where}: a list of {len(e)} expected, got {got_len}")
                 return
             if scale is None:
                 magnitudes = [abs(v) for v in numbers(e)]
@@ -218,7 +253,7 @@ def compare(expected, actual, rtol, path="result", loose=None):
     return worst, problems
 
 
-def explorer_names():
+def explorer_names() -> list[str]:
     """The names of every declared explorer, in chapter order."""
     return list(explorers())
 
@@ -227,7 +262,7 @@ __all__ = ["Explorer", "MODULES", "by_widget", "compare", "compute", "explorer_n
            "landscape_data", "nudge_start", "page_data", "sensitivity", "to_json"]
 
 
-def landscape_data():
+def landscape_data() -> dict[str, Any]:
     """The landscapes of ``landscapes.CATALOGUE`` as numbers the page's ``landscapes.js`` evaluates."""
     from momentum_lab import landscapes
 
