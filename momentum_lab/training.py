@@ -309,12 +309,13 @@ def newton_minimum(model: Any, theta0: npt.ArrayLike, *, tol: float = 1e-10, max
 
     Each step solves ``(H + τI) δ = −g`` with the smallest ``τ`` in ``0, 10⁻⁸, 2·10⁻⁸, 4·10⁻⁸, …`` that
     makes ``H + τI`` positive definite (so that ``δ`` points downhill), then halves ``δ`` until the
-    loss does not increase. Near a minimum with a positive definite Hessian, ``τ = 0`` and the full
-    step are taken and the number of correct digits doubles at every step. The iteration stops when the
-    step is below ``1e-15 · max(1, ‖θ‖)``, or once the steps are below ``1e-8 · max(1, ‖θ‖)`` and stop
-    shrinking (quadratic convergence has reached the rounding floor, which a weak curvature μ raises to
-    about ``1e-16 · ‖g‖-scale / μ``): a gradient norm alone would be a poor test, since with a smallest
-    curvature μ the distance to θ* is about ``‖g‖/μ``.
+    loss does not increase by more than its rounding error (``4 ε |f|``: closer to the minimum the loss
+    cannot tell a better point from a worse one, and the Newton step is trusted). Near a minimum with a
+    positive definite Hessian, ``τ = 0`` and the full step are taken and the number of correct digits
+    doubles at every step. The iteration stops when the step is below ``1e-15 · max(1, ‖θ‖)``, or once
+    the steps are below ``1e-12 · max(1, ‖θ‖)`` and stop shrinking (the rounding floor, which a weak
+    curvature μ raises to about ``1e-16 · |∂f| / μ``): a gradient norm alone would be a poor test, since
+    with a smallest curvature μ the distance to θ* is about ``‖g‖/μ``.
 
     Returns ``θ*``. Raises ValueError if the steps have not become that small after ``max_steps``, if
     ``‖∇f(θ*)‖ > tol`` at the end, or if the Hessian there is not positive definite (a saddle point).
@@ -337,11 +338,12 @@ def newton_minimum(model: Any, theta0: npt.ArrayLike, *, tol: float = 1e-10, max
                 shift = 1e-8 if shift == 0.0 else 2.0 * shift
         delta = -np.linalg.solve(factor.T, np.linalg.solve(factor, g))
         size, scale = float(np.linalg.norm(delta)), max(1.0, float(np.linalg.norm(theta)))
-        if size <= 1e-15 * scale or (size <= 1e-8 * scale and size >= 0.5 * previous):
+        if size <= 1e-15 * scale or (size <= 1e-12 * scale and size >= 0.5 * previous):
             break
         previous = size
+        noise = 4.0 * np.finfo(float).eps * abs(value)  # loss changes below this are rounding, not a rise
         for _ in range(60):
-            if model.loss(theta + delta) <= value:
+            if model.loss(theta + delta) <= value + noise:
                 break
             delta = 0.5 * delta
         theta = theta + delta
