@@ -482,6 +482,12 @@ def test_non_finite_points_are_refused_naming_the_argument(case, call, pattern):
         call()
 
 
+def test_check_grads_refuses_a_non_finite_point():
+    # NaN against NaN would compare equal in assert_allclose, so the check would pass without checking.
+    with pytest.raises(ValueError, match=r"check_grads: args\[1\] must contain only finite"):
+        ad.check_grads(lambda a, b: a * b, np.ones(2), np.array([1.0, np.nan]))
+
+
 def test_arguments_that_are_not_differentiated_may_hold_nan():
     g = ad.grad(lambda w, data: ad.sum(w * ad.where(np.isnan(data), 0.0, data)))(np.ones(2), np.array([np.nan, 2.0]))
     np.testing.assert_array_equal(g, [0.0, 2.0])

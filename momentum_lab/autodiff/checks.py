@@ -14,10 +14,10 @@ Chapters 4 and 5: the finite-difference checks every rule is tested with.
 NB: this is HIPS/autograd's ``check_grads(f, modes=["rev"], order=2)``; ``torch.autograd.gradcheck`` and
 ``gradgradcheck`` do the same for PyTorch, and ``tf.test.compute_gradient`` for TensorFlow.
 
-Edge cases: the point must be finite (a NaN point makes every comparison fail with NaN on both sides);
-kinks and ties (relu at 0, max at a tie) straddle two branches and fail the check; functions that
-overflow near the point (``exp`` of large numbers) give infinite differences. The differences are always
-taken in float64, whatever the dtype of the arguments.
+Edge cases: the point must be finite (ValueError naming ``args[i]`` otherwise: NaN on both sides would
+compare equal and pass); kinks and ties (relu at 0, max at a tie) straddle two branches and fail the
+check; functions that overflow near the point (``exp`` of large numbers) give infinite differences. The
+differences are always taken in float64, whatever the dtype of the arguments.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ def check_grads(
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise ValueError(f"order must be an int >= 1; got order={order!r}")
     arrays = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
+    for i, array in enumerate(arrays):
+        if not np.isfinite(array).all():  # assert_allclose counts NaN == NaN: the check would pass silently
+            raise ValueError(f"check_grads: args[{i}] must contain only finite numbers; got {array!r}")
     for level in range(1, order + 1):
         # level k checks the first derivatives of the (k−1)-times nested VJP: derivatives of order k
         cotangent = np.random.default_rng(seed + level).standard_normal(_value(f, arrays).shape)

@@ -160,13 +160,14 @@ def power(a, b):
 
 
 def _power_vjp_base(g: Tensor, ans: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    # g · b · a^(b−1), multiplied in that order; the last product is zero-safe (a^(b−1) = ∞ at a = 0, b < 1).
     zero = b.data == 0
-    if zero.any():  # a^0 ≡ 1: slope 0, and base 1 in the discarded branch so that no ∞ is ever formed there
+    if zero.any():  # a^0 ≡ 1: cotangent 0, and base 1 in the discarded branch so that no ∞ is ever formed
         safe = _where(1.0, a, condition=zero)
-        slope = _where(0.0, b * safe ** (b - 1.0), condition=zero)
+        c = _where(0.0, _mul_no_nan(g * b, safe ** (b - 1.0)), condition=zero)
     else:
-        slope = b * a ** (b - 1.0)
-    return unbroadcast(_mul_no_nan(g, slope), a.shape, nbatch(g, ans))
+        c = _mul_no_nan(g * b, a ** (b - 1.0))
+    return unbroadcast(c, a.shape, nbatch(g, ans))
 
 
 def _power_vjp_exponent(g: Tensor, ans: Tensor, a: Tensor, b: Tensor) -> Tensor:
