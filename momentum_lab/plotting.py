@@ -1,16 +1,29 @@
 """Plotting helpers shared by the chapters and widgets (matplotlib is imported on first use).
 
 The palette is Okabe and Ito's, which stays distinguishable under the common colour-vision deficiencies.
+
+The drawing helpers check what they draw and name a bad argument (TypeError/ValueError): a landscape
+without ``grid``/``value``/``minimizers``/``bounds``, iterates that are not a (k, 2) array of real
+numbers, losses that are not a 1-d array of real numbers, a count or a size that is not a positive
+number, a ``log`` that is not True or False. NaN and infinities in iterates and losses (a diverged run)
+are allowed and leave a gap in the line.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
+
+from momentum_lab._validate import as_real_array, flag, positive, positive_int, real_number
 
 #: Okabe–Ito colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LINESTYLES = ("-", "--", "-.", ":")
 
 
-def _plt():
+def _plt() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
@@ -20,7 +33,7 @@ def _plt():
 MIN_FONT_SIZE = 11
 
 
-def use_course_style():
+def use_course_style() -> None:
     """Set the course's matplotlib defaults: palette, sizes, a light grid, SVG output in notebooks.
 
     Figures are drawn for the book's text column: 7.5 × 3.6 inches, shown at about their natural size on
@@ -60,8 +73,27 @@ def use_course_style():
         set_matplotlib_formats("svg")
 
 
-def contour(ax, landscape, *, levels=30, n=201, log=True):
-    """Draw ``landscape`` (2-d) on ``ax`` as filled contours, log-spaced by default, with its minima."""
+def _axes(ax: Any) -> Any:
+    if not hasattr(ax, "plot") or not hasattr(ax, "set_xlim"):
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
+    return ax
+
+
+def contour(ax: Any, landscape: Any, *, levels: int = 30, n: int = 201, log: bool = True) -> Any:
+    """Draw ``landscape`` (2-d) on ``ax`` as filled contours, log-spaced by default, with its minima.
+
+    ``ax`` must be a matplotlib Axes, ``landscape`` a 2-d landscape (with ``grid``, ``value``,
+    ``minimizers`` and ``bounds``), ``levels`` an integer ≥ 2, ``n`` (grid points per side) an integer
+    ≥ 2 and ``log`` True or False. Returns ``ax``.
+    """
+    _axes(ax)
+    for attribute in ("grid", "value", "minimizers", "bounds"):
+        if not hasattr(landscape, attribute):
+            raise TypeError(f"landscape must be a Landscape (with grid, value, minimizers and bounds); "
+                            f"got {type(landscape).__name__}")
+    levels = positive_int(levels, "levels", minimum=2)
+    n = positive_int(n, "n", minimum=2)
+    log = flag(log, "log")
     grid = landscape.grid(n)
     values = landscape.value(grid)
     if log:
@@ -83,18 +115,37 @@ def contour(ax, landscape, *, levels=30, n=201, log=True):
     return ax
 
 
-def path(ax, iterates, *, label=None, color=None, linestyle="-", marker="o", markersize=3):
-    """Draw an optimizer's iterates (shape ``(k, 2)``) as a path with its start point marked."""
-    iterates = np.asarray(iterates)
+def path(ax: Any, iterates: npt.ArrayLike, *, label: str | None = None, color: Any = None, linestyle: str = "-",
+         marker: str = "o", markersize: float = 3) -> Any:
+    """Draw an optimizer's iterates (shape ``(k, 2)``, k ≥ 1) as a path with its start point marked.
+
+    Returns the line. ``iterates`` must hold real numbers (NaN leaves a gap), ``markersize`` be > 0.
+    """
+    _axes(ax)
+    iterates = as_real_array(iterates, "iterates").astype(float)
+    if iterates.ndim != 2 or iterates.shape[1] != 2 or iterates.shape[0] == 0:
+        raise ValueError(f"iterates must have shape (k, 2) with k >= 1; got shape {iterates.shape}")
+    markersize = positive(markersize, "markersize")
     (line,) = ax.plot(iterates[:, 0], iterates[:, 1], linestyle=linestyle, marker=marker,
                       markersize=markersize, linewidth=1.4, color=color, label=label)
     ax.plot(iterates[0, 0], iterates[0, 1], marker="s", color=line.get_color(), markersize=6)
     return line
 
 
-def loss_curve(ax, losses, *, minimum=0.0, label=None, color=None, linestyle="-"):
-    """Plot ``f(θ_k) − f*`` against k on a log scale (clipped at 1e-16 so that exact zeros show)."""
-    gap = np.maximum(np.asarray(losses, dtype=float) - minimum, 1e-16)
+def loss_curve(ax: Any, losses: npt.ArrayLike, *, minimum: float = 0.0, label: str | None = None, color: Any = None,
+               linestyle: str = "-") -> Any:
+    """Plot ``f(θ_k) − f*`` against k on a log scale (clipped at 1e-16 so that exact zeros show).
+
+    Returns the line. ``losses`` must be a 1-d array of real numbers (NaN or inf, a diverged run, leaves a
+    gap) and ``minimum`` a finite number.
+    """
+    _axes(ax)
+    losses = as_real_array(losses, "losses").astype(float)
+    if losses.ndim != 1:
+        raise ValueError(f"losses must have 1 dimension(s); got shape {losses.shape}")
+    minimum = real_number(minimum, "minimum")
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(losses - minimum, 1e-16)
     (line,) = ax.semilogy(np.arange(len(gap)), gap, label=label, color=color, linestyle=linestyle)
     ax.set_xlabel("step k")
     ax.set_ylabel("f(θₖ) − f*")
