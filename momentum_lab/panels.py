@@ -10,11 +10,19 @@ Every figure is at most ``PANEL_WIDTH`` inches wide, uses the course's palette a
 the sizes of :func:`momentum_lab.plotting.use_course_style` (no font under
 ``momentum_lab.plotting.MIN_FONT_SIZE`` points). Labels are plain Unicode rather than mathtext, which
 renders small. matplotlib is imported when a function is called, not when the module is imported.
+
+Arguments are checked as the explorers check them, and a bad one raises ValueError/TypeError naming it
+(an unknown loss family, masks of different shapes, a ``problem`` that is not a ``Problem``, momentum
+scales that push β* · scale to 1 or beyond, malformed ``runs``/``spectrum``/``panels``).
 """
 
-import numpy as np
+from __future__ import annotations
 
-from momentum_lab._validate import positive_int
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 #: Width and height (inches) of one panel.
 PANEL_WIDTH = 5.0
@@ -24,20 +32,21 @@ _LOSS_TITLES = {"value": "loss", "slope": "slope (first derivative)",
                 "curvature": "curvature (second derivative)"}
 
 
-def _figures(count, size=(PANEL_WIDTH, PANEL_HEIGHT)):
+def _figures(count: int, size: tuple[float, float] = (PANEL_WIDTH, PANEL_HEIGHT)) -> tuple[list[Any], list[Any]]:
     import matplotlib.pyplot as plt
 
     figures = [plt.figure(figsize=size) for _ in range(count)]
     return figures, [fig.add_subplot() for fig in figures]
 
 
-def _finish(figures):
+def _finish(figures: list[Any]) -> list[Any]:
     for fig in figures:
         fig.tight_layout()
     return figures
 
 
-def loss_panels(family="regression", names=None, point=1.5, delta=1.0):
+def loss_panels(family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5,
+                delta: float = 1.0) -> list[Any]:
     """Three figures: each loss of ``family``, its slope and its curvature, with ``point`` marked.
 
     The arguments are those of :func:`momentum_lab.widgets.losses.explore_losses`. The legend is on the
@@ -58,23 +67,28 @@ def loss_panels(family="regression", names=None, point=1.5, delta=1.0):
     return _finish(figures)
 
 
-def overlap_panels(g, predictions):
+def overlap_panels(g: npt.ArrayLike, predictions: Mapping[str, npt.ArrayLike]) -> list[Any]:
     """One small figure per prediction: its overlap with the true mask ``g`` (TP, FP, FN coloured).
 
-    ``predictions`` maps a title to a probability map shaped like ``g``. The first figure carries the
-    colour key.
+    ``predictions`` maps a title (a str) to a probability map shaped like ``g``; ``g`` and every map
+    must be 2-d with values in [0, 1] (ValueError/TypeError naming them otherwise). The first figure
+    carries the colour key.
     """
     from matplotlib.patches import Patch
 
     from momentum_lab import plotting
-    from momentum_lab.widgets.losses import overlap_image
+    from momentum_lab.widgets.losses import check_masks, overlap_image
 
-    if not isinstance(predictions, dict) or not predictions:
+    if not isinstance(predictions, Mapping) or not predictions:
         raise TypeError(f"predictions must be a non-empty dict of title: map; got {type(predictions).__name__}")
-    figures, axes = _figures(len(predictions), size=(3.2, 3.6))
-    for index, (ax, (title, p)) in enumerate(zip(axes, predictions.items())):
-        ax.imshow(overlap_image(np.asarray(g, dtype=float), np.asarray(p, dtype=float)),
-                  interpolation="nearest")
+    maps = {}
+    for title, p in predictions.items():
+        if not isinstance(title, str):
+            raise TypeError(f"predictions' titles must be str; got {title!r}")
+        maps[title] = check_masks(g, p, "g", f"predictions[{title!r}]")
+    figures, axes = _figures(len(maps), size=(3.2, 3.6))
+    for index, (ax, (title, (g_checked, p_checked))) in enumerate(zip(axes, maps.items())):
+        ax.imshow(overlap_image(g_checked, p_checked), interpolation="nearest")
         ax.set_title(title)
         ax.set_axis_off()
         if index == 0:
@@ -85,8 +99,9 @@ def overlap_panels(g, predictions):
     return _finish(figures)
 
 
-def segmentation_panels(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7, gamma=4 / 3, *,
-                        true_radius=8.0, size=32, smooth=1.0):
+def segmentation_panels(shift: float = 0.0, radius: float = 8.0, softness: float = 0.0, alpha: float = 0.3,
+                        beta: float = 0.7, gamma: float = 4 / 3, *, true_radius: float = 8.0, size: int = 32,
+                        smooth: float = 1.0) -> list[Any]:
     """Three figures: the overlap map, each loss against the predicted radius, and the losses now.
 
     The arguments are those of :func:`momentum_lab.widgets.losses.explore_segmentation`; ``alpha`` and
@@ -115,14 +130,14 @@ def segmentation_panels(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7
     return _finish([map_fig, sweep_fig, bars_fig])
 
 
-def _outside_legend(ax, rows_below=True):
+def _outside_legend(ax: Any, rows_below: bool = True) -> None:
     """A legend under the axes, so that it covers no data (the figure grows to hold it)."""
     if rows_below:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.36), ncol=1, frameon=False)
 
 
-def capstone_panels(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1.0, 0.5), steps=300,
-                    scan_points=17):
+def capstone_panels(problem: Any = None, momentum_scales: Sequence[float] = (0.5, 1.0, 1.25),
+                    lr_scales: Sequence[float] = (1.0, 0.5), steps: int = 300, scan_points: int = 17) -> list[Any]:
     """Two figures of the logistic-regression runs (the content of ``capstone_figure``, one per panel).
 
     First: ``‖θ_k − θ*‖`` for the heavy ball at ``α*`` with ``β = β* · scale`` for each of
@@ -130,14 +145,15 @@ def capstone_panels(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     rate as a dotted line. Second: the rate against ``β/β*`` for ``α = α* · scale``, each of
     ``lr_scales``: the prediction from the Hessian at ``θ*`` (line) and the measured rates (dots; a cross
     where a run had not converged after ``steps`` steps).
+
+    The arguments are checked as in :func:`momentum_lab.widgets.capstone.capstone_figure`.
     """
     from momentum_lab import plotting
-    from momentum_lab.widgets.capstone import (_anchored_line, _predicted_curve, _setup_axes,
-                                               logistic_problem, momentum_run, rate_scan)
+    from momentum_lab.widgets.capstone import (_anchored_line, _figure_args, _predicted_curve, _setup_axes,
+                                               momentum_run, rate_scan)
 
-    steps = positive_int(steps, "steps")
-    scan_points = positive_int(scan_points, "scan_points", minimum=2)
-    problem = logistic_problem() if problem is None else problem
+    problem, chosen_scales, chosen_lr_scales, steps, scan_points = _figure_args(problem, momentum_scales, lr_scales,
+                                                                                steps, scan_points)
     figures, (ax_dist, ax_rate) = _figures(2, size=(PANEL_WIDTH, 4.0))
     max_scale = 1.6
     _setup_axes(ax_dist, ax_rate, problem, steps, max_scale)
@@ -147,7 +163,7 @@ def capstone_panels(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
     ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.2,
                  label=f"gradient descent, step 2/(μ+L): rate {gd['measured'].rate:.3f}")
-    for i, scale in enumerate(momentum_scales):
+    for i, scale in enumerate(chosen_scales):
         run = momentum_run(problem, problem.lr_star, problem.momentum_star * scale, steps)
         color = plotting.PALETTE[i % len(plotting.PALETTE)]
         verdict = f"rate {run['measured'].rate:.3f}" if run["converged"] else "does not converge"
@@ -159,7 +175,7 @@ def capstone_panels(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     _outside_legend(ax_dist)
     fine = np.linspace(0.0, max_scale, 321)
     scales = np.linspace(0.0, max_scale, scan_points)
-    for i, lr_scale in enumerate(lr_scales):
+    for i, lr_scale in enumerate(chosen_lr_scales):
         color = plotting.PALETTE[(i + 4) % len(plotting.PALETTE)] if i else plotting.PALETTE[1]
         lr = problem.lr_star * lr_scale
         name = "α*" if lr_scale == 1 else f"{lr_scale:g} α*"
@@ -177,7 +193,8 @@ def capstone_panels(problem=None, momentum_scales=(0.5, 1.0, 1.25), lr_scales=(1
     return _finish(figures)
 
 
-def mlp_panels(runs, spectrum, *, stability_limit, mu_star, L_star):
+def mlp_panels(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stability_limit: float, mu_star: float,
+               L_star: float) -> list[Any]:
     """Two figures of the network's runs (the content of ``mlp_figure``, one per panel).
 
     Args:
@@ -187,13 +204,15 @@ def mlp_panels(runs, spectrum, *, stability_limit, mu_star, L_star):
         spectrum: ``(steps, smallest, largest)``, three 1-d arrays: eigenvalues of ``H(θ_k)`` at those k.
         stability_limit: ``2(1 + β)/α``, the largest curvature the chosen pair tolerates.
         mu_star, L_star: the extreme eigenvalues at the minimiser used for tuning.
+
+    Raises:
+        ValueError, TypeError: naming the malformed argument (see
+        :func:`momentum_lab.widgets.capstone.check_mlp_args`).
     """
     from momentum_lab import plotting
-    from momentum_lab.widgets.capstone import DISTANCE_RANGE
+    from momentum_lab.widgets.capstone import DISTANCE_RANGE, check_mlp_args
 
-    if not isinstance(runs, dict) or not runs:
-        raise TypeError(f"runs must be a non-empty dict of label: (distances, measured, predictions); "
-                        f"got {type(runs).__name__}")
+    runs, spectrum, stability_limit, mu_star, L_star = check_mlp_args(runs, spectrum, stability_limit, mu_star, L_star)
     figures, (ax_dist, ax_eig) = _figures(2, size=(PANEL_WIDTH, 4.0))
     longest = 0
     for i, (label, (distances, measured, predictions)) in enumerate(runs.items()):
@@ -230,29 +249,32 @@ def mlp_panels(runs, spectrum, *, stability_limit, mu_star, L_star):
     return _finish(figures)
 
 
-def decision_panels(X, y, panels, *, n=201):
+def decision_panels(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[str, Callable[..., Any]]], *,
+                    n: int = 201) -> list[Any]:
     """One figure per model: the data, its decision boundary ``p = ½`` and its probability shading.
 
     Args:
-        X, y: the 2-d inputs and 0/1 labels.
+        X, y: the 2-d inputs, shape (m, 2), and their 0/1 labels, shape (m,).
         panels: ``[(title, probability)]`` where ``probability(points)`` maps an ``(m, 2)`` array of
             inputs to the predicted probability of class 1.
+        n: grid points per axis of the shading, an integer ≥ 2.
+
+    Raises:
+        ValueError, TypeError: naming the malformed argument (see
+        :func:`momentum_lab.widgets.capstone.check_decision_args`), or a probability function that does
+        not return one finite probability per point.
     """
     from momentum_lab import plotting
+    from momentum_lab.widgets.capstone import check_decision_args, probability_grid
 
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    panels = list(panels)
-    if not panels:
-        raise ValueError("panels must hold at least one (title, probability) pair; got none")
-    n = positive_int(n, "n", minimum=2)
+    X, y, panels, n = check_decision_args(X, y, panels, n)
     figures, axes = _figures(len(panels), size=(4.4, 4.4))
     pad = 0.5
     (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     for index, (ax, (title, probability)) in enumerate(zip(axes, panels)):
-        p = np.asarray(probability(grid), dtype=float).reshape(gx.shape)
+        p = probability_grid(probability, grid, gx.shape, f"panels[{index}]")
         ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.4)
         for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):

@@ -467,13 +467,31 @@ def check_decision_args(X: Any, y: Any, panels: Any,
         raise ValueError(f"y must have one label per row of X, shape ({X.shape[0]},); got shape {y.shape}")
     if not np.all((y == 0) | (y == 1)):
         raise ValueError(f"y must hold 0/1 labels; got values {np.unique(y)!r}")
-    if isinstance(panels, (str, bytes)) or not isinstance(panels, Sequence) or not panels:
-        raise TypeError(f"panels must be a non-empty list of (title, probability); got {panels!r}")
+    if isinstance(panels, (str, bytes)) or not isinstance(panels, Sequence):
+        raise TypeError(f"panels must be a list of (title, probability); got {type(panels).__name__}")
+    if not panels:
+        raise ValueError("panels must hold at least one (title, probability) pair; got none")
     for i, entry in enumerate(panels):
         if not (isinstance(entry, (tuple, list)) and len(entry) == 2 and isinstance(entry[0], str)
                 and callable(entry[1])):
             raise TypeError(f"panels[{i}] must be (title, probability function); got {entry!r}")
     return X, y, list(panels), positive_int(n, "n", minimum=2)
+
+
+def probability_grid(probability: Callable[..., Any], grid: npt.NDArray[np.float64], shape: tuple[int, ...],
+                     name: str) -> npt.NDArray[np.float64]:
+    """``probability(grid)`` as an array of ``shape``: one finite probability in [0, 1] per grid point.
+
+    Raises ValueError/TypeError naming ``name`` when the function returns anything else.
+    """
+    values = as_float_array(probability(grid), f"{name} probability(points)")
+    if values.size != int(np.prod(shape)):
+        raise ValueError(f"{name} probability(points) must return one value per point ({grid.shape[0]}); "
+                         f"got shape {values.shape}")
+    if np.any(values < 0) or np.any(values > 1):
+        raise ValueError(f"{name} probability(points) must return probabilities in [0, 1]; got values in "
+                         f"[{values.min():g}, {values.max():g}]")
+    return values.reshape(shape)
 
 
 def decision_figure(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[str, Callable[..., Any]]], *,
@@ -502,8 +520,8 @@ def decision_figure(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[s
     (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
-    for ax, (title, probability) in zip(axes, panels):
-        p = np.asarray(probability(grid), dtype=float).reshape(gx.shape)
+    for index, (ax, (title, probability)) in enumerate(zip(axes, panels)):
+        p = probability_grid(probability, grid, gx.shape, f"panels[{index}]")
         ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.2)
         for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):
