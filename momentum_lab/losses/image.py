@@ -16,24 +16,21 @@ Chapter 14. Conventions shared by the functions:
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Union
 
 import numpy as np
-import numpy.typing as npt
+import numpy.typing  # noqa: F401 - for the annotations' np.typing.ArrayLike
 
 from momentum_lab._typing import Array
 from momentum_lab._validate import positive, positive_int
+from momentum_lab.autodiff.tensor import Tensor
 from momentum_lab.losses import _ops as ops
 from momentum_lab.losses._validate import check_reduction, check_same_shape, values_of
 
-if TYPE_CHECKING:
-    from momentum_lab.autodiff.tensor import Tensor
-
 #: What the functions take as images: anything NumPy reads as real numbers, or a tensor of the tape.
-Images = Union[npt.ArrayLike, "Tensor"]
+Images = np.typing.ArrayLike | Tensor
 #: What they return: a NumPy scalar (``"mean"``, ``"sum"``), the per-image array (``"none"``), or a
 #: tensor of the tape when an input was one.
-LossValue = Union[np.float64, Array, "Tensor"]
+LossValue = np.float64 | Array | Tensor
 #: A bank of filters as :func:`filter_taps` returns it: the width k and, per filter, its non-zero taps.
 Taps = tuple[int, tuple[tuple[tuple[int, int, float], ...], ...]]
 
@@ -91,7 +88,7 @@ def window_weights(filter_size: int = 11, filter_sigma: float = 1.5) -> tuple[fl
     return tuple(gaussian_window(filter_size, filter_sigma).tolist())
 
 
-def filter_taps(filters: npt.ArrayLike) -> Taps:
+def filter_taps(filters: np.typing.ArrayLike) -> Taps:
     """A bank ``(k, k, F)`` as ``(k, taps)``: per filter the tuple of its non-zero ``(row, column, weight)``
     in Python numbers, the form :func:`perceptual_values` takes. A filter of zeros has no taps (its
     feature is 0 for every image)."""
@@ -221,7 +218,7 @@ def check_images(shape: tuple[int | None, ...], name: str, minimum: int = 1) -> 
         )
 
 
-def check_filters(filters: npt.ArrayLike, name: str = "filters") -> Array:
+def check_filters(filters: np.typing.ArrayLike, name: str = "filters") -> Array:
     """``filters`` as a float64 array shaped ``(k, k, F)`` with finite real entries (TypeError for booleans,
     complex numbers, objects or strings; ValueError for another shape or a NaN)."""
     bank = values_of(filters, name)
@@ -379,7 +376,12 @@ def total_variation(images: Images, *, reduction: str = "mean") -> LossValue:
 
 
 def perceptual(
-    y_true: Images, y_pred: Images, filters: npt.ArrayLike | None = None, pool: int = 8, *, reduction: str = "mean"
+    y_true: Images,
+    y_pred: Images,
+    filters: np.typing.ArrayLike | None = None,
+    pool: int = 8,
+    *,
+    reduction: str = "mean",
 ) -> LossValue:
     """A perceptual (feature-space) distance: the squared difference of fixed filter features, per image.
 
