@@ -28,8 +28,7 @@ import numpy.typing as npt
 PANEL_WIDTH = 5.0
 PANEL_HEIGHT = 3.6
 
-_LOSS_TITLES = {"value": "loss", "slope": "slope (first derivative)",
-                "curvature": "curvature (second derivative)"}
+_LOSS_TITLES = {"value": "loss", "slope": "slope (first derivative)", "curvature": "curvature (second derivative)"}
 
 
 def _figures(count: int, size: tuple[float, float] = (PANEL_WIDTH, PANEL_HEIGHT)) -> tuple[list[Any], list[Any]]:
@@ -45,8 +44,9 @@ def _finish(figures: list[Any]) -> list[Any]:
     return figures
 
 
-def loss_panels(family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5,
-                delta: float = 1.0) -> list[Any]:
+def loss_panels(
+    family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5, delta: float = 1.0
+) -> list[Any]:
     """Three figures: each loss of ``family``, its slope and its curvature, with ``point`` marked.
 
     The arguments are those of :func:`momentum_lab.widgets.losses.explore_losses`. The legend is on the
@@ -92,16 +92,32 @@ def overlap_panels(g: npt.ArrayLike, predictions: Mapping[str, npt.ArrayLike]) -
         ax.set_title(title)
         ax.set_axis_off()
         if index == 0:
-            ax.legend(handles=[Patch(color=plotting.PALETTE[i], label=label)
-                               for i, label in ((2, "TP"), (1, "FP"), (0, "FN"))],
-                      loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0), frameon=False,
-                      handlelength=1.0, columnspacing=0.8)
+            ax.legend(
+                handles=[
+                    Patch(color=plotting.PALETTE[i], label=label) for i, label in ((2, "TP"), (1, "FP"), (0, "FN"))
+                ],
+                loc="upper center",
+                ncol=3,
+                bbox_to_anchor=(0.5, 0.0),
+                frameon=False,
+                handlelength=1.0,
+                columnspacing=0.8,
+            )
     return _finish(figures)
 
 
-def segmentation_panels(shift: float = 0.0, radius: float = 8.0, softness: float = 0.0, alpha: float = 0.3,
-                        beta: float = 0.7, gamma: float = 4 / 3, *, true_radius: float = 8.0, size: int = 32,
-                        smooth: float = 1.0) -> list[Any]:
+def segmentation_panels(
+    shift: float = 0.0,
+    radius: float = 8.0,
+    softness: float = 0.0,
+    alpha: float = 0.3,
+    beta: float = 0.7,
+    gamma: float = 4 / 3,
+    *,
+    true_radius: float = 8.0,
+    size: int = 32,
+    smooth: float = 1.0,
+) -> list[Any]:
     """Three figures: the overlap map, each loss against the predicted radius, and the losses now.
 
     The arguments are those of :func:`momentum_lab.widgets.losses.explore_segmentation`; ``alpha`` and
@@ -112,16 +128,22 @@ def segmentation_panels(shift: float = 0.0, radius: float = 8.0, softness: float
     from momentum_lab import plotting
     from momentum_lab.widgets.losses import _draw_segmentation, explore_segmentation
 
-    run = explore_segmentation(shift, radius, softness, alpha, beta, gamma, true_radius=true_radius,
-                               size=size, smooth=smooth)
+    run = explore_segmentation(
+        shift, radius, softness, alpha, beta, gamma, true_radius=true_radius, size=size, smooth=smooth
+    )
     (map_fig, sweep_fig, bars_fig), (ax_map, ax_sweep, ax_bars) = _figures(3)
     map_fig.set_size_inches(3.6, 3.9)
     bars_fig.set_size_inches(4.2, PANEL_HEIGHT)
     _draw_segmentation((ax_map, ax_sweep, ax_bars), run)
-    ax_map.legend(handles=[Patch(color=plotting.PALETTE[i], label=label)
-                           for i, label in ((2, "TP"), (1, "FP"), (0, "FN"))],
-                  loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0), frameon=False,
-                  handlelength=1.0, columnspacing=0.8)
+    ax_map.legend(
+        handles=[Patch(color=plotting.PALETTE[i], label=label) for i, label in ((2, "TP"), (1, "FP"), (0, "FN"))],
+        loc="upper center",
+        ncol=3,
+        bbox_to_anchor=(0.5, 0.0),
+        frameon=False,
+        handlelength=1.0,
+        columnspacing=0.8,
+    )
     ax_map.set_title(f"TP {run['tp']:.0f}, FP {run['fp']:.0f}, FN {run['fn']:.0f}")
     ax_sweep.legend(loc="upper right")
     ax_sweep.set_xlabel("predicted radius (dotted: true radius)")
@@ -136,8 +158,13 @@ def _outside_legend(ax: Any, rows_below: bool = True) -> None:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.36), ncol=1, frameon=False)
 
 
-def capstone_panels(problem: Any = None, momentum_scales: Sequence[float] = (0.5, 1.0, 1.25),
-                    lr_scales: Sequence[float] = (1.0, 0.5), steps: int = 300, scan_points: int = 17) -> list[Any]:
+def capstone_panels(
+    problem: Any = None,
+    momentum_scales: Sequence[float] = (0.5, 1.0, 1.25),
+    lr_scales: Sequence[float] = (1.0, 0.5),
+    steps: int = 300,
+    scan_points: int = 17,
+) -> list[Any]:
     """Two figures of the logistic-regression runs (the content of ``capstone_figure``, one per panel).
 
     First: ``‖θ_k − θ*‖`` for the heavy ball at ``α*`` with ``β = β* · scale`` for each of
@@ -149,11 +176,18 @@ def capstone_panels(problem: Any = None, momentum_scales: Sequence[float] = (0.5
     The arguments are checked as in :func:`momentum_lab.widgets.capstone.capstone_figure`.
     """
     from momentum_lab import plotting
-    from momentum_lab.widgets.capstone import (_anchored_line, _figure_args, _predicted_curve, _setup_axes,
-                                               momentum_run, rate_scan)
+    from momentum_lab.widgets.capstone import (
+        _anchored_line,
+        _figure_args,
+        _predicted_curve,
+        _setup_axes,
+        momentum_run,
+        rate_scan,
+    )
 
-    problem, chosen_scales, chosen_lr_scales, steps, scan_points = _figure_args(problem, momentum_scales, lr_scales,
-                                                                                steps, scan_points)
+    problem, chosen_scales, chosen_lr_scales, steps, scan_points = _figure_args(
+        problem, momentum_scales, lr_scales, steps, scan_points
+    )
     figures, (ax_dist, ax_rate) = _figures(2, size=(PANEL_WIDTH, 4.0))
     max_scale = 1.6
     _setup_axes(ax_dist, ax_rate, problem, steps, max_scale)
@@ -161,14 +195,23 @@ def capstone_panels(problem: Any = None, momentum_scales: Sequence[float] = (0.5
     ax_dist.set_xlabel("step k")
     ax_rate.set_xlabel("momentum β / β*")
     gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
-    ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.2,
-                 label=f"gradient descent, step 2/(μ+L): rate {gd['measured'].rate:.3f}")
+    ax_dist.plot(
+        gd["distances"],
+        color="black",
+        linestyle="--",
+        linewidth=1.2,
+        label=f"gradient descent, step 2/(μ+L): rate {gd['measured'].rate:.3f}",
+    )
     for i, scale in enumerate(chosen_scales):
         run = momentum_run(problem, problem.lr_star, problem.momentum_star * scale, steps)
         color = plotting.PALETTE[i % len(plotting.PALETTE)]
         verdict = f"rate {run['measured'].rate:.3f}" if run["converged"] else "does not converge"
-        ax_dist.plot(run["distances"], color=color, linestyle=plotting.LINESTYLES[(i + 1) % 4],
-                     label=f"α*, β = {scale:g} β*: {verdict}")
+        ax_dist.plot(
+            run["distances"],
+            color=color,
+            linestyle=plotting.LINESTYLES[(i + 1) % 4],
+            label=f"α*, β = {scale:g} β*: {verdict}",
+        )
         if run["converged"]:
             ax_dist.plot(*_anchored_line(run, steps), color=color, linestyle=":", linewidth=1.0)
     ax_dist.set_title(f"distance to θ* (κ = {problem.kappa:.1f})")
@@ -179,22 +222,43 @@ def capstone_panels(problem: Any = None, momentum_scales: Sequence[float] = (0.5
         color = plotting.PALETTE[(i + 4) % len(plotting.PALETTE)] if i else plotting.PALETTE[1]
         lr = problem.lr_star * lr_scale
         name = "α*" if lr_scale == 1 else f"{lr_scale:g} α*"
-        ax_rate.plot(fine, _predicted_curve(problem, lr, fine), color=color,
-                     linestyle=plotting.LINESTYLES[i % 4], label=f"predicted, α = {name}")
+        ax_rate.plot(
+            fine,
+            _predicted_curve(problem, lr, fine),
+            color=color,
+            linestyle=plotting.LINESTYLES[i % 4],
+            label=f"predicted, α = {name}",
+        )
         scan = rate_scan(problem, lr, scales, steps)
         ok = scan["converged"]
-        ax_rate.plot(scales[ok], scan["measured"][ok], linestyle="none", marker="o", markersize=6,
-                     color=color, markeredgecolor="black", markeredgewidth=0.5,
-                     label=f"measured, α = {name}")
-        ax_rate.plot(scales[~ok], np.full((~ok).sum(), 1.0), linestyle="none", marker="x", markersize=7,
-                     color=color, label=f"not converged in {steps} steps" if i == 0 else None)
+        ax_rate.plot(
+            scales[ok],
+            scan["measured"][ok],
+            linestyle="none",
+            marker="o",
+            markersize=6,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            label=f"measured, α = {name}",
+        )
+        ax_rate.plot(
+            scales[~ok],
+            np.full((~ok).sum(), 1.0),
+            linestyle="none",
+            marker="x",
+            markersize=7,
+            color=color,
+            label=f"not converged in {steps} steps" if i == 0 else None,
+        )
     ax_rate.set_title("rate: predicted and measured")
     _outside_legend(ax_rate)
     return _finish(figures)
 
 
-def mlp_panels(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stability_limit: float, mu_star: float,
-               L_star: float) -> list[Any]:
+def mlp_panels(
+    runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stability_limit: float, mu_star: float, L_star: float
+) -> list[Any]:
     """Two figures of the network's runs (the content of ``mlp_figure``, one per panel).
 
     Args:
@@ -223,8 +287,14 @@ def mlp_panels(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stabi
         k = np.arange(measured.start, measured.stop + 1)
         for j, (name, predicted) in enumerate(predictions.items()):
             line = distances[measured.start] * predicted ** (k - measured.start).astype(float)
-            ax_dist.semilogy(k, np.clip(line, *DISTANCE_RANGE), color=color, linestyle=(":", "-.", "--")[j % 3],
-                             linewidth=1.4, label=f"{label}, {name}: {predicted:.3f}")
+            ax_dist.semilogy(
+                k,
+                np.clip(line, *DISTANCE_RANGE),
+                color=color,
+                linestyle=(":", "-.", "--")[j % 3],
+                linewidth=1.4,
+                label=f"{label}, {name}: {predicted:.3f}",
+            )
     ax_dist.set_ylim(*DISTANCE_RANGE)
     ax_dist.set_xlim(0, longest)
     ax_dist.set_xlabel("step k")
@@ -233,10 +303,18 @@ def mlp_panels(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stabi
     _outside_legend(ax_dist)
     steps, smallest, largest = (np.asarray(a, dtype=float) for a in spectrum)
     ax_eig.plot(steps, largest, marker="o", markersize=6, color=plotting.PALETTE[0], label="largest eigenvalue")
-    ax_eig.plot(steps, smallest, marker="s", markersize=6, color=plotting.PALETTE[3], linestyle="--",
-                label="smallest eigenvalue")
-    ax_eig.axhline(stability_limit, color=plotting.PALETTE[0], linestyle="-.", linewidth=1.2,
-                   label="stability limit 2(1 + β*)/α*")
+    ax_eig.plot(
+        steps,
+        smallest,
+        marker="s",
+        markersize=6,
+        color=plotting.PALETTE[3],
+        linestyle="--",
+        label="smallest eigenvalue",
+    )
+    ax_eig.axhline(
+        stability_limit, color=plotting.PALETTE[0], linestyle="-.", linewidth=1.2, label="stability limit 2(1 + β*)/α*"
+    )
     ax_eig.axhline(L_star, color="0.45", linestyle=":", linewidth=1.2, label="L at minimum A")
     ax_eig.axhline(mu_star, color="0.45", linestyle=(0, (6, 2)), linewidth=1.2, label="μ at minimum A")
     ax_eig.axhline(0.0, color="black", linewidth=0.6)
@@ -249,8 +327,9 @@ def mlp_panels(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stabi
     return _finish(figures)
 
 
-def decision_panels(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[str, Callable[..., Any]]], *,
-                    n: int = 201) -> list[Any]:
+def decision_panels(
+    X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[str, Callable[..., Any]]], *, n: int = 201
+) -> list[Any]:
     """One figure per model: the data, its decision boundary ``p = ½`` and its probability shading.
 
     Args:
@@ -279,8 +358,16 @@ def decision_panels(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[s
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.4)
         for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):
             pts = X[y == label]
-            ax.scatter(pts[:, 0], pts[:, 1], s=22, color=color, marker=marker, edgecolor="white",
-                       linewidth=0.4, label=f"class {label}")
+            ax.scatter(
+                pts[:, 0],
+                pts[:, 1],
+                s=22,
+                color=color,
+                marker=marker,
+                edgecolor="white",
+                linewidth=0.4,
+                label=f"class {label}",
+            )
         ax.set_title(title)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)

@@ -44,25 +44,27 @@ def use_course_style() -> None:
     plt = _plt()
     from cycler import cycler
 
-    plt.rcParams.update({
-        "axes.prop_cycle": cycler(color=PALETTE),
-        "figure.figsize": (7.5, 3.6),
-        "figure.dpi": 96,
-        "savefig.dpi": 192,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "font.size": 12,
-        "axes.titlesize": 12,
-        "axes.labelsize": 12,
-        "xtick.labelsize": MIN_FONT_SIZE,
-        "ytick.labelsize": MIN_FONT_SIZE,
-        "legend.fontsize": MIN_FONT_SIZE,
-        "legend.title_fontsize": MIN_FONT_SIZE,
-        "figure.titlesize": 13,
-        "svg.fonttype": "none",
-    })
+    plt.rcParams.update(
+        {
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "figure.figsize": (7.5, 3.6),
+            "figure.dpi": 96,
+            "savefig.dpi": 192,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 12,
+            "axes.titlesize": 12,
+            "axes.labelsize": 12,
+            "xtick.labelsize": MIN_FONT_SIZE,
+            "ytick.labelsize": MIN_FONT_SIZE,
+            "legend.fontsize": MIN_FONT_SIZE,
+            "legend.title_fontsize": MIN_FONT_SIZE,
+            "figure.titlesize": 13,
+            "svg.fonttype": "none",
+        }
+    )
     try:
         from IPython import get_ipython
     except ImportError:
@@ -89,8 +91,10 @@ def contour(ax: Any, landscape: Any, *, levels: int = 30, n: int = 201, log: boo
     _axes(ax)
     for attribute in ("grid", "value", "minimizers", "bounds"):
         if not hasattr(landscape, attribute):
-            raise TypeError(f"landscape must be a Landscape (with grid, value, minimizers and bounds); "
-                            f"got {type(landscape).__name__}")
+            raise TypeError(
+                f"landscape must be a Landscape (with grid, value, minimizers and bounds); "
+                f"got {type(landscape).__name__}"
+            )
     levels = positive_int(levels, "levels", minimum=2)
     n = positive_int(n, "n", minimum=2)
     log = flag(log, "log")
@@ -99,13 +103,13 @@ def contour(ax: Any, landscape: Any, *, levels: int = 30, n: int = 201, log: boo
     if log:
         shifted = values - values.min() + 1e-3
         lo, hi = np.log10(shifted.min()), np.log10(shifted.max())
-        ax.contour(grid[..., 0], grid[..., 1], shifted, levels=np.logspace(lo, hi, levels),
-                   colors="0.55", linewidths=0.6)
+        ax.contour(
+            grid[..., 0], grid[..., 1], shifted, levels=np.logspace(lo, hi, levels), colors="0.55", linewidths=0.6
+        )
     else:
         ax.contour(grid[..., 0], grid[..., 1], values, levels=levels, colors="0.55", linewidths=0.6)
     mins = landscape.minimizers
-    ax.plot(mins[:, 0], mins[:, 1], marker="*", color="black", markersize=12, linestyle="none",
-            label="minimum")
+    ax.plot(mins[:, 0], mins[:, 1], marker="*", color="black", markersize=12, linestyle="none", label="minimum")
     (x0, x1), (y0, y1) = landscape.bounds
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -115,8 +119,16 @@ def contour(ax: Any, landscape: Any, *, levels: int = 30, n: int = 201, log: boo
     return ax
 
 
-def path(ax: Any, iterates: npt.ArrayLike, *, label: str | None = None, color: Any = None, linestyle: str = "-",
-         marker: str = "o", markersize: float = 3) -> Any:
+def path(
+    ax: Any,
+    iterates: npt.ArrayLike,
+    *,
+    label: str | None = None,
+    color: Any = None,
+    linestyle: str = "-",
+    marker: str = "o",
+    markersize: float = 3,
+) -> Any:
     """Draw an optimizer's iterates (shape ``(k, 2)``, k ≥ 1) as a path with its start point marked.
 
     Returns the line. ``iterates`` must hold real numbers (NaN leaves a gap), ``markersize`` be > 0.
@@ -126,14 +138,29 @@ def path(ax: Any, iterates: npt.ArrayLike, *, label: str | None = None, color: A
     if iterates.ndim != 2 or iterates.shape[1] != 2 or iterates.shape[0] == 0:
         raise ValueError(f"iterates must have shape (k, 2) with k >= 1; got shape {iterates.shape}")
     markersize = positive(markersize, "markersize")
-    (line,) = ax.plot(iterates[:, 0], iterates[:, 1], linestyle=linestyle, marker=marker,
-                      markersize=markersize, linewidth=1.4, color=color, label=label)
+    (line,) = ax.plot(
+        iterates[:, 0],
+        iterates[:, 1],
+        linestyle=linestyle,
+        marker=marker,
+        markersize=markersize,
+        linewidth=1.4,
+        color=color,
+        label=label,
+    )
     ax.plot(iterates[0, 0], iterates[0, 1], marker="s", color=line.get_color(), markersize=6)
     return line
 
 
-def loss_curve(ax: Any, losses: npt.ArrayLike, *, minimum: float = 0.0, label: str | None = None, color: Any = None,
-               linestyle: str = "-") -> Any:
+def loss_curve(
+    ax: Any,
+    losses: npt.ArrayLike,
+    *,
+    minimum: float = 0.0,
+    label: str | None = None,
+    color: Any = None,
+    linestyle: str = "-",
+) -> Any:
     """Plot ``f(θ_k) − f*`` against k on a log scale (clipped at 1e-16 so that exact zeros show).
 
     Returns the line. ``losses`` must be a 1-d array of real numbers (NaN or inf, a diverged run, leaves a

@@ -90,8 +90,7 @@ def test_gradient_and_hessian_match_finite_differences():
     h = 1e-5
     e = np.eye(2)
     fd_grad = [(surface.value(p + h * e[i]) - surface.value(p - h * e[i])) / (2 * h) for i in range(2)]
-    fd_hess = np.array([(surface.grad(p + h * e[i]) - surface.grad(p - h * e[i])) / (2 * h)
-                        for i in range(2)])
+    fd_hess = np.array([(surface.grad(p + h * e[i]) - surface.grad(p - h * e[i])) / (2 * h) for i in range(2)])
     np.testing.assert_allclose(frame["grad"], fd_grad, rtol=1e-7)
     np.testing.assert_allclose(frame["hessian"], fd_hess, rtol=1e-7)
 
@@ -107,14 +106,17 @@ def test_condition_and_newton_step():
     assert singular["newton_step"] is None and singular["condition"] == float("inf")
 
 
-@pytest.mark.parametrize("eigenvalues, kind", [
-    ([1.0, 2.0], "positive definite"),
-    ([-3.0, -0.5], "negative definite"),
-    ([-1.0, 4.0], "indefinite"),
-    ([0.0, 4.0], "singular"),
-    ([1e-13, 1.0], "singular"),
-    ([1e-6, 1.0], "positive definite"),
-])
+@pytest.mark.parametrize(
+    "eigenvalues, kind",
+    [
+        ([1.0, 2.0], "positive definite"),
+        ([-3.0, -0.5], "negative definite"),
+        ([-1.0, 4.0], "indefinite"),
+        ([0.0, 4.0], "singular"),
+        ([1e-13, 1.0], "singular"),
+        ([1e-6, 1.0], "positive definite"),
+    ],
+)
 def test_curvature_kind(eigenvalues, kind):
     assert curvature_kind(eigenvalues) == kind
 
@@ -129,14 +131,17 @@ def test_defaults_and_description_are_stable_text():
     assert "indefinite" in text and "saddle" in text
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"landscape": "moon"}, ValueError, "landscape must be"),
-    ({"point": (1.0, 2.0, 3.0)}, ValueError, "point must have shape (2,)"),
-    ({"point": "here"}, TypeError, "point must be array-like"),
-    ({"radius": -1.0}, ValueError, "radius must be > 0"),
-    ({"n": 2}, ValueError, "n must be"),
-    ({"landscape": landscapes.quadratic_bowl(dim=3)}, ValueError, "two-dimensional"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"landscape": "moon"}, ValueError, "landscape must be"),
+        ({"point": (1.0, 2.0, 3.0)}, ValueError, "point must have shape (2,)"),
+        ({"point": "here"}, TypeError, "point must be array-like"),
+        ({"radius": -1.0}, ValueError, "radius must be > 0"),
+        ({"n": 2}, ValueError, "n must be"),
+        ({"landscape": landscapes.quadratic_bowl(dim=3)}, ValueError, "two-dimensional"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, error, words):
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
         local_quadratic(**kwargs)

@@ -222,8 +222,7 @@ def test_page_explorers_are_declared_for_the_widgets():
 
 
 def test_momentum_page_compute_is_explore_momentum_with_the_landscape_key():
-    params = {"landscape": "valley", "lr": 0.02, "momentum": 0.9, "nesterov": False, "start": [-1.5, 1.0],
-              "steps": 100}
+    params = {"landscape": "valley", "lr": 0.02, "momentum": 0.9, "nesterov": False, "start": [-1.5, 1.0], "steps": 100}
     page = _json(_page("momentum").compute(**params))
     direct = explore_momentum(**params)
     assert page["landscape"] == "valley"

@@ -20,6 +20,7 @@ gets a :class:`Feedback`; the checker's own parameters raise ValueError/TypeErro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -506,13 +507,21 @@ class TestFunction:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, name, f, *, jac=None, grad=None, hess=None):
+    def __init__(
+        self,
+        name: str,
+        f: Callable[[Any], Any],
+        *,
+        jac: Callable[[np.ndarray], np.ndarray] | None = None,
+        grad: Callable[[np.ndarray], np.ndarray] | None = None,
+        hess: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
         self.name, self._f, self.jac, self.grad, self.hess = name, f, jac, grad, hess
 
-    def __call__(self, x):
+    def __call__(self, x: Any) -> Any:
         return self._f(x)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<test function {self.name}>"
 
 

@@ -163,8 +163,14 @@ class PathPanel:
     ``figsize`` two numbers > 0.
     """
 
-    def __init__(self, steps: int, series: Iterable[tuple[Any, str | None, Any, str]], *,
-                 figsize: tuple[float, float] = (10, 4.2), floor: float = 1e-14) -> None:
+    def __init__(
+        self,
+        steps: int,
+        series: Iterable[tuple[Any, str | None, Any, str]],
+        *,
+        figsize: tuple[float, float] = (10, 4.2),
+        floor: float = 1e-14,
+    ) -> None:
         self.steps = positive_int(steps, "steps")
         self.series = list(series)
         if not all(isinstance(entry, tuple) and len(entry) == 4 for entry in self.series):
@@ -190,8 +196,9 @@ class PathPanel:
         ax_path.set_title(surface.name)
         moving = []
         for key, label, color, style in self.series:
-            (line,) = ax_path.plot([], [], marker="o", markersize=2.5, linewidth=1.4, color=color,
-                                   linestyle=style, label=label)
+            (line,) = ax_path.plot(
+                [], [], marker="o", markersize=2.5, linewidth=1.4, color=color, linestyle=style, label=label
+            )
             (dot,) = ax_path.plot([], [], marker="s", markersize=6, color=color, linestyle="none")
             (loss,) = ax_loss.semilogy([], [], color=color, linestyle=style, label=label)
             self.artists[key] = (line, dot, loss)

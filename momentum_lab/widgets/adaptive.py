@@ -30,9 +30,16 @@ DEFAULTS = {
 FALLBACK = (0.05, 0.05)
 
 
-def explore_adam(landscape: str | landscapes.Landscape = "narrow bowl", lr: float | None = None, beta1: float = 0.9,
-                 beta2: float = 0.999, eps: float = 1e-8, hb_lr: float | None = None,
-                 start: npt.ArrayLike | None = None, steps: int = 150) -> dict[str, Any]:
+def explore_adam(
+    landscape: str | landscapes.Landscape = "narrow bowl",
+    lr: float | None = None,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    hb_lr: float | None = None,
+    start: npt.ArrayLike | None = None,
+    steps: int = 150,
+) -> dict[str, Any]:
     """Run Adam and the heavy ball from the same start and return what the explorer draws.
 
     Args:
@@ -84,8 +91,9 @@ def explore_adam(landscape: str | landscapes.Landscape = "narrow bowl", lr: floa
     }
 
 
-def effective_steps(surface: landscapes.Landscape, path: npt.ArrayLike, lr: float, beta1: float, beta2: float,
-                    eps: float) -> npt.NDArray[np.float64]:
+def effective_steps(
+    surface: landscapes.Landscape, path: npt.ArrayLike, lr: float, beta1: float, beta2: float, eps: float
+) -> npt.NDArray[np.float64]:
     """Adam's per-coordinate multiplier of m at the last step of ``path``, from the gradients along it.
 
     Replays v ← β₂v + (1 − β₂)g² over the gradients at ``path[:-1]`` (the points where Adam took them)
@@ -109,9 +117,18 @@ def effective_steps(surface: landscapes.Landscape, path: npt.ArrayLike, lr: floa
     return lr / (1 - beta1**t) / (np.sqrt(v) / (1 - beta2**t) ** 0.5 + eps)
 
 
-def adam_figure(landscape: str | landscapes.Landscape = "narrow bowl", lr: float | None = None, beta1: float = 0.9,
-                beta2: float = 0.999, eps: float = 1e-8, hb_lr: float | None = None,
-                start: npt.ArrayLike | None = None, steps: int = 150, *, fig: Any = None) -> Any:
+def adam_figure(
+    landscape: str | landscapes.Landscape = "narrow bowl",
+    lr: float | None = None,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    hb_lr: float | None = None,
+    start: npt.ArrayLike | None = None,
+    steps: int = 150,
+    *,
+    fig: Any = None,
+) -> Any:
     """Contours with the paths of Adam and the heavy ball, and both loss curves on a log scale.
 
     Arguments as in :func:`explore_adam`; ``fig`` None (a new figure) or a matplotlib Figure.
@@ -126,14 +143,17 @@ def adam_figure(landscape: str | landscapes.Landscape = "narrow bowl", lr: float
         fig = plt.figure(figsize=(10, 4.2))
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     plotting.contour(ax_path, surface)
-    entries = [(f"Adam, η = {run['lr']:g}, ε = {run['eps']:.2g}", run["adam"], plotting.PALETTE[2], "-"),
-               (f"heavy ball, η = {run['hb_lr']:g}, β = {run['beta1']:g}", run["momentum"], plotting.PALETTE[3], "--")]
+    entries = [
+        (f"Adam, η = {run['lr']:g}, ε = {run['eps']:.2g}", run["adam"], plotting.PALETTE[2], "-"),
+        (f"heavy ball, η = {run['hb_lr']:g}, β = {run['beta1']:g}", run["momentum"], plotting.PALETTE[3], "--"),
+    ]
     for label, result, color, style in entries:
         if result["diverged"]:
             label += " (diverges)"
         plotting.path(ax_path, result["path"], label=label, color=color, linestyle=style, markersize=2)
-        plotting.loss_curve(ax_loss, result["losses"], minimum=surface.minimum, label=label, color=color,
-                            linestyle=style)
+        plotting.loss_curve(
+            ax_loss, result["losses"], minimum=surface.minimum, label=label, color=color, linestyle=style
+        )
     ax_path.set_title(f"{surface.name}, β₁ = {run['beta1']:g}, β₂ = {run['beta2']:g}")
     ax_loss.set_title("distance to the minimum value")
     ax_loss.legend(loc="best")
@@ -160,31 +180,49 @@ def adam_widget(steps: int = 150) -> Any:
     lr0, hb0 = DEFAULTS[first]
     start0 = landscapes.get(first).default_start
     menu = w.Dropdown(options=list(landscapes.CATALOGUE), value=first, description="landscape")
-    lr = w.FloatLogSlider(value=lr0, base=10, min=-3, max=0, step=0.02, description="Adam η",
-                          readout_format=".4f", continuous_update=False)
+    lr = w.FloatLogSlider(
+        value=lr0,
+        base=10,
+        min=-3,
+        max=0,
+        step=0.02,
+        description="Adam η",
+        readout_format=".4f",
+        continuous_update=False,
+    )
     beta1 = w.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="β₁", continuous_update=False)
-    beta2 = w.FloatSlider(value=0.999, min=0.5, max=0.9999, step=0.0001, description="β₂", readout_format=".4f",
-                          continuous_update=False)
-    eps = w.FloatLogSlider(value=1e-8, base=10, min=-8, max=0, step=0.25, description="ε", readout_format=".0e",
-                           continuous_update=False)
-    hb_lr = w.FloatLogSlider(value=hb0, base=10, min=-4, max=0.5, step=0.02, description="heavy-ball η",
-                             readout_format=".4f", continuous_update=False)
-    x0 = w.FloatSlider(value=start0[0], min=-3.5, max=3.5, step=0.05, description="start θ₁",
-                       continuous_update=False)
-    y0 = w.FloatSlider(value=start0[1], min=-2.0, max=3.0, step=0.05, description="start θ₂",
-                       continuous_update=False)
+    beta2 = w.FloatSlider(
+        value=0.999, min=0.5, max=0.9999, step=0.0001, description="β₂", readout_format=".4f", continuous_update=False
+    )
+    eps = w.FloatLogSlider(
+        value=1e-8, base=10, min=-8, max=0, step=0.25, description="ε", readout_format=".0e", continuous_update=False
+    )
+    hb_lr = w.FloatLogSlider(
+        value=hb0,
+        base=10,
+        min=-4,
+        max=0.5,
+        step=0.02,
+        description="heavy-ball η",
+        readout_format=".4f",
+        continuous_update=False,
+    )
+    x0 = w.FloatSlider(value=start0[0], min=-3.5, max=3.5, step=0.05, description="start θ₁", continuous_update=False)
+    y0 = w.FloatSlider(value=start0[1], min=-2.0, max=3.0, step=0.05, description="start θ₂", continuous_update=False)
     status = w.HTML()
     image = figure_image()
     state = {"resetting": False}
-    panel = PathPanel(steps, [("adam", "Adam", plotting.PALETTE[2], "-"),
-                              ("momentum", "heavy ball", plotting.PALETTE[3], "--")])
+    panel = PathPanel(
+        steps, [("adam", "Adam", plotting.PALETTE[2], "-"), ("momentum", "heavy ball", plotting.PALETTE[3], "--")]
+    )
 
     def redraw(_=None):
         if state["resetting"]:
             return
         surface = panel.surface
-        run = explore_adam(surface, lr.value, beta1.value, beta2.value, eps.value, hb_lr.value,
-                           (x0.value, y0.value), steps)
+        run = explore_adam(
+            surface, lr.value, beta1.value, beta2.value, eps.value, hb_lr.value, (x0.value, y0.value), steps
+        )
         for key in ("adam", "momentum"):
             panel.show(key, run[key]["path"], run[key]["losses"])
         image.value = panel.image_bytes()
@@ -223,16 +261,17 @@ def describe(run: dict[str, Any], steps: int) -> str:
         return f"f − f* = {result['losses'][-1] - surface.minimum:.2e}"
 
     e1, e2 = run["effective"]
-    return (f"After {steps} steps: Adam {verdict(run['adam'])}; heavy ball {verdict(run['momentum'])}. "
-            f"Adam's effective step sizes now: {e1:.3g} along θ₁, {e2:.3g} along θ₂ "
-            f"(the heavy ball is stable near the minimum for η < {run['lr_limit']:.3g}).")
+    return (
+        f"After {steps} steps: Adam {verdict(run['adam'])}; heavy ball {verdict(run['momentum'])}. "
+        f"Adam's effective step sizes now: {e1:.3g} along θ₁, {e2:.3g} along θ₂ "
+        f"(the heavy ball is stable near the minimum for η < {run['lr_limit']:.3g})."
+    )
 
 
 # ---------------------------------------------------------------------------------- the page's explorer
 
 
-def _web_compute(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e-8, hb_lr=None, start=None,
-                 steps=150):
+def _web_compute(landscape="narrow bowl", lr=None, beta1=0.9, beta2=0.999, eps=1e-8, hb_lr=None, start=None, steps=150):
     """:func:`explore_adam` as the page's ``compute`` returns it: the landscape by its catalogue key."""
     if not isinstance(landscape, str):
         raise TypeError(f"landscape must be a catalogue key on the page; got {type(landscape).__name__}")
@@ -247,8 +286,9 @@ def _web_sample(rng):
         return None if rng.random() < 0.1 else value
 
     def slider(low, high, digits):
-        return float(np.round(np.clip(rng.uniform(low - 0.05 * (high - low), high + 0.05 * (high - low)), low, high),
-                              digits))
+        return float(
+            np.round(np.clip(rng.uniform(low - 0.05 * (high - low), high + 0.05 * (high - low)), low, high), digits)
+        )
 
     return {
         "landscape": str(rng.choice(list(landscapes.CATALOGUE))),
@@ -257,8 +297,9 @@ def _web_sample(rng):
         "beta2": slider(0.5, 0.9999, 4),
         "eps": float(10 ** rng.uniform(-8.0, 0.0)),
         "hb_lr": sometimes_none(float(10 ** rng.uniform(-4.0, 0.5))),
-        "start": sometimes_none([float(np.round(rng.uniform(-3.5, 3.5), 2)),
-                                 float(np.round(rng.uniform(-2.0, 3.0), 2))]),
+        "start": sometimes_none(
+            [float(np.round(rng.uniform(-3.5, 3.5), 2)), float(np.round(rng.uniform(-2.0, 3.0), 2))]
+        ),
         "steps": int(rng.integers(1, 301)),
     }
 
@@ -271,8 +312,16 @@ def _web_page_params(args, kwargs):
 def _web_explorers():
     from momentum_lab.widgets.web import Explorer, nudge_start
 
-    return {"adaptive": Explorer(name="adaptive", compute=_web_compute, sample=_web_sample, widget="adam_widget",
-                                 page_params=_web_page_params, nudges=nudge_start)}
+    return {
+        "adaptive": Explorer(
+            name="adaptive",
+            compute=_web_compute,
+            sample=_web_sample,
+            widget="adam_widget",
+            page_params=_web_page_params,
+            nudges=nudge_start,
+        )
+    }
 
 
 #: The page's live version of :func:`adam_widget` (``book/_static/explorers/adaptive.js``).

@@ -68,8 +68,9 @@ def _seed(value: Any, name: str) -> int:
     return positive_int(value, name, minimum=0)
 
 
-def logistic_problem(n: int = 200, noise: float = 0.15, degree: int = 3, l2: float = 1e-3, seed: int = 0,
-                     init_seed: int = 0) -> Problem:
+def logistic_problem(
+    n: int = 200, noise: float = 0.15, degree: int = 3, l2: float = 1e-3, seed: int = 0, init_seed: int = 0
+) -> Problem:
     """The chapter's logistic regression, ready to explore.
 
     Data: ``make_moons(n, noise, seed)`` with cubic (``degree``) features; model
@@ -96,8 +97,13 @@ def logistic_problem(n: int = 200, noise: float = 0.15, degree: int = 3, l2: flo
     return Problem(model, theta0, theta_star, mu, L, lr_star, momentum_star, rate_star, gd_lr, gd_rate)
 
 
-def heavy_ball_iterates(grad: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], theta0: npt.ArrayLike, lr: float,
-                        momentum: float, steps: int) -> npt.NDArray[np.float64]:
+def heavy_ball_iterates(
+    grad: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+    theta0: npt.ArrayLike,
+    lr: float,
+    momentum: float,
+    steps: int,
+) -> npt.NDArray[np.float64]:
     """``θ_0 … θ_steps`` of :class:`momentum_lab.optim.SGD` (torch's heavy ball) from ``theta0``.
 
     A diverging run stops early (the :class:`~momentum_lab.optim.DivergenceWarning` is silenced: the
@@ -148,9 +154,11 @@ def _momentum_scales(problem: Problem, scales: Any, name: str = "momentum_scales
     scales = as_float_array(scales, name, ndim=1)
     momenta = problem.momentum_star * scales
     if np.any(momenta < 0) or np.any(momenta >= 1):
-        raise ValueError(f"{name} must keep the momentum β*·scale in [0, 1), so each scale in "
-                         f"[0, {1 / problem.momentum_star:.4g}) for β* = {problem.momentum_star:.4g}; "
-                         f"got {name}={scales!r}")
+        raise ValueError(
+            f"{name} must keep the momentum β*·scale in [0, 1), so each scale in "
+            f"[0, {1 / problem.momentum_star:.4g}) for β* = {problem.momentum_star:.4g}; "
+            f"got {name}={scales!r}"
+        )
     return scales
 
 
@@ -164,9 +172,12 @@ def rate_scan(problem: Problem, lr: float, momentum_scales: npt.ArrayLike, steps
     problem = _problem(problem)
     momenta = problem.momentum_star * _momentum_scales(problem, momentum_scales)
     runs = [momentum_run(problem, lr, float(b), steps) for b in momenta]
-    return {"momenta": momenta, "measured": np.array([r["measured"].rate for r in runs]),
-            "predicted": np.array([r["predicted"] for r in runs]),
-            "converged": np.array([r["converged"] for r in runs])}
+    return {
+        "momenta": momenta,
+        "measured": np.array([r["measured"].rate for r in runs]),
+        "predicted": np.array([r["predicted"] for r in runs]),
+        "converged": np.array([r["converged"] for r in runs]),
+    }
 
 
 def _predicted_curve(problem, lr, scales):
@@ -193,13 +204,13 @@ def _setup_axes(ax_dist, ax_rate, problem, steps, max_scale):
     ax_rate.set_ylim(*RATE_RANGE)
     ax_rate.set_xlabel(r"momentum $\beta / \beta^\star$")
     ax_rate.set_ylabel("rate per step")
-    ax_rate.axhline(problem.gd_rate, color="0.5", linestyle=":", linewidth=1.0,
-                    label="gradient descent, best step")
+    ax_rate.axhline(problem.gd_rate, color="0.5", linestyle=":", linewidth=1.0, label="gradient descent, best step")
     ax_rate.axvline(1.0, color="0.7", linewidth=0.8)
 
 
-def _figure_args(problem: Any, momentum_scales: Any, lr_scales: Any, steps: Any,
-                 scan_points: Any) -> tuple[Problem, npt.NDArray[np.float64], npt.NDArray[np.float64], int, int]:
+def _figure_args(
+    problem: Any, momentum_scales: Any, lr_scales: Any, steps: Any, scan_points: Any
+) -> tuple[Problem, npt.NDArray[np.float64], npt.NDArray[np.float64], int, int]:
     """The arguments of :func:`capstone_figure` (and ``panels.capstone_panels``), checked."""
     problem = logistic_problem() if problem is None else _problem(problem)
     scales = _momentum_scales(problem, momentum_scales)
@@ -211,9 +222,15 @@ def _figure_args(problem: Any, momentum_scales: Any, lr_scales: Any, steps: Any,
     return problem, scales, lr_scales, steps, scan_points
 
 
-def capstone_figure(problem: Problem | None = None, momentum_scales: Sequence[float] = (0.5, 1.0, 1.25),
-                    lr_scales: Sequence[float] = (1.0, 0.5), steps: int = 300, scan_points: int = 17, *,
-                    fig: Any = None) -> Any:
+def capstone_figure(
+    problem: Problem | None = None,
+    momentum_scales: Sequence[float] = (0.5, 1.0, 1.25),
+    lr_scales: Sequence[float] = (1.0, 0.5),
+    steps: int = 300,
+    scan_points: int = 17,
+    *,
+    fig: Any = None,
+) -> Any:
     """The chapter's static picture of the logistic-regression runs.
 
     Left: ``‖θ_k − θ*‖`` for the heavy ball at ``α*`` with ``β = β* · scale`` for each of
@@ -230,22 +247,29 @@ def capstone_figure(problem: Problem | None = None, momentum_scales: Sequence[fl
 
     from momentum_lab import plotting
 
-    problem, chosen_scales, chosen_lr_scales, steps, scan_points = _figure_args(problem, momentum_scales, lr_scales,
-                                                                                steps, scan_points)
+    problem, chosen_scales, chosen_lr_scales, steps, scan_points = _figure_args(
+        problem, momentum_scales, lr_scales, steps, scan_points
+    )
     if check_figure(fig) is None:
         fig = plt.figure(figsize=(11, 4.2))
     ax_dist, ax_rate = fig.subplots(1, 2)
     max_scale = 1.6
     _setup_axes(ax_dist, ax_rate, problem, steps, max_scale)
     gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
-    ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.2,
-                 label=f"gradient descent, $2/(\\mu+L)$: rate {gd['measured'].rate:.3f}")
+    ax_dist.plot(
+        gd["distances"],
+        color="black",
+        linestyle="--",
+        linewidth=1.2,
+        label=f"gradient descent, $2/(\\mu+L)$: rate {gd['measured'].rate:.3f}",
+    )
     for i, scale in enumerate(chosen_scales):
         run = momentum_run(problem, problem.lr_star, problem.momentum_star * scale, steps)
         color = plotting.PALETTE[i % len(plotting.PALETTE)]
         verdict = f"rate {run['measured'].rate:.3f}" if run["converged"] else "does not converge"
-        ax_dist.plot(run["distances"], color=color,
-                     label=f"$\\alpha^\\star$, $\\beta = {scale:g}\\,\\beta^\\star$: {verdict}")
+        ax_dist.plot(
+            run["distances"], color=color, label=f"$\\alpha^\\star$, $\\beta = {scale:g}\\,\\beta^\\star$: {verdict}"
+        )
         if run["converged"]:
             ax_dist.plot(*_anchored_line(run, steps), color=color, linestyle=":", linewidth=1.0)
     ax_dist.legend(loc="lower left", fontsize=7.5)
@@ -256,15 +280,29 @@ def capstone_figure(problem: Problem | None = None, momentum_scales: Sequence[fl
         color = plotting.PALETTE[(i + 4) % len(plotting.PALETTE)] if i else plotting.PALETTE[1]
         lr = problem.lr_star * lr_scale
         name = "\\alpha^\\star" if lr_scale == 1 else f"{lr_scale:g}\\,\\alpha^\\star"
-        ax_rate.plot(fine, _predicted_curve(problem, lr, fine), color=color,
-                     label=f"predicted, $\\alpha = {name}$")
+        ax_rate.plot(fine, _predicted_curve(problem, lr, fine), color=color, label=f"predicted, $\\alpha = {name}$")
         scan = rate_scan(problem, lr, scales, steps)
         ok = scan["converged"]
-        ax_rate.plot(scales[ok], scan["measured"][ok], linestyle="none", marker="o", markersize=5,
-                     color=color, markeredgecolor="black", markeredgewidth=0.5,
-                     label="measured (dots)" if i == 0 else None)
-        ax_rate.plot(scales[~ok], np.full((~ok).sum(), 1.0), linestyle="none", marker="x", markersize=6,
-                     color=color, label=f"no convergence in {steps} steps (×)" if i == 0 else None)
+        ax_rate.plot(
+            scales[ok],
+            scan["measured"][ok],
+            linestyle="none",
+            marker="o",
+            markersize=5,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            label="measured (dots)" if i == 0 else None,
+        )
+        ax_rate.plot(
+            scales[~ok],
+            np.full((~ok).sum(), 1.0),
+            linestyle="none",
+            marker="x",
+            markersize=6,
+            color=color,
+            label=f"no convergence in {steps} steps (×)" if i == 0 else None,
+        )
     ax_rate.legend(loc="lower right", fontsize=8)
     ax_rate.set_title("rate: prediction from the Hessian at $\\theta^\\star$ vs measurement")
     fig.tight_layout()
@@ -289,10 +327,18 @@ def capstone_widget(problem: Problem | None = None, steps: int = 200) -> Any:
 
     problem = logistic_problem() if problem is None else problem
     max_scale = 1.6
-    lr_scale = w.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.005, description="α / α*",
-                             readout_format=".3f", continuous_update=False)
-    momentum_scale = w.FloatSlider(value=1.0, min=0.0, max=max_scale, step=0.02, description="β / β*",
-                                   readout_format=".2f", continuous_update=False)
+    lr_scale = w.FloatSlider(
+        value=1.0, min=0.1, max=2.0, step=0.005, description="α / α*", readout_format=".3f", continuous_update=False
+    )
+    momentum_scale = w.FloatSlider(
+        value=1.0,
+        min=0.0,
+        max=max_scale,
+        step=0.02,
+        description="β / β*",
+        readout_format=".2f",
+        continuous_update=False,
+    )
     status = w.HTML()
     image = figure_image()
 
@@ -303,18 +349,19 @@ def capstone_widget(problem: Problem | None = None, steps: int = 200) -> Any:
     reference = momentum_run(problem, problem.lr_star, problem.momentum_star, steps)
     gd = momentum_run(problem, problem.gd_lr, 0.0, steps)
     ax_dist.plot(reference["distances"], color="0.75", linewidth=2.5, label="$(\\alpha^\\star, \\beta^\\star)$")
-    ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.0,
-                 label="gradient descent, best step")
+    ax_dist.plot(gd["distances"], color="black", linestyle="--", linewidth=1.0, label="gradient descent, best step")
     ax_rate.plot([1.0], [reference["predicted"]], marker="*", color="0.4", markersize=11, linestyle="none")
     color = plotting.PALETTE[0]
     (run_line,) = ax_dist.plot([], [], color=color, linewidth=1.6, label="your $(\\alpha, \\beta)$")
-    (slope_line,) = ax_dist.plot([], [], color=plotting.PALETTE[3], linestyle=":", linewidth=1.4,
-                                 label="predicted rate")
+    (slope_line,) = ax_dist.plot(
+        [], [], color=plotting.PALETTE[3], linestyle=":", linewidth=1.4, label="predicted rate"
+    )
     fine = np.linspace(0.0, max_scale, 161)
     (curve,) = ax_rate.plot([], [], color=color, label="predicted at your $\\alpha$")
     (predicted_dot,) = ax_rate.plot([], [], marker="o", color=color, markersize=7, linestyle="none")
-    (measured_dot,) = ax_rate.plot([], [], marker="o", color=plotting.PALETTE[3], markersize=6,
-                                   linestyle="none", label="measured")
+    (measured_dot,) = ax_rate.plot(
+        [], [], marker="o", color=plotting.PALETTE[3], markersize=6, linestyle="none", label="measured"
+    )
     ax_dist.legend(loc="lower left", fontsize=8)
     ax_rate.legend(loc="lower right", fontsize=8)
     ax_dist.set_title("distance to the minimiser")
@@ -337,22 +384,27 @@ def capstone_widget(problem: Problem | None = None, steps: int = 200) -> Any:
         measured_dot.set_data([momentum_scale.value], [min(run["measured"].rate, RATE_RANGE[1])])
         image.value = blit.image_bytes()
         m = run["measured"]
-        outcome = (f"measured {m.rate:.4f} (steps {m.start}–{m.stop})" if run["converged"]
-                   else "the run does not converge")
-        status.value = (f"α = {lr:.4g} ({lr_scale.value:.3f} α*), β = {momentum:.4f} "
-                        f"({momentum_scale.value:.2f} β*): predicted rate {run['predicted']:.4f}, {outcome}. "
-                        f"Optimum: α* = {problem.lr_star:.4g}, β* = {problem.momentum_star:.4f}, "
-                        f"rate {problem.rate_star:.4f}.")
+        outcome = (
+            f"measured {m.rate:.4f} (steps {m.start}–{m.stop})" if run["converged"] else "the run does not converge"
+        )
+        status.value = (
+            f"α = {lr:.4g} ({lr_scale.value:.3f} α*), β = {momentum:.4f} "
+            f"({momentum_scale.value:.2f} β*): predicted rate {run['predicted']:.4f}, {outcome}. "
+            f"Optimum: α* = {problem.lr_star:.4g}, β* = {problem.momentum_star:.4f}, "
+            f"rate {problem.rate_star:.4f}."
+        )
 
     for control in (lr_scale, momentum_scale):
         control.observe(redraw, names="value")
     redraw()
-    return titled_box([w.HBox([lr_scale, momentum_scale]), status, image],
-                      "Momentum tuned by curvature, on logistic regression")
+    return titled_box(
+        [w.HBox([lr_scale, momentum_scale]), status, image], "Momentum tuned by curvature, on logistic regression"
+    )
 
 
-def check_mlp_args(runs: Any, spectrum: Any, stability_limit: Any, mu_star: Any,
-                   L_star: Any) -> tuple[dict[str, Any], tuple[npt.NDArray[np.float64], ...], float, float, float]:
+def check_mlp_args(
+    runs: Any, spectrum: Any, stability_limit: Any, mu_star: Any, L_star: Any
+) -> tuple[dict[str, Any], tuple[npt.NDArray[np.float64], ...], float, float, float]:
     """The arguments of :func:`mlp_figure` (and ``panels.mlp_panels``) checked: ValueError/TypeError naming them.
 
     ``runs`` a non-empty dict ``{label: (distances, measured, predictions)}`` with ``distances`` a
@@ -371,8 +423,9 @@ def check_mlp_args(runs: Any, spectrum: Any, stability_limit: Any, mu_star: Any,
         if np.any(distances < 0):
             raise ValueError(f"runs[{label!r}] distances must be >= 0; got {distances!r}")
         if not hasattr(measured, "start") or not hasattr(measured, "rate"):
-            raise TypeError(f"runs[{label!r}] measured must be a Rate (from measured_rate); "
-                            f"got {type(measured).__name__}")
+            raise TypeError(
+                f"runs[{label!r}] measured must be a Rate (from measured_rate); got {type(measured).__name__}"
+            )
         if not isinstance(predictions, Mapping) or not all(isinstance(v, numbers.Real) for v in predictions.values()):
             raise TypeError(f"runs[{label!r}] predictions must be a dict {{label: rate}}; got {predictions!r}")
         checked[label] = (distances, measured, predictions)
@@ -381,8 +434,13 @@ def check_mlp_args(runs: Any, spectrum: Any, stability_limit: Any, mu_star: Any,
     parts = tuple(as_float_array(a, f"spectrum[{i}]", ndim=1) for i, a in enumerate(spectrum))
     if len({len(a) for a in parts}) != 1:
         raise ValueError(f"spectrum's three arrays must have one length; got {[len(a) for a in parts]}")
-    return (checked, parts, positive(stability_limit, "stability_limit"), _finite(mu_star, "mu_star"),
-            _finite(L_star, "L_star"))
+    return (
+        checked,
+        parts,
+        positive(stability_limit, "stability_limit"),
+        _finite(mu_star, "mu_star"),
+        _finite(L_star, "L_star"),
+    )
 
 
 def _finite(value: Any, name: str) -> float:
@@ -391,8 +449,15 @@ def _finite(value: Any, name: str) -> float:
     return real_number(value, name)
 
 
-def mlp_figure(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stability_limit: float, mu_star: float,
-               L_star: float, fig: Any = None) -> Any:
+def mlp_figure(
+    runs: dict[str, Any],
+    spectrum: Sequence[npt.ArrayLike],
+    *,
+    stability_limit: float,
+    mu_star: float,
+    L_star: float,
+    fig: Any = None,
+) -> Any:
     """The MLP's honest look: distances of runs (left) and the Hessian's extreme eigenvalues along a path.
 
     Args:
@@ -425,8 +490,14 @@ def mlp_figure(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stabi
         for j, (name, predicted) in enumerate(predictions.items()):
             style = (":", "-.", "--")[j % 3]
             line = distances[measured.start] * predicted ** (k - measured.start).astype(float)
-            ax_dist.semilogy(k, np.clip(line, *DISTANCE_RANGE), color=color, linestyle=style, linewidth=1.3,
-                             label=f"   {name}: {predicted:.3f}")
+            ax_dist.semilogy(
+                k,
+                np.clip(line, *DISTANCE_RANGE),
+                color=color,
+                linestyle=style,
+                linewidth=1.3,
+                label=f"   {name}: {predicted:.3f}",
+            )
     ax_dist.set_ylim(*DISTANCE_RANGE)
     ax_dist.set_xlim(0, longest)
     ax_dist.set_xlabel("step $k$")
@@ -436,8 +507,13 @@ def mlp_figure(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stabi
     steps, smallest, largest = (np.asarray(a, dtype=float) for a in spectrum)
     ax_eig.plot(steps, largest, marker="o", markersize=4, color=plotting.PALETTE[0], label="largest eigenvalue")
     ax_eig.plot(steps, smallest, marker="s", markersize=4, color=plotting.PALETTE[3], label="smallest eigenvalue")
-    ax_eig.axhline(stability_limit, color=plotting.PALETTE[0], linestyle="--", linewidth=1.0,
-                   label="$2(1+\\beta^\\star)/\\alpha^\\star$ (stable below)")
+    ax_eig.axhline(
+        stability_limit,
+        color=plotting.PALETTE[0],
+        linestyle="--",
+        linewidth=1.0,
+        label="$2(1+\\beta^\\star)/\\alpha^\\star$ (stable below)",
+    )
     ax_eig.axhline(L_star, color="0.5", linestyle=":", linewidth=1.0, label="$L$ at minimum A")
     ax_eig.axhline(mu_star, color="0.5", linestyle="-.", linewidth=1.0, label="$\\mu$ at minimum A")
     ax_eig.axhline(0.0, color="black", linewidth=0.6)
@@ -451,8 +527,9 @@ def mlp_figure(runs: dict[str, Any], spectrum: Sequence[npt.ArrayLike], *, stabi
     return fig
 
 
-def check_decision_args(X: Any, y: Any, panels: Any,
-                        n: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[Any], int]:
+def check_decision_args(
+    X: Any, y: Any, panels: Any, n: Any
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[Any], int]:
     """The arguments of :func:`decision_figure` (and ``panels.decision_panels``) checked.
 
     ``X`` a finite (m, 2) array, ``y`` m labels in {0, 1}, ``panels`` a non-empty list of
@@ -472,30 +549,41 @@ def check_decision_args(X: Any, y: Any, panels: Any,
     if not panels:
         raise ValueError("panels must hold at least one (title, probability) pair; got none")
     for i, entry in enumerate(panels):
-        if not (isinstance(entry, (tuple, list)) and len(entry) == 2 and isinstance(entry[0], str)
-                and callable(entry[1])):
+        if not (
+            isinstance(entry, (tuple, list)) and len(entry) == 2 and isinstance(entry[0], str) and callable(entry[1])
+        ):
             raise TypeError(f"panels[{i}] must be (title, probability function); got {entry!r}")
     return X, y, list(panels), positive_int(n, "n", minimum=2)
 
 
-def probability_grid(probability: Callable[..., Any], grid: npt.NDArray[np.float64], shape: tuple[int, ...],
-                     name: str) -> npt.NDArray[np.float64]:
+def probability_grid(
+    probability: Callable[..., Any], grid: npt.NDArray[np.float64], shape: tuple[int, ...], name: str
+) -> npt.NDArray[np.float64]:
     """``probability(grid)`` as an array of ``shape``: one finite probability in [0, 1] per grid point.
 
     Raises ValueError/TypeError naming ``name`` when the function returns anything else.
     """
     values = as_float_array(probability(grid), f"{name} probability(points)")
     if values.size != int(np.prod(shape)):
-        raise ValueError(f"{name} probability(points) must return one value per point ({grid.shape[0]}); "
-                         f"got shape {values.shape}")
+        raise ValueError(
+            f"{name} probability(points) must return one value per point ({grid.shape[0]}); got shape {values.shape}"
+        )
     if np.any(values < 0) or np.any(values > 1):
-        raise ValueError(f"{name} probability(points) must return probabilities in [0, 1]; got values in "
-                         f"[{values.min():g}, {values.max():g}]")
+        raise ValueError(
+            f"{name} probability(points) must return probabilities in [0, 1]; got values in "
+            f"[{values.min():g}, {values.max():g}]"
+        )
     return values.reshape(shape)
 
 
-def decision_figure(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[str, Callable[..., Any]]], *,
-                    n: int = 201, fig: Any = None) -> Any:
+def decision_figure(
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    panels: Sequence[tuple[str, Callable[..., Any]]],
+    *,
+    n: int = 201,
+    fig: Any = None,
+) -> Any:
     """The data and, per panel, a model's decision boundary ``p = ½`` and its probability shading.
 
     Args:
@@ -526,8 +614,16 @@ def decision_figure(X: npt.ArrayLike, y: npt.ArrayLike, panels: Sequence[tuple[s
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.2)
         for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):
             pts = X[y == label]
-            ax.scatter(pts[:, 0], pts[:, 1], s=12, color=color, marker=marker, edgecolor="white",
-                       linewidth=0.3, label=f"class {label}")
+            ax.scatter(
+                pts[:, 0],
+                pts[:, 1],
+                s=12,
+                color=color,
+                marker=marker,
+                edgecolor="white",
+                linewidth=0.3,
+                label=f"class {label}",
+            )
         ax.set_title(title)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -556,9 +652,12 @@ def _page_problem():
 
 
 def _run_json(run):
-    return {"distances": run["distances"],
-            "measured": {"rate": run["measured"].rate, "start": run["measured"].start, "stop": run["measured"].stop},
-            "predicted": run["predicted"], "converged": run["converged"]}
+    return {
+        "distances": run["distances"],
+        "measured": {"rate": run["measured"].rate, "start": run["measured"].start, "stop": run["measured"].stop},
+        "predicted": run["predicted"],
+        "converged": run["converged"],
+    }
 
 
 def _web_capstone(lr_scale=1.0, momentum_scale=1.0, steps=200):
@@ -575,9 +674,11 @@ def _web_capstone(lr_scale=1.0, momentum_scale=1.0, steps=200):
     momentum = min(problem.momentum_star * momentum_scale, 0.999)
     scales = np.linspace(0.0, PAGE_MAX_SCALE, PAGE_CURVE_POINTS)
     return {
-        "lr": lr, "momentum": momentum,
+        "lr": lr,
+        "momentum": momentum,
         "run": _run_json(momentum_run(problem, lr, momentum, steps)),
-        "scales": scales, "curve": _predicted_curve(problem, lr, scales),
+        "scales": scales,
+        "curve": _predicted_curve(problem, lr, scales),
         "reference": _fixed_run_json(momentum_run(problem, problem.lr_star, problem.momentum_star, steps)),
         "gd": _fixed_run_json(momentum_run(problem, problem.gd_lr, 0.0, steps)),
     }
@@ -630,26 +731,46 @@ def _web_capstone_params(args, kwargs):
 def _web_capstone_data():
     """The problem's numbers, which come from NumPy's generator (the moons, θ₀) and Newton's method (θ*)."""
     problem = _page_problem()
-    return {"X": problem.model.X, "y": problem.model.y, "l2": problem.model.l2, "theta0": problem.theta0,
-            "theta_star": problem.theta_star, "mu": problem.mu, "L": problem.L, "lr_star": problem.lr_star,
-            "momentum_star": problem.momentum_star, "rate_star": problem.rate_star, "gd_lr": problem.gd_lr,
-            "gd_rate": problem.gd_rate, "distance_range": DISTANCE_RANGE, "rate_range": RATE_RANGE}
+    return {
+        "X": problem.model.X,
+        "y": problem.model.y,
+        "l2": problem.model.l2,
+        "theta0": problem.theta0,
+        "theta_star": problem.theta_star,
+        "mu": problem.mu,
+        "L": problem.L,
+        "lr_star": problem.lr_star,
+        "momentum_star": problem.momentum_star,
+        "rate_star": problem.rate_star,
+        "gd_lr": problem.gd_lr,
+        "gd_rate": problem.gd_rate,
+        "distance_range": DISTANCE_RANGE,
+        "rate_range": RATE_RANGE,
+    }
 
 
 def _web_explorers():
     from momentum_lab.widgets.web import Explorer
 
-    return {"capstone": Explorer(name="capstone", compute=_web_capstone, sample=_web_capstone_sample,
-                                 widget="capstone_widget", page_params=_web_capstone_params,
-                                 data=_web_capstone_data, nudges=_web_capstone_nudges,
-                                 # The measured rate (d_stop / d_start)^(1/(stop − start)) divides by a
-                                 # distance near 1e-10·‖θ₀ − θ*‖ that rounding knows only to ~1e-15·‖θ*‖,
-                                 # so it carries a relative uncertainty up to ~1e-7 (6e-8 at most between
-                                 # BLAS and NumPy's own sums over 1,287 settings): two correct float64
-                                 # runs agree on it to about that, not to 1e-12. The distances themselves
-                                 # agree to ~1e-15 of their largest value where the run is not chaotic,
-                                 # and are held to the default 1e-12.
-                                 loose={"run.measured": 1e-6})}
+    return {
+        "capstone": Explorer(
+            name="capstone",
+            compute=_web_capstone,
+            sample=_web_capstone_sample,
+            widget="capstone_widget",
+            page_params=_web_capstone_params,
+            data=_web_capstone_data,
+            nudges=_web_capstone_nudges,
+            # The measured rate (d_stop / d_start)^(1/(stop − start)) divides by a
+            # distance near 1e-10·‖θ₀ − θ*‖ that rounding knows only to ~1e-15·‖θ*‖,
+            # so it carries a relative uncertainty up to ~1e-7 (6e-8 at most between
+            # BLAS and NumPy's own sums over 1,287 settings): two correct float64
+            # runs agree on it to about that, not to 1e-12. The distances themselves
+            # agree to ~1e-15 of their largest value where the run is not chaotic,
+            # and are held to the default 1e-12.
+            loose={"run.measured": 1e-6},
+        )
+    }
 
 
 #: The page's live version of :func:`capstone_widget`.

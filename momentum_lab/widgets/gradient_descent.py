@@ -4,7 +4,7 @@
 both. Only ``gd_figure`` and ``gd_widget`` import matplotlib and ipywidgets.
 
 Every argument is checked: a landscape that is not in the catalogue, a step size that is not a number
-≥ 0, a start point of the wrong shape or with NaN, a number of steps that is not an integer ≥ 1, a
+≥ 0, a start point of the wrong shape or with NaN, a number of steps that is not an integer ≥ 0, a
 ``fig`` that is not a matplotlib Figure raise ValueError/TypeError naming the argument.
 """
 
@@ -25,8 +25,9 @@ from momentum_lab.widgets._base import check_figure, landscape_run, start_point
 DEFAULT_LR = {"bowl": 0.5, "narrow bowl": 1.0, "valley": 0.05, "rosenbrock": 0.001, "saddle": 0.3}
 
 
-def explore_gd(landscape: str | landscapes.Landscape = "bowl", lr: float = 0.5, start: npt.ArrayLike | None = None,
-               steps: int = 60) -> dict[str, Any]:
+def explore_gd(
+    landscape: str | landscapes.Landscape = "bowl", lr: float = 0.5, start: npt.ArrayLike | None = None, steps: int = 60
+) -> dict[str, Any]:
     """Run gradient descent and return what the explorer draws.
 
     Returns a dict with the landscape object, the iterates ``path`` (k+1, 2), the losses ``f(θ_k)``,
@@ -36,7 +37,7 @@ def explore_gd(landscape: str | landscapes.Landscape = "bowl", lr: float = 0.5, 
     iterate whose loss is finite and below 10⁹ times the starting gap, so nothing plotted is inf or NaN.
 
     ``start`` must be None (the landscape's default start) or a finite point of shape (2,); ``lr`` a
-    number ≥ 0 (0 stays put: status ``"converging"``); ``steps`` an integer ≥ 1.
+    number ≥ 0 (0 stays put); ``steps`` an integer ≥ 0 (0: the start point alone).
     """
     surface = landscapes.resolve(landscape)
     x0 = start_point(surface, start)
@@ -50,8 +51,14 @@ def explore_gd(landscape: str | landscapes.Landscape = "bowl", lr: float = 0.5, 
     }
 
 
-def gd_figure(landscape: str | landscapes.Landscape = "bowl", lrs: Sequence[float] = (0.5,),
-              start: npt.ArrayLike | None = None, steps: int = 60, *, fig: Any = None) -> Any:
+def gd_figure(
+    landscape: str | landscapes.Landscape = "bowl",
+    lrs: Sequence[float] = (0.5,),
+    start: npt.ArrayLike | None = None,
+    steps: int = 60,
+    *,
+    fig: Any = None,
+) -> Any:
     """Contour plot with the path of each step size in ``lrs`` and, beside it, f(θ_k) − f* on a log scale.
 
     ``lrs`` must be a non-empty 1-d sequence of step sizes; the other arguments are as in
@@ -73,8 +80,7 @@ def gd_figure(landscape: str | landscapes.Landscape = "bowl", lrs: Sequence[floa
         style = plotting.LINESTYLES[i % len(plotting.LINESTYLES)]
         label = f"η = {lr:.4g}" + ("" if run["status"] in ("converged", "converging") else f" ({run['status']})")
         plotting.path(ax_path, run["path"], label=label, color=color, linestyle=style)
-        plotting.loss_curve(ax_loss, run["losses"], minimum=surface.minimum, label=label, color=color,
-                            linestyle=style)
+        plotting.loss_curve(ax_loss, run["losses"], minimum=surface.minimum, label=label, color=color, linestyle=style)
     ax_path.set_title(surface.name)
     ax_loss.set_title(f"distance to the minimum value (2/L = {run['lr_limit']:.3g})")
     ax_loss.legend(loc="best")
@@ -97,12 +103,18 @@ def gd_widget(steps: int = 60) -> Any:
 
     names = list(landscapes.CATALOGUE)
     menu = w.Dropdown(options=names, value="bowl", description="landscape")
-    lr = w.FloatLogSlider(value=DEFAULT_LR["bowl"], base=10, min=-3, max=0.5, step=0.01,
-                          description="step size η", readout_format=".4f", continuous_update=False)
-    x0 = w.FloatSlider(value=-1.5, min=-2.0, max=2.0, step=0.05, description="start θ₁",
-                       continuous_update=False)
-    y0 = w.FloatSlider(value=1.5, min=-2.0, max=2.0, step=0.05, description="start θ₂",
-                       continuous_update=False)
+    lr = w.FloatLogSlider(
+        value=DEFAULT_LR["bowl"],
+        base=10,
+        min=-3,
+        max=0.5,
+        step=0.01,
+        description="step size η",
+        readout_format=".4f",
+        continuous_update=False,
+    )
+    x0 = w.FloatSlider(value=-1.5, min=-2.0, max=2.0, step=0.05, description="start θ₁", continuous_update=False)
+    y0 = w.FloatSlider(value=1.5, min=-2.0, max=2.0, step=0.05, description="start θ₂", continuous_update=False)
     status = w.HTML()
     image = figure_image()
     panel = PathPanel(steps, [("gd", None, plotting.PALETTE[0], "-")])
@@ -114,8 +126,11 @@ def gd_widget(steps: int = 60) -> Any:
         run = explore_gd(panel.surface, lr.value, (x0.value, y0.value), steps)
         gap = panel.show("gd", run["path"], run["losses"])
         image.value = panel.image_bytes()
-        verdict = (run["status"] if run["status"] in ("diverges", "oscillates") else
-                   f"{run['status']}: f − f* after {steps} steps: {gap[-1]:.2e}")
+        verdict = (
+            run["status"]
+            if run["status"] in ("diverges", "oscillates")
+            else f"{run['status']}: f − f* after {steps} steps: {gap[-1]:.2e}"
+        )
         status.value = f"η = {lr.value:.4g}; 2/L at the minimum = {run['lr_limit']:.4g}: {verdict}"
 
     def change_landscape(change):
@@ -167,8 +182,16 @@ def _web_page_params(args, kwargs):
 def _web_explorers():
     from momentum_lab.widgets.web import Explorer, nudge_start
 
-    return {"gradient-descent": Explorer(name="gradient-descent", compute=_web_compute, sample=_web_sample,
-                                         widget="gd_widget", page_params=_web_page_params, nudges=nudge_start)}
+    return {
+        "gradient-descent": Explorer(
+            name="gradient-descent",
+            compute=_web_compute,
+            sample=_web_sample,
+            widget="gd_widget",
+            page_params=_web_page_params,
+            nudges=nudge_start,
+        )
+    }
 
 
 #: The page's live version of :func:`gd_widget` (``book/_static/explorers/gradient-descent.js``).

@@ -39,12 +39,26 @@ NODES = (("v1", "input", ()), ("v2", "input", ())) + TRACE
 EDGES = tuple((source, name) for name, _, inputs in NODES for source in inputs)
 
 #: How the figure names each node (the chapter's notation).
-LABELS = {"v1": "v₁ = x₁", "v2": "v₂ = x₂", "v3": "v₃ = ln v₁", "v4": "v₄ = v₁·v₂", "v5": "v₅ = v₃ + v₄",
-          "v6": "v₆ = √v₂", "v7": "v₇ = v₅ − v₆ = f"}
+LABELS = {
+    "v1": "v₁ = x₁",
+    "v2": "v₂ = x₂",
+    "v3": "v₃ = ln v₁",
+    "v4": "v₄ = v₁·v₂",
+    "v5": "v₅ = v₃ + v₄",
+    "v6": "v₆ = √v₂",
+    "v7": "v₇ = v₅ − v₆ = f",
+}
 
 #: Where the figure puts each node (the chapter's drawing of the graph).
-POSITIONS = {"v1": (0.0, 1.6), "v2": (0.0, 0.0), "v3": (1.9, 2.2), "v4": (1.9, 0.8), "v6": (1.9, -0.6),
-             "v5": (3.7, 1.5), "v7": (5.4, 0.5)}
+POSITIONS = {
+    "v1": (0.0, 1.6),
+    "v2": (0.0, 0.0),
+    "v3": (1.9, 2.2),
+    "v4": (1.9, 0.8),
+    "v6": (1.9, -0.6),
+    "v5": (3.7, 1.5),
+    "v7": (5.4, 0.5),
+}
 
 #: What the explorer can show: the forward pass (values, and local derivatives on the edges), the
 #: backward pass (adjoints, and each edge's share of its input's adjoint), or both.
@@ -95,8 +109,9 @@ def explore_graph(x1: float = 2.0, x2: float = 4.0) -> dict[str, Any]:
             rule = primitive.vjp(k)
             local = rule(ad.constant(1.0), tensors[name], *args)
             share = rule(ad.constant(adjoint[name]), tensors[name], *args)
-            edges.append({"source": source, "target": name, "local": float(local.numpy()),
-                          "share": float(share.numpy())})
+            edges.append(
+                {"source": source, "target": name, "local": float(local.numpy()), "share": float(share.numpy())}
+            )
     return {
         "x1": x1,
         "x2": x2,
@@ -135,9 +150,11 @@ def _edge_text(edge, show):
 
 
 def _title(show):
-    return {"forward": "forward pass: values; on the edges, local derivatives ∂vⱼ/∂vᵢ",
-            "backward": "backward pass: adjoints ∂f/∂vᵢ; on the edges, the shares v̄ⱼ·∂vⱼ/∂vᵢ",
-            "both": "values and adjoints; on the edges, the shares v̄ⱼ·∂vⱼ/∂vᵢ"}[show]
+    return {
+        "forward": "forward pass: values; on the edges, local derivatives ∂vⱼ/∂vᵢ",
+        "backward": "backward pass: adjoints ∂f/∂vᵢ; on the edges, the shares v̄ⱼ·∂vⱼ/∂vᵢ",
+        "both": "values and adjoints; on the edges, the shares v̄ⱼ·∂vⱼ/∂vᵢ",
+    }[show]
 
 
 #: Half the width of a node's box and the height of a line of its text, in data units of the axes.
@@ -163,26 +180,55 @@ def _draw_graph(ax, run, show):
         name = node["name"]
         x, y = POSITIONS[name]
         colour = plotting.PALETTE[0] if node["op"] == "input" else plotting.PALETTE[2]
-        boxes[name] = ax.add_patch(FancyBboxPatch(
-            (x - BOX[0], y - half_h), 2 * BOX[0], 2 * half_h, boxstyle="round,pad=0,rounding_size=0.08",
-            linewidth=1.4, facecolor="white", edgecolor=colour, zorder=3))
+        boxes[name] = ax.add_patch(
+            FancyBboxPatch(
+                (x - BOX[0], y - half_h),
+                2 * BOX[0],
+                2 * half_h,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                linewidth=1.4,
+                facecolor="white",
+                edgecolor=colour,
+                zorder=3,
+            )
+        )
         top = y + half_h - 0.08 - BOX[1] / 2
         ax.text(x, top, LABELS[name], ha="center", va="center", fontsize=11, zorder=4)
-        texts["node", name] = ax.text(x, top - 0.12, _box_text(name, run, show), ha="center", va="top",
-                                      fontsize=11, linespacing=1.25, zorder=4)
+        texts["node", name] = ax.text(
+            x, top - 0.12, _box_text(name, run, show), ha="center", va="top", fontsize=11, linespacing=1.25, zorder=4
+        )
     for edge in run["edges"]:
         source, target = edge["source"], edge["target"]
         start, end = POSITIONS[source], POSITIONS[target]
         ends = boxes[source], boxes[target]
         if backward:  # the backward pass runs against the edges
             start, end, ends = end, start, ends[::-1]
-        ax.annotate("", xy=end, xytext=start, zorder=2,
-                    arrowprops={"arrowstyle": "-|>", "color": edge_color, "linewidth": 1.2,
-                                "patchA": ends[0], "patchB": ends[1], "shrinkA": 2, "shrinkB": 2})
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            zorder=2,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": edge_color,
+                "linewidth": 1.2,
+                "patchA": ends[0],
+                "patchB": ends[1],
+                "shrinkA": 2,
+                "shrinkB": 2,
+            },
+        )
         (xa, ya), (xb, yb) = POSITIONS[source], POSITIONS[target]
         texts["edge", source, target] = ax.text(
-            0.5 * (xa + xb), 0.5 * (ya + yb) + 0.13, _edge_text(edge, show), ha="center", va="bottom",
-            fontsize=11, color="0.15", zorder=4)
+            0.5 * (xa + xb),
+            0.5 * (ya + yb) + 0.13,
+            _edge_text(edge, show),
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            color="0.15",
+            zorder=4,
+        )
     ax.set_xlim(-0.8, 6.25)
     ax.set_ylim(-1.25, 2.85)
     ax.axis("off")
@@ -218,8 +264,10 @@ def graph_figure(x1: float = 2.0, x2: float = 4.0, show: str = "both", *, fig: A
 
 def _status(run):
     g1, g2 = run["gradient"]
-    return (f"f({run['x1']:.2f}, {run['x2']:.2f}) = {_number(run['f'])}; the backward sweep gives "
-            f"∇f = (∂f/∂x₁, ∂f/∂x₂) = ({_number(g1)}, {_number(g2)}) in one pass")
+    return (
+        f"f({run['x1']:.2f}, {run['x2']:.2f}) = {_number(run['f'])}; the backward sweep gives "
+        f"∇f = (∂f/∂x₁, ∂f/∂x₂) = ({_number(g1)}, {_number(g2)}) in one pass"
+    )
 
 
 def graph_widget(x1: float = 2.0, x2: float = 4.0, show: str = "both") -> Any:
@@ -238,11 +286,23 @@ def graph_widget(x1: float = 2.0, x2: float = 4.0, show: str = "both") -> Any:
 
     show = _show(show)
     lo, hi = INPUT_RANGE
-    sliders = [w.FloatSlider(value=positive(value, name), min=lo, max=hi, step=INPUT_STEP,
-                             description=label, continuous_update=True, readout_format=".2f")
-               for value, name, label in ((x1, "x1", "x₁"), (x2, "x2", "x₂"))]
-    menu = w.Dropdown(options=[("forward pass", "forward"), ("backward pass", "backward"), ("both", "both")],
-                      value=show, description="show")
+    sliders = [
+        w.FloatSlider(
+            value=positive(value, name),
+            min=lo,
+            max=hi,
+            step=INPUT_STEP,
+            description=label,
+            continuous_update=True,
+            readout_format=".2f",
+        )
+        for value, name, label in ((x1, "x1", "x₁"), (x2, "x2", "x₂"))
+    ]
+    menu = w.Dropdown(
+        options=[("forward pass", "forward"), ("backward pass", "backward"), ("both", "both")],
+        value=show,
+        description="show",
+    )
     status = w.HTML()
     image = figure_image()
     state: dict[str, Any] = {}
@@ -278,6 +338,7 @@ def graph_widget(x1: float = 2.0, x2: float = 4.0, show: str = "both") -> Any:
 
 # ------------------------------------------------------------------------------ the page's explorer
 
+
 def _page_compute(x1=2.0, x2=4.0, show="both"):
     """What the page draws: :func:`explore_graph`'s result, and the pass it shows."""
     return {**explore_graph(x1, x2), "show": _show(show)}
@@ -303,6 +364,7 @@ def _page_params(args, kwargs):
 
 
 EXPLORERS = {
-    "graph": web.Explorer(name="graph", compute=_page_compute, sample=_sample, widget="graph_widget",
-                          page_params=_page_params),
+    "graph": web.Explorer(
+        name="graph", compute=_page_compute, sample=_sample, widget="graph_widget", page_params=_page_params
+    ),
 }

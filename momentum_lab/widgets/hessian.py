@@ -66,8 +66,13 @@ _SHAPE = {
 }
 
 
-def local_quadratic(landscape: str | landscapes.Landscape = "saddle", point: npt.ArrayLike | None = None, *,
-                    radius: float | None = None, n: int = 41) -> dict[str, Any]:
+def local_quadratic(
+    landscape: str | landscapes.Landscape = "saddle",
+    point: npt.ArrayLike | None = None,
+    *,
+    radius: float | None = None,
+    n: int = 41,
+) -> dict[str, Any]:
     """Everything the Hessian explorer shows at ``point`` of a 2-d ``landscape``.
 
     Args:
@@ -96,8 +101,9 @@ def local_quadratic(landscape: str | landscapes.Landscape = "saddle", point: npt
     if getattr(surface, "dim", None) != 2:
         raise ValueError(f"landscape must be two-dimensional; got {surface!r}")
     if point is None:
-        point = DEFAULT_POINT.get(landscape, surface.default_start) if isinstance(landscape, str) \
-            else surface.default_start
+        point = (
+            DEFAULT_POINT.get(landscape, surface.default_start) if isinstance(landscape, str) else surface.default_start
+        )
     p = as_float_array(point, "point", ndim=1)
     if p.shape != (2,):
         raise ValueError(f"point must have shape (2,); got shape {p.shape}")
@@ -155,13 +161,16 @@ def describe(frame: dict[str, Any]) -> str:
     lam = frame["eigenvalues"]
     gnorm = float(np.linalg.norm(frame["grad"]))
     cond = "∞" if not np.isfinite(frame["condition"]) else f"{frame['condition']:.3g}"
-    return (f"at ({frame['point'][0]:.2f}, {frame['point'][1]:.2f}): λ₁ = {lam[0]:.3g}, "
-            f"λ₂ = {lam[1]:.3g}, |λ|max/|λ|min = {cond}, ‖∇f‖ = {gnorm:.3g}; "
-            f"H is {frame['kind']}, {_SHAPE[frame['kind']]}")
+    return (
+        f"at ({frame['point'][0]:.2f}, {frame['point'][1]:.2f}): λ₁ = {lam[0]:.3g}, "
+        f"λ₂ = {lam[1]:.3g}, |λ|max/|λ|min = {cond}, ‖∇f‖ = {gnorm:.3g}; "
+        f"H is {frame['kind']}, {_SHAPE[frame['kind']]}"
+    )
 
 
-def slices(frame: dict[str, Any], n: int = 121) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
-                                                         npt.NDArray[np.float64]]:
+def slices(
+    frame: dict[str, Any], n: int = 121
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The changes of f and of the model along each eigenvector, for the right-hand panel.
 
     Returns ``t`` (n,) from −radius to radius and two (2, n) arrays: ``f(p + t qᵢ) − f(p)`` and
@@ -202,18 +211,33 @@ class _Drawing:
         self.ax_map.set_title(f"{surface.name}: eigenvectors of H, model contours (dashed)")
         self.model = LineCollection([], colors=plotting.PALETTE[1], linestyles="--", linewidths=1.0)
         self.ax_map.add_collection(self.model)
-        self.window, = self.ax_map.plot([], [], color="0.4", linewidth=0.6)
-        self.point, = self.ax_map.plot([], [], marker="o", color="black", markersize=5, linestyle="none")
+        (self.window,) = self.ax_map.plot([], [], color="0.4", linewidth=0.6)
+        (self.point,) = self.ax_map.plot([], [], marker="o", color="black", markersize=5, linestyle="none")
         self.axes_lines, self.labels, self.lines = [], [], []
         for i, color in enumerate(self.colors):
-            self.axes_lines.append(self.ax_map.plot([], [], color=color, linewidth=2.2,
-                                                    solid_capstyle="round")[0])
-            self.labels.append(self.ax_map.text(
-                0, 0, "", color=color, fontsize=9, fontweight="bold",
-                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.75, "linewidth": 0}))
-            true, = self.ax_cut.plot([], [], color=color, linewidth=1.8, label=f"f along q{_SUB[i]}")
-            model, = self.ax_cut.plot([], [], color=color, linewidth=1.0, linestyle=":", marker=".",
-                                      markevery=10, label=f"model along q{_SUB[i]}")
+            self.axes_lines.append(self.ax_map.plot([], [], color=color, linewidth=2.2, solid_capstyle="round")[0])
+            self.labels.append(
+                self.ax_map.text(
+                    0,
+                    0,
+                    "",
+                    color=color,
+                    fontsize=9,
+                    fontweight="bold",
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.75, "linewidth": 0},
+                )
+            )
+            (true,) = self.ax_cut.plot([], [], color=color, linewidth=1.8, label=f"f along q{_SUB[i]}")
+            (model,) = self.ax_cut.plot(
+                [],
+                [],
+                color=color,
+                linewidth=1.0,
+                linestyle=":",
+                marker=".",
+                markevery=10,
+                label=f"model along q{_SUB[i]}",
+            )
             self.lines.append((true, model))
         self.scale = self.ax_cut.text(0.02, 0.03, "", transform=self.ax_cut.transAxes, fontsize=9)
         self.ax_cut.set_xlim(-radius, radius)
@@ -229,16 +253,24 @@ class _Drawing:
     @property
     def artists(self):
         """What moves: drawn by the widget on top of the static background at every update."""
-        return [self.model, self.window, *self.axes_lines, self.point, *self.labels,
-                *[line for pair in self.lines for line in pair], self.scale]
+        return [
+            self.model,
+            self.window,
+            *self.axes_lines,
+            self.point,
+            *self.labels,
+            *[line for pair in self.lines for line in pair],
+            self.scale,
+        ]
 
     def update(self, frame):
         """Move everything to ``frame``."""
         import contourpy
 
         p, r = frame["point"], self.radius
-        self.window.set_data([p[0] - r, p[0] + r, p[0] + r, p[0] - r, p[0] - r],
-                             [p[1] - r, p[1] - r, p[1] + r, p[1] + r, p[1] - r])
+        self.window.set_data(
+            [p[0] - r, p[0] + r, p[0] + r, p[0] - r, p[0] - r], [p[1] - r, p[1] - r, p[1] + r, p[1] + r, p[1] - r]
+        )
         self.point.set_data([p[0]], [p[1]])
         lam, V = frame["eigenvalues"], frame["eigenvectors"]
         for i in range(2):
@@ -264,8 +296,13 @@ class _Drawing:
         self.scale.set_text(f"S = {scale:.3g}")
 
 
-def hessian_figure(landscape: str | landscapes.Landscape = "saddle", point: npt.ArrayLike | None = None, *,
-                   radius: float | None = None, fig: Any = None) -> Any:
+def hessian_figure(
+    landscape: str | landscapes.Landscape = "saddle",
+    point: npt.ArrayLike | None = None,
+    *,
+    radius: float | None = None,
+    fig: Any = None,
+) -> Any:
     """Left: the landscape's contours, the point, its Hessian eigenvectors labelled with their
     eigenvalues (vermilion for q₁, the smaller eigenvalue, blue for q₂) and the quadratic model's
     contours (dashed orange) in the square window. Right: f and the model along each eigenvector.
@@ -342,8 +379,11 @@ def hessian_widget(landscape: str = "saddle", point: npt.ArrayLike | None = None
 
     xs.min, xs.max, ys.min, ys.max = -100.0, 100.0, -100.0, 100.0
     build_background(landscape)
-    set_point(DEFAULT_POINT.get(landscape, state["surface"].default_start) if point is None
-              else tuple(as_float_array(point, "point", ndim=1)))
+    set_point(
+        DEFAULT_POINT.get(landscape, state["surface"].default_start)
+        if point is None
+        else tuple(as_float_array(point, "point", ndim=1))
+    )
     menu.observe(change_landscape, names="value")
     for control in (xs, ys):
         control.observe(redraw, names="value")
@@ -374,8 +414,13 @@ def _web_hessian(landscape="saddle", point=None):
     frame = local_quadratic(landscape, point)
     t, true, model = slices(frame)
     scale = max(float(np.abs(true).max()), float(np.abs(model).max()), 1e-300)
-    return {**frame, "landscape": landscape, "describe": describe(frame), "levels": _model_levels(frame),
-            "slices": {"t": t, "true": true, "model": model, "scale": scale}}
+    return {
+        **frame,
+        "landscape": landscape,
+        "describe": describe(frame),
+        "levels": _model_levels(frame),
+        "slices": {"t": t, "true": true, "model": model, "scale": scale},
+    }
 
 
 def _web_hessian_sample(rng):
@@ -411,8 +456,15 @@ def _web_hessian_params(args, kwargs):
 def _web_explorers():
     from momentum_lab.widgets.web import Explorer
 
-    return {"hessian": Explorer(name="hessian", compute=_web_hessian, sample=_web_hessian_sample,
-                                widget="hessian_widget", page_params=_web_hessian_params)}
+    return {
+        "hessian": Explorer(
+            name="hessian",
+            compute=_web_hessian,
+            sample=_web_hessian_sample,
+            widget="hessian_widget",
+            page_params=_web_hessian_params,
+        )
+    }
 
 
 #: The page's live version of :func:`hessian_widget` (``book/_static/explorers/hessian.js``).

@@ -124,8 +124,15 @@ def _derivatives(loss, x, delta):
         return value, np.asarray(first(x), dtype=float), np.asarray(ad.grad(total_slope)(x), dtype=float)
 
 
-def explore_losses(family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5,
-                   delta: float = 1.0, *, lim: float = 4.0, n: int = 401) -> dict[str, Any]:
+def explore_losses(
+    family: str = "regression",
+    names: str | Sequence[str] | None = None,
+    point: float = 1.5,
+    delta: float = 1.0,
+    *,
+    lim: float = 4.0,
+    n: int = 401,
+) -> dict[str, Any]:
     """Evaluate the losses of ``family`` on a grid and at ``point``.
 
     Args:
@@ -205,8 +212,9 @@ def _draw_loss_curves(axes, run):
             if name == "0-1" and kind == "value":  # a step: draw it without the connecting vertical
                 y = np.where(np.r_[False, np.diff(y) != 0], np.nan, y)
             (lines[name, kind],) = ax.plot(x, y, color=color, linestyle=style, label=name)
-            (marker,) = ax.plot([run["point"]], [run["at"][name][kind]], marker="o", color=color,
-                                markersize=6, linestyle="none")
+            (marker,) = ax.plot(
+                [run["point"]], [run["at"][name][kind]], marker="o", color=color, markersize=6, linestyle="none"
+            )
             markers.append((marker, name, kind))
         vlines.append(ax.axvline(run["point"], color="0.4", linewidth=0.8, linestyle=":"))
         ax.set_xlim(x[0], x[-1])
@@ -216,8 +224,14 @@ def _draw_loss_curves(axes, run):
     return markers, vlines, lines
 
 
-def loss_figure(family: str = "regression", names: str | Sequence[str] | None = None, point: float = 1.5,
-                delta: float = 1.0, *, fig: Any = None) -> Any:
+def loss_figure(
+    family: str = "regression",
+    names: str | Sequence[str] | None = None,
+    point: float = 1.5,
+    delta: float = 1.0,
+    *,
+    fig: Any = None,
+) -> Any:
     """Three panels, loss, slope and curvature against the residual (or margin), with ``point`` marked.
 
     Arguments as in :func:`explore_losses`; ``fig`` None or a matplotlib Figure.
@@ -241,8 +255,10 @@ def _loss_table(run):
         for name, v in run["at"].items()
     )
     what = "e" if run["family"] == "regression" else "m"
-    return (f"<b>at {what} = {run['point']:.2f}</b><table><tr><th>loss</th><th>value</th><th>slope</th>"
-            f"<th>curvature</th></tr>{rows}</table>")
+    return (
+        f"<b>at {what} = {run['point']:.2f}</b><table><tr><th>loss</th><th>value</th><th>slope</th>"
+        f"<th>curvature</th></tr>{rows}</table>"
+    )
 
 
 def loss_widget(family: str = "regression") -> Any:
@@ -257,13 +273,14 @@ def loss_widget(family: str = "regression") -> Any:
     from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
 
     _family(family)
-    point = w.FloatSlider(value=1.5, min=-4.0, max=4.0, step=0.05, description="point",
-                          continuous_update=True)
-    delta = w.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.05, description="Huber δ",
-                          continuous_update=False)
+    point = w.FloatSlider(value=1.5, min=-4.0, max=4.0, step=0.05, description="point", continuous_update=True)
+    delta = w.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.05, description="Huber δ", continuous_update=False)
     menu = w.Dropdown(options=list(FAMILIES), value=family, description="family")
-    boxes = {name: w.Checkbox(value=True, description=name, indent=False, layout=w.Layout(width="auto"))
-             for names in FAMILIES.values() for name in names}
+    boxes = {
+        name: w.Checkbox(value=True, description=name, indent=False, layout=w.Layout(width="auto"))
+        for names in FAMILIES.values()
+        for name in names
+    }
     box_row = w.HBox([])
     table = w.HTML()
     image = figure_image()
@@ -321,8 +338,9 @@ def loss_widget(family: str = "regression") -> Any:
 SEGMENTATION_LOSSES = ("dice", "jaccard", "tversky", "focal tversky")
 
 
-def disc_probabilities(size: int, centre: Sequence[npt.ArrayLike], radius: npt.ArrayLike,
-                       softness: npt.ArrayLike = 0.0) -> npt.NDArray[np.float64]:
+def disc_probabilities(
+    size: int, centre: Sequence[npt.ArrayLike], radius: npt.ArrayLike, softness: npt.ArrayLike = 0.0
+) -> npt.NDArray[np.float64]:
     """A ``size × size`` map of probabilities for a disc: 1 inside, 0 outside, a sigmoid edge.
 
     ``softness`` = 0 gives a hard 0/1 mask (pixel centres at distance ≤ radius are 1); > 0 gives
@@ -355,14 +373,24 @@ def _overlap_losses(g, p, alpha, beta, gamma, smooth, axis):
         "dice": losses.dice(g, p, axis=axis, smooth=smooth, reduction="none"),
         "jaccard": losses.jaccard(g, p, axis=axis, smooth=smooth, reduction="none"),
         "tversky": losses.tversky(g, p, alpha, beta, axis=axis, smooth=smooth, reduction="none"),
-        "focal tversky": losses.focal_tversky(g, p, alpha, beta, gamma, axis=axis, smooth=smooth,
-                                              reduction="none"),
+        "focal tversky": losses.focal_tversky(g, p, alpha, beta, gamma, axis=axis, smooth=smooth, reduction="none"),
     }
 
 
-def explore_segmentation(shift: float = 0.0, radius: float = 8.0, softness: float = 0.0, alpha: float = 0.3,
-                         beta: float = 0.7, gamma: float = 4 / 3, *, true_radius: float = 8.0, size: int = 32,
-                         smooth: float = 1.0, radii: npt.ArrayLike | None = None, sweep: bool = True) -> dict[str, Any]:
+def explore_segmentation(
+    shift: float = 0.0,
+    radius: float = 8.0,
+    softness: float = 0.0,
+    alpha: float = 0.3,
+    beta: float = 0.7,
+    gamma: float = 4 / 3,
+    *,
+    true_radius: float = 8.0,
+    size: int = 32,
+    smooth: float = 1.0,
+    radii: npt.ArrayLike | None = None,
+    sweep: bool = True,
+) -> dict[str, Any]:
     """Compare a predicted disc with a true disc and return the overlap counts and losses.
 
     The true mask is a hard disc of ``true_radius`` at the centre of a ``size × size`` image
@@ -382,6 +410,10 @@ def explore_segmentation(shift: float = 0.0, radius: float = 8.0, softness: floa
     ``smooth = 0`` scores 0 (the losses' convention for 0/0, see :mod:`momentum_lab.losses`).
     """
     sweep = flag(sweep, "sweep")
+    if radii is not None:  # checked even when sweep=False skips it, so a bad value never passes silently
+        radii = as_float_array(radii, "radii", ndim=1)
+        if np.any(radii < 0):
+            raise ValueError(f"radii must be >= 0; got radii={radii!r}")
     shift = real_number(shift, "shift")
     radius = non_negative(radius, "radius")
     softness = non_negative(softness, "softness")
@@ -398,20 +430,29 @@ def explore_segmentation(shift: float = 0.0, radius: float = 8.0, softness: floa
     at = {k: float(v) for k, v in _overlap_losses(g, p, alpha, beta, gamma, smooth, None).items()}
     curves = None
     if sweep:
-        radii = np.linspace(0.0, size / 2, 65) if radii is None else as_float_array(radii, "radii", ndim=1)
-        if np.any(radii < 0):
-            raise ValueError(f"radii must be >= 0; got radii={radii!r}")
+        radii = np.linspace(0.0, size / 2, 65) if radii is None else radii
         stack = disc_probabilities(size, (centre[0], centre[1] + shift), radii, softness)
         curves = _overlap_losses(np.broadcast_to(g, stack.shape), stack, alpha, beta, gamma, smooth, (1, 2))
     else:
         radii = None
-    return {"g": g, "p": p, "tp": tp, "fp": fp, "fn": fn, "losses": at, "radii": radii, "sweep": curves,
-            "radius": radius, "true_radius": true_radius,
-            "params": {"alpha": alpha, "beta": beta, "gamma": gamma, "smooth": smooth}}
+    return {
+        "g": g,
+        "p": p,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "losses": at,
+        "radii": radii,
+        "sweep": curves,
+        "radius": radius,
+        "true_radius": true_radius,
+        "params": {"alpha": alpha, "beta": beta, "gamma": gamma, "smooth": smooth},
+    }
 
 
-def check_masks(g: Any, p: Any, g_name: str = "g", p_name: str = "p") -> tuple[npt.NDArray[np.float64],
-                                                                               npt.NDArray[np.float64]]:
+def check_masks(
+    g: Any, p: Any, g_name: str = "g", p_name: str = "p"
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """A true mask and a prediction of one 2-d shape, values in [0, 1], or ValueError/TypeError naming them."""
     g = as_float_array(g, g_name, ndim=2)
     p = as_float_array(p, p_name, ndim=2)
@@ -437,7 +478,7 @@ def overlap_image(g: npt.ArrayLike, p: npt.ArrayLike) -> npt.NDArray[np.float64]
     tp_c, fp_c, fn_c = (np.array(to_rgb(plotting.PALETTE[i])) for i in (2, 1, 0))
     white = np.ones(3)
     g3, p3 = g[..., None], p[..., None]
-    return (g3 * p3 * tp_c + (1 - g3) * p3 * fp_c + g3 * (1 - p3) * fn_c + (1 - g3) * (1 - p3) * white)
+    return g3 * p3 * tp_c + (1 - g3) * p3 * fp_c + g3 * (1 - p3) * fn_c + (1 - g3) * (1 - p3) * white
 
 
 def _draw_segmentation(axes, run):
@@ -449,17 +490,22 @@ def _draw_segmentation(axes, run):
     ax_map, ax_sweep, ax_bars = axes
     image = ax_map.imshow(overlap_image(run["g"], run["p"]), interpolation="nearest")
     ax_map.set_axis_off()
-    ax_map.legend(handles=[Patch(color=plotting.PALETTE[i], label=lab)
-                           for i, lab in ((2, "TP"), (1, "FP"), (0, "FN"))],
-                  loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.16), frameon=False)
+    ax_map.legend(
+        handles=[Patch(color=plotting.PALETTE[i], label=lab) for i, lab in ((2, "TP"), (1, "FP"), (0, "FN"))],
+        loc="lower center",
+        ncol=3,
+        fontsize=8,
+        bbox_to_anchor=(0.5, -0.16),
+        frameon=False,
+    )
     ax_map.set_title("prediction against the true disc")
     sweep_lines, markers = [], []
     for i, name in enumerate(SEGMENTATION_LOSSES):
         color = plotting.PALETTE[i]
-        (line,) = ax_sweep.plot(run["radii"], run["sweep"][name], color=color,
-                                linestyle=plotting.LINESTYLES[i % 4], label=name)
-        (marker,) = ax_sweep.plot([run["radius"]], [run["losses"][name]], marker="o", color=color,
-                                  linestyle="none")
+        (line,) = ax_sweep.plot(
+            run["radii"], run["sweep"][name], color=color, linestyle=plotting.LINESTYLES[i % 4], label=name
+        )
+        (marker,) = ax_sweep.plot([run["radius"]], [run["losses"][name]], marker="o", color=color, linestyle="none")
         sweep_lines.append(line)
         markers.append(marker)
     truth = ax_sweep.axvline(run["true_radius"], color="0.4", linestyle=":", linewidth=1)
@@ -469,8 +515,11 @@ def _draw_segmentation(axes, run):
     ax_sweep.set_ylabel("loss")
     ax_sweep.set_title("loss against the predicted radius")
     ax_sweep.legend(fontsize=8, loc="upper right")
-    bars = ax_bars.bar(range(len(SEGMENTATION_LOSSES)), [run["losses"][n] for n in SEGMENTATION_LOSSES],
-                       color=plotting.PALETTE[:len(SEGMENTATION_LOSSES)])
+    bars = ax_bars.bar(
+        range(len(SEGMENTATION_LOSSES)),
+        [run["losses"][n] for n in SEGMENTATION_LOSSES],
+        color=plotting.PALETTE[: len(SEGMENTATION_LOSSES)],
+    )
     ax_bars.set_xticks(range(len(SEGMENTATION_LOSSES)), [n.replace(" ", "\n") for n in SEGMENTATION_LOSSES])
     ax_bars.set_ylim(0, 1.05)
     ax_bars.set_title("losses now")
@@ -490,25 +539,38 @@ def _update_segmentation(run, image, truth, sweep_lines, markers, bars):
         bar.set_height(run["losses"][name])
 
 
-def segmentation_figure(shift: float = 0.0, radius: float = 8.0, softness: float = 0.0, alpha: float = 0.3,
-                        beta: float = 0.7, gamma: float = 4 / 3, *, true_radius: float = 8.0, size: int = 32,
-                        smooth: float = 1.0, fig: Any = None) -> Any:
+def segmentation_figure(
+    shift: float = 0.0,
+    radius: float = 8.0,
+    softness: float = 0.0,
+    alpha: float = 0.3,
+    beta: float = 0.7,
+    gamma: float = 4 / 3,
+    *,
+    true_radius: float = 8.0,
+    size: int = 32,
+    smooth: float = 1.0,
+    fig: Any = None,
+) -> Any:
     """The overlap map (TP, FP, FN), each loss against the predicted radius, and the losses now.
 
     Arguments as in :func:`explore_segmentation`; ``fig`` None or a matplotlib Figure.
     """
     import matplotlib.pyplot as plt
 
-    run = explore_segmentation(shift, radius, softness, alpha, beta, gamma, true_radius=true_radius,
-                               size=size, smooth=smooth)
+    run = explore_segmentation(
+        shift, radius, softness, alpha, beta, gamma, true_radius=true_radius, size=size, smooth=smooth
+    )
     if check_figure(fig) is None:
         fig = plt.figure(figsize=(12, 3.8))
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.4, 1]})
     _draw_segmentation(axes, run)
     p = run["params"]
-    fig.suptitle(f"TP = {run['tp']:.1f}, FP = {run['fp']:.1f}, FN = {run['fn']:.1f};   "
-                 f"α = {p['alpha']:g}, β = {p['beta']:g}, γ = {p['gamma']:.3g}, smooth = {p['smooth']:g}",
-                 fontsize=10)
+    fig.suptitle(
+        f"TP = {run['tp']:.1f}, FP = {run['fp']:.1f}, FN = {run['fn']:.1f};   "
+        f"α = {p['alpha']:g}, β = {p['beta']:g}, γ = {p['gamma']:.3g}, smooth = {p['smooth']:g}",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
@@ -528,8 +590,15 @@ def segmentation_widget(size: int = 32) -> Any:
     from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
 
     def slider(value, lo, hi, step, description):
-        return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                             continuous_update=True, style={"description_width": "initial"})
+        return w.FloatSlider(
+            value=value,
+            min=lo,
+            max=hi,
+            step=step,
+            description=description,
+            continuous_update=True,
+            style={"description_width": "initial"},
+        )
 
     radius = slider(8.0, 0.0, size / 2, 0.25, "predicted radius")
     shift = slider(0.0, -12.0, 12.0, 0.5, "shift")
@@ -553,15 +622,25 @@ def segmentation_widget(size: int = 32) -> Any:
         # The sweep over radii does not depend on the predicted radius: recompute it only when another
         # control moved.
         key = (shift.value, softness.value, alpha.value, beta.value, gamma.value, true_radius.value)
-        current = explore_segmentation(shift.value, radius.value, softness.value, alpha.value, beta.value,
-                                       gamma.value, true_radius=true_radius.value, size=size,
-                                       sweep=last_sweep.get("key") != key)
+        current = explore_segmentation(
+            shift.value,
+            radius.value,
+            softness.value,
+            alpha.value,
+            beta.value,
+            gamma.value,
+            true_radius=true_radius.value,
+            size=size,
+            sweep=last_sweep.get("key") != key,
+        )
         last_sweep["key"] = key
         _update_segmentation(current, *parts)
         image.value = blit.image_bytes()
         losses_now = ", ".join(f"{name} {value:.3f}" for name, value in current["losses"].items())
-        status.value = (f"<b>TP</b> {current['tp']:.2f} &nbsp; <b>FP</b> {current['fp']:.2f} &nbsp; "
-                        f"<b>FN</b> {current['fn']:.2f} &nbsp;|&nbsp; losses: {losses_now}")
+        status.value = (
+            f"<b>TP</b> {current['tp']:.2f} &nbsp; <b>FP</b> {current['fp']:.2f} &nbsp; "
+            f"<b>FN</b> {current['fn']:.2f} &nbsp;|&nbsp; losses: {losses_now}"
+        )
 
     for control in (radius, shift, softness, true_radius, alpha, beta, gamma):
         control.observe(redraw, names="value")
@@ -609,11 +688,13 @@ def _web_losses_params(args, kwargs):
     return {"family": _family(family)}
 
 
-def _web_segmentation(shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7, gamma=4 / 3, true_radius=8.0,
-                      size=32, smooth=1.0):
+def _web_segmentation(
+    shift=0.0, radius=8.0, softness=0.0, alpha=0.3, beta=0.7, gamma=4 / 3, true_radius=8.0, size=32, smooth=1.0
+):
     """:func:`explore_segmentation` with its sweep over radii, as the page returns it (same keys)."""
-    return explore_segmentation(shift, radius, softness, alpha, beta, gamma, true_radius=true_radius, size=size,
-                                smooth=smooth)
+    return explore_segmentation(
+        shift, radius, softness, alpha, beta, gamma, true_radius=true_radius, size=size, smooth=smooth
+    )
 
 
 def _web_segmentation_sample(rng):
@@ -646,10 +727,20 @@ def _web_explorers():
     from momentum_lab.widgets.web import Explorer
 
     return {
-        "losses": Explorer(name="losses", compute=_web_losses, sample=_web_losses_sample, widget="loss_widget",
-                           page_params=_web_losses_params),
-        "segmentation": Explorer(name="segmentation", compute=_web_segmentation, sample=_web_segmentation_sample,
-                                 widget="segmentation_widget", page_params=_web_segmentation_params),
+        "losses": Explorer(
+            name="losses",
+            compute=_web_losses,
+            sample=_web_losses_sample,
+            widget="loss_widget",
+            page_params=_web_losses_params,
+        ),
+        "segmentation": Explorer(
+            name="segmentation",
+            compute=_web_segmentation,
+            sample=_web_segmentation_sample,
+            widget="segmentation_widget",
+            page_params=_web_segmentation_params,
+        ),
     }
 
 

@@ -12,7 +12,6 @@ wires controls to them.
 Only the ``*_figure`` and ``*_widget`` functions import matplotlib and ipywidgets.
 """
 
-
 from __future__ import annotations
 
 from typing import Any
@@ -34,9 +33,15 @@ DEFAULTS = {
     "saddle": (0.05, 0.7),
 }
 
-def explore_momentum(landscape: str | landscapes.Landscape = "bowl", lr: float | None = None,
-                     momentum: float | None = None, nesterov: bool = False, start: npt.ArrayLike | None = None,
-                     steps: int = 100) -> dict[str, Any]:
+
+def explore_momentum(
+    landscape: str | landscapes.Landscape = "bowl",
+    lr: float | None = None,
+    momentum: float | None = None,
+    nesterov: bool = False,
+    start: npt.ArrayLike | None = None,
+    steps: int = 100,
+) -> dict[str, Any]:
     """Run gradient descent and momentum with the same step size and return what the explorer draws.
 
     Args:
@@ -77,8 +82,9 @@ def explore_momentum(landscape: str | landscapes.Landscape = "bowl", lr: float |
         "beta": beta,
         "nesterov": bool(nesterov),
         "gd": landscape_run(surface, GradientDescent(lr), x0, steps, lr_limit=2 / L),
-        "momentum": landscape_run(surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps,
-                                  lr_limit=limit),
+        "momentum": landscape_run(
+            surface, ClassicalMomentum(lr, beta, nesterov=bool(nesterov)), x0, steps, lr_limit=limit
+        ),
         "lr_limit_gd": 2 / L,
         "lr_limit": limit,
     }
@@ -89,9 +95,16 @@ def _method_label(run):
     return f"{name}, β = {run['beta']:g}"
 
 
-def momentum_figure(landscape: str | landscapes.Landscape = "narrow bowl", lr: float | None = None,
-                    momentum: float | None = None, nesterov: bool = False, start: npt.ArrayLike | None = None,
-                    steps: int = 100, *, fig: Any = None) -> Any:
+def momentum_figure(
+    landscape: str | landscapes.Landscape = "narrow bowl",
+    lr: float | None = None,
+    momentum: float | None = None,
+    nesterov: bool = False,
+    start: npt.ArrayLike | None = None,
+    steps: int = 100,
+    *,
+    fig: Any = None,
+) -> Any:
     """Contours with the paths of gradient descent and momentum (same η), and both loss curves.
 
     Arguments as in :func:`explore_momentum`; ``fig`` None or a matplotlib Figure.
@@ -106,14 +119,17 @@ def momentum_figure(landscape: str | landscapes.Landscape = "narrow bowl", lr: f
         fig = plt.figure(figsize=(10, 4.2))
     ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     plotting.contour(ax_path, surface)
-    entries = [("gradient descent", run["gd"], plotting.PALETTE[0], "-"),
-               (_method_label(run), run["momentum"], plotting.PALETTE[3], "--")]
+    entries = [
+        ("gradient descent", run["gd"], plotting.PALETTE[0], "-"),
+        (_method_label(run), run["momentum"], plotting.PALETTE[3], "--"),
+    ]
     for label, result, color, style in entries:
         if result["diverged"]:
             label += " (diverges)"
         plotting.path(ax_path, result["path"], label=label, color=color, linestyle=style, markersize=2)
-        plotting.loss_curve(ax_loss, result["losses"], minimum=surface.minimum, label=label, color=color,
-                            linestyle=style)
+        plotting.loss_curve(
+            ax_loss, result["losses"], minimum=surface.minimum, label=label, color=color, linestyle=style
+        )
     ax_path.set_title(f"{surface.name}, η = {run['lr']:g}")
     ax_path.legend(loc="lower right", fontsize=8)
     ax_loss.set_title("distance to the minimum value")
@@ -141,21 +157,28 @@ def momentum_widget(steps: int = 150) -> Any:
     lr0, beta0 = DEFAULTS[first]
     start0 = landscapes.get(first).default_start
     menu = w.Dropdown(options=list(landscapes.CATALOGUE), value=first, description="landscape")
-    lr = w.FloatLogSlider(value=lr0, base=10, min=-4, max=0.5, step=0.02, description="step size η",
-                          readout_format=".4f", continuous_update=False)
-    beta = w.FloatSlider(value=beta0, min=0.0, max=0.99, step=0.01, description="momentum β",
-                         continuous_update=False)
+    lr = w.FloatLogSlider(
+        value=lr0,
+        base=10,
+        min=-4,
+        max=0.5,
+        step=0.02,
+        description="step size η",
+        readout_format=".4f",
+        continuous_update=False,
+    )
+    beta = w.FloatSlider(value=beta0, min=0.0, max=0.99, step=0.01, description="momentum β", continuous_update=False)
     nesterov = w.Checkbox(value=False, description="Nesterov")
-    x0 = w.FloatSlider(value=start0[0], min=-3.5, max=3.5, step=0.05, description="start θ₁",
-                       continuous_update=False)
-    y0 = w.FloatSlider(value=start0[1], min=-2.0, max=3.0, step=0.05, description="start θ₂",
-                       continuous_update=False)
+    x0 = w.FloatSlider(value=start0[0], min=-3.5, max=3.5, step=0.05, description="start θ₁", continuous_update=False)
+    y0 = w.FloatSlider(value=start0[1], min=-2.0, max=3.0, step=0.05, description="start θ₂", continuous_update=False)
     status = w.HTML()
     image = figure_image()
     state = {"resetting": False}
 
-    panel = PathPanel(steps, [("gd", "gradient descent", plotting.PALETTE[0], "-"),
-                              ("momentum", "momentum", plotting.PALETTE[3], "--")])
+    panel = PathPanel(
+        steps,
+        [("gd", "gradient descent", plotting.PALETTE[0], "-"), ("momentum", "momentum", plotting.PALETTE[3], "--")],
+    )
 
     def redraw(_=None):
         if state["resetting"]:
@@ -171,10 +194,12 @@ def momentum_widget(steps: int = 150) -> Any:
                 return "diverges"
             return f"f − f* = {result['losses'][-1] - surface.minimum:.2e}"
 
-        status.value = (f"After {steps} steps: gradient descent {verdict(run['gd'])}; "
-                        f"{_method_label(run)} {verdict(run['momentum'])}. "
-                        f"Near the minimum, η < {run['lr_limit']:.3g} is stable "
-                        f"(gradient descent: η < {run['lr_limit_gd']:.3g}).")
+        status.value = (
+            f"After {steps} steps: gradient descent {verdict(run['gd'])}; "
+            f"{_method_label(run)} {verdict(run['momentum'])}. "
+            f"Near the minimum, η < {run['lr_limit']:.3g} is stable "
+            f"(gradient descent: η < {run['lr_limit_gd']:.3g})."
+        )
 
     def change_landscape(change):
         state["resetting"] = True
@@ -197,8 +222,9 @@ def momentum_widget(steps: int = 150) -> Any:
 # Chapter 3: the rate map
 
 
-def rate_map_data(kappa: float = 100.0, method: str = "heavy_ball", n: int = 161,
-                  eigenvalues: npt.ArrayLike | None = None) -> dict[str, Any]:
+def rate_map_data(
+    kappa: float = 100.0, method: str = "heavy_ball", n: int = 161, eigenvalues: npt.ArrayLike | None = None
+) -> dict[str, Any]:
     """The convergence rate over a grid of (α, β) for a quadratic, with the landmarks the map shows.
 
     Args:
@@ -263,8 +289,15 @@ def rate_map_data(kappa: float = 100.0, method: str = "heavy_ball", n: int = 161
 _METHOD_NAMES = {"heavy_ball": "heavy ball", "nesterov": "Nesterov"}
 
 
-def rate_map_figure(kappa: float = 100.0, method: str = "heavy_ball", point: npt.ArrayLike | None = None, *,
-                    n: int = 161, eigenvalues: npt.ArrayLike | None = None, fig: Any = None) -> Any:
+def rate_map_figure(
+    kappa: float = 100.0,
+    method: str = "heavy_ball",
+    point: npt.ArrayLike | None = None,
+    *,
+    n: int = 161,
+    eigenvalues: npt.ArrayLike | None = None,
+    fig: Any = None,
+) -> Any:
     """The (αL, β) plane coloured by the steps a method needs to shrink the error 10⁶-fold.
 
     The colour is ``theory.iterations_to(rate, 1e-6)`` on a log scale (capped at 10⁴ steps); the
@@ -292,35 +325,62 @@ def rate_map_figure(kappa: float = 100.0, method: str = "heavy_ball", point: npt
     low = float(np.floor(np.nanmin(log_steps))) if np.isfinite(log_steps).any() else 0.0
     levels = np.linspace(min(low, 3.0), 4.0, 25)
     filled = ax.contourf(data["lrs"] * L, data["momenta"], log_steps, levels=levels, cmap="viridis")
-    ax.contour(data["lrs"] * L, data["momenta"], log_steps, levels=[2.0, 3.0], colors="white",
-               linewidths=0.8, linestyles=":")
+    ax.contour(
+        data["lrs"] * L, data["momenta"], log_steps, levels=[2.0, 3.0], colors="white", linewidths=0.8, linestyles=":"
+    )
     bar = fig.colorbar(filled, ax=ax, label="steps to shrink the error 10⁶-fold")
     bar.ax.yaxis.set_major_locator(FixedLocator(list(np.arange(levels[0], 4.5))))
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10 ** v:.0f}" if v < 4 else "≥ 10000"))
-    ax.plot(data["boundary"] * L, data["momenta"], color="black", linewidth=1.2,
-            label="stability boundary")
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10**v:.0f}" if v < 4 else "≥ 10000"))
+    ax.plot(data["boundary"] * L, data["momenta"], color="black", linewidth=1.2, label="stability boundary")
     a_opt, b_opt, r_opt = data["optimum"]
     name = _METHOD_NAMES[method]
-    star = f"optimal heavy ball: ρ = {r_opt:.4f}" if method == "heavy_ball" else \
-        f"Nesterov's choice α = 1/L: ρ = {r_opt:.4f}"
-    ax.plot([a_opt * L], [b_opt], marker="*", color=plotting.PALETTE[1], markersize=15, linestyle="none",
-            markeredgecolor="black", label=star)
+    star = (
+        f"optimal heavy ball: ρ = {r_opt:.4f}"
+        if method == "heavy_ball"
+        else f"Nesterov's choice α = 1/L: ρ = {r_opt:.4f}"
+    )
+    ax.plot(
+        [a_opt * L],
+        [b_opt],
+        marker="*",
+        color=plotting.PALETTE[1],
+        markersize=15,
+        linestyle="none",
+        markeredgecolor="black",
+        label=star,
+    )
     a_gd, r_gd = data["gd_optimum"]
-    ax.plot([a_gd * L], [0.0], marker="o", color=plotting.PALETTE[5], markersize=8, linestyle="none",
-            markeredgecolor="black", label=f"best gradient descent: ρ = {r_gd:.4f}", clip_on=False)
+    ax.plot(
+        [a_gd * L],
+        [0.0],
+        marker="o",
+        color=plotting.PALETTE[5],
+        markersize=8,
+        linestyle="none",
+        markeredgecolor="black",
+        label=f"best gradient descent: ρ = {r_gd:.4f}",
+        clip_on=False,
+    )
     if point is not None:
         a, b = float(point[0]), float(point[1])
         rate_fn = theory.heavy_ball_rate if method == "heavy_ball" else theory.nesterov_rate
         r = rate_fn(a, b, [data["mu"], L])
         shown = f"{r:.4f}" if r < 1 else f"{r:.3g} (diverges)"
-        ax.plot([a * L], [b], marker="X", color=plotting.PALETTE[3], markersize=10, linestyle="none",
-                markeredgecolor="white", label=f"your choice: ρ = {shown}")
+        ax.plot(
+            [a * L],
+            [b],
+            marker="X",
+            color=plotting.PALETTE[3],
+            markersize=10,
+            linestyle="none",
+            markeredgecolor="white",
+            label=f"your choice: ρ = {shown}",
+        )
     ax.set_xlim(0, 4)
     ax.set_ylim(0, 1)
     ax.set_xlabel("step size × largest curvature, $\\alpha L$")
     ax.set_ylabel("momentum $\\beta$")
-    ax.set_title(f"{name}, κ = {data['kappa']:.4g} (blank: diverges; dotted: 100 and 1000 steps)",
-                 fontsize=10)
+    ax.set_title(f"{name}, κ = {data['kappa']:.4g} (blank: diverges; dotted: 100 and 1000 steps)", fontsize=10)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     fig.tight_layout()
     return fig
@@ -343,10 +403,19 @@ def rate_map_widget(n: int = 121) -> Any:
     from momentum_lab import plotting
     from momentum_lab.widgets._base import BlitFigure, figure_image, titled_box
 
-    kappa = w.FloatLogSlider(value=100.0, base=10, min=0, max=3, step=0.05, description="κ = L/μ",
-                             readout_format=".4g", continuous_update=False)
-    method = w.ToggleButtons(options=[("heavy ball", "heavy_ball"), ("Nesterov", "nesterov")],
-                             value="heavy_ball", description="method")
+    kappa = w.FloatLogSlider(
+        value=100.0,
+        base=10,
+        min=0,
+        max=3,
+        step=0.05,
+        description="κ = L/μ",
+        readout_format=".4g",
+        continuous_update=False,
+    )
+    method = w.ToggleButtons(
+        options=[("heavy ball", "heavy_ball"), ("Nesterov", "nesterov")], value="heavy_ball", description="method"
+    )
     alpha = w.FloatSlider(value=1.0, min=0.02, max=4.0, step=0.02, description="αL", continuous_update=False)
     beta = w.FloatSlider(value=0.5, min=0.0, max=0.99, step=0.01, description="β", continuous_update=False)
     status = w.HTML()
@@ -362,18 +431,50 @@ def rate_map_widget(n: int = 121) -> Any:
         data = rate_map_data(kappa.value, method.value, n)
         fig = Figure(figsize=(7.5, 4.6), dpi=80)
         ax = fig.subplots()
-        shown = ax.imshow(log_steps(data), origin="lower", aspect="auto", cmap="viridis", vmin=0.0,
-                          vmax=4.0, extent=(data["lrs"][0] * data["L"], data["lrs"][-1] * data["L"],
-                                            data["momenta"][0], data["momenta"][-1]))
+        shown = ax.imshow(
+            log_steps(data),
+            origin="lower",
+            aspect="auto",
+            cmap="viridis",
+            vmin=0.0,
+            vmax=4.0,
+            extent=(data["lrs"][0] * data["L"], data["lrs"][-1] * data["L"], data["momenta"][0], data["momenta"][-1]),
+        )
         fig.colorbar(shown, ax=ax, label="log₁₀ of the steps to shrink the error 10⁶-fold")
-        (edge,) = ax.plot(data["boundary"] * data["L"], data["momenta"], color="black", linewidth=1.2,
-                          label="stability boundary")
-        (star,) = ax.plot([], [], marker="*", color=plotting.PALETTE[1], markersize=15, linestyle="none",
-                          markeredgecolor="black", label="optimum for this κ")
-        (gd,) = ax.plot([], [], marker="o", color=plotting.PALETTE[5], markersize=8, linestyle="none",
-                        markeredgecolor="black", label="best gradient descent", clip_on=False)
-        (mark,) = ax.plot([], [], marker="X", color=plotting.PALETTE[3], markersize=11, linestyle="none",
-                          markeredgecolor="white", label="your choice")
+        (edge,) = ax.plot(
+            data["boundary"] * data["L"], data["momenta"], color="black", linewidth=1.2, label="stability boundary"
+        )
+        (star,) = ax.plot(
+            [],
+            [],
+            marker="*",
+            color=plotting.PALETTE[1],
+            markersize=15,
+            linestyle="none",
+            markeredgecolor="black",
+            label="optimum for this κ",
+        )
+        (gd,) = ax.plot(
+            [],
+            [],
+            marker="o",
+            color=plotting.PALETTE[5],
+            markersize=8,
+            linestyle="none",
+            markeredgecolor="black",
+            label="best gradient descent",
+            clip_on=False,
+        )
+        (mark,) = ax.plot(
+            [],
+            [],
+            marker="X",
+            color=plotting.PALETTE[3],
+            markersize=11,
+            linestyle="none",
+            markeredgecolor="white",
+            label="your choice",
+        )
         ax.set_xlim(0, 4)
         ax.set_ylim(0, 1)
         ax.set_xlabel("step size × largest curvature, $\\alpha L$")
@@ -382,8 +483,9 @@ def rate_map_widget(n: int = 121) -> Any:
         legend = ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
         fig.tight_layout()
         # Everything drawn over the map is redrawn after it, in this order.
-        state.update(map=shown, star=star, gd=gd, mark=mark,
-                     blit=BlitFigure(fig, [shown, edge, star, gd, mark, legend]))
+        state.update(
+            map=shown, star=star, gd=gd, mark=mark, blit=BlitFigure(fig, [shown, edge, star, gd, mark, legend])
+        )
         change_kappa()
 
     def change_kappa(_=None):
@@ -407,9 +509,11 @@ def rate_map_widget(n: int = 121) -> Any:
             reach = "the error never shrinks a million-fold (it diverges or stalls)"
         else:
             reach = f"the error shrinks a million-fold in {steps} steps"
-        status.value = (f"κ = {kappa.value:.4g}. ✕ at αL = {alpha.value:.2f}, β = {beta.value:.2f}: "
-                        f"rate {r:.4f}; {reach}. Optimum ★: rate {data['optimum'][2]:.4f}; "
-                        f"best gradient descent: rate {data['gd_optimum'][1]:.4f}, {gd_steps} steps.")
+        status.value = (
+            f"κ = {kappa.value:.4g}. ✕ at αL = {alpha.value:.2f}, β = {beta.value:.2f}: "
+            f"rate {r:.4f}; {reach}. Optimum ★: rate {data['optimum'][2]:.4f}; "
+            f"best gradient descent: rate {data['gd_optimum'][1]:.4f}, {gd_steps} steps."
+        )
 
     method.observe(build_background, names="value")
     kappa.observe(change_kappa, names="value")
@@ -528,11 +632,21 @@ def _web_explorers():
     from momentum_lab.widgets.web import Explorer
 
     return {
-        "momentum": Explorer(name="momentum", compute=_web_momentum, sample=_web_momentum_sample,
-                             widget="momentum_widget", page_params=_web_momentum_params,
-                             nudges=_web_momentum_nudges),
-        "rate-map": Explorer(name="rate-map", compute=_web_rate_map, sample=_web_rate_map_sample,
-                             widget="rate_map_widget", page_params=_web_rate_map_params),
+        "momentum": Explorer(
+            name="momentum",
+            compute=_web_momentum,
+            sample=_web_momentum_sample,
+            widget="momentum_widget",
+            page_params=_web_momentum_params,
+            nudges=_web_momentum_nudges,
+        ),
+        "rate-map": Explorer(
+            name="rate-map",
+            compute=_web_rate_map,
+            sample=_web_rate_map_sample,
+            widget="rate_map_widget",
+            page_params=_web_rate_map_params,
+        ),
     }
 
 

@@ -71,8 +71,15 @@ def _loss_and_gradient(logits, temperatures, label):
     return per_row.numpy(), gradient.numpy(), probabilities.numpy()
 
 
-def explore_temperature(temperature: float = 1.0, label: int = 0, logits: npt.ArrayLike = DEFAULT_LOGITS, *,
-                        t_min: float = T_RANGE[0], t_max: float = T_RANGE[1], n: int = 121) -> dict[str, Any]:
+def explore_temperature(
+    temperature: float = 1.0,
+    label: int = 0,
+    logits: npt.ArrayLike = DEFAULT_LOGITS,
+    *,
+    t_min: float = T_RANGE[0],
+    t_max: float = T_RANGE[1],
+    n: int = 121,
+) -> dict[str, Any]:
     """The temperature-scaled cross-entropy of ``logits`` for class ``label``, over T and at ``temperature``.
 
     Args:
@@ -127,8 +134,11 @@ def at(run: dict[str, Any]) -> dict[str, Any]:
     """
     run = dict(check_run(run, ("index", "curves"), "explore_temperature"))
     k = run["index"]
-    return {"loss": float(run["curves"]["loss"][k]), "gradient": run["curves"]["gradient"][k],
-            "probabilities": run["curves"]["probabilities"][k]}
+    return {
+        "loss": float(run["curves"]["loss"][k]),
+        "gradient": run["curves"]["gradient"][k],
+        "probabilities": run["curves"]["probabilities"][k],
+    }
 
 
 # ------------------------------------------------------------------------------ figure and widget
@@ -156,16 +166,19 @@ def _draw_temperature(axes, run):
         color = plotting.PALETTE[c % len(plotting.PALETTE)]
         style = plotting.LINESTYLES[c % len(plotting.LINESTYLES)]
         width = 2.4 if c == run["label"] else 1.4
-        (curves["p", c],) = ax_p.plot(T, run["curves"]["probabilities"][:, c], color=color, linestyle=style,
-                                      linewidth=width,
-                                      label=_class_name(c) + (" (true)" if c == run["label"] else ""))
+        (curves["p", c],) = ax_p.plot(
+            T,
+            run["curves"]["probabilities"][:, c],
+            color=color,
+            linestyle=style,
+            linewidth=width,
+            label=_class_name(c) + (" (true)" if c == run["label"] else ""),
+        )
         (markers["p", c],) = ax_p.plot([run["temperature"]], [now["probabilities"][c]], "o", color=color)
-        (curves["g", c],) = ax_g.plot(T, run["curves"]["gradient"][:, c], color=color, linestyle=style,
-                                      linewidth=width)
+        (curves["g", c],) = ax_g.plot(T, run["curves"]["gradient"][:, c], color=color, linestyle=style, linewidth=width)
         (markers["g", c],) = ax_g.plot([run["temperature"]], [now["gradient"][c]], "o", color=color)
     (curves["loss"],) = ax_loss.plot(T, run["curves"]["loss"], color=plotting.PALETTE[7], linewidth=1.8)
-    (markers["loss"],) = ax_loss.plot([run["temperature"]], [max(now["loss"], 1e-300)], "o",
-                                      color=plotting.PALETTE[7])
+    (markers["loss"],) = ax_loss.plot([run["temperature"]], [max(now["loss"], 1e-300)], "o", color=plotting.PALETTE[7])
     lines = [ax.axvline(run["temperature"], color="0.4", linewidth=0.9, linestyle=":") for ax in axes]
     for ax in axes:
         ax.set_xscale("log")
@@ -188,8 +201,7 @@ def _draw_temperature(axes, run):
 
 def _title(run):
     logits = ", ".join(f"{v:g}".replace("-", "−") for v in run["logits"])
-    return (f"z = ({logits}), true {_class_name(run['label'])}, T = {run['temperature']:.3g}: "
-            f"loss {at(run)['loss']:.3g}")
+    return f"z = ({logits}), true {_class_name(run['label'])}, T = {run['temperature']:.3g}: loss {at(run)['loss']:.3g}"
 
 
 def _update_temperature(parts, run, *, curves=True):
@@ -210,8 +222,9 @@ def _update_temperature(parts, run, *, curves=True):
     parts["title"].set_text(_title(run))
 
 
-def temperature_figure(temperature: float = 0.6, label: int = 0, logits: Sequence[float] = DEFAULT_LOGITS, *,
-                       fig: Any = None) -> Any:
+def temperature_figure(
+    temperature: float = 0.6, label: int = 0, logits: Sequence[float] = DEFAULT_LOGITS, *, fig: Any = None
+) -> Any:
     """Softened probabilities, loss and gradient against the temperature, with ``temperature`` marked.
 
     Arguments as in :func:`explore_temperature`; ``fig`` None or a matplotlib Figure.
@@ -232,8 +245,10 @@ def _status(run):
         return "(" + ", ".join(f"{v:+.3f}" for v in values) + ")"
 
     now = at(run)
-    return (f"T = {run['temperature']:.3g}: softmax(z/T) = {vector(now['probabilities'])}, "
-            f"loss = {now['loss']:.4g}, ∂ℓ/∂z = {vector(now['gradient'])}")
+    return (
+        f"T = {run['temperature']:.3g}: softmax(z/T) = {vector(now['probabilities'])}, "
+        f"loss = {now['loss']:.4g}, ∂ℓ/∂z = {vector(now['gradient'])}"
+    )
 
 
 def temperature_widget(temperature: float = 0.6, label: int = 0, logits: Sequence[float] = DEFAULT_LOGITS) -> Any:
@@ -251,15 +266,27 @@ def temperature_widget(temperature: float = 0.6, label: int = 0, logits: Sequenc
 
     run = explore_temperature(temperature, label, logits)
     lo, hi = T_RANGE
-    slider_t = w.FloatLogSlider(value=run["temperature"], base=10, min=np.log10(lo), max=np.log10(hi), step=0.01,
-                                description="temperature T", readout_format=".3g", continuous_update=True,
-                                style={"description_width": "initial"})
-    menu = w.Dropdown(options=[(_class_name(c), c) for c in range(len(run["logits"]))], value=run["label"],
-                      description="true class")
+    slider_t = w.FloatLogSlider(
+        value=run["temperature"],
+        base=10,
+        min=np.log10(lo),
+        max=np.log10(hi),
+        step=0.01,
+        description="temperature T",
+        readout_format=".3g",
+        continuous_update=True,
+        style={"description_width": "initial"},
+    )
+    menu = w.Dropdown(
+        options=[(_class_name(c), c) for c in range(len(run["logits"]))], value=run["label"], description="true class"
+    )
     z_lo, z_hi = LOGIT_RANGE
-    sliders_z = [w.FloatSlider(value=float(v), min=z_lo, max=z_hi, step=LOGIT_STEP, description=f"logit z{c + 1}",
-                               continuous_update=True)
-                 for c, v in enumerate(run["logits"])]
+    sliders_z = [
+        w.FloatSlider(
+            value=float(v), min=z_lo, max=z_hi, step=LOGIT_STEP, description=f"logit z{c + 1}", continuous_update=True
+        )
+        for c, v in enumerate(run["logits"])
+    ]
     status = w.HTML()
     image = figure_image()
     state: dict[str, Any] = {}
@@ -299,6 +326,7 @@ def temperature_widget(temperature: float = 0.6, label: int = 0, logits: Sequenc
 
 # ------------------------------------------------------------------------------ the page's explorer
 
+
 def _page_compute(temperature=0.6, label=0, logits=DEFAULT_LOGITS):
     """What the page draws: :func:`explore_temperature` on the slider's grid of temperatures."""
     return explore_temperature(temperature, label, logits)
@@ -329,6 +357,7 @@ def _page_params(args, kwargs):
 
 
 EXPLORERS = {
-    "temperature": web.Explorer(name="temperature", compute=_page_compute, sample=_sample,
-                                widget="temperature_widget", page_params=_page_params),
+    "temperature": web.Explorer(
+        name="temperature", compute=_page_compute, sample=_sample, widget="temperature_widget", page_params=_page_params
+    ),
 }

@@ -192,8 +192,9 @@ def page_data(name: str) -> Any:
     return None if explorer.data is None else to_json(explorer.data())
 
 
-def compare(expected: Any, actual: Any, rtol: float, path: str = "result",
-            loose: dict[str, float] | None = None) -> tuple[float, list[str]]:
+def compare(
+    expected: Any, actual: Any, rtol: float, path: str = "result", loose: dict[str, float] | None = None
+) -> tuple[float, list[str]]:
     """The largest relative difference between two JSON results, and the first structural mismatch.
 
     Arrays (lists of numbers, nested) are compared relative to their largest magnitude, numbers relative
@@ -258,8 +259,20 @@ def explorer_names() -> list[str]:
     return list(explorers())
 
 
-__all__ = ["Explorer", "MODULES", "by_widget", "compare", "compute", "explorer_names", "explorers",
-           "landscape_data", "nudge_start", "page_data", "sensitivity", "to_json"]
+__all__ = [
+    "Explorer",
+    "MODULES",
+    "by_widget",
+    "compare",
+    "compute",
+    "explorer_names",
+    "explorers",
+    "landscape_data",
+    "nudge_start",
+    "page_data",
+    "sensitivity",
+    "to_json",
+]
 
 
 def landscape_data() -> dict[str, Any]:
@@ -269,9 +282,14 @@ def landscape_data() -> dict[str, Any]:
     out = {}
     for key in landscapes.CATALOGUE:
         surface = landscapes.get(key)
-        entry = {"key": key, "name": surface.name, "bounds": surface.bounds,
-                 "default_start": surface.default_start, "minimizers": surface.minimizers,
-                 "minimum": surface.minimum}
+        entry = {
+            "key": key,
+            "name": surface.name,
+            "bounds": surface.bounds,
+            "default_start": surface.default_start,
+            "minimizers": surface.minimizers,
+            "minimum": surface.minimum,
+        }
         if isinstance(surface, landscapes.Quadratic):
             entry.update(kind="quadratic", A=surface.A, b=surface.b)
         elif isinstance(surface, landscapes.ElongatedValley):
