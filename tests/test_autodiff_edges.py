@@ -171,7 +171,7 @@ FLOAT32_CASES = {
     "concatenate, stack": lambda x: ad.sum(ad.concatenate([x, x * x]) * ad.sum(ad.stack([x, 2.0 * x]))),
     "broadcast_to": lambda x: ad.sum(ad.broadcast_to(x * x, (2, 3))),
     "matmul": lambda x: ad.sum((ad.reshape(x, (1, 3)) @ np.ones((3, 2), np.float32)) ** 2) + x @ x,
-    "mask": lambda x: ad.sum(x * x * np.array([True, False, True])),
+    "integer array": lambda x: ad.sum(x * x * np.array([1, 0, 2])),
 }
 
 
@@ -342,6 +342,14 @@ ERRORS = [
     ("assign complex numbers", lambda: ad.Variable([1.0]).assign([1j]), TypeError, "value must hold real"),
     ("operand of complex numbers", lambda: X3 * np.array([1j, 1, 1]), TypeError, "multiply: b must hold real"),
     (
+        "boolean mask as an operand",
+        lambda: np.array([True, False, True]) * X3,
+        TypeError,
+        r"multiply: a must hold real numbers.*bool.*astype\(float\)",
+    ),
+    ("boolean operand of a unary operation", lambda: ad.exp(np.array([True])), TypeError, "exp: x must hold real"),
+    ("Python bool as an operand", lambda: X3 + True, TypeError, "add: b must hold real"),
+    (
         "grad at complex numbers",
         lambda: ad.grad(lambda v: ad.sum(v))(np.array([1j])),
         TypeError,
@@ -366,6 +374,41 @@ ERRORS = [
         ValueError,
         r"hvp: v must have x's shape \(2,\); got v\.shape=\(3,\)",
     ),
+    # the helpers for building and checking rules
+    (
+        "unbroadcast from a shape g was not broadcast from",
+        lambda: ad.unbroadcast(M23, (4,)),
+        ValueError,
+        r"unbroadcast: g\.shape=\(2, 3\) .*was not broadcast from shape=\(4,\)",
+    ),
+    (
+        "unbroadcast, batch_ndim out of range",
+        lambda: ad.unbroadcast(M23, (3,), 2),
+        ValueError,
+        r"batch_ndim must be in \[0, g\.ndim - len\(shape\)\] = \[0, 1\]",
+    ),
+    ("unbroadcast, batch_ndim a bool", lambda: ad.unbroadcast(M23, (3,), True), TypeError, "batch_ndim must be an int"),
+    ("unbroadcast, shape not a tuple", lambda: ad.unbroadcast(M23, 3), TypeError, "unbroadcast: shape"),
+    ("unbroadcast of None", lambda: ad.unbroadcast(None, (3,)), TypeError, "g must be array-like"),
+    ("primitive of a number", lambda: ad.primitive(3.0), TypeError, "impl must be a function"),
+    ("check_grads, eps 0", lambda: ad.check_grads(ad.exp, np.ones(2), eps=0.0), ValueError, "eps must be > 0"),
+    ("check_grads, rtol NaN", lambda: ad.check_grads(ad.exp, np.ones(2), rtol=np.nan), ValueError, "rtol"),
+    ("check_grads, atol a string", lambda: ad.check_grads(ad.exp, np.ones(2), atol="0"), TypeError, "atol"),
+    ("check_grads, order 0", lambda: ad.check_grads(ad.exp, np.ones(2), order=0), ValueError, "order must be >= 1"),
+    ("check_grads, f not callable", lambda: ad.check_grads(None, np.ones(2)), TypeError, "f must be callable"),
+    (
+        "numerical_jacobian, argnum out of range",
+        lambda: ad.numerical_jacobian(ad.exp, [np.ones(2)], 1),
+        ValueError,
+        r"argnum must be < len\(args\) = 1",
+    ),
+    (
+        "numerical_jacobian, argnum a float",
+        lambda: ad.numerical_jacobian(ad.exp, [np.ones(2)], 0.0),
+        TypeError,
+        "argnum must be an integer",
+    ),
+    ("numerical_jacobian, eps a string", lambda: ad.numerical_jacobian(ad.exp, [np.ones(2)], 0, "a"), TypeError, "eps"),
 ]
 
 
@@ -381,6 +424,13 @@ def test_index_errors_are_index_errors_and_value_errors():
             call()
         with pytest.raises(ValueError):
             call()
+
+
+def test_unbroadcast_sums_batch_and_broadcast_axes():
+    # g of shape (batch 2, 3, 4) broadcast from (1, 4): sum over axis 1, keep the batch axis.
+    g = ad.constant(np.arange(24.0).reshape(2, 3, 4))
+    np.testing.assert_array_equal(ad.unbroadcast(g, (1, 4), 1).numpy(), g.numpy().sum(axis=1, keepdims=True))
+    np.testing.assert_array_equal(ad.unbroadcast(g, (4,), 1).numpy(), g.numpy().sum(axis=1))
 
 
 def test_errors_from_numpy_cost_nothing_until_numpy_raises():
@@ -553,9 +603,17 @@ def test_max_with_nan_and_ties():
     np.testing.assert_array_equal(ad.grad(lambda x: ad.max(x))(np.array([2.0, 2.0, 1.0])), [0.5, 0.5, 0.0])
 
 
-def test_clip_with_crossed_bounds_and_nan():
-    np.testing.assert_array_equal(ad.clip(ad.constant([0.0, 5.0]), 3.0, 1.0).numpy(), [1.0, 1.0])
+def test_clip_with_crossed_or_bad_bounds_and_nan():
+    with pytest.raises(ValueError, match="clip: lo must be <= hi; got lo=3.0, hi=1.0"):
+        ad.clip(ad.constant([0.0, 5.0]), 3.0, 1.0)
+    with pytest.raises(ValueError, match="clip: hi must not be NaN"):
+        ad.clip(ad.constant([0.0]), None, np.nan)
+    with pytest.raises(TypeError, match="clip: lo must hold real numbers"):
+        ad.clip(ad.constant([0.0]), 1j, None)
+    with pytest.raises(TypeError, match="clip: hi must be array-like"):
+        ad.clip(ad.constant([0.0]), 0.0, "1")
     assert np.isnan(ad.clip(ad.constant([np.nan]), 0.0, 1.0).numpy()[0])
+    np.testing.assert_array_equal(ad.clip(ad.constant([-1.0, 0.5, 2.0]), 0.0, 1.0).numpy(), [0.0, 0.5, 1.0])
 
 
 def test_maximum_with_nan_sends_the_cotangent_to_b():

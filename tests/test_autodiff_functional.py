@@ -94,7 +94,7 @@ def test_hessian_of_a_linear_or_constant_function_is_zero(f):
 
 def test_batched_hessian_equals_row_by_row_hvps():
     rng = np.random.default_rng(2)
-    X, y, w = rng.standard_normal((20, 4)), rng.random(20) < 0.5, rng.standard_normal(4)
+    X, y, w = rng.standard_normal((20, 4)), (rng.random(20) < 0.5).astype(float), rng.standard_normal(4)
     loss = lambda w: ad.mean(ad.softplus(X @ w) - y * (X @ w))  # noqa: E731
     H = ad.hessian(loss, w)
     rows = np.array([ad.hvp(loss, w, e) for e in np.eye(4)])

@@ -143,12 +143,34 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...], batch_ndim: int = 0) -> Tenso
     the axes where ``shape`` has length 1 but ``s`` does not. This is the only place in the library where
     broadcasting is undone. ``g`` must have been broadcast from ``shape`` (a bug in a rule otherwise,
     which the backward pass reports by the shape it returned); empty axes sum to zeros.
+
+    Arguments are checked where it is cheap: ``g`` is converted like any operand (TypeError naming ``g``),
+    ``batch_ndim`` must be an int in ``[0, g.ndim − len(shape)]`` and ``shape`` ints that ``g``'s trailing
+    axes were broadcast from (TypeError/ValueError naming the argument).
     """
-    shape = tuple(shape)
+    if g.__class__ is not Tensor:
+        g = as_tensor(g, "g")
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise TypeError(f"unbroadcast: shape must be a tuple of ints; got shape={shape!r}") from None
+    if batch_ndim.__class__ is not int or not 0 <= batch_ndim <= g.ndim - len(shape):
+        if isinstance(batch_ndim, bool) or not isinstance(batch_ndim, numbers.Integral):
+            raise TypeError(f"unbroadcast: batch_ndim must be an int; got batch_ndim={batch_ndim!r}")
+        raise ValueError(
+            f"unbroadcast: batch_ndim must be in [0, g.ndim - len(shape)] = [0, {g.ndim - len(shape)}] for "
+            f"g.shape={g.shape} and shape={shape}; got batch_ndim={batch_ndim!r}"
+        )
     inner = g.shape[batch_ndim:]
     if inner == shape:
         return g
     lead = len(inner) - len(shape)
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape) or any(
+        n != 1 and n != m for n, m in zip(shape, inner[lead:])
+    ):
+        raise ValueError(
+            f"unbroadcast: g.shape={g.shape} (batch axes {g.shape[:batch_ndim]}) was not broadcast from shape={shape}"
+        )
     axes = tuple(range(batch_ndim, batch_ndim + lead)) + tuple(
         batch_ndim + lead + i for i, n in enumerate(shape) if n == 1 and inner[lead + i] != 1
     )

@@ -28,10 +28,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from momentum_lab._validate import non_negative, positive, positive_int
 from momentum_lab.autodiff.broadcasting import reshape
 from momentum_lab.autodiff.shapes import concatenate
 from momentum_lab.autodiff.tape import GradientTape
 from momentum_lab.autodiff.tensor import Tensor, as_tensor
+
+
+def _check_callable(f: object) -> None:
+    if not callable(f):
+        raise TypeError(f"f must be callable; got f={f!r} ({type(f).__name__})")
 
 
 def _value(f: Callable[..., Any], arrays: Sequence[np.ndarray]) -> np.ndarray:
@@ -45,8 +51,17 @@ def numerical_jacobian(
 
     ``args`` are arrays (taken in float64); ``f`` is called with Tensors and must return one Tensor. An
     empty argument gives an empty Jacobian; a NaN in ``f``'s values gives NaN entries (no check).
+    A non-callable ``f``, an ``argnum`` that is not an index of ``args`` or an ``eps`` that is not a
+    positive finite number raise TypeError/ValueError naming the argument.
     """
-    arrays = [np.array(a, dtype=float) for a in args]
+    _check_callable(f)
+    if isinstance(args, (str, bytes)) or not isinstance(args, Sequence):
+        raise TypeError(f"numerical_jacobian: args must be a list or tuple of arrays; got {type(args).__name__}")
+    argnum = positive_int(argnum, "argnum", minimum=0)
+    if argnum >= len(args):
+        raise ValueError(f"argnum must be < len(args) = {len(args)}; got argnum={argnum}")
+    eps = positive(eps, "eps")
+    arrays = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
     x = arrays[argnum]
     jac = np.empty(_value(f, arrays).shape + (x.size,))
     for j in range(x.size):
@@ -104,11 +119,15 @@ def check_grads(
 
     ``f`` takes Tensors (one per argument) and returns a Tensor of any shape. Keep the point away from
     kinks (relu at 0, ties of max) where finite differences straddle two branches.
+
+    ``order`` must be an int >= 1, ``eps`` a positive finite number, ``rtol``/``atol`` non-negative finite
+    numbers and ``seed`` an int >= 0 (TypeError/ValueError naming the argument); a NaN or infinite
+    argument raises ValueError naming ``args[i]``.
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable; got {type(f).__name__}")
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise ValueError(f"order must be an int >= 1; got order={order!r}")
+    _check_callable(f)
+    order = positive_int(order, "order")
+    eps, rtol, atol = positive(eps, "eps"), non_negative(rtol, "rtol"), non_negative(atol, "atol")
+    seed = positive_int(seed, "seed", minimum=0)
     arrays = [np.array(as_tensor(a, f"args[{i}]").data, dtype=float) for i, a in enumerate(args)]
     for i, array in enumerate(arrays):
         if not np.isfinite(array).all():  # assert_allclose counts NaN == NaN: the check would pass silently

@@ -348,14 +348,25 @@ def clip(x: TensorLike, lo: TensorLike | None, hi: TensorLike | None) -> Tensor:
 
     The cotangent passes where ``lo <= x <= hi`` (bounds included, as ``tf.clip_by_value`` and
     ``torch.clamp``) and goes to the bound elsewhere, so tensor bounds are differentiable too.
-    ``lo > hi`` gives ``hi`` everywhere (as ``np.clip``); NaN entries of ``x`` stay NaN. Both bounds None
-    raises ValueError.
+    NaN entries of ``x`` stay NaN. Both bounds None, a NaN bound, or ``lo > hi`` anywhere raise ValueError;
+    a bound that is not real numbers raises TypeError naming ``lo`` or ``hi``.
     """
     if lo is None and hi is None:
         raise ValueError("clip needs at least one bound; got lo=None and hi=None")
     x = as_tensor(x, "x")
-    if lo is not None:
-        x = maximum(x, lo)
-    if hi is not None:
-        x = minimum(x, hi)
+    bounds = {}
+    for name, bound in (("lo", lo), ("hi", hi)):
+        if bound is not None:
+            try:
+                bounds[name] = as_tensor(bound, name, x)
+            except TypeError as exc:
+                raise TypeError(f"clip: {exc}") from None
+            if np.isnan(bounds[name].data).any():
+                raise ValueError(f"clip: {name} must not be NaN; got {name}={bound!r}")
+    if len(bounds) == 2 and np.any(bounds["lo"].data > bounds["hi"].data):
+        raise ValueError(f"clip: lo must be <= hi; got lo={lo!r}, hi={hi!r}")
+    if "lo" in bounds:
+        x = maximum(x, bounds["lo"])
+    if "hi" in bounds:
+        x = minimum(x, bounds["hi"])
     return x

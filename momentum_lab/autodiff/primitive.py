@@ -166,7 +166,12 @@ _new_tensor = object.__new__
 
 
 def primitive(impl: Callable[..., Any]) -> Primitive:
-    """Decorator turning ``impl`` (a function on NumPy arrays) into a :class:`Primitive`."""
+    """Decorator turning ``impl`` (a function on NumPy arrays) into a :class:`Primitive`.
+
+    A non-callable ``impl`` raises TypeError naming it.
+    """
+    if not callable(impl):
+        raise TypeError(f"impl must be a function; got impl={impl!r} ({type(impl).__name__})")
     return Primitive(impl)
 
 

@@ -9,10 +9,11 @@ TensorFlow. That is what lets several tapes watch the same computation and nest.
 
 Dtypes. A tensor holds real floating numbers: lists, Python numbers and integer arrays become float64,
 floating arrays keep their dtype; booleans, complex numbers, objects and strings are refused with a
-TypeError naming the argument. Inside an operation a *scalar* operand (a Python or NumPy number, a 0-d
-array) and an integer or boolean array take the dtype of the tensor beside it, so a float32 computation
-stays float32 (PyTorch's rule; NumPy would promote a float64 NumPy scalar to float64). Two floating
-arrays of different precision promote as in NumPy.
+TypeError naming the argument, also as operands of an operation (``x * mask`` with a boolean mask: write
+``x * mask.astype(float)``, or ``where(mask, x, 0.0)``). Inside an operation a *scalar* operand (a Python
+or NumPy number, a 0-d array) and an integer array take the dtype of the tensor beside it, so a float32
+computation stays float32 (PyTorch's rule; NumPy would promote a float64 NumPy scalar to float64). Two
+floating arrays of different precision promote as in NumPy.
 
 NB: ``tf.Tensor`` / ``tf.constant`` / ``tf.Variable`` play the same roles; in PyTorch a tensor stores its
 own graph node (``.grad_fn``) instead.
@@ -347,9 +348,9 @@ def convert_to_tensor(value: TensorLike, dtype: npt.DTypeLike | None = None) -> 
 def as_tensor(value: object, name: str, like: Tensor | None = None) -> Tensor:
     """Internal conversion used by the operations: errors name the argument ``name``.
 
-    Next to a tensor ``like``, a scalar (Python or NumPy number, 0-d array) and an integer or boolean
-    array take ``like``'s floating dtype, so ``2 * x`` and ``x * mask`` keep x's dtype. Without ``like``,
-    integers and booleans become float64. Complex numbers, objects and strings raise TypeError.
+    Next to a tensor ``like``, a scalar (Python or NumPy number, 0-d array) and an integer array take
+    ``like``'s floating dtype, so ``2 * x`` keeps x's dtype. Without ``like``, integers become float64.
+    Booleans (a mask is not a number), complex numbers, objects and strings raise TypeError naming ``name``.
     """
     if isinstance(value, Tensor):
         return value
@@ -358,12 +359,12 @@ def as_tensor(value: object, name: str, like: Tensor | None = None) -> Tensor:
             f"{name} is a list holding Tensors, which would be converted to a constant and not "
             f"differentiated; build it with stack(...) or concatenate(...) instead"
         )
-    if like is not None and isinstance(value, _SCALARS):
+    if like is not None and isinstance(value, _SCALARS) and value.__class__ is not bool:
         try:
             return Tensor._wrap(np.asarray(value, dtype=like.data.dtype))
         except OverflowError:  # a Python int beyond the float range: let NumPy decide below
             pass
-    array = _to_array(value, name, None, allow_bool=True, keep=True)
+    array = _to_array(value, name, None, keep=True)
     if array.dtype.kind != "f":
         array = array.astype(like.data.dtype if like is not None else np.float64)
     elif like is not None and array.ndim == 0 and array.dtype != like.data.dtype:
@@ -371,14 +372,12 @@ def as_tensor(value: object, name: str, like: Tensor | None = None) -> Tensor:
     return Tensor._wrap(array)
 
 
-# Python and NumPy numbers (a Python bool is an int: True next to a tensor is 1 in its dtype).
+# Python and NumPy numbers (a Python bool is an int, and is refused with the boolean arrays).
 _SCALARS = (int, float, np.integer, np.floating)
 
 
-def _to_array(
-    value: Any, name: str, dtype: npt.DTypeLike | None, allow_bool: bool = False, keep: bool = False
-) -> np.ndarray:
-    """``value`` as a floating array (``keep``: integer/boolean arrays are returned as they are)."""
+def _to_array(value: Any, name: str, dtype: npt.DTypeLike | None, keep: bool = False) -> np.ndarray:
+    """``value`` as a floating array (``keep``: integer arrays are returned as they are)."""
     if isinstance(value, Tensor):
         value = value.data
     if dtype is not None:
@@ -392,7 +391,7 @@ def _to_array(
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be array-like of numbers; got {type(value).__name__} ({exc})") from None
     kind = array.dtype.kind
-    if kind != "f" and not (allow_bool and kind == "b"):
+    if kind != "f":
         check_real_dtype(array.dtype, name)
     if dtype is not None:
         return array.astype(dtype, copy=False)
