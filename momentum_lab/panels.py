@@ -77,7 +77,7 @@ def overlap_panels(g: npt.ArrayLike, predictions: Mapping[str, npt.ArrayLike]) -
     from matplotlib.patches import Patch
 
     from momentum_lab import plotting
-    from momentum_lab.widgets.losses import check_masks, overlap_image
+    from momentum_lab.widgets.losses import _check_masks, overlap_image
 
     if not isinstance(predictions, Mapping) or not predictions:
         raise TypeError(f"predictions must be a non-empty dict of title: map; got {type(predictions).__name__}")
@@ -85,7 +85,7 @@ def overlap_panels(g: npt.ArrayLike, predictions: Mapping[str, npt.ArrayLike]) -
     for title, p in predictions.items():
         if not isinstance(title, str):
             raise TypeError(f"predictions' titles must be str; got {title!r}")
-        maps[title] = check_masks(g, p, "g", f"predictions[{title!r}]")
+        maps[title] = _check_masks(g, p, "g", f"predictions[{title!r}]")
     figures, axes = _figures(len(maps), size=(3.2, 3.6))
     for index, (ax, (title, (g_checked, p_checked))) in enumerate(zip(axes, maps.items())):
         ax.imshow(overlap_image(g_checked, p_checked), interpolation="nearest")
@@ -271,12 +271,12 @@ def mlp_panels(
 
     Raises:
         ValueError, TypeError: naming the malformed argument (see
-        :func:`momentum_lab.widgets.capstone.check_mlp_args`).
+        ``momentum_lab.widgets.capstone._check_mlp_args``).
     """
     from momentum_lab import plotting
-    from momentum_lab.widgets.capstone import DISTANCE_RANGE, check_mlp_args
+    from momentum_lab.widgets.capstone import DISTANCE_RANGE, _check_mlp_args
 
-    runs, spectrum, stability_limit, mu_star, L_star = check_mlp_args(runs, spectrum, stability_limit, mu_star, L_star)
+    runs, spectrum, stability_limit, mu_star, L_star = _check_mlp_args(runs, spectrum, stability_limit, mu_star, L_star)
     figures, (ax_dist, ax_eig) = _figures(2, size=(PANEL_WIDTH, 4.0))
     longest = 0
     for i, (label, (distances, measured, predictions)) in enumerate(runs.items()):
@@ -340,20 +340,20 @@ def decision_panels(
 
     Raises:
         ValueError, TypeError: naming the malformed argument (see
-        :func:`momentum_lab.widgets.capstone.check_decision_args`), or a probability function that does
+        ``momentum_lab.widgets.capstone._check_decision_args``), or a probability function that does
         not return one finite probability per point.
     """
     from momentum_lab import plotting
-    from momentum_lab.widgets.capstone import check_decision_args, probability_grid
+    from momentum_lab.widgets.capstone import _check_decision_args, _probability_grid
 
-    X, y, panels, n = check_decision_args(X, y, panels, n)
+    X, y, panels, n = _check_decision_args(X, y, panels, n)
     figures, axes = _figures(len(panels), size=(4.4, 4.4))
     pad = 0.5
     (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     for index, (ax, (title, probability)) in enumerate(zip(axes, panels)):
-        p = probability_grid(probability, grid, gx.shape, f"panels[{index}]")
+        p = _probability_grid(probability, grid, gx.shape, f"panels[{index}]")
         ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.4)
         for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):

@@ -402,7 +402,7 @@ def capstone_widget(problem: Problem | None = None, steps: int = 200) -> Any:
     )
 
 
-def check_mlp_args(
+def _check_mlp_args(
     runs: Any, spectrum: Any, stability_limit: Any, mu_star: Any, L_star: Any
 ) -> tuple[dict[str, Any], tuple[npt.NDArray[np.float64], ...], float, float, float]:
     """The arguments of :func:`mlp_figure` (and ``panels.mlp_panels``) checked: ValueError/TypeError naming them.
@@ -470,13 +470,13 @@ def mlp_figure(
         fig: None (a new figure) or a matplotlib Figure.
 
     Raises:
-        ValueError, TypeError: naming the argument that is malformed (see :func:`check_mlp_args`).
+        ValueError, TypeError: naming the argument that is malformed (the checks of ``_check_mlp_args``).
     """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
-    runs, spectrum, stability_limit, mu_star, L_star = check_mlp_args(runs, spectrum, stability_limit, mu_star, L_star)
+    runs, spectrum, stability_limit, mu_star, L_star = _check_mlp_args(runs, spectrum, stability_limit, mu_star, L_star)
     if check_figure(fig) is None:
         fig = plt.figure(figsize=(11, 4.2))
     ax_dist, ax_eig = fig.subplots(1, 2)
@@ -527,7 +527,7 @@ def mlp_figure(
     return fig
 
 
-def check_decision_args(
+def _check_decision_args(
     X: Any, y: Any, panels: Any, n: Any
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[Any], int]:
     """The arguments of :func:`decision_figure` (and ``panels.decision_panels``) checked.
@@ -556,7 +556,7 @@ def check_decision_args(
     return X, y, list(panels), positive_int(n, "n", minimum=2)
 
 
-def probability_grid(
+def _probability_grid(
     probability: Callable[..., Any], grid: npt.NDArray[np.float64], shape: tuple[int, ...], name: str
 ) -> npt.NDArray[np.float64]:
     """``probability(grid)`` as an array of ``shape``: one finite probability in [0, 1] per grid point.
@@ -594,13 +594,13 @@ def decision_figure(
         fig: None (a new figure) or a matplotlib Figure.
 
     Raises:
-        ValueError, TypeError: naming the argument that is malformed (see :func:`check_decision_args`).
+        ValueError, TypeError: naming the argument that is malformed (the checks of ``_check_decision_args``).
     """
     import matplotlib.pyplot as plt
 
     from momentum_lab import plotting
 
-    X, y, panels, n = check_decision_args(X, y, panels, n)
+    X, y, panels, n = _check_decision_args(X, y, panels, n)
     if check_figure(fig) is None:
         fig = plt.figure(figsize=(4.2 * len(panels), 3.8))
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
@@ -609,7 +609,7 @@ def decision_figure(
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     for index, (ax, (title, probability)) in enumerate(zip(axes, panels)):
-        p = probability_grid(probability, grid, gx.shape, f"panels[{index}]")
+        p = _probability_grid(probability, grid, gx.shape, f"panels[{index}]")
         ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.2)
         for label, color, marker in ((0, plotting.PALETTE[0], "o"), (1, plotting.PALETTE[3], "^")):

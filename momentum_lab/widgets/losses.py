@@ -83,7 +83,7 @@ AXIS_LABEL = {
 
 #: The largest ``lim`` and ``|point|`` of :func:`explore_losses`: e^100 ≈ 2.7e43 keeps the exponential
 #: loss and its derivatives finite.
-LIMIT = 100.0
+_LIMIT = 100.0
 
 
 def _family(family: Any) -> str:
@@ -141,7 +141,7 @@ def explore_losses(
             y = +1, so x is also the score; losses ``"0-1"``, ``"hinge"``, ``"squared hinge"``,
             ``"logistic"``, ``"exponential"``).
         names: the losses to evaluate: one name or a non-empty list (default: all of the family).
-        point: the chosen residual or margin, in [−100, 100] (``LIMIT``: beyond it e^{−m} overflows).
+        point: the chosen residual or margin, in [−100, 100] (the limit: beyond it e^{−m} overflows).
         delta: Huber's δ > 0 (ignored by the other losses).
         lim: the grid spans [−lim, lim], 0 < lim ≤ 100; n: its number of points, an integer ≥ 3.
 
@@ -158,12 +158,12 @@ def explore_losses(
     family = _family(family)
     names = _names(family, names)
     point = real_number(point, "point")
-    if abs(point) > LIMIT:
-        raise ValueError(f"point must be in [-{LIMIT:g}, {LIMIT:g}]; got point={point!r}")
+    if abs(point) > _LIMIT:
+        raise ValueError(f"point must be in [-{_LIMIT:g}, {_LIMIT:g}]; got point={point!r}")
     delta = positive(delta, "delta")
     lim = positive(lim, "lim")
-    if lim > LIMIT:
-        raise ValueError(f"lim must be <= {LIMIT:g}; got lim={lim!r}")
+    if lim > _LIMIT:
+        raise ValueError(f"lim must be <= {_LIMIT:g}; got lim={lim!r}")
     n = positive_int(n, "n", minimum=3)
     x = np.linspace(-lim, lim, n)
     make = _regression if family == "regression" else _margin
@@ -450,7 +450,7 @@ def explore_segmentation(
     }
 
 
-def check_masks(
+def _check_masks(
     g: Any, p: Any, g_name: str = "g", p_name: str = "p"
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """A true mask and a prediction of one 2-d shape, values in [0, 1], or ValueError/TypeError naming them."""
@@ -472,7 +472,7 @@ def overlap_image(g: npt.ArrayLike, p: npt.ArrayLike) -> npt.NDArray[np.float64]
     """
     from matplotlib.colors import to_rgb
 
-    g, p = check_masks(g, p)
+    g, p = _check_masks(g, p)
     from momentum_lab import plotting
 
     tp_c, fp_c, fn_c = (np.array(to_rgb(plotting.PALETTE[i])) for i in (2, 1, 0))
