@@ -5,8 +5,7 @@ import pytest
 
 from momentum_lab import autodiff as ad
 from momentum_lab.check import autodiff as chk
-from momentum_lab.check.autodiff import (RULES, check_backward_rule, check_hessian, check_hvp,
-                                         check_jacobian)
+from momentum_lab.check.autodiff import RULES, check_backward_rule, check_hessian, check_hvp, check_jacobian
 
 
 # ---- backward rules ---------------------------------------------------------------------------------
@@ -16,7 +15,7 @@ from momentum_lab.check.autodiff import (RULES, check_backward_rule, check_hessi
 @pytest.mark.parametrize("batched", [False, True])
 def test_library_rules_pass(name, batched):
     prim = getattr(ad, name)
-    feedback = check_backward_rule(name, *prim.vjps[:RULES[name]], batched=batched)
+    feedback = check_backward_rule(name, *prim.vjps[: RULES[name]], batched=batched)
     assert feedback, feedback.message
 
 
@@ -36,19 +35,41 @@ RULE_MISTAKES = [
     ("log", [lambda g, ans, x: g * x], "multiplied instead of divided"),
     ("log", [lambda g, ans, x: -g / x], "wrong sign"),
     ("log", [lambda g, ans, x: g / (x * x)], "squared denominator"),
-    ("multiply", [lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a],
-     "forgot to sum over broadcast axes"),
-    ("multiply", [lambda g, ans, a, b: ad.unbroadcast(g * a, a.shape),
-                  lambda g, ans, a, b: ad.unbroadcast(g * b, b.shape)], "swapped inputs"),
-    ("multiply", [lambda g, ans, a, b: ad.unbroadcast(ad.broadcast_to(b, g.shape), a.shape),
-                  lambda g, ans, a, b: ad.unbroadcast(g * a, b.shape)], "missing chain-rule factor"),
-    ("multiply", [lambda g, ans, a, b: ad.unbroadcast(g * b, a.shape),
-                  lambda g, ans, a, b: ad.unbroadcast(g * a, b.shape) * (b.size / ans.size)],
-     "mean instead of sum"),
-    ("divide", [lambda g, ans, a, b: ad.unbroadcast(g / b, a.shape),
-                lambda g, ans, a, b: ad.unbroadcast(g * a / (b * b), b.shape)], "wrong sign"),
-    ("divide", [lambda g, ans, a, b: ad.unbroadcast(g / b, a.shape),
-                lambda g, ans, a, b: ad.unbroadcast(-g * a / b, b.shape)], "forgot the square"),
+    ("multiply", [lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a], "forgot to sum over broadcast axes"),
+    (
+        "multiply",
+        [lambda g, ans, a, b: ad.unbroadcast(g * a, a.shape), lambda g, ans, a, b: ad.unbroadcast(g * b, b.shape)],
+        "swapped inputs",
+    ),
+    (
+        "multiply",
+        [
+            lambda g, ans, a, b: ad.unbroadcast(ad.broadcast_to(b, g.shape), a.shape),
+            lambda g, ans, a, b: ad.unbroadcast(g * a, b.shape),
+        ],
+        "missing chain-rule factor",
+    ),
+    (
+        "multiply",
+        [
+            lambda g, ans, a, b: ad.unbroadcast(g * b, a.shape),
+            lambda g, ans, a, b: ad.unbroadcast(g * a, b.shape) * (b.size / ans.size),
+        ],
+        "mean instead of sum",
+    ),
+    (
+        "divide",
+        [
+            lambda g, ans, a, b: ad.unbroadcast(g / b, a.shape),
+            lambda g, ans, a, b: ad.unbroadcast(g * a / (b * b), b.shape),
+        ],
+        "wrong sign",
+    ),
+    (
+        "divide",
+        [lambda g, ans, a, b: ad.unbroadcast(g / b, a.shape), lambda g, ans, a, b: ad.unbroadcast(-g * a / b, b.shape)],
+        "forgot the square",
+    ),
     ("matmul", [lambda g, ans, a, b: b @ g.T, lambda g, ans, a, b: a.T @ g], "transposed Jacobian"),
     ("matmul", [lambda g, ans, a, b: g @ b, lambda g, ans, a, b: a.T @ g], "forgot to transpose"),
     ("matmul", [lambda g, ans, a, b: g @ b.T, lambda g, ans, a, b: g.T @ a], "transposed Jacobian"),
@@ -57,8 +78,9 @@ RULE_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("primitive, rules, mistake", RULE_MISTAKES,
-                         ids=[f"{p}-{m}-{i}" for i, (p, _, m) in enumerate(RULE_MISTAKES)])
+@pytest.mark.parametrize(
+    "primitive, rules, mistake", RULE_MISTAKES, ids=[f"{p}-{m}-{i}" for i, (p, _, m) in enumerate(RULE_MISTAKES)]
+)
 def test_rule_mistakes_are_named(primitive, rules, mistake):
     feedback = check_backward_rule(primitive, *rules)
     assert not feedback
@@ -66,8 +88,11 @@ def test_rule_mistakes_are_named(primitive, rules, mistake):
 
 
 def test_rule_feedback_names_the_input_and_hides_the_answer():
-    feedback = check_backward_rule("multiply", lambda g, ans, a, b: ad.unbroadcast(g * b, a.shape),
-                                   lambda g, ans, a, b: ad.unbroadcast(g * b, b.shape))
+    feedback = check_backward_rule(
+        "multiply",
+        lambda g, ans, a, b: ad.unbroadcast(g * b, a.shape),
+        lambda g, ans, a, b: ad.unbroadcast(g * b, b.shape),
+    )
     assert feedback.message.startswith("For input `b`:")
     assert "[" not in feedback.message  # no arrays printed
 
@@ -75,13 +100,13 @@ def test_rule_feedback_names_the_input_and_hides_the_answer():
 def test_rule_edge_cases():
     assert check_backward_rule("multiply", lambda g, ans, a, b: g).mistake == "wrong number of rules"
     assert check_backward_rule("exp", lambda g, ans, x: None).mistake == "returned None"
+
     def placeholder(g, ans, x):
         raise NotImplementedError("replace this line")
 
     assert check_backward_rule("tanh", placeholder).mistake == "raised"
     # an unbatched multiply rule passes plain cases and fails batched ones
-    plain = [lambda g, ans, a, b: ad.unbroadcast(g * b, a.shape),
-             lambda g, ans, a, b: ad.unbroadcast(g * a, b.shape)]
+    plain = [lambda g, ans, a, b: ad.unbroadcast(g * b, a.shape), lambda g, ans, a, b: ad.unbroadcast(g * a, b.shape)]
     assert check_backward_rule("multiply", *plain)
     assert not check_backward_rule("multiply", *plain, batched=True)
     with pytest.raises(ValueError, match="primitive must be one of"):
@@ -140,12 +165,15 @@ def test_jacobian_accepts_references(candidate):
     assert check_jacobian(candidate)
 
 
-@pytest.mark.parametrize("candidate, mistake", [
-    (lambda f, x: ad.jacobian(f, x).T, "transposed Jacobian"),
-    (_vector_gradient, "gradient of the sum"),
-    (lambda f, x: np.tile(ad.jacobian(f, x)[0], (ad.jacobian(f, x).shape[0], 1)), "first row repeated"),
-    (lambda f, x: -ad.jacobian(f, x), "wrong sign"),
-])
+@pytest.mark.parametrize(
+    "candidate, mistake",
+    [
+        (lambda f, x: ad.jacobian(f, x).T, "transposed Jacobian"),
+        (_vector_gradient, "gradient of the sum"),
+        (lambda f, x: np.tile(ad.jacobian(f, x)[0], (ad.jacobian(f, x).shape[0], 1)), "first row repeated"),
+        (lambda f, x: -ad.jacobian(f, x), "wrong sign"),
+    ],
+)
 def test_jacobian_mistakes(candidate, mistake):
     feedback = check_jacobian(candidate)
     assert not feedback and feedback.mistake == mistake, feedback.message
@@ -156,15 +184,18 @@ def test_hessian_accepts_references(candidate):
     assert check_hessian(candidate)
 
 
-@pytest.mark.parametrize("candidate, mistake", [
-    (lambda f, x: ad.grad(f)(x), "returned the gradient"),
-    (lambda f, x: _nested(f, x, use_jacobian=False), "column sums of the Hessian"),
-    (lambda f, x: 0.5 * ad.hessian(f, x), "half the Hessian"),
-    (lambda f, x: ad.hessian(f, x) + ad.hessian(f, x).T, "twice the Hessian"),
-    (lambda f, x: -ad.hessian(f, x), "wrong sign"),
-    (lambda f, x: np.diag(np.diag(ad.hessian(f, x))), "only the diagonal"),
-    (lambda f, x: np.outer(ad.grad(f)(x), ad.grad(f)(x)), "outer product of the gradient"),
-])
+@pytest.mark.parametrize(
+    "candidate, mistake",
+    [
+        (lambda f, x: ad.grad(f)(x), "returned the gradient"),
+        (lambda f, x: _nested(f, x, use_jacobian=False), "column sums of the Hessian"),
+        (lambda f, x: 0.5 * ad.hessian(f, x), "half the Hessian"),
+        (lambda f, x: ad.hessian(f, x) + ad.hessian(f, x).T, "twice the Hessian"),
+        (lambda f, x: -ad.hessian(f, x), "wrong sign"),
+        (lambda f, x: np.diag(np.diag(ad.hessian(f, x))), "only the diagonal"),
+        (lambda f, x: np.outer(ad.grad(f)(x), ad.grad(f)(x)), "outer product of the gradient"),
+    ],
+)
 def test_hessian_mistakes(candidate, mistake):
     feedback = check_hessian(candidate)
     assert not feedback and feedback.mistake == mistake, feedback.message
@@ -200,21 +231,26 @@ def _hvp_reverse_over_reverse(f, x, v):
     return outer.gradient(slope, x)
 
 
-@pytest.mark.parametrize("candidate", [ad.hvp, _hvp_reverse_over_reverse,
-                                       lambda f, x, v: ad.hessian(f, x) @ v],
-                         ids=["library", "gradient of g.v", "via the Hessian"])
+@pytest.mark.parametrize(
+    "candidate",
+    [ad.hvp, _hvp_reverse_over_reverse, lambda f, x, v: ad.hessian(f, x) @ v],
+    ids=["library", "gradient of g.v", "via the Hessian"],
+)
 def test_hvp_accepts_references(candidate):
     assert check_hvp(candidate)
 
 
-@pytest.mark.parametrize("candidate, mistake", [
-    (lambda f, x, v: ad.grad(f)(x), "returned the gradient"),
-    (lambda f, x, v: ad.grad(f)(x) @ v, "directional derivative"),
-    (lambda f, x, v: ad.hessian(f, x), "returned the Hessian"),
-    (lambda f, x, v: ad.hvp(f, x, np.ones_like(v)), "forgot v"),
-    (lambda f, x, v: 0.5 * ad.hvp(f, x, v), "half the product"),
-    (lambda f, x, v: -ad.hvp(f, x, v), "wrong sign"),
-])
+@pytest.mark.parametrize(
+    "candidate, mistake",
+    [
+        (lambda f, x, v: ad.grad(f)(x), "returned the gradient"),
+        (lambda f, x, v: ad.grad(f)(x) @ v, "directional derivative"),
+        (lambda f, x, v: ad.hessian(f, x), "returned the Hessian"),
+        (lambda f, x, v: ad.hvp(f, x, np.ones_like(v)), "forgot v"),
+        (lambda f, x, v: 0.5 * ad.hvp(f, x, v), "half the product"),
+        (lambda f, x, v: -ad.hvp(f, x, v), "wrong sign"),
+    ],
+)
 def test_hvp_mistakes(candidate, mistake):
     feedback = check_hvp(candidate)
     assert not feedback and feedback.mistake == mistake, feedback.message
@@ -236,11 +272,16 @@ def test_test_functions_hand_values():
 def test_test_functions_match_finite_differences():
     h = 1e-6
     for f, x in chk._jacobian_cases():
-        numeric = np.stack([(np.asarray(f(ad.constant(x + h * e))) - np.asarray(f(ad.constant(x - h * e))))
-                            / (2 * h) for e in np.eye(len(x))], axis=1)
+        numeric = np.stack(
+            [
+                (np.asarray(f(ad.constant(x + h * e))) - np.asarray(f(ad.constant(x - h * e)))) / (2 * h)
+                for e in np.eye(len(x))
+            ],
+            axis=1,
+        )
         np.testing.assert_allclose(f.jac(x), numeric, rtol=1e-6, atol=1e-8)
     for f, x in chk._hessian_cases():
-        value = lambda p: float(np.asarray(f(ad.constant(p))))  # noqa: E731
+        value = lambda p, f=f: float(np.asarray(f(ad.constant(p))))  # noqa: E731
         grad_fd = [(value(x + h * e) - value(x - h * e)) / (2 * h) for e in np.eye(len(x))]
         np.testing.assert_allclose(f.grad(x), grad_fd, rtol=1e-6, atol=1e-8)
         hess_fd = np.stack([(f.grad(x + h * e) - f.grad(x - h * e)) / (2 * h) for e in np.eye(len(x))])
@@ -248,9 +289,21 @@ def test_test_functions_match_finite_differences():
         # second order straight from values: ∂²f/∂xᵢ∂xⱼ by the four-point formula
         k = 1e-4
         eye = np.eye(len(x))
-        fd2 = np.array([[(value(x + k * eye[i] + k * eye[j]) - value(x + k * eye[i] - k * eye[j])
-                          - value(x - k * eye[i] + k * eye[j]) + value(x - k * eye[i] - k * eye[j]))
-                         / (4 * k * k) for j in range(len(x))] for i in range(len(x))])
+        fd2 = np.array(
+            [
+                [
+                    (
+                        value(x + k * eye[i] + k * eye[j])
+                        - value(x + k * eye[i] - k * eye[j])
+                        - value(x - k * eye[i] + k * eye[j])
+                        + value(x - k * eye[i] - k * eye[j])
+                    )
+                    / (4 * k * k)
+                    for j in range(len(x))
+                ]
+                for i in range(len(x))
+            ]
+        )
         np.testing.assert_allclose(f.hess(x), fd2, rtol=1e-5, atol=1e-6)
 
 

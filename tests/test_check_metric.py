@@ -21,12 +21,15 @@ def test_reference_passes_and_each_mistake_is_named(spec):
         assert not feedback.passed and feedback.mistake == name, (name, feedback)
 
 
-@pytest.mark.parametrize("answer, mistake", [
-    (None, "returned None"),
-    (lambda a, p, n, m: np.zeros(3), "wrong shape"),
-    (lambda a, p, n, m: 1 / 0, "raised"),
-    ("not a function", "not callable"),
-])
+@pytest.mark.parametrize(
+    "answer, mistake",
+    [
+        (None, "returned None"),
+        (lambda a, p, n, m: np.zeros(3), "wrong shape"),
+        (lambda a, p, n, m: 1 / 0, "raised"),
+        ("not a function", "not callable"),
+    ],
+)
 def test_function_checker_refuses_broken_answers(answer, mistake):
     answer = (lambda a, p, n, m: None) if answer is None else answer
     assert M.check_triplet_loss(answer).mistake == mistake

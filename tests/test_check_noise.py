@@ -39,8 +39,15 @@ def test_noise_scale_reference_is_the_library_function():
     assert check.check_noise_scale(noise_scale)
 
 
-@pytest.mark.parametrize("checker", [check.check_cosine_schedule, check.check_running_average,
-                                     check.check_noise_scale, check.check_heavy_ball_noise_ball])
+@pytest.mark.parametrize(
+    "checker",
+    [
+        check.check_cosine_schedule,
+        check.check_running_average,
+        check.check_noise_scale,
+        check.check_heavy_ball_noise_ball,
+    ],
+)
 def test_placeholder_raising_not_implemented_is_reported(checker):
     def placeholder(*args):
         raise NotImplementedError("replace this line")

@@ -32,6 +32,7 @@ _spec.loader.exec_module(student_edition)
 
 # --- 1. exercises in the chapters -------------------------------------------------------------------
 
+
 def exercise_problems(nb):
     """(number of exercises, list of problems) for notebook ``nb``; an empty list means it conforms."""
     problems = []
@@ -61,8 +62,10 @@ def exercise_problems(nb):
                     problems.append(f"{where}: a second solution for {label!r}")
                 solutions[label] = index
                 if "dropdown" not in d["options"].get("class", "").split():
-                    problems.append(f"{where}: solution for {label!r} is not `:class: dropdown`, so it "
-                                    "shows open under the exercise")
+                    problems.append(
+                        f"{where}: solution for {label!r} is not `:class: dropdown`, so it "
+                        "shows open under the exercise"
+                    )
                 if d["name"] == "solution-start":
                     if inside_gate:
                         problems.append(f"{where}: gated solution opened inside another one")
@@ -74,8 +77,10 @@ def exercise_problems(nb):
         is_exercise = bool(names & {"exercise", "exercise-start"})
         is_solution = bool(names & {"solution", "solution-start", "solution-end"}) or inside_gate
         if is_exercise and is_solution:
-            problems.append(f"{where}: an exercise and a solution in one cell; give the solution its own "
-                            "cell, or the student edition cannot remove it without the exercise")
+            problems.append(
+                f"{where}: an exercise and a solution in one cell; give the solution its own "
+                "cell, or the student edition cannot remove it without the exercise"
+            )
         if is_exercise and "exercise" not in tags:
             problems.append(f"{where}: exercise cell not tagged `exercise`")
         if is_solution and "solution" not in tags:
@@ -99,8 +104,10 @@ def exercise_problems(nb):
         for index in range(first_exercise, last_exercise_cell + 1):
             tags = student_edition.tags(nb.cells[index])
             if not tags & {"exercise", "solution"}:
-                problems.append(f"cell {index}: untagged cell between exercises; the exercises end the "
-                                "chapter (tag it `exercise`, or move it before them)")
+                problems.append(
+                    f"cell {index}: untagged cell between exercises; the exercises end the "
+                    "chapter (tag it `exercise`, or move it before them)"
+                )
         for index in range(last_exercise_cell + 1, len(nb.cells)):
             if nb.cells[index].cell_type == "code":
                 problems.append(f"cell {index}: code after the exercises; they end the chapter")
@@ -137,20 +144,37 @@ GOOD = [
 ]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda c: c, None),
-    (lambda c: c[:4] + c[5:], "'e1' has no solution"),
-    (lambda c: c[:4] + [("md", c[4][1].replace(":class: dropdown\n", ""), ("solution",))] + c[5:],
-     "not `:class: dropdown`"),
-    (lambda c: c[:3] + [("code", c[3][1], ())] + c[4:], "not tagged `exercise`"),
-    (lambda c: c[:7] + [("code", "answer = 2", ())] + c[8:], "solution cell not tagged `solution`"),
-    (lambda c: c[:8] + c[9:], "never closed"),
-    (lambda c: c[:5] + [("md", "An aside.", ())] + c[5:], "untagged cell between exercises"),
-    (lambda c: c + [("code", "more = 1", ())], "code after the exercises"),
-    (lambda c: c[:2] + [("md", c[2][1] + "\n\n" + c[4][1], ("exercise", "solution"))] + c[5:],
-     "an exercise and a solution in one cell"),
-], ids=["conforms", "no solution", "not dropdown", "untagged exercise code", "untagged gated code",
-        "unclosed gate", "prose between exercises", "code after exercises", "exercise and solution together"])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda c: c, None),
+        (lambda c: c[:4] + c[5:], "'e1' has no solution"),
+        (
+            lambda c: c[:4] + [("md", c[4][1].replace(":class: dropdown\n", ""), ("solution",))] + c[5:],
+            "not `:class: dropdown`",
+        ),
+        (lambda c: c[:3] + [("code", c[3][1], ())] + c[4:], "not tagged `exercise`"),
+        (lambda c: c[:7] + [("code", "answer = 2", ())] + c[8:], "solution cell not tagged `solution`"),
+        (lambda c: c[:8] + c[9:], "never closed"),
+        (lambda c: c[:5] + [("md", "An aside.", ())] + c[5:], "untagged cell between exercises"),
+        (lambda c: c + [("code", "more = 1", ())], "code after the exercises"),
+        (
+            lambda c: c[:2] + [("md", c[2][1] + "\n\n" + c[4][1], ("exercise", "solution"))] + c[5:],
+            "an exercise and a solution in one cell",
+        ),
+    ],
+    ids=[
+        "conforms",
+        "no solution",
+        "not dropdown",
+        "untagged exercise code",
+        "untagged gated code",
+        "unclosed gate",
+        "prose between exercises",
+        "code after exercises",
+        "exercise and solution together",
+    ],
+)
 def test_exercise_rules_catch(change, expected):
     count, problems = exercise_problems(_notebook(*change(list(GOOD))))
     if expected is None:
@@ -161,19 +185,25 @@ def test_exercise_rules_catch(change, expected):
 
 # --- 2. checkers ----------------------------------------------------------------------------------------
 
+
 def check_modules():
-    return [importlib.import_module(f"momentum_lab.check.{info.name}")
-            for info in pkgutil.iter_modules(momentum_lab.check.__path__) if not info.name.startswith("_")]
+    return [
+        importlib.import_module(f"momentum_lab.check.{info.name}")
+        for info in pkgutil.iter_modules(momentum_lab.check.__path__)
+        if not info.name.startswith("_")
+    ]
 
 
 def public_checkers(module):
-    return {name for name, obj in vars(module).items()
-            if name.startswith("check_") and inspect.isfunction(obj) and obj.__module__ == module.__name__}
+    return {
+        name
+        for name, obj in vars(module).items()
+        if name.startswith("check_") and inspect.isfunction(obj) and obj.__module__ == module.__name__
+    }
 
 
 MODULES = check_modules()
-SPECS = [(module.__name__.rsplit(".", 1)[-1], spec) for module in MODULES
-         for spec in getattr(module, "CHECKERS", ())]
+SPECS = [(module.__name__.rsplit(".", 1)[-1], spec) for module in MODULES for spec in getattr(module, "CHECKERS", ())]
 
 
 def _spec_id(item):
@@ -185,7 +215,8 @@ def _spec_id(item):
 def test_every_checker_describes_itself(module):
     assert hasattr(module, "CHECKERS"), (
         f"{module.__name__} declares no CHECKERS (CONTRIBUTING.md, Checkers): its checkers "
-        f"{sorted(public_checkers(module))} would go untested")
+        f"{sorted(public_checkers(module))} would go untested"
+    )
     registered = {spec.checker.__name__ for spec in module.CHECKERS}
     missing = public_checkers(module) - registered
     assert not missing, f"{module.__name__}: add a CheckerSpec to CHECKERS for {sorted(missing)}"
@@ -203,7 +234,8 @@ def test_checker_accepts_its_reference(item):
 def test_checker_names_typical_mistakes(item):
     _, spec = item
     assert len(spec.mistakes) >= MIN_MISTAKES, (
-        f"{spec.checker.__name__} describes {len(spec.mistakes)} mistakes; list at least {MIN_MISTAKES}")
+        f"{spec.checker.__name__} describes {len(spec.mistakes)} mistakes; list at least {MIN_MISTAKES}"
+    )
     wrong = {}
     for name, answer in spec.mistakes.items():
         feedback = spec.check(answer)

@@ -59,8 +59,12 @@ def test_overlap_and_segmentation_panels():
 def test_capstone_and_decision_panels():
     check(panels.capstone_panels(steps=60, scan_points=3), 2)
     X, y = models.make_moons(n=40, noise=0.15, seed=0)
-    check(panels.decision_panels(X, y, [("one", lambda P: 1 / (1 + np.exp(-P[:, 0]))),
-                                        ("two", lambda P: np.full(len(P), 0.3))], n=21), 2)
+    check(
+        panels.decision_panels(
+            X, y, [("one", lambda P: 1 / (1 + np.exp(-P[:, 0]))), ("two", lambda P: np.full(len(P), 0.3))], n=21
+        ),
+        2,
+    )
     with pytest.raises(ValueError, match="panels"):
         panels.decision_panels(X, y, [])
 
@@ -68,9 +72,13 @@ def test_capstone_and_decision_panels():
 def test_mlp_panels():
     rate = models.Rate(rate=0.9, start=2, stop=20)
     distances = 0.9 ** np.arange(30.0)
-    figures = panels.mlp_panels({"run": (distances, rate, {"predicted": 0.9})},
-                                ([0, 5, 10, 29], [-0.1, 0.0, 0.01, 0.01], [0.9, 0.7, 0.6, 0.6]),
-                                stability_limit=0.74, mu_star=0.003, L_star=0.7)
+    figures = panels.mlp_panels(
+        {"run": (distances, rate, {"predicted": 0.9})},
+        ([0, 5, 10, 29], [-0.1, 0.0, 0.01, 0.01], [0.9, 0.7, 0.6, 0.6]),
+        stability_limit=0.74,
+        mu_star=0.003,
+        L_star=0.7,
+    )
     check(figures, 2)
     with pytest.raises(TypeError, match="runs"):
         panels.mlp_panels([], ([0], [0], [0]), stability_limit=1, mu_star=0, L_star=1)

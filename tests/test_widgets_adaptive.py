@@ -54,16 +54,19 @@ def test_adam_equalises_the_axes_of_the_narrow_bowl_early_on():
     np.testing.assert_allclose(np.abs(step), [0.1, 0.1], rtol=1e-9)
 
 
-@pytest.mark.parametrize("kwargs, error, phrase", [
-    ({"lr": 0.0}, ValueError, "lr must be > 0"),
-    ({"hb_lr": -1.0}, ValueError, "hb_lr must be > 0"),
-    ({"beta1": 1.0}, ValueError, "beta1 must be in [0, 1)"),
-    ({"beta2": -0.1}, ValueError, "beta2 must be in [0, 1)"),
-    ({"eps": 0.0}, ValueError, "eps must be > 0"),
-    ({"steps": 0}, ValueError, "steps must be >= 1"),
-    ({"steps": 1001}, ValueError, "steps must be <= 1000"),
-    ({"beta1": "0.9"}, TypeError, "beta1 must be a real number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, phrase",
+    [
+        ({"lr": 0.0}, ValueError, "lr must be > 0"),
+        ({"hb_lr": -1.0}, ValueError, "hb_lr must be > 0"),
+        ({"beta1": 1.0}, ValueError, "beta1 must be in [0, 1)"),
+        ({"beta2": -0.1}, ValueError, "beta2 must be in [0, 1)"),
+        ({"eps": 0.0}, ValueError, "eps must be > 0"),
+        ({"steps": 0}, ValueError, "steps must be >= 1"),
+        ({"steps": 1001}, ValueError, "steps must be <= 1000"),
+        ({"beta1": "0.9"}, TypeError, "beta1 must be a real number"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, error, phrase):
     with pytest.raises(error) as info:
         explore_adam("bowl", **kwargs)
@@ -116,8 +119,16 @@ def test_page_explorer_is_declared_for_the_widget():
 
 
 def test_page_compute_is_explore_adam_with_the_landscape_key():
-    params = {"landscape": "valley", "lr": 0.3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "hb_lr": 0.02,
-              "start": [-1.5, 1.0], "steps": 100}
+    params = {
+        "landscape": "valley",
+        "lr": 0.3,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+        "hb_lr": 0.02,
+        "start": [-1.5, 1.0],
+        "steps": 100,
+    }
     page = _json(EXPLORERS["adaptive"].compute(**params))
     direct = explore_adam(**params)
     assert page["landscape"] == "valley" and set(page) == set(direct)

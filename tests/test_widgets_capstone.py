@@ -18,7 +18,8 @@ def test_problem_is_tuned_from_the_hessian_at_the_minimiser(problem):
     eigenvalues = np.linalg.eigvalsh(model.hessian(problem.theta_star))
     assert (problem.mu, problem.L) == pytest.approx((eigenvalues[0], eigenvalues[-1]), rel=1e-12)
     assert (problem.lr_star, problem.momentum_star, problem.rate_star) == pytest.approx(
-        theory.optimal_momentum(problem.mu, problem.L))
+        theory.optimal_momentum(problem.mu, problem.L)
+    )
     assert problem.rate_star == pytest.approx(np.sqrt(problem.momentum_star))
     assert problem.kappa == pytest.approx(problem.L / problem.mu)
     assert 20 < problem.kappa < 200  # the chapter's numbers: momentum matters, and runs stay short
@@ -26,8 +27,7 @@ def test_problem_is_tuned_from_the_hessian_at_the_minimiser(problem):
 
 def test_fast_gradient_matches_autodiff(problem):
     theta = problem.theta0 + 0.5
-    np.testing.assert_allclose(problem.model.grad_by_hand(theta), problem.model.grad(theta), rtol=1e-12,
-                               atol=1e-15)
+    np.testing.assert_allclose(problem.model.grad_by_hand(theta), problem.model.grad(theta), rtol=1e-12, atol=1e-15)
 
 
 def test_tuned_run_converges_at_the_predicted_rate(problem):
@@ -65,11 +65,14 @@ def test_rate_scan_shapes(problem):
     np.testing.assert_allclose(scan["momenta"], [0.0, problem.momentum_star])
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda p: cw.momentum_run(p, 0.0, 0.5), "lr must be > 0"),
-    (lambda p: cw.momentum_run(p, 1.0, 1.0), r"momentum must be in \[0, 1\)"),
-    (lambda p: cw.momentum_run(p, 1.0, 0.5, steps=1), "steps must be >= 2"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda p: cw.momentum_run(p, 0.0, 0.5), "lr must be > 0"),
+        (lambda p: cw.momentum_run(p, 1.0, 1.0), r"momentum must be in \[0, 1\)"),
+        (lambda p: cw.momentum_run(p, 1.0, 0.5, steps=1), "steps must be >= 2"),
+    ],
+)
 def test_bad_arguments(problem, call, message):
     with pytest.raises(ValueError, match=message):
         call(problem)
@@ -100,15 +103,28 @@ def test_figures_and_widget_build(problem):
     assert "the run does not converge" in status.value
 
     distances = np.geomspace(1.0, 1e-12, 50)
-    fig = cw.mlp_figure({"run": (distances, models.measured_rate(distances), {"predicted": 0.6})},
-                        ([0, 10, 49], [-0.5, -0.1, 0.01], [0.9, 0.7, 0.6]),
-                        stability_limit=0.74, mu_star=0.003, L_star=0.74)
+    fig = cw.mlp_figure(
+        {"run": (distances, models.measured_rate(distances), {"predicted": 0.6})},
+        ([0, 10, 49], [-0.5, -0.1, 0.01], [0.9, 0.7, 0.6]),
+        stability_limit=0.74,
+        mu_star=0.003,
+        L_star=0.74,
+    )
     assert len(fig.axes) == 2
     plt.close(fig)
     model = problem.model
     X, y = models.make_moons(200, 0.15, seed=0)
-    fig = cw.decision_figure(X, y, [("logistic", lambda pts: model.predict_proba(
-        problem.theta_star, models.polynomial_features(pts, 3, reference=X)))], n=21)
+    fig = cw.decision_figure(
+        X,
+        y,
+        [
+            (
+                "logistic",
+                lambda pts: model.predict_proba(problem.theta_star, models.polynomial_features(pts, 3, reference=X)),
+            )
+        ],
+        n=21,
+    )
     assert len(fig.axes) == 1
     plt.close("all")
 
@@ -127,8 +143,11 @@ def test_page_explorer_is_the_widgets_run(problem):
     assert result["lr"] == lr and result["momentum"] == momentum
     run = cw.momentum_run(problem, lr, momentum, 200)
     np.testing.assert_array_equal(result["run"]["distances"], run["distances"])
-    assert result["run"]["measured"] == {"rate": run["measured"].rate, "start": run["measured"].start,
-                                         "stop": run["measured"].stop}
+    assert result["run"]["measured"] == {
+        "rate": run["measured"].rate,
+        "start": run["measured"].start,
+        "stop": run["measured"].stop,
+    }
     assert result["run"]["predicted"] == run["predicted"] and result["run"]["converged"] == run["converged"]
     np.testing.assert_array_equal(result["scales"], np.linspace(0.0, 1.6, 161))
     np.testing.assert_array_equal(result["curve"], cw._predicted_curve(problem, lr, np.linspace(0.0, 1.6, 161)))
@@ -148,7 +167,11 @@ def test_page_data_rebuild_the_problem(problem):
     np.testing.assert_array_equal(data["theta0"], problem.theta0)
     np.testing.assert_array_equal(data["theta_star"], problem.theta_star)
     assert (data["mu"], data["L"], data["lr_star"], data["momentum_star"]) == (
-        problem.mu, problem.L, problem.lr_star, problem.momentum_star)
+        problem.mu,
+        problem.L,
+        problem.lr_star,
+        problem.momentum_star,
+    )
     # The page computes the gradient from these numbers: the same formula gives the library's gradient.
     theta = problem.theta0 + 0.1
     z = X1 @ theta

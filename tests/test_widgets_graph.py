@@ -7,8 +7,17 @@ import numpy as np
 import pytest
 
 from momentum_lab.widgets import web
-from momentum_lab.widgets.graph import (EDGES, INPUT_RANGE, NODES, SHOWS, TRACE, _page_compute, _page_params,
-                                        _sample, explore_graph)
+from momentum_lab.widgets.graph import (
+    EDGES,
+    INPUT_RANGE,
+    NODES,
+    SHOWS,
+    TRACE,
+    _page_compute,
+    _page_params,
+    _sample,
+    explore_graph,
+)
 
 NAMES = [name for name, _, _ in NODES]
 
@@ -29,9 +38,16 @@ def test_the_chapters_hand_worked_example_at_2_4():
     assert run["f"] == pytest.approx(6.6931, abs=5e-5)
     # Edge by edge: ∂target/∂source, and the share v̄_target · ∂target/∂source the sweep sends back.
     edges = {(e["source"], e["target"]): (e["local"], e["share"]) for e in run["edges"]}
-    assert edges == {("v1", "v3"): (0.5, 0.5), ("v1", "v4"): (4.0, 4.0), ("v2", "v4"): (2.0, 2.0),
-                     ("v3", "v5"): (1.0, 1.0), ("v4", "v5"): (1.0, 1.0), ("v2", "v6"): (0.25, -0.25),
-                     ("v5", "v7"): (1.0, 1.0), ("v6", "v7"): (-1.0, -1.0)}
+    assert edges == {
+        ("v1", "v3"): (0.5, 0.5),
+        ("v1", "v4"): (4.0, 4.0),
+        ("v2", "v4"): (2.0, 2.0),
+        ("v3", "v5"): (1.0, 1.0),
+        ("v4", "v5"): (1.0, 1.0),
+        ("v2", "v6"): (0.25, -0.25),
+        ("v5", "v7"): (1.0, 1.0),
+        ("v6", "v7"): (-1.0, -1.0),
+    }
 
 
 NUMPY_OPS = {"log": np.log, "multiply": np.multiply, "add": np.add, "sqrt": np.sqrt, "subtract": np.subtract}
@@ -76,12 +92,15 @@ def test_each_adjoint_is_the_sum_of_the_shares_its_outgoing_edges_send_back(x1, 
     assert [e["source"] + e["target"] for e in run["edges"]] == [a + b for a, b in EDGES]
 
 
-@pytest.mark.parametrize("kwargs, error, text", [
-    ({"x1": 0.0}, ValueError, "x1 must be > 0; got x1=0.0"),
-    ({"x2": -1.0}, ValueError, "x2 must be > 0; got x2=-1.0"),
-    ({"x1": "2"}, TypeError, "x1 must be a real number"),
-    ({"x2": float("nan")}, ValueError, "x2 must be finite"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        ({"x1": 0.0}, ValueError, "x1 must be > 0; got x1=0.0"),
+        ({"x2": -1.0}, ValueError, "x2 must be > 0; got x2=-1.0"),
+        ({"x1": "2"}, TypeError, "x1 must be a real number"),
+        ({"x2": float("nan")}, ValueError, "x2 must be finite"),
+    ],
+)
 def test_bad_inputs_are_rejected_with_the_argument_named(kwargs, error, text):
     with pytest.raises(error, match=text):
         explore_graph(**kwargs)

@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from momentum_lab.widgets.losses import (FAMILIES, SEGMENTATION_LOSSES, disc_probabilities, explore_losses,
-                                         explore_segmentation)
+from momentum_lab.widgets.losses import (
+    FAMILIES,
+    SEGMENTATION_LOSSES,
+    disc_probabilities,
+    explore_losses,
+    explore_segmentation,
+)
 
 # ------------------------------------------------------------------------------- loss explorer
 
@@ -13,8 +18,12 @@ DELTA = 1.2
 REGRESSION_FORMS = [
     ("squared", lambda e: e**2, lambda e: 2 * e, lambda e: 2 + 0 * e),
     ("absolute", np.abs, np.sign, lambda e: 0 * e),
-    ("huber", lambda e: np.where(np.abs(e) <= DELTA, 0.5 * e**2, DELTA * np.abs(e) - 0.5 * DELTA**2),
-     lambda e: np.clip(e, -DELTA, DELTA), lambda e: (np.abs(e) <= DELTA).astype(float)),
+    (
+        "huber",
+        lambda e: np.where(np.abs(e) <= DELTA, 0.5 * e**2, DELTA * np.abs(e) - 0.5 * DELTA**2),
+        lambda e: np.clip(e, -DELTA, DELTA),
+        lambda e: (np.abs(e) <= DELTA).astype(float),
+    ),
     ("log-cosh", lambda e: np.log(np.cosh(e)), np.tanh, lambda e: 1 / np.cosh(e) ** 2),
 ]
 
@@ -22,10 +31,18 @@ REGRESSION_FORMS = [
 MARGIN_FORMS = [
     ("0-1", lambda m: (m <= 0).astype(float), lambda m: 0 * m, lambda m: 0 * m),
     ("hinge", lambda m: np.maximum(0, 1 - m), lambda m: -(m < 1).astype(float), lambda m: 0 * m),
-    ("squared hinge", lambda m: np.maximum(0, 1 - m) ** 2, lambda m: -2 * np.maximum(0, 1 - m),
-     lambda m: 2 * (m < 1).astype(float)),
-    ("logistic", lambda m: np.log1p(np.exp(-m)), lambda m: -1 / (1 + np.exp(m)),
-     lambda m: np.exp(m) / (1 + np.exp(m)) ** 2),
+    (
+        "squared hinge",
+        lambda m: np.maximum(0, 1 - m) ** 2,
+        lambda m: -2 * np.maximum(0, 1 - m),
+        lambda m: 2 * (m < 1).astype(float),
+    ),
+    (
+        "logistic",
+        lambda m: np.log1p(np.exp(-m)),
+        lambda m: -1 / (1 + np.exp(m)),
+        lambda m: np.exp(m) / (1 + np.exp(m)) ** 2,
+    ),
     ("exponential", lambda m: np.exp(-m), lambda m: -np.exp(-m), lambda m: np.exp(-m)),
 ]
 
@@ -34,10 +51,14 @@ def _away_from_kinks(x, kinks):
     return np.all(np.abs(x[:, None] - np.asarray(kinks)[None, :]) > 1e-6, axis=1)
 
 
-@pytest.mark.parametrize("family, forms, kinks", [
-    ("regression", REGRESSION_FORMS, [0.0, DELTA, -DELTA]),
-    ("classification", MARGIN_FORMS, [0.0, 1.0]),
-], ids=["regression", "classification"])
+@pytest.mark.parametrize(
+    "family, forms, kinks",
+    [
+        ("regression", REGRESSION_FORMS, [0.0, DELTA, -DELTA]),
+        ("classification", MARGIN_FORMS, [0.0, 1.0]),
+    ],
+    ids=["regression", "classification"],
+)
 def test_curves_match_closed_forms_away_from_kinks(family, forms, kinks):
     run = explore_losses(family, point=0.3, delta=DELTA, n=161)
     x = run["x"]
@@ -78,19 +99,23 @@ def test_huge_margins_stay_finite_where_the_formula_allows():
     assert run["at"]["logistic"]["slope"] == pytest.approx(-1.0)
 
 
-@pytest.mark.parametrize("kwargs, error, text", [
-    ({"family": "ranking"}, ValueError, "family must be one of"),
-    ({"family": "regression", "names": ["hinge"]}, ValueError, "names must be among"),
-    ({"delta": 0.0}, ValueError, "delta must be > 0"),
-    ({"point": "1"}, TypeError, "point must be a real number"),
-    ({"n": 2}, ValueError, "n must be >= 3"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        ({"family": "ranking"}, ValueError, "family must be one of"),
+        ({"family": "regression", "names": ["hinge"]}, ValueError, "names must be among"),
+        ({"delta": 0.0}, ValueError, "delta must be > 0"),
+        ({"point": "1"}, TypeError, "point must be a real number"),
+        ({"n": 2}, ValueError, "n must be >= 3"),
+    ],
+)
 def test_explore_losses_rejects_bad_arguments(kwargs, error, text):
     with pytest.raises(error, match=text):
         explore_losses(**kwargs)
 
 
 # ----------------------------------------------------------------------- segmentation explorer
+
 
 def test_disc_masks():
     hard = disc_probabilities(9, (4, 4), 2.0)
@@ -146,25 +171,28 @@ def test_sweep_matches_single_predictions_and_can_be_skipped():
     radii = np.array([3.0, 8.0, 11.5])
     run = explore_segmentation(shift=-1.5, softness=0.4, alpha=0.2, beta=0.8, gamma=2.0, radii=radii)
     for i, r in enumerate(radii):
-        single = explore_segmentation(shift=-1.5, radius=r, softness=0.4, alpha=0.2, beta=0.8, gamma=2.0,
-                                      sweep=False)
+        single = explore_segmentation(shift=-1.5, radius=r, softness=0.4, alpha=0.2, beta=0.8, gamma=2.0, sweep=False)
         assert single["sweep"] is None
         for name in SEGMENTATION_LOSSES:
             assert run["sweep"][name][i] == pytest.approx(single["losses"][name])
 
 
-@pytest.mark.parametrize("kwargs, text", [
-    ({"radius": -1.0}, "radius must be >= 0"),
-    ({"alpha": -0.1}, "alpha must be >= 0"),
-    ({"gamma": 0.0}, "gamma must be > 0"),
-    ({"size": 2}, "size must be >= 4"),
-])
+@pytest.mark.parametrize(
+    "kwargs, text",
+    [
+        ({"radius": -1.0}, "radius must be >= 0"),
+        ({"alpha": -0.1}, "alpha must be >= 0"),
+        ({"gamma": 0.0}, "gamma must be > 0"),
+        ({"size": 2}, "size must be >= 4"),
+    ],
+)
 def test_explore_segmentation_rejects_bad_arguments(kwargs, text):
     with pytest.raises(ValueError, match=text):
         explore_segmentation(**kwargs)
 
 
 # ------------------------------------------------------------------------------ figures, widgets
+
 
 def _sliders(widget):
     import ipywidgets as w
@@ -278,20 +306,34 @@ def test_segmentation_explorer_samples_cover_every_slider_and_compute_plain_json
     from momentum_lab.widgets import losses, web
 
     samples = _samples("segmentation")
-    ranges = {"shift": (-12.0, 12.0), "radius": (0.0, 16.0), "true_radius": (0.0, 14.0), "alpha": (0.0, 1.0),
-              "beta": (0.0, 1.0), "gamma": (0.5, 3.0)}
+    ranges = {
+        "shift": (-12.0, 12.0),
+        "radius": (0.0, 16.0),
+        "true_radius": (0.0, 14.0),
+        "alpha": (0.0, 1.0),
+        "beta": (0.0, 1.0),
+        "gamma": (0.5, 3.0),
+    }
     for key, (lo, hi) in ranges.items():
         values = np.array([s[key] for s in samples])
         assert values.min() == lo and values.max() == hi, key
     softness = np.array([s["softness"] for s in samples])
     assert np.any(softness == 0.0) and 3.5 < softness.max() <= 4.0
-    assert any(s["true_radius"] == 0.0 and s["radius"] == 0.0 for s in samples) or \
-        any(s["true_radius"] == 0.0 for s in samples)
+    assert any(s["true_radius"] == 0.0 and s["radius"] == 0.0 for s in samples) or any(
+        s["true_radius"] == 0.0 for s in samples
+    )
     for params in samples[:25]:
         result = web.compute("segmentation", params)
         json.dumps(result, allow_nan=False)
-        direct = explore_segmentation(params["shift"], params["radius"], params["softness"], params["alpha"],
-                                      params["beta"], params["gamma"], true_radius=params["true_radius"])
+        direct = explore_segmentation(
+            params["shift"],
+            params["radius"],
+            params["softness"],
+            params["alpha"],
+            params["beta"],
+            params["gamma"],
+            true_radius=params["true_radius"],
+        )
         assert set(result) == set(direct)
         assert result["losses"] == direct["losses"]
         np.testing.assert_array_equal(result["sweep"]["dice"], direct["sweep"]["dice"])

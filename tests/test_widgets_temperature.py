@@ -7,8 +7,15 @@ import numpy as np
 import pytest
 
 from momentum_lab.widgets import web
-from momentum_lab.widgets.temperature import (DEFAULT_LOGITS, LOGIT_RANGE, T_RANGE, _page_params, _sample, at,
-                                              explore_temperature)
+from momentum_lab.widgets.temperature import (
+    DEFAULT_LOGITS,
+    LOGIT_RANGE,
+    T_RANGE,
+    _page_params,
+    _sample,
+    at,
+    explore_temperature,
+)
 
 
 def test_a_hand_worked_example():
@@ -34,8 +41,15 @@ def _closed_form(z, T, label):
     return np.log(np.exp(shifted).sum()) - shifted[label], (p - y) / T, p
 
 
-@pytest.mark.parametrize("T, label, z", [(0.6, 0, DEFAULT_LOGITS), (0.05, 2, (4.9, -5.0, 0.3)),
-                                         (20.0, 1, (1.0, 1.0, -2.0)), (2.7, 1, (0.0, 3.3, 3.3, -1.0))])
+@pytest.mark.parametrize(
+    "T, label, z",
+    [
+        (0.6, 0, DEFAULT_LOGITS),
+        (0.05, 2, (4.9, -5.0, 0.3)),
+        (20.0, 1, (1.0, 1.0, -2.0)),
+        (2.7, 1, (0.0, 3.3, 3.3, -1.0)),
+    ],
+)
 def test_grid_and_point_match_the_closed_forms_and_finite_differences(T, label, z):
     run = explore_temperature(T, label, z, n=41)
     grid = np.geomspace(*T_RANGE, 41)
@@ -53,8 +67,9 @@ def test_grid_and_point_match_the_closed_forms_and_finite_differences(T, label, 
         plus, minus = list(z), list(z)
         plus[c] += h
         minus[c] -= h
-        numeric = (at(explore_temperature(T, label, plus, n=2))["loss"]
-                   - at(explore_temperature(T, label, minus, n=2))["loss"]) / (2 * h)
+        numeric = (
+            at(explore_temperature(T, label, plus, n=2))["loss"] - at(explore_temperature(T, label, minus, n=2))["loss"]
+        ) / (2 * h)
         assert at(run)["gradient"][c] == pytest.approx(numeric, rel=1e-6, abs=1e-7)
     assert sum(at(run)["gradient"]) == pytest.approx(0.0, abs=1e-12)  # softmax − one-hot sums to 0
 
@@ -77,17 +92,20 @@ def test_extreme_scaled_logits_stay_finite():
     assert at(run)["loss"] == pytest.approx(10.0 / 1e-3)  # z/T = ±5000: no overflow
 
 
-@pytest.mark.parametrize("kwargs, error, text", [
-    ({"temperature": 0.0}, ValueError, "temperature must be > 0; got temperature=0.0"),
-    ({"temperature": "hot"}, TypeError, "temperature must be a real number"),
-    ({"label": 3}, ValueError, r"label must be in \[0, 2\] \(3 logits\); got label=3"),
-    ({"label": 1.0}, TypeError, "label must be an integer class index"),
-    ({"logits": [1.0]}, ValueError, "logits must hold at least two classes"),
-    ({"logits": [[1.0, 2.0]]}, ValueError, "logits must have 1 dimension"),
-    ({"logits": [1.0, float("inf")]}, ValueError, "logits must contain only finite numbers"),
-    ({"t_min": 2.0, "t_max": 1.0}, ValueError, "t_min must be below t_max"),
-    ({"n": 1}, ValueError, "n must be >= 2"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        ({"temperature": 0.0}, ValueError, "temperature must be > 0; got temperature=0.0"),
+        ({"temperature": "hot"}, TypeError, "temperature must be a real number"),
+        ({"label": 3}, ValueError, r"label must be in \[0, 2\] \(3 logits\); got label=3"),
+        ({"label": 1.0}, TypeError, "label must be an integer class index"),
+        ({"logits": [1.0]}, ValueError, "logits must hold at least two classes"),
+        ({"logits": [[1.0, 2.0]]}, ValueError, "logits must have 1 dimension"),
+        ({"logits": [1.0, float("inf")]}, ValueError, "logits must contain only finite numbers"),
+        ({"t_min": 2.0, "t_max": 1.0}, ValueError, "t_min must be below t_max"),
+        ({"n": 1}, ValueError, "n must be >= 2"),
+    ],
+)
 def test_bad_inputs_are_rejected_with_the_argument_named(kwargs, error, text):
     with pytest.raises(error, match=text):
         explore_temperature(**kwargs)
@@ -118,8 +136,11 @@ def test_sample_covers_every_control_within_its_range():
 
 def test_page_params_come_from_the_widget_call():
     assert _page_params((), {}) == {}
-    assert _page_params((0.6,), {"logits": (1, 2, 3), "label": 1}) == {"temperature": 0.6, "label": 1,
-                                                                      "logits": [1.0, 2.0, 3.0]}
+    assert _page_params((0.6,), {"logits": (1, 2, 3), "label": 1}) == {
+        "temperature": 0.6,
+        "label": 1,
+        "logits": [1.0, 2.0, 3.0],
+    }
     assert web.by_widget()["temperature_widget"].name == "temperature"
 
 
