@@ -148,26 +148,18 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...], batch_ndim: int = 0) -> Tenso
     ``batch_ndim`` must be an int in ``[0, g.ndim − len(shape)]`` and ``shape`` ints that ``g``'s trailing
     axes were broadcast from (TypeError/ValueError naming the argument).
     """
-    if g.__class__ is not Tensor:
-        g = as_tensor(g, "g")
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        raise TypeError(f"unbroadcast: shape must be a tuple of ints; got shape={shape!r}") from None
-    if batch_ndim.__class__ is not int or not 0 <= batch_ndim <= g.ndim - len(shape):
-        if isinstance(batch_ndim, bool) or not isinstance(batch_ndim, numbers.Integral):
-            raise TypeError(f"unbroadcast: batch_ndim must be an int; got batch_ndim={batch_ndim!r}")
+    if g.__class__ is not Tensor or shape.__class__ is not tuple or batch_ndim.__class__ is not int:
+        g, shape = _unbroadcast_arguments(g, shape, batch_ndim)  # (the rules always pass these types)
+    inner = g.shape[batch_ndim:]
+    if inner == shape and batch_ndim >= 0:
+        return g
+    lead = len(inner) - len(shape)
+    if batch_ndim < 0 or lead < 0:
         raise ValueError(
             f"unbroadcast: batch_ndim must be in [0, g.ndim - len(shape)] = [0, {g.ndim - len(shape)}] for "
             f"g.shape={g.shape} and shape={shape}; got batch_ndim={batch_ndim!r}"
         )
-    inner = g.shape[batch_ndim:]
-    if inner == shape:
-        return g
-    lead = len(inner) - len(shape)
-    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape) or any(
-        n != 1 and n != m for n, m in zip(shape, inner[lead:])
-    ):
+    if any(n != 1 and n != m for n, m in zip(shape, inner[lead:])):
         raise ValueError(
             f"unbroadcast: g.shape={g.shape} (batch axes {g.shape[:batch_ndim]}) was not broadcast from shape={shape}"
         )
@@ -177,3 +169,18 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...], batch_ndim: int = 0) -> Tenso
     out = _sum(g, axis=axes, keepdims=False)
     target = g.shape[:batch_ndim] + shape
     return out if out.shape == target else _reshape(out, shape=target)
+
+
+def _unbroadcast_arguments(g: Any, shape: Any, batch_ndim: Any) -> tuple[Tensor, tuple[int, ...]]:
+    """``(g, shape)`` as a Tensor and a tuple, or TypeError naming the argument that is neither."""
+    if not isinstance(g, Tensor):
+        g = as_tensor(g, "g")
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise TypeError(f"unbroadcast: shape must be a tuple of ints; got shape={shape!r}") from None
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape):
+        raise TypeError(f"unbroadcast: shape must be a tuple of ints; got shape={shape!r}")
+    if isinstance(batch_ndim, bool) or not isinstance(batch_ndim, numbers.Integral):
+        raise TypeError(f"unbroadcast: batch_ndim must be an int; got batch_ndim={batch_ndim!r}")
+    return g, shape

@@ -28,6 +28,8 @@ arrays give empty results; NaN inputs give NaN outputs (NumPy's arithmetic, no c
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from momentum_lab.autodiff.broadcasting import nbatch, unbroadcast
@@ -65,7 +67,7 @@ _where.defvjp(
 def _mul_no_nan(g, d):
     # g · d, and 0 wherever g = 0 even if d is ±∞ or NaN (tf.math.multiply_no_nan(d, g)). Only a d with a
     # non-finite entry needs the mask; checking d (the unbatched factor) is cheap.
-    if np.isfinite(d).all():
+    if math.isfinite(d) if d.ndim == 0 else np.isfinite(d).all():  # (a scalar d is checked without NumPy)
         return np.multiply(g, d)
     with np.errstate(invalid="ignore"):  # the 0 · ∞ entries are replaced just below
         out = np.multiply(g, d)
@@ -75,7 +77,7 @@ def _mul_no_nan(g, d):
 @primitive
 def _div_no_nan(g, d):
     # g / d, and 0 wherever g = 0 even if d is 0 (0/0) or not finite.
-    if d.all() and np.isfinite(d).all():
+    if (d != 0 and math.isfinite(d)) if d.ndim == 0 else (d.all() and np.isfinite(d).all()):
         return np.divide(g, d)
     with np.errstate(divide="ignore", invalid="ignore"):  # g ≠ 0 over 0 is ±∞, the mathematics' answer
         out = np.divide(g, d)
@@ -162,7 +164,9 @@ def power(a, b):
 def _power_vjp_base(g: Tensor, ans: Tensor, a: Tensor, b: Tensor) -> Tensor:
     # g · b · a^(b−1), multiplied in that order; the last product is zero-safe (a^(b−1) = ∞ at a = 0, b < 1).
     zero = b.data == 0
-    if zero.any():  # a^0 ≡ 1: cotangent 0, and base 1 in the discarded branch so that no ∞ is ever formed
+    if (
+        zero if b.data.ndim == 0 else zero.any()
+    ):  # a^0 ≡ 1: cotangent 0, and base 1 in the discarded branch so that no ∞ is ever formed
         safe = _where(1.0, a, condition=zero)
         c = _where(0.0, _mul_no_nan(g * b, safe ** (b - 1.0)), condition=zero)
     else:
