@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from momentum_lab._validate import in_unit_interval, positive, real_number
 from momentum_lab.check._core import CheckerSpec, Feedback, Mistake, compare_function, read_number
 
 __all__ = [
@@ -162,7 +163,15 @@ def check_constant_ssim(
 ) -> Feedback:
     """Check "the SSIM of a constant image of value ``a`` against one of value ``b``": the variances and
     the covariance are 0, so the contrast-structure term is ``C2/C2 = 1`` and SSIM is the luminance term
-    ``(2ab + C1)/(a² + b² + C1)``, ``C1 = (k1·max_val)²``."""
+    ``(2ab + C1)/(a² + b² + C1)``, ``C1 = (k1·max_val)²``.
+
+    The exercise's own numbers are checked first: ``a``, ``b`` real, ``k1``, ``k2`` in (0, 1), ``max_val``
+    > 0 (TypeError/ValueError naming them); then the learner's ``answer`` gets feedback."""
+    a, b = real_number(a, "a"), real_number(b, "b")
+    for name, k in (("k1", k1), ("k2", k2)):
+        if in_unit_interval(k, name) == 0:
+            raise ValueError(f"{name} must be in (0, 1); got {name}={k!r}")
+    max_val = positive(max_val, "max_val")
     value = read_number(answer)
     if isinstance(value, Feedback):
         return value
@@ -203,7 +212,12 @@ def check_constant_ssim(
 
 
 def check_sigmoid_mse_gradient(answer: object, z: float, y: float) -> Feedback:
-    """Check "``∂/∂z (σ(z) − y)²`` at the logit ``z``, label ``y``": ``2(σ(z) − y)·σ(z)(1 − σ(z))``."""
+    """Check "``∂/∂z (σ(z) − y)²`` at the logit ``z``, label ``y``": ``2(σ(z) − y)·σ(z)(1 − σ(z))``.
+
+    ``z`` and ``y`` (the exercise's numbers) must be real, ``y`` in [0, 1] (TypeError/ValueError naming
+    them); the learner's ``answer`` gets feedback."""
+    z = real_number(z, "z")
+    y = in_unit_interval(y, "y", closed_right=True)
     value = read_number(answer)
     if isinstance(value, Feedback):
         return value
@@ -243,7 +257,13 @@ def check_sigmoid_mse_gradient(answer: object, z: float, y: float) -> Feedback:
 
 def check_minimax_ratio(answer: object, d_fake: float) -> Feedback:
     """Check "the gradient of the minimax generator loss ``log(1 − D)`` with respect to the logit, divided by
-    that of the non-saturating ``−log D``, where ``D = σ(l) = d_fake``": ``−σ(l) / −(1 − σ(l)) = D/(1 − D)``."""
+    that of the non-saturating ``−log D``, where ``D = σ(l) = d_fake``": ``−σ(l) / −(1 − σ(l)) = D/(1 − D)``.
+
+    ``d_fake`` is a probability strictly between 0 and 1 (at 0 or 1 one of the two gradients is 0 and the
+    ratio has no value): anything else raises TypeError/ValueError naming it."""
+    d_fake = real_number(d_fake, "d_fake")
+    if not 0 < d_fake < 1:
+        raise ValueError(f"d_fake must be in (0, 1), a discriminator's probability; got d_fake={d_fake!r}")
     value = read_number(answer)
     if isinstance(value, Feedback):
         return value

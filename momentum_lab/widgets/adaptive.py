@@ -106,6 +106,9 @@ def effective_steps(
     beta1, beta2 = in_unit_interval(beta1, "beta1"), in_unit_interval(beta2, "beta2")
     if not hasattr(surface, "grad"):
         raise TypeError(f"surface must be a Landscape (with grad); got {type(surface).__name__}")
+    dim = getattr(surface, "dim", path.shape[1])
+    if path.shape[1] != dim:
+        raise ValueError(f"path must have shape (t+1, {dim}), points of the {dim}-d surface; got shape {path.shape}")
     v = np.zeros(path.shape[1])
     t = len(path) - 1
     if t == 0:

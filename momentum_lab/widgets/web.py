@@ -14,6 +14,7 @@ matplotlib or ipywidgets.
 
 from __future__ import annotations
 
+import inspect
 import importlib
 import math
 import numbers as _numbers
@@ -180,7 +181,13 @@ def compute(name: str, params: dict[str, Any]) -> Any:
     compute function checks the parameters themselves.
     """
     explorer = _explorer(name)
-    return to_json(explorer.compute(**_params(params)))
+    params = _params(params)
+    accepted = inspect.signature(explorer.compute).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        unknown = sorted(set(params) - set(accepted))
+        if unknown:
+            raise TypeError(f"params has keys the {name} explorer does not take: {unknown}; it takes {list(accepted)}")
+    return to_json(explorer.compute(**params))
 
 
 def page_data(name: str) -> Any:
