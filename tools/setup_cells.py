@@ -44,9 +44,9 @@ def setup_source(release: str) -> str:
         "# Setup: installs the course library where it is missing (on Colab, say): the release this chapter\n"
         f"# was written for, {release}. Does nothing when momentum_lab is already installed.\n"
         "import importlib.util, subprocess, sys\n"
+        f'RELEASE = "{requirement(release)}"\n'
         'if importlib.util.find_spec("momentum_lab") is None:\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
-        f'                    "{requirement(release)}"], check=True)'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", RELEASE], check=True)'
     )
 
 
