@@ -270,8 +270,7 @@ def mlp_panels(
         mu_star, L_star: the extreme eigenvalues at the minimiser used for tuning.
 
     Raises:
-        ValueError, TypeError: naming the malformed argument (see
-        ``momentum_lab.widgets.capstone._check_mlp_args``).
+        ValueError, TypeError: naming the malformed argument (the checks of the capstone's figures).
     """
     from momentum_lab import plotting
     from momentum_lab.widgets.capstone import DISTANCE_RANGE, _check_mlp_args
@@ -339,9 +338,8 @@ def decision_panels(
         n: grid points per axis of the shading, an integer ≥ 2.
 
     Raises:
-        ValueError, TypeError: naming the malformed argument (see
-        ``momentum_lab.widgets.capstone._check_decision_args``), or a probability function that does
-        not return one finite probability per point.
+        ValueError, TypeError: naming the malformed argument (the checks of the capstone's decision
+            figure), or a probability function that does not return one finite probability per point.
     """
     from momentum_lab import plotting
     from momentum_lab.widgets.capstone import _check_decision_args, _probability_grid

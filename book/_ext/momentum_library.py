@@ -17,6 +17,9 @@
   or two objects equally close, stays a warning.
 """
 
+# The library's type aliases (momentum_lab._typing, the tape's Record) appear in signatures by name; they
+# are shorthands for NumPy and tuple types, not classes with a page.
+ALIASES = r"(Array|ArrayLike|GradFn|Record)"
 EXTERNAL = r"(numpy|np|torch|tf|tensorflow|keras|matplotlib|ipywidgets|collections\.abc|typing)(\..*)?"
 PRIVATE = r"momentum_lab(\.\w+)*\._\w+(\..*)?"
 
@@ -90,5 +93,6 @@ def setup(app):
     app.config.nitpick_ignore_regex = list(app.config.nitpick_ignore_regex) + [
         (r"py:.*", EXTERNAL),
         (r"py:.*", PRIVATE),
+        (r"py:class", ALIASES),
     ]
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -114,7 +114,7 @@ def logsumexp(x: TensorLike, axis: AxisLike = None, keepdims: bool = False) -> T
     """``log Σ exp(x)`` over ``axis`` (None: all), computed stably as ``m + log Σ exp(x − m)``,
     ``m = max x``. VJP: ``softmax(x)`` along ``axis``.
 
-    Finite for any finite x (no overflow at |x| ~ 1e4); −∞ for a slice of −∞ entries; NaN entries give
+    Finite for any finite x (no overflow at ``|x| ~ 1e4``); −∞ for a slice of −∞ entries; NaN entries give
     NaN; an empty axis raises ValueError; ``keepdims`` must be True or False.
     """
     x = as_tensor(x, "x")

@@ -281,7 +281,7 @@ def compare_function(
 
     Returns a :class:`Feedback`. The order of checks: it must be callable and not raise; it must not
     modify its array arguments in place (optional); it must return real numbers (see
-    :func:`numeric_result`) of the reference's shape, all finite (a NaN or an infinity is reported with
+    ``numeric_result``) of the reference's shape, all finite (a NaN or an infinity is reported with
     the test case's arguments, by shape); then the values are compared, and a wrong answer is matched
     against ``mistakes``. NumPy's floating-point warnings inside ``candidate`` are silenced: a NaN they
     announce is reported as feedback instead.

@@ -198,9 +198,12 @@ class RMSprop(StepCounting):
     State: ``square_avg``, ``momentum_buffer`` (when momentum > 0), ``grad_avg`` (centered), ``step``.
 
     Args:
-        lr: η ≥ 0 (default 0.01). alpha: α in [0, 1] (default 0.99; torch accepts α > 1, which makes v
-        negative and the step NaN). eps: ≥ 0 (default 1e-8).
-        weight_decay: ≥ 0 (added to the gradient). momentum: μ ≥ 0. centered: subtract the mean's square.
+        lr: η ≥ 0 (default 0.01).
+        alpha: α in [0, 1] (default 0.99; torch accepts α > 1, which makes v negative and the step NaN).
+        eps: ≥ 0 (default 1e-8).
+        weight_decay: ≥ 0 (added to the gradient).
+        momentum: μ ≥ 0.
+        centered: subtract the mean's square.
         maximize: ascend instead.
     """
 

@@ -470,7 +470,7 @@ def mlp_figure(
         fig: None (a new figure) or a matplotlib Figure.
 
     Raises:
-        ValueError, TypeError: naming the argument that is malformed (the checks of ``_check_mlp_args``).
+        ValueError, TypeError: naming the argument that is malformed (the checks of the model's arguments).
     """
     import matplotlib.pyplot as plt
 
@@ -594,7 +594,7 @@ def decision_figure(
         fig: None (a new figure) or a matplotlib Figure.
 
     Raises:
-        ValueError, TypeError: naming the argument that is malformed (the checks of ``_check_decision_args``).
+        ValueError, TypeError: naming the argument that is malformed (the checks of the figure's arguments).
     """
     import matplotlib.pyplot as plt
 

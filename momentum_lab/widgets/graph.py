@@ -89,7 +89,7 @@ def explore_graph(x1: float = 2.0, x2: float = 4.0) -> dict[str, Any]:
 
     Raises:
         ValueError, TypeError: unless ``x1`` and ``x2`` are finite real numbers > 0 (at 0, ln x₁ is −∞
-        and the derivative of √x₂ infinite), naming the argument.
+            and the derivative of √x₂ infinite), naming the argument.
     """
     x1 = positive(x1, "x1")
     x2 = positive(x2, "x2")

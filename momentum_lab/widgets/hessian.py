@@ -94,8 +94,8 @@ def local_quadratic(
 
     Raises:
         ValueError, TypeError: naming the argument: a landscape that is not in the catalogue or not
-        two-dimensional, a point that is not two finite numbers, a radius that is not > 0, an ``n``
-        that is not an integer ≥ 3.
+            two-dimensional, a point that is not two finite numbers, a radius that is not > 0, an ``n``
+            that is not an integer ≥ 3.
     """
     surface = landscapes.resolve(landscape)
     if getattr(surface, "dim", None) != 2:

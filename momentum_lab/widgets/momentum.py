@@ -244,7 +244,7 @@ def rate_map_data(
 
     Raises:
         ValueError, TypeError: naming the argument: a κ that is not a number ≥ 1, an unknown method, an
-        ``n`` outside 11 to 401, eigenvalues that are not finite positive numbers.
+            ``n`` outside 11 to 401, eigenvalues that are not finite positive numbers.
     """
     if not isinstance(method, str) or method not in ("heavy_ball", "nesterov"):
         raise ValueError(f"method must be 'heavy_ball' or 'nesterov'; got method={method!r}")
