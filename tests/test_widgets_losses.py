@@ -311,7 +311,7 @@ def test_segmentation_explorer_samples_cover_every_slider_and_compute_plain_json
         "radius": (0.0, 16.0),
         "true_radius": (0.0, 14.0),
         "alpha": (0.0, 1.0),
-        "beta": (0.0, 1.0),
+        "beta": (0.05, 1.0),  # the β slider starts at 0.05: α = β = 0 is refused
         "gamma": (0.5, 3.0),
     }
     for key, (lo, hi) in ranges.items():

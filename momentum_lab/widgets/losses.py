@@ -605,7 +605,8 @@ def segmentation_widget(size: int = 32) -> Any:
     softness = slider(0.0, 0.0, 4.0, 0.1, "edge softness")
     true_radius = slider(8.0, 0.0, size / 2 - 2, 0.5, "true radius")
     alpha = slider(0.3, 0.0, 1.0, 0.05, "α (FP)")
-    beta = slider(0.7, 0.0, 1.0, 0.05, "β (FN)")
+    # β starts at 0.05: with α = β = 0 the Tversky index is 1 for every prediction (the losses refuse it)
+    beta = slider(0.7, 0.05, 1.0, 0.05, "β (FN)")
     gamma = slider(4 / 3, 0.5, 3.0, 0.05, "γ (focal)")
     status = w.HTML()
     image = figure_image()
@@ -711,7 +712,7 @@ def _web_segmentation_sample(rng):
         "softness": 0.0 if rng.random() < 0.3 else float(rng.uniform(0.0, 4.0)),
         "true_radius": 0.0 if rng.random() < 0.1 else ends_or(0.0, 14.0),
         "alpha": ends_or(0.0, 1.0),
-        "beta": ends_or(0.0, 1.0),
+        "beta": ends_or(0.05, 1.0),
         "gamma": ends_or(0.5, 3.0),
         "size": 32,
     }

@@ -241,7 +241,7 @@
       slider("softness", "edge softness", 0, 4, 0.1),
       slider("true_radius", "true radius", 0, 14, 0.5),
       slider("alpha", "α (FP)", 0, 1, 0.05),
-      slider("beta", "β (FN)", 0, 1, 0.05),
+      slider("beta", "β (FN)", 0.05, 1, 0.05),  // α = β = 0 would score every prediction 1
       slider("gamma", "γ (focal)", 0.5, 3, 0.05),
     ],
     needsBuild: function (next, prev) { return next.size !== prev.size; },
