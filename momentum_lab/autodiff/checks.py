@@ -28,16 +28,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from momentum_lab._validate import non_negative, positive, positive_int
+from momentum_lab._validate import check_callable, non_negative, positive, positive_int
 from momentum_lab.autodiff.broadcasting import reshape
 from momentum_lab.autodiff.shapes import concatenate
 from momentum_lab.autodiff.tape import GradientTape
 from momentum_lab.autodiff.tensor import Tensor, as_tensor
-
-
-def _check_callable(f: object) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be callable; got f={f!r} ({type(f).__name__})")
 
 
 def _value(f: Callable[..., Any], arrays: Sequence[np.ndarray]) -> np.ndarray:
@@ -54,7 +49,7 @@ def numerical_jacobian(
     A non-callable ``f``, an ``argnum`` that is not an index of ``args`` or an ``eps`` that is not a
     positive finite number raise TypeError/ValueError naming the argument.
     """
-    _check_callable(f)
+    check_callable(f, "f", "a function of the inputs")
     if isinstance(args, (str, bytes)) or not isinstance(args, Sequence):
         raise TypeError(f"numerical_jacobian: args must be a list or tuple of arrays; got {type(args).__name__}")
     argnum = positive_int(argnum, "argnum", minimum=0)
@@ -124,7 +119,7 @@ def check_grads(
     numbers and ``seed`` an int >= 0 (TypeError/ValueError naming the argument); a NaN or infinite
     argument raises ValueError naming ``args[i]``.
     """
-    _check_callable(f)
+    check_callable(f, "f", "a function of the inputs")
     order = positive_int(order, "order")
     eps, rtol, atol = positive(eps, "eps"), non_negative(rtol, "rtol"), non_negative(atol, "atol")
     seed = positive_int(seed, "seed", minimum=0)

@@ -32,16 +32,12 @@ from typing import Any
 
 import numpy as np
 
+from momentum_lab._validate import check_callable
 from momentum_lab.autodiff.tape import GradientTape
 from momentum_lab.autodiff.tensor import Tensor, TensorLike, _to_array, as_tensor
 
 #: What the transformations return: NumPy arrays for array-like points, Tensors for Tensor points.
 Result = Any
-
-
-def _check_callable(f: object) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be callable; got f={f!r} ({type(f).__name__})")
 
 
 def _check_argnums(argnums: int | tuple[int, ...] | list[int]) -> tuple[tuple[int, ...], bool]:
@@ -113,7 +109,7 @@ def value_and_grad(f: Callable[..., Any], argnums: int | tuple[int, ...] = 0) ->
 def _value_and_grad(
     f: Callable[..., Any], argnums: int | tuple[int, ...], op: str
 ) -> Callable[..., tuple[Result, Result]]:
-    _check_callable(f)
+    check_callable(f, "f", "a function of the inputs")
     nums, single = _check_argnums(argnums)
 
     @functools.wraps(f)
@@ -159,7 +155,7 @@ def jacobian(f: Callable[[Tensor], Any], x: TensorLike) -> Result:
     A NaN or infinite ``x`` raises ValueError naming ``x``; an empty ``x`` or ``f(x)`` gives an empty
     Jacobian of that shape; the dtype is x's.
     """
-    _check_callable(f)
+    check_callable(f, "f", "a function of the inputs")
     x, tensor_in = _point(x, "x", "jacobian")
     with GradientTape(watch_accessed_variables=False) as tape:
         tape.watch(x)
@@ -187,7 +183,7 @@ def hessian(f: Callable[[Tensor], Any], x: TensorLike) -> Result:
     zero cotangent times an infinite slope counts as 0, so no NaN spreads along the row); the power rule
     is exact at a zero base (``x**2`` has Hessian 2 at 0, ``x**1.0`` has 0). The dtype is x's.
     """
-    _check_callable(f)
+    check_callable(f, "f", "a function of the inputs")
     x, tensor_in = _point(x, "x", "hessian")
     with GradientTape(watch_accessed_variables=False) as outer:
         g = _gradient_recorded(f, x, outer)
@@ -201,7 +197,7 @@ def hvp(f: Callable[[Tensor], Any], x: TensorLike, v: TensorLike) -> Result:
     ``v`` must have x's shape (ValueError naming both shapes otherwise); the result has it too, and x's
     dtype (``v`` is cast to it). A NaN or infinite ``x`` or ``v`` raises ValueError naming it.
     """
-    _check_callable(f)
+    check_callable(f, "f", "a function of the inputs")
     x, tensor_in = _point(x, "x", "hvp")
     v, _ = _point(v, "v", "hvp")
     if v.shape != x.shape:

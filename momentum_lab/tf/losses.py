@@ -170,8 +170,8 @@ class _Loss(keras.losses.Loss):
 class MeanSquaredError(_Loss):
     """``keras.losses.MeanSquaredError``: per sample ``mean((y_pred − y_true)², axis=-1)``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; errors beyond about 1e154 overflow to inf when squared, as in the frameworks.
+    Edge cases (besides the input checks of the module's docstring): errors beyond about 1e154 overflow to inf when
+    squared, as in the frameworks.
     """
 
     def __init__(
@@ -187,8 +187,7 @@ class MeanSquaredError(_Loss):
 class MeanAbsoluteError(_Loss):
     """``keras.losses.MeanAbsoluteError``: per sample ``mean(|y_pred − y_true|, axis=-1)``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; any finite error gives a finite value.
+    Edge cases (besides the input checks of the module's docstring): any finite error gives a finite value.
     """
 
     def __init__(
@@ -205,8 +204,8 @@ class Huber(_Loss):
     """``keras.losses.Huber``: per sample the mean over the last axis of ``½e²`` if ``|e| ≤ delta`` else
     ``delta·|e| − ½delta²``, ``e = y_pred − y_true``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; any finite error gives a finite value (linear branch).
+    Edge cases (besides the input checks of the module's docstring): any finite error gives a finite value (linear
+    branch).
     """
 
     _params = ("delta",)
@@ -229,8 +228,8 @@ class Huber(_Loss):
 class LogCosh(_Loss):
     """``keras.losses.LogCosh``: per sample ``mean(e + softplus(−2e) − log 2, axis=-1)`` (log 2 in float64).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; any finite error gives a finite value (no cosh is formed).
+    Edge cases (besides the input checks of the module's docstring): any finite error gives a finite value (no cosh
+    is formed).
     """
 
     def __init__(self, reduction: str | None = _BATCH, name: str | None = "log_cosh", dtype: str | None = None) -> None:
@@ -250,9 +249,9 @@ class BinaryCrossentropy(_Loss):
     (logits) or ``−[y log p + (1 − y) log(1 − p)]`` with p clipped to ``[1e-7, 1 − 1e-7]``; targets
     smoothed to ``y(1 − s) + s/2``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     _params = ("from_logits", "label_smoothing", "axis")
@@ -290,9 +289,9 @@ class CategoricalCrossentropy(_Loss):
     ``log q = x − logsumexp(x)`` for logits, or ``log clip(p / Σp, 1e-7, 1 − 1e-7)`` (probabilities are
     first rescaled to sum to 1, as Keras does); targets smoothed to ``y(1 − s) + s/C``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). An all-zero
-    probability row costs −log(1e-7) per unit of target (Keras' built-in gives NaN).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). An all-zero probability row costs −log(1e-7) per unit of target (Keras' built-in
+    gives NaN).
     """
 
     _params = ("from_logits", "label_smoothing", "axis")
@@ -331,9 +330,9 @@ class SparseCategoricalCrossentropy(_Loss):
     Samples labelled ``ignore_class`` get loss 0 and a mask, so Keras' mean skips them. Keyword-only
     ``label_smoothing`` (not in Keras) smooths the one-hot rows to ``y(1 − s) + s/C``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     _params = ("from_logits", "ignore_class", "axis", "label_smoothing")
@@ -381,9 +380,9 @@ class KLDivergence(_Loss):
     ``[1e-7, 1]`` (as Keras; a zero target adds ``1e-7·log(1e-7/q)``); keyword-only ``from_logits`` takes
     ``log q = x − logsumexp(x)`` instead.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     _params = ("from_logits",)
@@ -413,8 +412,7 @@ class Hinge(_Loss):
     """``keras.losses.Hinge``: per sample ``mean(max(0, 1 − y·y_pred), axis=-1)``; labels {0, 1} become
     {−1, 1} when every label is 0 or 1.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; scores of any finite size give finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def __init__(self, reduction: str | None = _BATCH, name: str | None = "hinge", dtype: str | None = None) -> None:
@@ -428,8 +426,7 @@ class Hinge(_Loss):
 class SquaredHinge(_Loss):
     """``keras.losses.SquaredHinge``: per sample ``mean(max(0, 1 − y·y_pred)², axis=-1)``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; scores of any finite size give finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def __init__(
@@ -447,8 +444,7 @@ class CategoricalHinge(_Loss):
     class entering the maximum as a 0. Keyword-only: ``margin`` (Keras: 1), and ``wrong_classes_only=True``
     for Crammer–Singer's ``max_{j≠k} x_j`` (the course's :func:`momentum_lab.losses.categorical_hinge`).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; scores of any finite size give finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     _params = ("margin", "wrong_classes_only")
@@ -474,8 +470,7 @@ class CategoricalHinge(_Loss):
 class WestonWatkinsHinge(_Loss):
     """Per sample ``Σ_{j≠k} max(0, margin + x_j − x_k)``, one-hot labels.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; scores of any finite size give finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     _params = ("margin",)
@@ -501,8 +496,7 @@ class WestonWatkinsHinge(_Loss):
 class ZeroOneLoss(_Loss):
     """Per sample the mean over the last axis of 1 if ``y·f ≤ 0`` else 0 (gradient 0).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; scores of any finite size give finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def __init__(
@@ -518,8 +512,8 @@ class ZeroOneLoss(_Loss):
 class ExponentialLoss(_Loss):
     """Per sample ``mean(exp(−y·f), axis=-1)``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; margins below about −709.78 give inf (the true value exceeds float64), never NaN.
+    Edge cases (besides the input checks of the module's docstring): margins below about −709.78 give inf (the true
+    value exceeds float64), never NaN.
     """
 
     def __init__(
@@ -535,9 +529,9 @@ class ExponentialLoss(_Loss):
 class LogLoss(_Loss):
     """Per sample ``mean(softplus(−y·f), axis=-1)`` (logistic loss on margins).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(self, reduction: str | None = _BATCH, name: str | None = "log_loss", dtype: str | None = None) -> None:
@@ -559,9 +553,9 @@ class _GANLoss(_Loss):
 class GANDiscriminatorLoss(_GANLoss):
     """Per sample ``mean(−log D(x) − log(1 − D(G(z))), axis=-1)``: call it as ``loss(d_real, d_fake)``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     _inputs = ("d_real", "d_fake")
@@ -586,9 +580,9 @@ class GANDiscriminatorLoss(_GANLoss):
 class GANGeneratorMinimaxLoss(_GANLoss):
     """Per sample ``mean(log(1 − D(G(z))), axis=-1)`` of ``y_pred = d_fake``; ``y_true`` is ignored.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(
@@ -608,9 +602,9 @@ class GANGeneratorMinimaxLoss(_GANLoss):
 class GANGeneratorNonsaturatingLoss(_GANLoss):
     """Per sample ``mean(−log D(G(z)), axis=-1)`` of ``y_pred = d_fake``; ``y_true`` is ignored.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(
@@ -646,9 +640,9 @@ class Dice(_Overlap):
     Keyword-only: ``smooth=s`` gives the library's ``1 − (2·Σpg + s)/(Σp + Σg + s)`` instead, and
     ``squared=True`` the V-Net denominator ``Σp² + Σg²``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out. With the default smooth=None (Keras' 1e-7 in the denominator only) an empty mask with an empty
-    prediction has loss 1, as in the built-in; with smooth=s >= 0 it has loss 0 and gradient 0 (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): with the default smooth=None (Keras' 1e-7
+    in the denominator only) an empty mask with an empty prediction has loss 1, as in the built-in; with
+    smooth=s >= 0 it has loss 0 and gradient 0 (no 0/0).
     """
 
     _params = ("axis", "smooth", "squared")
@@ -677,9 +671,8 @@ class Dice(_Overlap):
 class Jaccard(_Overlap):
     """Per score ``1 − (TP + s)/(Σp + Σg − TP + s)``, sums over ``axis``.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; an empty mask with an empty prediction scores a loss of 0 with gradient 0, even with smooth 0
-    (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): an empty mask with an empty prediction scores a
+    loss of 0 with gradient 0, even with smooth 0 (no 0/0).
     """
 
     _params = ("axis", "smooth")
@@ -713,9 +706,9 @@ class Tversky(_Overlap):
     ``1 − TP / (TP + alpha·FP + beta·FN + ...)``; ``smooth=s`` adds ``s`` to the numerator and the
     denominator instead of the 1e-7. With ``alpha = beta`` (the default ½) the two conventions agree.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out. With the default smooth=None (Keras' 1e-7 in the denominator only) an empty mask with an empty
-    prediction has loss 1, as in the built-in; with smooth=s >= 0 it has loss 0 and gradient 0 (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): with the default smooth=None (Keras' 1e-7
+    in the denominator only) an empty mask with an empty prediction has loss 1, as in the built-in; with
+    smooth=s >= 0 it has loss 0 and gradient 0 (no 0/0).
     """
 
     _params = ("alpha", "beta", "axis", "smooth", "alpha_weights")
@@ -754,9 +747,8 @@ class FocalTversky(_Overlap):
     """Per score ``(1 − TI)^{1/γ}``, ``TI = (TP + s)/(TP + α·FP + β·FN + s)`` (α weights the false
     positives, as in Salehi et al. and the course), 0 where TI = 1 (Abraham and Khan 2019).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; an empty mask with an empty prediction scores a loss of 0 with gradient 0, even with smooth 0
-    (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): an empty mask with an empty prediction scores a
+    loss of 0 with gradient 0, even with smooth 0 (no 0/0).
     """
 
     _params = ("alpha", "beta", "gamma", "axis", "smooth")
@@ -810,8 +802,7 @@ class SSIMLoss(_ImageLoss):
     formula: Gaussian window ``filter_size``/``filter_sigma``, ``C1 = (k1·max_val)²``, ``C2 = (k2·max_val)²``),
     computed in the inputs' dtype (``tf.image.ssim`` casts to float32).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; any finite images give finite values.
+    Edge cases (besides the input checks of the module's docstring): any finite images give finite values.
     """
 
     _params = ("max_val", "filter_size", "filter_sigma", "k1", "k2")
@@ -843,8 +834,7 @@ class TotalVariation(_ImageLoss):
     """Per image the total variation of ``y_pred`` (``tf.image.total_variation``); ``y_true`` is ignored
     (a regularizer: add it to another loss, or compile with it for a pure smoothing objective).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; any finite images give finite values.
+    Edge cases (besides the input checks of the module's docstring): any finite images give finite values.
     """
 
     def __init__(
@@ -861,8 +851,7 @@ class PerceptualLoss(_ImageLoss):
     """Per image the mean squared difference of fixed filter features ``box_pool(relu(filter ⋆ x))``
     (:func:`momentum_lab.losses.perceptual`; ``filters=None`` is ``edge_filter_bank()``).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; any finite images give finite values.
+    Edge cases (besides the input checks of the module's docstring): any finite images give finite values.
     """
 
     _params = ("filters", "pool")
@@ -917,8 +906,8 @@ class Contrastive(_Loss):
     """Per pair ``½[y d² + (1 − y) max(0, margin − d)²]``: ``y_true`` 1 for a similar pair, 0 for a
     dissimilar one, ``y_pred`` the distances d, shape ``(N,)`` (Hadsell et al. 2006).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; with eps 0, equal embeddings are at distance 0 with gradient 0 (not NaN).
+    Edge cases (besides the input checks of the module's docstring): with eps 0, equal embeddings are at distance 0
+    with gradient 0 (not NaN).
     """
 
     _params = ("margin",)
@@ -943,8 +932,8 @@ class TripletMargin(_Stacked):
     negative distance is ``min(d(a, n), d(p, n))``); ``y_pred`` stacks ``[anchor, positive, negative]`` as
     ``(N, 3, D)``, ``y_true`` is ignored. ``torch.nn.TripletMarginLoss``'s arguments and defaults.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; with eps 0, equal embeddings are at distance 0 with gradient 0 (not NaN).
+    Edge cases (besides the input checks of the module's docstring): with eps 0, equal embeddings are at distance 0
+    with gradient 0 (not NaN).
     """
 
     _members = 3
@@ -976,8 +965,8 @@ class CosineEmbedding(_Stacked):
     """Per pair ``1 − cos`` where ``y_true = 1``, ``max(0, cos − margin)`` where ``y_true = −1``; ``y_pred``
     stacks the two embeddings as ``(N, 2, D)``. ``torch.nn.CosineEmbeddingLoss``'s formula and epsilon.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; a zero embedding has cosine 0 with everything (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): a zero embedding has cosine 0 with everything
+    (no 0/0).
     """
 
     _params = ("margin",)
@@ -1012,9 +1001,8 @@ class InfoNCE(_Stacked):
     """Per query ``−log softmax_j(S_ij/τ)`` at ``j = i``, ``S`` the (cosine) similarities between the first and
     the second embeddings of ``y_pred`` ``(N, 2, D)``; ``y_true`` is ignored (van den Oord et al. 2018).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; a zero embedding has cosine 0 with everything; tiny temperatures give finite values
-    (logsumexp).
+    Edge cases (besides the input checks of the module's docstring): a zero embedding has cosine 0 with everything;
+    tiny temperatures give finite values (logsumexp).
     """
 
     _params = ("temperature", "cosine")
@@ -1041,9 +1029,8 @@ class NTXent(_Stacked):
     """Per positive pair the mean of the two NT-Xent directions (SimCLR, Chen et al. 2020), the two views
     stacked in ``y_pred`` ``(N, 2, D)``; ``y_true`` is ignored.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; a zero embedding has cosine 0 with everything; tiny temperatures give finite values
-    (logsumexp).
+    Edge cases (besides the input checks of the module's docstring): a zero embedding has cosine 0 with everything;
+    tiny temperatures give finite values (logsumexp).
     """
 
     _params = ("temperature",)
@@ -1069,9 +1056,9 @@ class BinaryFocalCrossentropy(_Loss):
     ``w (1 − p_t)^γ BCE`` (``w = αy + (1 − α)(1 − y)`` with ``apply_class_balancing``, else 1); from logits,
     ``BCE = y·softplus(−x) + (1 − y)·softplus(x)`` and ``1 − p_t`` from ``e^{−softplus(±x)}``, never through σ(x).
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). Probabilities of
-    exactly 0 or 1 are clipped (or, in torch's BCE, their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     _params = ("apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis")
@@ -1118,9 +1105,8 @@ class CategoricalFocalCrossentropy(_Loss):
     logits give ``log q = x − logsumexp(x)`` (Keras clips their softmax too). ``alpha``: a number or one
     weight per class.
 
-    Edge cases: complex, boolean and string inputs raise TypeError; values are not checked in a traced graph, so NaN
-    in gives NaN out; logits of any finite size give finite values (softplus and logsumexp forms). An all-zero
-    probability row is clipped, not NaN (Keras' built-in gives NaN).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). An all-zero probability row is clipped, not NaN (Keras' built-in gives NaN).
     """
 
     _params = ("alpha", "gamma", "from_logits", "label_smoothing", "axis")

@@ -210,9 +210,8 @@ class _Loss(torch.nn.Module):
 class MeanSquaredError(_Loss):
     """Per element ``(input − target)²`` (``torch.nn.MSELoss``).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; errors beyond about 1e154
-    overflow to inf when squared, as in the frameworks.
+    Edge cases (besides the input checks of the module's docstring): errors beyond about 1e154 overflow to inf when
+    squared, as in the frameworks.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -223,9 +222,7 @@ class MeanSquaredError(_Loss):
 class MeanAbsoluteError(_Loss):
     """Per element ``|input − target|`` (``torch.nn.L1Loss``).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; any finite error gives a finite
-    value.
+    Edge cases (besides the input checks of the module's docstring): any finite error gives a finite value.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -237,9 +234,8 @@ class Huber(_Loss):
     """Per element ``½e²`` if ``|e| ≤ delta`` else ``delta·|e| − ½delta²``, ``e = input − target``
     (``torch.nn.HuberLoss``).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; any finite error gives a finite
-    value (linear branch).
+    Edge cases (besides the input checks of the module's docstring): any finite error gives a finite value (linear
+    branch).
     """
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
@@ -254,9 +250,8 @@ class Huber(_Loss):
 class LogCosh(_Loss):
     """Per element ``e + softplus(−2e) − log 2`` (= log cosh e), ``e = input − target``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; any finite error gives a finite
-    value (no cosh is formed).
+    Edge cases (besides the input checks of the module's docstring): any finite error gives a finite value (no cosh
+    is formed).
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -283,10 +278,9 @@ class BinaryCrossentropy(_Loss):
     ``BCEWithLogitsLoss``, or ``−[y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)]`` for probabilities,
     as ``BCELoss``; times ``weight``; targets smoothed to ``y(1 − s) + s/2``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(
@@ -323,10 +317,9 @@ class CategoricalCrossentropy(_Loss):
     """Per sample ``−Σ_j w_j y_j log q_j`` over the last axis, targets smoothed to ``y(1 − s) + s/C``,
     ``w`` the per-class ``weight`` (``CrossEntropyLoss`` with probability targets, classes last).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(
@@ -359,10 +352,9 @@ class SparseCategoricalCrossentropy(_Loss):
     (``CrossEntropyLoss`` with class indices, classes last). Targets equal to ``ignore_index`` cost 0 and
     leave the mean; with ``weight``, ``"mean"`` divides by ``Σ_i weight[target_i]`` over the kept samples.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(
@@ -421,10 +413,9 @@ class KLDivergence(_Loss):
     ``"mean"`` averages every element, ``"batchmean"`` (the true KL per sample) divides the sum by
     ``input.shape[0]``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     _reductions = ("mean", "sum", "none", "batchmean")
@@ -460,9 +451,7 @@ def _binary_pair(input, target):
 class Hinge(_Loss):
     """Per element ``max(0, 1 − y·input)``, target labels y in {−1, 1} or {0, 1}.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; scores of any finite size give
-    finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -473,9 +462,7 @@ class Hinge(_Loss):
 class SquaredHinge(_Loss):
     """Per element ``max(0, 1 − y·input)²``, target labels y in {−1, 1} or {0, 1}.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; scores of any finite size give
-    finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -501,9 +488,7 @@ class _MulticlassHinge(_Loss):
 class CategoricalHinge(_MulticlassHinge):
     """Per sample ``max(0, margin + max_{j≠k} x_j − x_k)`` (Crammer–Singer), one-hot targets.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; scores of any finite size give
-    finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -514,9 +499,7 @@ class CategoricalHinge(_MulticlassHinge):
 class WestonWatkinsHinge(_MulticlassHinge):
     """Per sample ``Σ_{j≠k} max(0, margin + x_j − x_k)``, one-hot targets.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; scores of any finite size give
-    finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -530,9 +513,7 @@ class WestonWatkinsHinge(_MulticlassHinge):
 class ZeroOneLoss(_Loss):
     """Per element 1 if ``y·input ≤ 0`` else 0 (gradient 0).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; scores of any finite size give
-    finite values.
+    Edge cases (besides the input checks of the module's docstring): scores of any finite size give finite values.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -543,9 +524,8 @@ class ZeroOneLoss(_Loss):
 class ExponentialLoss(_Loss):
     """Per element ``exp(−y·input)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; margins below about −709.78
-    give inf (the true value exceeds float64), never NaN.
+    Edge cases (besides the input checks of the module's docstring): margins below about −709.78 give inf (the true
+    value exceeds float64), never NaN.
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -556,10 +536,9 @@ class ExponentialLoss(_Loss):
 class LogLoss(_Loss):
     """Per element ``softplus(−y·input)`` (logistic loss on margins).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -583,10 +562,9 @@ class _GANLoss(_Loss):
 class GANDiscriminatorLoss(_GANLoss):
     """``reduce(−log D(x)) + reduce(−log(1 − D(G(z))))``; ``forward(d_real, d_fake)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def forward(self, d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
@@ -603,10 +581,9 @@ class GANDiscriminatorLoss(_GANLoss):
 class GANGeneratorMinimaxLoss(_GANLoss):
     """Per element ``log(1 − D(G(z)))``; ``forward(d_fake)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def forward(self, d_fake: torch.Tensor) -> torch.Tensor:
@@ -617,10 +594,9 @@ class GANGeneratorMinimaxLoss(_GANLoss):
 class GANGeneratorNonsaturatingLoss(_GANLoss):
     """Per element ``−log D(G(z))``; ``forward(d_fake)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def forward(self, d_fake: torch.Tensor) -> torch.Tensor:
@@ -650,9 +626,8 @@ class Dice(_Overlap):
     """Per score ``1 − (2Σpg + s)/(Σp + Σg + s)`` (``squared``: ``Σp² + Σg²``), ``p = input``,
     ``g = target``, sums over ``axis``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; an empty mask with an empty
-    prediction scores a loss of 0 with gradient 0, even with smooth 0 (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): an empty mask with an empty prediction scores a
+    loss of 0 with gradient 0, even with smooth 0 (no 0/0).
     """
 
     def __init__(self, axis: Axis = None, smooth: float = 1.0, squared: bool = False, reduction: str = "mean") -> None:
@@ -667,9 +642,8 @@ class Dice(_Overlap):
 class Jaccard(_Overlap):
     """Per score ``1 − (TP + s)/(Σp + Σg − TP + s)``, sums over ``axis``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; an empty mask with an empty
-    prediction scores a loss of 0 with gradient 0, even with smooth 0 (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): an empty mask with an empty prediction scores a
+    loss of 0 with gradient 0, even with smooth 0 (no 0/0).
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -680,9 +654,8 @@ class Jaccard(_Overlap):
 class Tversky(_Overlap):
     """Per score ``1 − (TP + s)/(TP + α·FP + β·FN + s)``: α weights false positives, β false negatives.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; an empty mask with an empty
-    prediction scores a loss of 0 with gradient 0, even with smooth 0 (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): an empty mask with an empty prediction scores a
+    loss of 0 with gradient 0, even with smooth 0 (no 0/0).
     """
 
     def __init__(
@@ -699,9 +672,8 @@ class Tversky(_Overlap):
 class FocalTversky(Tversky):
     """Per score ``(1 − TI)^{1/γ}`` as ``exp(log(1 − TI)/γ)``, 0 where TI = 1 (Abraham and Khan 2019).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; an empty mask with an empty
-    prediction scores a loss of 0 with gradient 0, even with smooth 0 (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): an empty mask with an empty prediction scores a
+    loss of 0 with gradient 0, even with smooth 0 (no 0/0).
     """
 
     def __init__(
@@ -749,9 +721,7 @@ class SSIMLoss(_Loss):
     """Per image ``1 − SSIM(target, input)`` (:func:`momentum_lab.losses.ssim`: the formula of
     ``tf.image.ssim``), images ``(N, C, H, W)``; ``forward(input, target)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; any finite images give finite
-    values.
+    Edge cases (besides the input checks of the module's docstring): any finite images give finite values.
     """
 
     def __init__(
@@ -780,9 +750,7 @@ class TotalVariation(_Loss):
     """Per image ``Σ|x[i+1, j] − x[i, j]| + Σ|x[i, j+1] − x[i, j]|`` over rows, columns and channels of
     ``(N, C, H, W)`` images; ``forward(input)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; any finite images give finite
-    values.
+    Edge cases (besides the input checks of the module's docstring): any finite images give finite values.
     """
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
@@ -796,9 +764,7 @@ class PerceptualLoss(_Loss):
     """Per image the mean squared difference of fixed filter features ``box_pool(relu(filter ⋆ x))``
     (:func:`momentum_lab.losses.perceptual`), images ``(N, C, H, W)``; ``forward(input, target)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; any finite images give finite
-    values.
+    Edge cases (besides the input checks of the module's docstring): any finite images give finite values.
     """
 
     def __init__(self, filters: npt.ArrayLike | None = None, pool: int = 8, reduction: str = "mean") -> None:
@@ -864,9 +830,8 @@ class Contrastive(_Loss):
     """Per pair ``½[y d² + (1 − y) max(0, margin − d)²]``, ``d = ‖input1 − input2 + eps‖_p``; ``target``
     1 for a similar pair, 0 for a dissimilar one (Hadsell et al. 2006).
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; with eps 0, equal embeddings
-    are at distance 0 with gradient 0 (not NaN).
+    Edge cases (besides the input checks of the module's docstring): with eps 0, equal embeddings are at distance 0
+    with gradient 0 (not NaN).
     """
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, reduction: str = "mean") -> None:
@@ -886,9 +851,8 @@ class TripletMargin(_Loss):
     """``torch.nn.TripletMarginLoss``: per triplet ``max(0, d(a, p) − d(a, n) + margin)``,
     ``d(u, v) = ‖u − v + eps‖_p``, and with ``swap`` ``d(a, n)`` replaced by ``min(d(a, n), d(p, n))``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; with eps 0, equal embeddings
-    are at distance 0 with gradient 0 (not NaN).
+    Edge cases (besides the input checks of the module's docstring): with eps 0, equal embeddings are at distance 0
+    with gradient 0 (not NaN).
     """
 
     def __init__(
@@ -911,9 +875,8 @@ class CosineEmbedding(_Loss):
     """``torch.nn.CosineEmbeddingLoss``: per pair ``1 − cos`` where ``target = 1``, ``max(0, cos − margin)``
     where ``target = −1``, ``cos = x1·x2 / √((‖x1‖² + 1e-12)(‖x2‖² + 1e-12))``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; a zero embedding has cosine 0
-    with everything (no 0/0).
+    Edge cases (besides the input checks of the module's docstring): a zero embedding has cosine 0 with everything
+    (no 0/0).
     """
 
     def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
@@ -930,9 +893,8 @@ class InfoNCE(_Loss):
     """Per query ``−log softmax_j(S_ij/τ)`` at ``j = i``, ``S`` the (cosine) similarities of the rows of
     ``z1`` with those of ``z2``: ``F.cross_entropy(S/τ, arange(N))``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; a zero embedding has cosine 0
-    with everything; tiny temperatures give finite values (logsumexp).
+    Edge cases (besides the input checks of the module's docstring): a zero embedding has cosine 0 with everything;
+    tiny temperatures give finite values (logsumexp).
     """
 
     def __init__(self, temperature: float = 0.1, cosine: bool = True, reduction: str = "mean") -> None:
@@ -950,9 +912,8 @@ class NTXent(_Loss):
     """Per positive pair the mean of the two NT-Xent directions (SimCLR): ``F.cross_entropy`` of the
     2N × 2N cosine-similarity matrix over τ, its diagonal at −∞, each row labelled by its other view.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; a zero embedding has cosine 0
-    with everything; tiny temperatures give finite values (logsumexp).
+    Edge cases (besides the input checks of the module's docstring): a zero embedding has cosine 0 with everything;
+    tiny temperatures give finite values (logsumexp).
     """
 
     def __init__(self, temperature: float = 0.5, reduction: str = "mean") -> None:
@@ -969,10 +930,9 @@ class BinaryFocalCrossentropy(_Loss):
     """Per element ``w (1 − p_t)^γ BCE`` as ``keras.losses.BinaryFocalCrossentropy`` computes it (probabilities
     clipped to ``[1e-7, 1 − 1e-7]`` in the log; logits through ``softplus``), ``forward(input, target)``.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(
@@ -1014,10 +974,9 @@ class CategoricalFocalCrossentropy(_Loss):
     """Per sample ``−Σ_j α_j (1 − q_j)^γ y_j log q_j`` over the last axis, ``forward(input, target)``;
     ``alpha`` a number or a tensor of one weight per class.
 
-    Edge cases: NaN, infinite or empty inputs raise ValueError in eager mode (while torch.compile traces, values are
-    not checked: NaN in gives NaN out); complex and boolean tensors raise TypeError; logits of any finite size give
-    finite values (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE,
-    their logs floored at −100).
+    Edge cases (besides the input checks of the module's docstring): logits of any finite size give finite values
+    (softplus and logsumexp forms). Probabilities of exactly 0 or 1 are clipped (or, in torch's BCE, their logs
+    floored at −100).
     """
 
     def __init__(

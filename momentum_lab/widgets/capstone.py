@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from momentum_lab import models, theory
-from momentum_lab._validate import as_float_array, in_unit_interval, non_negative, positive, positive_int
+from momentum_lab._validate import as_float_array, in_unit_interval, non_negative, positive, positive_int, real_number
 from momentum_lab.optim import SGD, DivergenceWarning, trajectory
 from momentum_lab.widgets._base import check_figure
 
@@ -438,15 +438,9 @@ def _check_mlp_args(
         checked,
         parts,
         positive(stability_limit, "stability_limit"),
-        _finite(mu_star, "mu_star"),
-        _finite(L_star, "L_star"),
+        real_number(mu_star, "mu_star"),
+        real_number(L_star, "L_star"),
     )
-
-
-def _finite(value: Any, name: str) -> float:
-    from momentum_lab._validate import real_number
-
-    return real_number(value, name)
 
 
 def mlp_figure(
